@@ -1,0 +1,109 @@
+/**
+ * The one route table. It drives the CDK stack (one function and one HTTP API route per entry), the
+ * local server and /openapi.json. Handlers are named by file (relative to functions/, no extension)
+ * rather than imported, so loading this table loads no handler code.
+ */
+import type { ZodType } from 'zod';
+import * as s from './schemas';
+
+/**
+ * Who may call a route:
+ * - public: anyone;
+ * - pending: a pending-2FA login token (scope "2fa") or a full token;
+ * - user: a full access token; admin: an org admin (or support, on any org); support: platform staff.
+ */
+export type Access = 'public' | 'pending' | 'user' | 'admin' | 'support';
+
+/** Error dialects: RFC 9457 problem details everywhere but Zitadel's management API. */
+export type Dialect = 'problem' | 'zitadel';
+
+export interface Route {
+  handler: string;
+  access: Access;
+  summary: string;
+  tag: string;
+  /** Success status, for the OpenAPI document. */
+  status?: number;
+  body?: ZodType;
+  params?: ZodType;
+  query?: ZodType;
+  /** Sensitive routes check that the session is still live and refuse impersonation tokens. */
+  sensitive?: boolean;
+  /** Lambda memory in MB where the default (256) is not right. */
+  memoryMb?: number;
+  /** Table access the function gets (least privilege): default read-write. */
+  table?: 'none' | 'read' | 'readwrite';
+  /** Uses the data key (encrypts secrets, hashes codes or tokens, signs tokens): gets KMS unwrap. */
+  secrets?: boolean;
+  /** Sends SMS: gets sns:Publish. */
+  sms?: boolean;
+}
+
+export const routes = {
+  'GET /health': { handler: 'platform/health', access: 'public', tag: 'platform', summary: 'Liveness and table reachability', table: 'read' },
+  'GET /openapi.json': { handler: 'platform/openapi', access: 'public', tag: 'platform', summary: 'This API as OpenAPI 3.1', table: 'none' },
+
+  'POST /api/auth/login': {
+    handler: 'auth/login',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Password login: full tokens, or a pending token when a second factor is needed',
+    body: s.LoginBody,
+    secrets: true,
+    // scrypt with N=2^17, r=8 needs 128 MiB; more memory also means more CPU.
+    memoryMb: 1024,
+  },
+  'POST /api/auth/refresh': {
+    handler: 'auth/refresh',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Rotate a refresh token (a replayed one revokes its session)',
+    body: s.RefreshBody,
+    secrets: true,
+  },
+  'POST /api/auth/logout': {
+    handler: 'auth/logout',
+    access: 'user',
+    tag: 'auth',
+    summary: 'Revoke the current session',
+    status: 204,
+  },
+  'GET /.well-known/jwks.json': {
+    handler: 'auth/jwks',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Public keys that sign access tokens',
+    table: 'read',
+  },
+
+  'POST /api/users': {
+    handler: 'users/create',
+    access: 'admin',
+    tag: 'users',
+    summary: 'Create a user in the caller’s org (support: in any org)',
+    status: 201,
+    body: s.CreateUserBody,
+    memoryMb: 1024,
+  },
+  'GET /api/users/{id}': {
+    handler: 'users/get',
+    access: 'user',
+    tag: 'users',
+    summary: 'A user (self, an admin of the user’s org, or support)',
+    params: s.IdParams,
+    table: 'read',
+  },
+} as const satisfies Record<string, Route>;
+
+export type RouteKey = keyof typeof routes;
+
+export const routeEntries = (): Array<[RouteKey, Route]> => Object.entries(routes) as Array<[RouteKey, Route]>;
+
+export function splitRouteKey(key: RouteKey): { method: string; path: string } {
+  const [method, path] = key.split(' ') as [string, string];
+  return { method, path };
+}
+
+export function dialectOf(key: string): Dialect {
+  return key.includes(' /management/v1/') ? 'zitadel' : 'problem';
+}

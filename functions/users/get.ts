@@ -1,0 +1,6 @@
+import { publicUser, visibleUser } from '../../shared/identity/users';
+import { endpoint, ok } from '../endpoint';
+
+export const handler = endpoint('GET /api/users/{id}', async ({ params, principal }) => {
+  return ok({ data: publicUser(await visibleUser(principal, params.id)) });
+});

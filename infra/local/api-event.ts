@@ -1,0 +1,113 @@
+/**
+ * Builds API Gateway HTTP API (payload format 2.0) events, as API Gateway would, so the local
+ * server and the integration tests run the very handler code Lambda runs.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { routeEntries, splitRouteKey, type RouteKey } from '../../functions/routes';
+
+export interface HttpRequest {
+  method: string;
+  /** Path and query string, as on the request line. */
+  url: string;
+  headers?: Record<string, string | string[] | undefined>;
+  body?: string;
+  sourceIp?: string;
+}
+
+export interface MatchedRoute {
+  key: RouteKey;
+  handler: string;
+  pathParameters: Record<string, string>;
+}
+
+const compiled = routeEntries().map(([key, route]) => {
+  const { method, path } = splitRouteKey(key);
+  const names: string[] = [];
+  const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { key, method, handler: route.handler, regex: new RegExp(`^${pattern}$`), names };
+});
+
+/** The route for a method and path; `undefined` when nothing serves the path, 'method' when only the method is wrong. */
+export function matchRoute(method: string, path: string): MatchedRoute | 'method' | undefined {
+  let pathMatched = false;
+  for (const route of compiled) {
+    const match = route.regex.exec(path);
+    if (!match) continue;
+    pathMatched = true;
+    if (route.method !== method) continue;
+    const pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+    return { key: route.key, handler: route.handler, pathParameters };
+  }
+  return pathMatched ? 'method' : undefined;
+}
+
+export function toApiEvent(request: HttpRequest, route: MatchedRoute): APIGatewayProxyEventV2 {
+  const url = new URL(request.url, 'http://localhost');
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'cookie') cookies.push(...String(value).split(/;\s*/));
+    // API Gateway joins repeated headers with commas.
+    headers[lower] = Array.isArray(value) ? value.join(',') : value;
+  }
+  headers['x-forwarded-proto'] ??= 'http';
+  headers['x-forwarded-for'] ??= request.sourceIp ?? '127.0.0.1';
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: route.key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies.length && { cookies }),
+    headers,
+    ...(Object.keys(query).length && { queryStringParameters: query }),
+    ...(Object.keys(route.pathParameters).length && { pathParameters: route.pathParameters }),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: request.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: route.key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(request.body !== undefined && request.body !== '' && { body: request.body }),
+    isBase64Encoded: false,
+  };
+}
+
+export function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;

@@ -1,0 +1,109 @@
+/**
+ * The data key that encrypts reversible secrets and keys the hashes of codes and tokens.
+ * In AWS it is wrapped by a KMS key and unwrapped once per cold start; locally it lives in a key
+ * file the server creates on first run. Either way the key material never reaches the table or logs.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { config } from '../config';
+import { db, tableName } from '../store/client';
+import { isConditionFailed } from '../store/conditions';
+import { keys } from '../store/keys';
+
+export interface KeyProvider {
+  dataKey(): Promise<Buffer>;
+}
+
+/** Binds wrapped keys to this service (KMS encryption context). */
+export const KMS_ENCRYPTION_CONTEXT = { purpose: 'twofactor-data-key' };
+
+export class FileKeyProvider implements KeyProvider {
+  constructor(private readonly path: string) {}
+
+  async dataKey(): Promise<Buffer> {
+    try {
+      return decodeKey(await readFile(this.path, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await mkdir(dirname(this.path), { recursive: true });
+    try {
+      // `wx`: of two processes starting at once, one creates the key and the other reads it.
+      await writeFile(this.path, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return decodeKey(await readFile(this.path, 'utf8'));
+  }
+}
+
+function decodeKey(text: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== 32) throw new Error('The data key file does not hold a 256-bit key');
+  return key;
+}
+
+/** The wrapped data key is kept in the table; KMS unwraps it. The first cold start creates it. */
+export class KmsKeyProvider implements KeyProvider {
+  constructor(
+    private readonly kms: KMSClient,
+    private readonly keyId: string,
+  ) {}
+
+  async dataKey(): Promise<Buffer> {
+    const { DecryptCommand, GenerateDataKeyCommand } = await import('@aws-sdk/client-kms');
+    const stored = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey(), ConsistentRead: true }));
+    let wrapped = stored.Item?.wrapped as string | undefined;
+    if (!wrapped) {
+      const generated = await this.kms.send(
+        new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: KMS_ENCRYPTION_CONTEXT }),
+      );
+      const candidate = Buffer.from(generated.CiphertextBlob!).toString('base64');
+      try {
+        await db().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: { ...keys.dataKey(), wrapped: candidate },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return Buffer.from(generated.Plaintext!);
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+        // Another cold start won the race: use its key.
+        const winner = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey(), ConsistentRead: true }));
+        wrapped = winner.Item!.wrapped as string;
+      }
+    }
+    const unwrapped = await this.kms.send(
+      new DecryptCommand({
+        KeyId: this.keyId,
+        CiphertextBlob: Buffer.from(wrapped, 'base64'),
+        EncryptionContext: KMS_ENCRYPTION_CONTEXT,
+      }),
+    );
+    return Buffer.from(unwrapped.Plaintext!);
+  }
+}
+
+let provider: KeyProvider | undefined;
+
+export async function defaultKeyProvider(): Promise<KeyProvider> {
+  if (!provider) {
+    const c = config();
+    if (c.DATA_KEY_SOURCE === 'kms') {
+      const { KMSClient } = await import('@aws-sdk/client-kms');
+      provider = new KmsKeyProvider(new KMSClient({ region: c.AWS_REGION }), c.KMS_KEY_ID!);
+    } else {
+      provider = new FileKeyProvider(c.DATA_KEY_FILE);
+    }
+  }
+  return provider;
+}
+
+export function setKeyProvider(next: KeyProvider | undefined): void {
+  provider = next;
+}

@@ -1,0 +1,83 @@
+/**
+ * Password login, the first factor. Answers full tokens, or a pending token (5 min, aal 1,
+ * scope "2fa", no refresh token) when the user has a usable second factor or the org forces 2FA.
+ * An unknown email and a wrong password get the same answer in the same time; failures are
+ * throttled per account and per source address.
+ */
+import { config } from '../config';
+import { now } from '../clock';
+import { ErrorCode, Unauthenticated } from '../errors';
+import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
+import { getPolicy, type Policy } from '../policy/policy';
+import { assertUnderLimits, record, type Limit } from '../ratelimit';
+import { epochSeconds } from '../store/conditions';
+import { signToken } from '../tokens/jwt';
+import { startSession, type Tokens } from '../tokens/sessions';
+import { verifyAgainstDecoy, verifyPassword } from './passwords';
+import { userIdByEmail } from './users';
+
+export type LoginResult =
+  | ({ kind: 'tokens'; twoFactorSetupRequired?: true; enrolBy?: string } & Tokens)
+  | {
+      kind: 'pending';
+      pendingToken: string;
+      expiresIn: number;
+      methods: FactorKind[];
+      twoFactorSetupRequired?: true;
+    };
+
+function failureLimits(email: string, sourceIp: string): Limit[] {
+  const c = config();
+  return [
+    { scope: 'login-fail-account', subject: email, max: c.LOGIN_MAX_FAILURES_PER_ACCOUNT, windowSeconds: c.LOGIN_FAILURE_WINDOW },
+    { scope: 'login-fail-ip', subject: sourceIp, max: c.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: c.LOGIN_FAILURE_WINDOW },
+  ];
+}
+
+export async function login(email: string, password: string, sourceIp: string): Promise<LoginResult> {
+  const at = now();
+  const limits = failureLimits(email, sourceIp);
+  await assertUnderLimits(limits, at, 'Too many failed logins; retry later');
+
+  const userId = await userIdByEmail(email);
+  const account = userId === undefined ? undefined : await loadAccount(userId);
+  const valid = account ? await verifyPassword(password, account.user.passwordHash) : await verifyAgainstDecoy(password);
+  if (!account || !valid) {
+    await record(limits, at);
+    throw new Unauthenticated('Invalid email or password', ErrorCode.invalidCredentials);
+  }
+  return secondFactorStep(account, await getPolicy(account.user.orgId), at);
+}
+
+/** Whether (and how) the user must prove a second factor after the password. */
+async function secondFactorStep(account: Account, policy: Policy, at: Date): Promise<LoginResult> {
+  const { user } = account;
+  const subject = { userId: user.userId, orgId: user.orgId, role: user.role };
+  const methods = usableMethods(account, policy.methods);
+  const enrolled = methods.length > 0;
+
+  if (!enrolled && !policy.forced) {
+    return { kind: 'tokens', ...(await startSession(subject, { aal: 1, amr: ['pwd'] })) };
+  }
+  if (!enrolled) {
+    // Forced, not enrolled: inside the grace period the user still signs in, and is told to enrol.
+    const graceStart = Math.max(Date.parse(policy.forcedAt ?? policy.changedAt), Date.parse(user.createdAt));
+    const enrolBy = graceStart + policy.gracePeriodSeconds * 1000;
+    if (at.getTime() < enrolBy) {
+      const tokens = await startSession(subject, { aal: 1, amr: ['pwd'] });
+      return { kind: 'tokens', ...tokens, twoFactorSetupRequired: true, enrolBy: new Date(enrolBy).toISOString() };
+    }
+  }
+  const ttl = config().PENDING_TOKEN_TTL;
+  const { token } = await signToken(
+    { sub: String(user.userId), org: user.orgId, role: user.role, aal: 1, amr: ['pwd'], auth_time: epochSeconds(at), scope: '2fa' },
+    ttl,
+  );
+  return {
+    kind: 'pending',
+    pendingToken: token,
+    expiresIn: ttl,
+    methods,
+    ...(!enrolled && { twoFactorSetupRequired: true as const }),
+  };
+}

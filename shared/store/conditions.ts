@@ -1,0 +1,27 @@
+/**
+ * Conditional writes are how invariants hold under concurrency. These helpers turn DynamoDB's
+ * condition and transaction failures into something domain code can branch on.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+
+export function isConditionFailed(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+/** Which items of a cancelled transaction failed their condition (by index), or undefined if it was not that. */
+export function failedTransactionConditions(error: unknown): number[] | undefined {
+  if (!(error instanceof TransactionCanceledException) && (error as Error)?.name !== 'TransactionCanceledException') {
+    return undefined;
+  }
+  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+  return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+}
+
+/** Epoch seconds, the unit of the TTL attribute. */
+export const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** TTL deletes late: an item past its `expiresAt` is treated as absent. */
+export function live<T extends { expiresAt?: number }>(item: T | undefined, now: Date): T | undefined {
+  if (!item) return undefined;
+  return item.expiresAt !== undefined && item.expiresAt <= epochSeconds(now) ? undefined : item;
+}

@@ -1,0 +1,7 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client';
+
+/** One cheap read proves the table is reachable with this function's credentials. */
+export async function checkTable(): Promise<void> {
+  await db().send(new GetCommand({ TableName: tableName(), Key: { pk: 'HEALTH', sk: 'HEALTH' } }));
+}

@@ -1,0 +1,53 @@
+/**
+ * The one place that builds table keys. Prefixes say what an item is.
+ *
+ * Access patterns (which request reads what):
+ * | pattern                                  | key                                              |
+ * |------------------------------------------|--------------------------------------------------|
+ * | next org / user id                       | pk=COUNTER sk=<name>                              |
+ * | org by id; its 2FA policy; audit events  | pk=ORG#<id> sk=ORG / POLICY / AUDIT#<time>#<id>   |
+ * | org id by name (bootstrap)               | pk=ORGNAME#<name> sk=ORGNAME                      |
+ * | user id by email (login)                 | pk=EMAIL#<email> sk=EMAIL                         |
+ * | everything to verify a 2nd factor: Query | pk=USER#<id> (PROFILE, MFA, FACTOR#…, SESSION#…)  |
+ * | an org's users, by id (GSI)              | gsi1pk=ORG#<id>#USERS gsi1sk=USER#<padded id>     |
+ * | signing keys, newest first               | pk=SIGNING_KEYS sk=KEY#<padded seq>               |
+ * | fixed-window rate counters               | pk=RATE#<scope>#<subject> sk=<window start>       |
+ */
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+const pad = (n: number) => String(n).padStart(12, '0');
+
+export const keys = {
+  counter: (name: 'org' | 'user' | 'signingKey'): Key => ({ pk: 'COUNTER', sk: name }),
+
+  org: (orgId: number): Key => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
+  orgName: (name: string): Key => ({ pk: `ORGNAME#${name.trim().toLowerCase()}`, sk: 'ORGNAME' }),
+  policy: (orgId: number): Key => ({ pk: `ORG#${orgId}`, sk: 'POLICY' }),
+  auditPartition: (orgId: number) => `ORG#${orgId}`,
+  auditPrefix: 'AUDIT#',
+  audit: (orgId: number, at: string, id: string): Key => ({ pk: `ORG#${orgId}`, sk: `AUDIT#${at}#${id}` }),
+
+  email: (email: string): Key => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
+
+  userPartition: (userId: number) => `USER#${userId}`,
+  user: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
+  orgUsersIndex: (orgId: number, userId: number) => ({ gsi1pk: `ORG#${orgId}#USERS`, gsi1sk: `USER#${pad(userId)}` }),
+  orgUsersPartition: (orgId: number) => `ORG#${orgId}#USERS`,
+  session: (userId: number, sid: string): Key => ({ pk: `USER#${userId}`, sk: `SESSION#${sid}` }),
+  sessionPrefix: 'SESSION#',
+  mfaState: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'MFA' }),
+  factor: (userId: number, kind: string): Key => ({ pk: `USER#${userId}`, sk: `FACTOR#${kind}` }),
+  factorPrefix: 'FACTOR#',
+
+  signingKeysPartition: 'SIGNING_KEYS',
+  signingKey: (seq: number): Key => ({ pk: 'SIGNING_KEYS', sk: `KEY#${pad(seq)}` }),
+  dataKey: (): Key => ({ pk: 'CONFIG', sk: 'DATA_KEY' }),
+
+  rate: (scope: string, subject: string, windowStart: number): Key => ({
+    pk: `RATE#${scope}#${subject}`,
+    sk: String(windowStart),
+  }),
+} as const;

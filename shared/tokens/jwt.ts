@@ -1,0 +1,87 @@
+/**
+ * Access tokens (RFC 9068 JWT profile) and pending-2FA tokens, signed ES256 with the service's own
+ * keys. Verification allows ES256 only, checks typ, iss, aud and expiry, and resolves `kid` only
+ * against the service's published keys.
+ */
+import { errors, importJWK, jwtVerify, SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { config } from '../config';
+import { now } from '../clock';
+import { ErrorCode, Unauthenticated } from '../errors';
+import { activeSigningKey, publishedKeys } from './signing-keys';
+
+export type Role = 'member' | 'admin' | 'support';
+/** RFC 8176 authentication method reference values. */
+export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa';
+
+export interface TokenClaims {
+  sub: string;
+  org: number;
+  role: Role;
+  aal: 1 | 2;
+  amr: Amr[];
+  sid?: string;
+  auth_time: number;
+  /** "2fa": a pending login token that can only finish (or enrol) a second factor. */
+  scope?: '2fa';
+  /** RFC 8693 actor: the support user behind an impersonation token. */
+  act?: { sub: string };
+}
+
+const TYP = 'at+jwt';
+const ALG = 'ES256';
+
+export async function signToken(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresIn: number }> {
+  const c = config();
+  const key = await activeSigningKey();
+  const issuedAt = Math.floor(now().getTime() / 1000);
+  const token = await new SignJWT({ ...claims } as unknown as JWTPayload)
+    .setProtectedHeader({ alg: ALG, typ: TYP, kid: key.kid })
+    .setIssuer(c.TOKEN_ISSUER)
+    .setAudience(c.TOKEN_AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds)
+    .setJti(randomUUID())
+    .sign(key.privateKey);
+  return { token, expiresIn: ttlSeconds };
+}
+
+let lastRefresh = 0;
+
+/** Resolves a token's kid against our own keys; an unknown kid reloads the key set at most every 30 s. */
+async function keyFor(header: JWTHeaderParameters) {
+  let candidates = await publishedKeys();
+  let match = candidates.find((k) => k.kid === header.kid);
+  const t = now().getTime();
+  if (!match && t - lastRefresh > 30_000) {
+    lastRefresh = t;
+    candidates = await publishedKeys({ refresh: true });
+    match = candidates.find((k) => k.kid === header.kid);
+  }
+  if (!match) throw new Unauthenticated('The token was not signed by this service', ErrorCode.invalidToken);
+  return importJWK(match.publicJwk, ALG);
+}
+
+export async function verifyToken(token: string): Promise<TokenClaims & JWTPayload> {
+  const c = config();
+  try {
+    const { payload } = await jwtVerify(token, keyFor, {
+      algorithms: [ALG],
+      issuer: c.TOKEN_ISSUER,
+      audience: c.TOKEN_AUDIENCE,
+      typ: TYP,
+      currentDate: now(),
+      requiredClaims: ['sub', 'exp', 'iat', 'org', 'role', 'aal', 'auth_time'],
+    });
+    return payload as TokenClaims & JWTPayload;
+  } catch (error) {
+    if (error instanceof Unauthenticated) throw error;
+    const message =
+      error instanceof errors.JWTExpired
+        ? 'The token has expired'
+        : error instanceof errors.JOSEError
+          ? 'The token is invalid'
+          : 'The token is malformed';
+    throw new Unauthenticated(message, ErrorCode.invalidToken);
+  }
+}

@@ -1,0 +1,67 @@
+/** Who is calling, as established from a verified bearer token. */
+import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
+import { verifyToken, type Amr, type Role } from './jwt';
+import { isSessionLive } from './sessions';
+
+export interface Principal {
+  userId: number;
+  orgId: number;
+  role: Role;
+  aal: 1 | 2;
+  amr: Amr[];
+  sid?: string;
+  /** Epoch seconds of the last authentication. */
+  authTime: number;
+  /** A pending login token: it can only finish (or enrol) a second factor. */
+  pending: boolean;
+  /** The support user acting through an impersonation token (RFC 8693 `act`). */
+  actorId?: number;
+}
+
+export type AccessLevel = 'pending' | 'user' | 'admin' | 'support';
+
+export interface AccessRule {
+  access: AccessLevel;
+  /** Check the session is live and refuse impersonation tokens. */
+  sensitive?: boolean;
+}
+
+export async function authenticate(authorization: string | undefined, rule: AccessRule): Promise<Principal> {
+  if (!authorization) throw new Unauthenticated('A bearer token is required (Authorization: Bearer <token>)');
+  const match = /^Bearer[ ]+([\w.~+/-]+=*)$/i.exec(authorization.trim());
+  if (!match) throw new Unauthenticated('The Authorization header must be "Bearer <token>"', ErrorCode.invalidToken);
+  const claims = await verifyToken(match[1]!);
+  const userId = Number(claims.sub);
+  if (!Number.isSafeInteger(userId) || userId < 1) throw new Unauthenticated('The token is invalid', ErrorCode.invalidToken);
+
+  const principal: Principal = {
+    userId,
+    orgId: claims.org,
+    role: claims.role,
+    aal: claims.aal,
+    amr: claims.amr ?? [],
+    sid: claims.sid,
+    authTime: claims.auth_time,
+    pending: claims.scope === '2fa',
+    actorId: claims.act ? Number(claims.act.sub) : undefined,
+  };
+
+  if (principal.pending && rule.access !== 'pending') {
+    throw new Forbidden('This token can only complete two-factor authentication', ErrorCode.twoFactorRequired);
+  }
+  if (rule.access === 'admin' && principal.role !== 'admin' && principal.role !== 'support') {
+    throw new Forbidden('Only an organisation administrator may do this');
+  }
+  if (rule.access === 'support' && principal.role !== 'support') {
+    throw new Forbidden('Only platform support staff may do this');
+  }
+  if (principal.actorId !== undefined && rule.sensitive) {
+    throw new Forbidden('An impersonation token cannot be used for this');
+  }
+  if ((rule.sensitive || principal.actorId !== undefined) && principal.sid) {
+    if (!(await isSessionLive(principal.userId, principal.sid))) {
+      throw new Unauthenticated('The session has ended', ErrorCode.invalidToken);
+    }
+  }
+  return principal;
+}

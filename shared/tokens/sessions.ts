@@ -1,0 +1,194 @@
+/**
+ * Sessions and refresh tokens. A refresh token is opaque (`<user>.<session>.<256 random bits>`),
+ * stored only as a keyed hash, and rotated on every use with a conditional write, so of two racing
+ * refreshes with one token at most one succeeds. Presenting an already-rotated token revokes the
+ * whole session (RFC 9700 §4.14.2: refresh token reuse detection).
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { config } from '../config';
+import { now } from '../clock';
+import { keyedHash, randomToken } from '../crypto/secrets';
+import { ErrorCode, Unauthenticated } from '../errors';
+import { db, tableName } from '../store/client';
+import { epochSeconds, isConditionFailed, live } from '../store/conditions';
+import { keys } from '../store/keys';
+import { signToken, type Amr, type Role, type TokenClaims } from './jwt';
+
+interface SessionItem {
+  pk: string;
+  sk: string;
+  sid: string;
+  userId: number;
+  orgId: number;
+  role: Role;
+  aal: 1 | 2;
+  amr: Amr[];
+  authTime: number;
+  tokenHash: string;
+  usedHashes?: Set<string>;
+  createdAt: string;
+  absoluteExpiresAt: number;
+  /** Last use + idle timeout (the TTL); reads also check the absolute expiry. */
+  expiresAt: number;
+  revokedAt?: string;
+}
+
+export interface Subject {
+  userId: number;
+  orgId: number;
+  role: Role;
+}
+
+export interface Authentication {
+  aal: 1 | 2;
+  amr: Amr[];
+  /** Epoch seconds of the authentication event (defaults to now). */
+  authTime?: number;
+}
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+const REFRESH = 'refresh-token';
+
+const claimsFor = (s: Subject, a: Required<Authentication>, sid: string): TokenClaims => ({
+  sub: String(s.userId),
+  org: s.orgId,
+  role: s.role,
+  aal: a.aal,
+  amr: a.amr,
+  sid,
+  auth_time: a.authTime,
+});
+
+/** Starts a session: stores it and answers an access token and its first refresh token. */
+export async function startSession(subject: Subject, authentication: Authentication): Promise<Tokens> {
+  const c = config();
+  const t = epochSeconds(now());
+  const auth = { ...authentication, authTime: authentication.authTime ?? t };
+  const sid = randomUUID();
+  const refreshToken = `${subject.userId}.${sid}.${randomToken()}`;
+  const absoluteExpiresAt = t + c.SESSION_ABSOLUTE_TTL;
+  const item: SessionItem = {
+    ...keys.session(subject.userId, sid),
+    sid,
+    ...subject,
+    aal: auth.aal,
+    amr: auth.amr,
+    authTime: auth.authTime,
+    tokenHash: await keyedHash(REFRESH, refreshToken),
+    createdAt: now().toISOString(),
+    absoluteExpiresAt,
+    expiresAt: t + c.SESSION_IDLE_TTL,
+  };
+  const [access] = await Promise.all([
+    signToken(claimsFor(subject, auth, sid), c.ACCESS_TOKEN_TTL),
+    db().send(new PutCommand({ TableName: tableName(), Item: item })),
+  ]);
+  return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+}
+
+function parseRefreshToken(token: string): { userId: number; sid: string } {
+  const match = /^([1-9]\d{0,15})\.([0-9a-f-]{36})\.[\w-]{43}$/.exec(token);
+  if (!match) throw new Unauthenticated('The refresh token is invalid', ErrorCode.invalidRefreshToken);
+  return { userId: Number(match[1]), sid: match[2]! };
+}
+
+export async function refreshSession(refreshToken: string): Promise<Tokens> {
+  const c = config();
+  const { userId, sid } = parseRefreshToken(refreshToken);
+  const presented = await keyedHash(REFRESH, refreshToken);
+  const next = `${userId}.${sid}.${randomToken()}`;
+  const t = epochSeconds(now());
+  let session: SessionItem;
+  try {
+    const result = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(userId, sid),
+        // Rotation is the race gate: only the holder of the current token moves it on.
+        ConditionExpression:
+          'tokenHash = :presented AND attribute_not_exists(revokedAt) AND expiresAt > :now AND absoluteExpiresAt > :now',
+        UpdateExpression: 'SET tokenHash = :next, expiresAt = :idle ADD usedHashes :used',
+        ExpressionAttributeValues: {
+          ':presented': presented,
+          ':now': t,
+          ':next': await keyedHash(REFRESH, next),
+          ':used': new Set([presented]),
+          ':idle': t + c.SESSION_IDLE_TTL,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    session = result.Attributes as SessionItem;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    await revokeIfReused(userId, sid, presented);
+    throw new Unauthenticated('The refresh token is invalid, expired or already used', ErrorCode.invalidRefreshToken);
+  }
+  const access = await signToken(
+    claimsFor(session, { aal: session.aal, amr: session.amr, authTime: session.authTime }, sid),
+    c.ACCESS_TOKEN_TTL,
+  );
+  return { accessToken: access.token, refreshToken: next, tokenType: 'Bearer', expiresIn: access.expiresIn };
+}
+
+async function revokeIfReused(userId: number, sid: string, presented: string): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(userId, sid),
+        ConditionExpression: 'contains(usedHashes, :presented) AND attribute_not_exists(revokedAt)',
+        UpdateExpression: 'SET revokedAt = :at',
+        ExpressionAttributeValues: { ':presented': presented, ':at': now().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error; // not a reuse (or already revoked): nothing to do
+  }
+}
+
+export async function revokeSession(userId: number, sid: string): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(userId, sid),
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+        UpdateExpression: 'SET revokedAt = :at',
+        ExpressionAttributeValues: { ':at': now().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error; // already revoked or gone: logout is idempotent
+  }
+}
+
+/** Every live session of a user, revoked (admin reset, password change). */
+export async function revokeAllSessions(userId: number): Promise<number> {
+  const result = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'attribute_not_exists(revokedAt)',
+      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
+      ProjectionExpression: 'sid',
+    }),
+  );
+  const sids = (result.Items ?? []).map((i) => i.sid as string);
+  await Promise.all(sids.map((sid) => revokeSession(userId, sid)));
+  return sids.length;
+}
+
+/** Whether a session is still usable: not revoked, not idle too long, not past its absolute end. */
+export async function isSessionLive(userId: number, sid: string): Promise<boolean> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(userId, sid), ConsistentRead: true }));
+  const session = live(result.Item as SessionItem | undefined, now());
+  return !!session && !session.revokedAt && session.absoluteExpiresAt > epochSeconds(now());
+}

@@ -1,0 +1,8 @@
+/** Per-worker environment: the shared test table, a throwaway data key, fast scrypt, quiet logs. */
+process.env.TABLE_NAME = 'twofactor-test';
+process.env.DATA_KEY_SOURCE = 'file';
+process.env.DATA_KEY_FILE = `${process.env.TEST_DATA_DIR ?? '/tmp/twofactor-test'}/data-key`;
+process.env.SCRYPT_LOG_N ??= '14';
+process.env.LOG_LEVEL ??= 'SILENT';
+process.env.TOKEN_ISSUER = 'http://127.0.0.1:3000';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -1,0 +1,16 @@
+/** Starts one DynamoDB Local for the whole run and creates the table from the stack's definition. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTable } from '../../infra/local/create-table';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb';
+
+export default async function globalSetup(): Promise<void> {
+  const dynamo = await startDynamoDbLocal({ port: 0 });
+  await ensureTable(dynamo.endpoint, 'twofactor-test');
+  (globalThis as { __dynamo?: typeof dynamo }).__dynamo = dynamo;
+  // Workers start after this and inherit the environment.
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.TEST_DYNAMODB_PORT = String(dynamo.port);
+  process.env.TEST_DATA_DIR = mkdtempSync(join(tmpdir(), 'twofactor-test-'));
+}

@@ -1,0 +1,54 @@
+/** Invokes a handler in-process with the API Gateway v2 event the gateway would build. */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { lambdaContext, matchRoute, toApiEvent } from '../../infra/local/api-event';
+import { loadHandler } from '../../infra/local/gateway';
+import { splitRouteKey, type RouteKey } from '../../functions/routes';
+
+export interface InvokeOptions {
+  params?: Record<string, string | number>;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Sent as is (no JSON encoding) when a string. */
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+  sourceIp?: string;
+}
+
+export interface InvokeResult {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+export async function invoke(key: RouteKey, options: InvokeOptions = {}): Promise<InvokeResult> {
+  const { method, path } = splitRouteKey(key);
+  const concrete = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(options.params?.[name] ?? '')));
+  const search = options.query ? `?${new URLSearchParams(options.query)}` : '';
+  const route = matchRoute(method, concrete);
+  if (!route || route === 'method') throw new Error(`No route for ${method} ${concrete}`);
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const event = toApiEvent(
+    {
+      method,
+      url: concrete + search,
+      sourceIp: options.sourceIp,
+      body,
+      headers: {
+        'user-agent': 'jest',
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(options.token && { authorization: `Bearer ${options.token}` }),
+        ...options.headers,
+      },
+    },
+    route,
+  );
+  const handler = await loadHandler(route.handler);
+  const result = (await handler(event, lambdaContext(route.handler))) as APIGatewayProxyStructuredResultV2;
+  const text = result.body ?? '';
+  return {
+    status: result.statusCode ?? 200,
+    headers: (result.headers ?? {}) as Record<string, string>,
+    body: text && /json/.test(String(result.headers?.['content-type'])) ? JSON.parse(text) : text,
+  };
+}
