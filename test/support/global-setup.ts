@@ -6,6 +6,7 @@ import { ensureTable } from '../../infra/local/create-table';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb';
 
 export default async function globalSetup(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startDynamoDbLocal({ port: 0 });
   await ensureTable(dynamo.endpoint, 'twofactor-test');
   (globalThis as { __dynamo?: typeof dynamo }).__dynamo = dynamo;

@@ -1,0 +1,203 @@
+/**
+ * One endpoint's Lambda function, built from its route-table entry: the bundle (the shared esbuild
+ * options), its own log group, and its own role holding exactly the permissions the entry declares
+ * (`table`, `secrets`, `sms`). No managed policies: the role can write to its log group and nothing
+ * else it was not given here.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { Route } from '../../functions/routes';
+import { esbuildOptions } from '../bundling';
+
+/** The repository root: functions/, package-lock.json. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+export const DEFAULT_MEMORY_MB = 256;
+export const FUNCTION_TIMEOUT = Duration.seconds(10);
+
+/** Table access levels as IAM actions. TransactWriteItems is authorised per item action. */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+export interface EndpointFunctionProps {
+  /** The route-table key, e.g. `POST /api/auth/login` (for the description). */
+  readonly routeKey: string;
+  readonly route: Route;
+  readonly table: dynamodb.ITableV2;
+  /** Names of the table's global secondary indexes (read grants cover them, by name). */
+  readonly indexNames: readonly string[];
+  /** The key that wraps the data key; granted only to `secrets` routes. */
+  readonly dataKey: kms.IKey;
+  /** KMS encryption context every wrap/unwrap uses: the KMS grants require it. */
+  readonly encryptionContext: Readonly<Record<string, string>>;
+  /** Environment shared by every function (TABLE_NAME, token and WebAuthn settings, ...). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** Lambda application log level (JSON logging); matches LOG_LEVEL. */
+  readonly applicationLogLevel: lambda.ApplicationLogLevel;
+  /**
+   * Tests only: code to deploy instead of the esbuild bundle of `functions/<handler>.ts`.
+   * @default the real bundle
+   */
+  readonly code?: lambda.Code;
+}
+
+/** `auth/login` → `AuthLogin`: stable construct ids that do not depend on the routes' order. */
+export function constructIdFor(handler: string): string {
+  return handler
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+export class EndpointFunction extends Construct {
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: EndpointFunctionProps) {
+    super(scope, id);
+    const { route, table } = props;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.routeKey} (${route.handler})`,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (logs on every log group): this function's group only.
+    this.logGroup.grantWrite(this.role);
+
+    const entry = path.join(PROJECT_ROOT, 'functions', `${route.handler}.ts`);
+    const common: lambda.FunctionOptions & { runtime: lambda.Runtime } = {
+      description: `${props.routeKey} (${route.handler})`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: route.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: FUNCTION_TIMEOUT,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: props.applicationLogLevel,
+      environment: { ...props.environment },
+    };
+
+    this.function = props.code
+      ? new lambda.Function(this, 'Function', { ...common, code: props.code, handler: 'index.handler' })
+      : new NodejsFunction(this, 'Function', {
+          ...common,
+          entry,
+          handler: 'handler',
+          projectRoot: PROJECT_ROOT,
+          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          bundling: {
+            // The same options the benchmark measures (infra/bundling.ts).
+            minify: esbuildOptions.minify,
+            format: esbuildOptions.format === 'cjs' ? OutputFormat.CJS : OutputFormat.ESM,
+            mainFields: [...esbuildOptions.mainFields],
+            target: esbuildOptions.target,
+            // No source maps: they add latency at run time, and so no NODE_OPTIONS either.
+            sourceMap: false,
+            // Bundle the AWS SDK v3 rather than load the runtime's copy: it imports faster.
+            externalModules: [...esbuildOptions.external],
+            esbuildArgs: { '--legal-comments': esbuildOptions.legalComments },
+            // Synthesizes offline with the esbuild in node_modules; never Docker.
+            forceDockerBundling: false,
+          },
+        });
+
+    this.grantTable(route.table ?? 'readwrite', table, props.indexNames);
+    if (route.secrets) this.grantDataKey(props.dataKey, props.encryptionContext);
+    if (route.sms) this.grantSms();
+  }
+
+  private grantTable(level: 'none' | 'read' | 'readwrite', table: dynamodb.ITableV2, indexNames: readonly string[]): void {
+    if (level === 'none') return;
+    const indexArns = indexNames.map((name) => `${table.tableArn}/index/${name}`);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TableRead',
+        actions: [...TABLE_READ_ACTIONS],
+        resources: [table.tableArn, ...indexArns],
+      }),
+    );
+    if (level === 'readwrite') {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TableWrite',
+          actions: [...TABLE_WRITE_ACTIONS],
+          // Indexes are not writable; writes name the table.
+          resources: [table.tableArn],
+        }),
+      );
+    }
+  }
+
+  /** Unwrap (Decrypt) and, on the very first cold start, create (GenerateDataKey) the data key. */
+  private grantDataKey(key: kms.IKey, encryptionContext: Readonly<Record<string, string>>): void {
+    const condition = Object.fromEntries(
+      Object.entries(encryptionContext).map(([name, value]) => [`kms:EncryptionContext:${name}`, value]),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DataKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+        // Only for this service's wrapped data key, not anything else encrypted under the key.
+        ...(Object.keys(condition).length > 0 && { conditions: { StringEquals: condition } }),
+      }),
+    );
+  }
+
+  /**
+   * Direct-to-phone SMS: SNS has no resource ARN for a phone number and no condition key for it, so
+   * the allow is on `*`; an explicit deny on every SNS ARN (topics, platform endpoints) narrows it
+   * to direct SMS publishing.
+   */
+  private grantSms(): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'SmsPublish', actions: ['sns:Publish'], resources: ['*'] }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SmsOnlyNoTopics',
+        effect: iam.Effect.DENY,
+        actions: ['sns:Publish'],
+        resources: [`arn:${Stack.of(this).partition}:sns:*:*:*`],
+      }),
+    );
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'SMS sent directly to a phone number (SNS Publish with PhoneNumber) has no resource ARN and no condition key, ' +
+            'so IAM only accepts Resource "*"; a Deny on arn:<partition>:sns:*:*:* in the same policy removes topics and ' +
+            'platform endpoints, leaving direct SMS only.',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+  }
+}

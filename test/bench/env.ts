@@ -1,0 +1,17 @@
+/**
+ * The benchmark's environment, set before anything reads configuration (it is read once per
+ * process). Imported first by run.ts. scrypt keeps its production cost (SCRYPT_LOG_N=17) unless the
+ * caller sets it, so login latency is what a deployment would see.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const benchTmpDir = mkdtempSync(join(tmpdir(), 'twofactor-bench-'));
+
+process.env.TABLE_NAME = 'twofactor-bench';
+process.env.DATA_KEY_SOURCE = 'file';
+process.env.DATA_KEY_FILE = join(benchTmpDir, 'data-key');
+process.env.LOG_LEVEL = 'SILENT';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+delete process.env.SCRYPT_LOG_N; // the production default (17), whatever the shell says

@@ -1,0 +1,47 @@
+/** The local server over HTTP: routing, hostile requests, and tokens checked by an independent verifier. */
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { newOrg } from '../support/fixtures';
+import { call, startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe('local server', () => {
+  it('serves /health and /openapi.json', async () => {
+    expect(await call(server.url, 'GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const openapi = await call(server.url, 'GET', '/openapi.json');
+    expect(openapi.body).toMatchObject({ openapi: '3.1.0', servers: [{ url: server.url }] });
+  });
+
+  it('answers an unknown path with a 404 problem and a wrong method with 405', async () => {
+    expect(await call(server.url, 'GET', '/nope')).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    expect(await call(server.url, 'DELETE', '/health')).toMatchObject({ status: 405, body: { code: 'method_not_allowed' } });
+  });
+
+  it('refuses a 1 MB body with 413', async () => {
+    const response = await call(server.url, 'POST', '/api/auth/login', { body: 'x'.repeat(1024 * 1024) });
+    expect(response).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
+  });
+
+  it('refuses a garbled bearer token with 401', async () => {
+    const response = await call(server.url, 'GET', '/api/users/1', { token: 'eyJ.garbage' });
+    expect(response).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
+  });
+
+  it('issues tokens that verify against the published JWKS with an independent verifier', async () => {
+    const { member } = await newOrg();
+    const login = await call(server.url, 'POST', '/api/auth/login', { body: { email: member.email, password: member.password } });
+    expect(login.status).toBe(200);
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    const { payload, protectedHeader } = await jwtVerify(login.body.accessToken, jwks, {
+      issuer: 'http://127.0.0.1:3000',
+      audience: 'twofactor-api',
+      algorithms: ['ES256'],
+    });
+    expect(protectedHeader.typ).toBe('at+jwt');
+    expect(payload.sub).toBe(String(member.userId));
+  });
+});

@@ -1,0 +1,262 @@
+/** First factor and tokens: login, refresh rotation and reuse detection, logout, users and permissions. */
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { db, tableName } from '../../shared/store/client';
+import { keys } from '../../shared/store/keys';
+import { accessToken, login, newOrg, newUser, uniqueEmail } from '../support/fixtures';
+import { invoke } from '../support/invoke';
+
+describe('POST /api/auth/login', () => {
+  it('answers full tokens when no second factor is needed', async () => {
+    const { member } = await newOrg();
+    const response = await invoke('POST /api/auth/login', { body: { email: member.email, password: member.password } });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, isTwoFactorEnable: false });
+    const header = decodeProtectedHeader(response.body.accessToken);
+    expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt', kid: expect.any(String) });
+    const claims = decodeJwt(response.body.accessToken);
+    expect(claims).toMatchObject({
+      sub: String(member.userId),
+      org: member.orgId,
+      role: 'member',
+      aal: 1,
+      amr: ['pwd'],
+      sid: expect.any(String),
+      auth_time: expect.any(Number),
+      iss: 'http://127.0.0.1:3000',
+      aud: 'twofactor-api',
+    });
+    expect(claims.exp! - claims.iat!).toBe(900);
+  });
+
+  it('answers a pending token, and no refresh token, when the org forces 2FA', async () => {
+    const { orgId, member } = await newOrg();
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.policy(orgId), methods: ['totp'], forced: true, forcedAt: new Date(0).toISOString(), sequence: 1 },
+      }),
+    );
+    const { forgetCachedPolicy } = await import('../../shared/policy/policy');
+    forgetCachedPolicy(orgId);
+    const body = await login(member);
+    expect(body).toMatchObject({ twoFactorRequired: true, twoFactorSetupRequired: true, methods: [], expiresIn: 300 });
+    expect(body.refreshToken).toBeUndefined();
+    expect(body.accessToken).toBeUndefined();
+    expect(decodeJwt(body.pendingToken!)).toMatchObject({ scope: '2fa', aal: 1 });
+
+    // The pending token cannot reach a full-access route.
+    const refused = await invoke('GET /api/users/{id}', { params: { id: member.userId }, token: body.pendingToken });
+    expect(refused).toMatchObject({ status: 403, body: { code: 'two_factor_required' } });
+  });
+
+  it('answers an unknown email exactly as a wrong password', async () => {
+    const { member } = await newOrg();
+    const wrong = await invoke('POST /api/auth/login', { body: { email: member.email, password: 'wrong-password' } });
+    const unknown = await invoke('POST /api/auth/login', { body: { email: uniqueEmail(), password: 'wrong-password' } });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const { instance: _a, ...wrongBody } = wrong.body;
+    const { instance: _b, ...unknownBody } = unknown.body;
+    expect(unknownBody).toEqual(wrongBody);
+    expect(wrongBody).toMatchObject({ code: 'invalid_credentials', detail: 'Invalid email or password' });
+  });
+
+  it('throttles failed logins per account with 429 and Retry-After, even with the right password', async () => {
+    const { member } = await newOrg();
+    for (let i = 0; i < 10; i++) {
+      const response = await invoke('POST /api/auth/login', { body: { email: member.email, password: `wrong-${i}` } });
+      expect(response.status).toBe(401);
+    }
+    const throttled = await invoke('POST /api/auth/login', { body: { email: member.email, password: member.password } });
+    expect(throttled).toMatchObject({ status: 429, body: { code: 'too_many_requests' } });
+    expect(Number(throttled.headers['Retry-After'])).toBeGreaterThan(0);
+  });
+
+  it('throttles failed logins per source address across accounts', async () => {
+    const sourceIp = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const attempts = Array.from({ length: 50 }, (_, i) =>
+      invoke('POST /api/auth/login', { body: { email: uniqueEmail(`spray${i}`), password: 'guess' }, sourceIp }),
+    );
+    const statuses = (await Promise.all(attempts)).map((r) => r.status);
+    expect(statuses.every((s) => s === 401)).toBe(true);
+    const next = await invoke('POST /api/auth/login', { body: { email: uniqueEmail(), password: 'guess' }, sourceIp });
+    expect(next.status).toBe(429);
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotate on every use; replaying a rotated one revokes the whole session', async () => {
+    const { member } = await newOrg();
+    const first = await login(member);
+    const second = await invoke('POST /api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    expect(decodeJwt(second.body.accessToken)).toMatchObject({ sid: decodeJwt(first.accessToken!).sid });
+
+    const replay = await invoke('POST /api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    expect(replay).toMatchObject({ status: 401, body: { code: 'invalid_refresh_token' } });
+    // The family is dead: the newest token no longer works either.
+    const after = await invoke('POST /api/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+    expect(after.status).toBe(401);
+  });
+
+  it('give at most one success when two refreshes race with one token', async () => {
+    const { member } = await newOrg();
+    const { refreshToken } = await login(member);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => invoke('POST /api/auth/refresh', { body: { refreshToken } })),
+    );
+    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
+    expect(results.every((r) => r.status === 200 || r.status === 401)).toBe(true);
+  });
+
+  it.each(['', 'garbage', '1.not-a-uuid.xyz', `999999.${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}.${'A'.repeat(43)}`])(
+    'refuse a malformed or unknown token %j',
+    async (refreshToken) => {
+      const response = await invoke('POST /api/auth/refresh', { body: { refreshToken } });
+      expect([400, 401]).toContain(response.status);
+    },
+  );
+
+  it('stop working after logout', async () => {
+    const { member } = await newOrg();
+    const tokens = await login(member);
+    expect((await invoke('POST /api/auth/logout', { token: tokens.accessToken })).status).toBe(204);
+    const refresh = await invoke('POST /api/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+    expect(refresh.status).toBe(401);
+  });
+});
+
+describe('access token verification', () => {
+  async function forged(claims: Record<string, unknown>, options: { kid?: string; exp?: number; aud?: string } = {}) {
+    const { privateKey } = await generateKeyPair('ES256');
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: options.kid ?? 'attacker' })
+      .setIssuer('http://127.0.0.1:3000')
+      .setAudience(options.aud ?? 'twofactor-api')
+      .setIssuedAt()
+      .setExpirationTime(options.exp ?? '10m')
+      .sign(privateKey);
+  }
+
+  it('refuses a token signed by another key, even with our kid', async () => {
+    const { admin } = await newOrg();
+    const real = await accessToken(admin);
+    const claims = decodeJwt(real);
+    const token = await forged(claims, { kid: decodeProtectedHeader(real).kid });
+    const response = await invoke('GET /api/users/{id}', { params: { id: admin.userId }, token });
+    expect(response).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
+  });
+
+  it('refuses alg none', async () => {
+    const { admin } = await newOrg();
+    const claims = decodeJwt(await accessToken(admin));
+    const token = new UnsecuredJWT(claims).setIssuer('http://127.0.0.1:3000').setAudience('twofactor-api').encode();
+    expect((await invoke('GET /api/users/{id}', { params: { id: admin.userId }, token })).status).toBe(401);
+  });
+
+  it('refuses an expired token and a token for another audience', async () => {
+    const { admin } = await newOrg();
+    const real = await accessToken(admin);
+    const { setClock } = await import('../../shared/clock');
+    setClock({ now: () => new Date(Date.now() + 16 * 60 * 1000) });
+    try {
+      const expired = await invoke('GET /api/users/{id}', { params: { id: admin.userId }, token: real });
+      expect(expired).toMatchObject({ status: 401, body: { detail: 'The token has expired' } });
+    } finally {
+      setClock();
+    }
+    const claims = decodeJwt(real);
+    const { exp: _e, iat: _i, iss: _s, aud: _a, ...rest } = claims;
+    const wrongAudience = await forged(rest, { aud: 'another-api', kid: decodeProtectedHeader(real).kid });
+    expect((await invoke('GET /api/users/{id}', { params: { id: admin.userId }, token: wrongAudience })).status).toBe(401);
+  });
+
+  it('publishes the signing key in the JWKS without private parts', async () => {
+    const { admin } = await newOrg();
+    const kid = decodeProtectedHeader(await accessToken(admin)).kid;
+    const { body } = await invoke('GET /.well-known/jwks.json');
+    const key = body.keys.find((k: { kid: string }) => k.kid === kid);
+    expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(key.d).toBeUndefined();
+    expect(Object.keys(await exportJWK((await generateKeyPair('ES256')).publicKey)).sort()).toEqual(
+      Object.keys(key).filter((k) => !['kid', 'alg', 'use'].includes(k)).sort(),
+    );
+  });
+});
+
+describe('users and permissions', () => {
+  it('an admin creates a member in its org; the password is shown once and works', async () => {
+    const { admin, orgId } = await newOrg();
+    const email = uniqueEmail('created');
+    const response = await invoke('POST /api/users', { token: await accessToken(admin), body: { email } });
+    expect(response).toMatchObject({ status: 201, body: { data: { email, orgId, role: 'member', password: expect.any(String) } } });
+    const tokens = await login({ email, password: response.body.data.password });
+    expect(tokens.accessToken).toBeDefined();
+  });
+
+  it('refuses a duplicate email (also differently cased) with 409', async () => {
+    const { admin, member } = await newOrg();
+    const token = await accessToken(admin);
+    const response = await invoke('POST /api/users', { token, body: { email: member.email.toUpperCase() } });
+    expect(response).toMatchObject({ status: 409, body: { code: 'already_exists' } });
+  });
+
+  it('two racing creations of one email: exactly one wins', async () => {
+    const { admin } = await newOrg();
+    const token = await accessToken(admin);
+    const email = uniqueEmail('race');
+    const results = await Promise.all([1, 2, 3].map(() => invoke('POST /api/users', { token, body: { email } })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+  });
+
+  it('a member cannot create users', async () => {
+    const { member } = await newOrg();
+    const response = await invoke('POST /api/users', { token: await accessToken(member), body: { email: uniqueEmail() } });
+    expect(response).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+  });
+
+  it('an admin cannot act on another org', async () => {
+    const a = await newOrg();
+    const b = await newOrg();
+    const token = await accessToken(a.admin);
+    const create = await invoke('POST /api/users', { token, body: { email: uniqueEmail(), orgId: b.orgId } });
+    expect(create.status).toBe(403);
+    const read = await invoke('GET /api/users/{id}', { token, params: { id: b.member.userId } });
+    expect(read).toMatchObject({ status: 404 });
+  });
+
+  it('an admin cannot create support staff; support can create users in any org', async () => {
+    const org = await newOrg();
+    const adminToken = await accessToken(org.admin);
+    expect((await invoke('POST /api/users', { token: adminToken, body: { email: uniqueEmail(), role: 'support' } })).status).toBe(403);
+    const support = await newUser(`Support ${org.name}`, 'support');
+    const supportToken = await accessToken(support);
+    const created = await invoke('POST /api/users', { token: supportToken, body: { email: uniqueEmail(), orgId: org.orgId } });
+    expect(created).toMatchObject({ status: 201, body: { data: { orgId: org.orgId } } });
+  });
+
+  it('a user reads itself; a member cannot read a colleague', async () => {
+    const { admin, member } = await newOrg();
+    const token = await accessToken(member);
+    expect((await invoke('GET /api/users/{id}', { token, params: { id: member.userId } })).status).toBe(200);
+    expect((await invoke('GET /api/users/{id}', { token, params: { id: admin.userId } })).status).toBe(404);
+  });
+});
+
+describe('secrets at rest', () => {
+  it('no password, refresh token, access token or private key is stored in plaintext', async () => {
+    const { member } = await newOrg();
+    const tokens = await login(member);
+    const refreshed = await invoke('POST /api/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+    const items = (await db().send(new ScanCommand({ TableName: tableName() }))).Items ?? [];
+    const raw = JSON.stringify(items, (_k, v) => (v instanceof Set ? [...v] : v));
+    for (const secret of [member.password, tokens.refreshToken!, refreshed.body.refreshToken, tokens.accessToken!]) {
+      expect(raw).not.toContain(secret);
+      expect(raw).not.toContain(secret.split('.').pop());
+    }
+    // The private signing key: no JWK "d" member anywhere.
+    expect(raw).not.toMatch(/"d":"/);
+  });
+});
