@@ -93,6 +93,85 @@ export const routes = {
     params: s.IdParams,
     table: 'read',
   },
+
+  // Organisation two-factor policy, Ziik dialect (seed 000): admin only, 204 on every change.
+  'GET /api/settings/twofactor': {
+    handler: 'ziik/settings-get',
+    access: 'admin',
+    tag: 'org policy (Ziik)',
+    summary: 'The org’s two-factor policy',
+    table: 'read',
+  },
+  'PATCH /api/settings/twofactor': {
+    handler: 'ziik/settings-update',
+    access: 'admin',
+    tag: 'org policy (Ziik)',
+    summary: 'Set the enrolment grace period and the second-factor check lifetime',
+    status: 204,
+    body: s.PolicySettingsBody,
+  },
+  'GET /api/settings/twofactor/users': {
+    handler: 'ziik/enrolment-report',
+    access: 'admin',
+    tag: 'org policy (Ziik)',
+    summary: 'The org’s users, their enrolled methods and whether they satisfy the policy (paged)',
+    query: s.PageQuery,
+    table: 'read',
+  },
+  'POST /api/settings/twofactor/force': {
+    handler: 'ziik/force-enable',
+    access: 'admin',
+    tag: 'org policy (Ziik)',
+    summary: 'Force two-factor authentication for all users of the org',
+    status: 204,
+  },
+  'DELETE /api/settings/twofactor/force': {
+    handler: 'ziik/force-disable',
+    access: 'admin',
+    tag: 'org policy (Ziik)',
+    summary: 'Stop forcing two-factor authentication',
+    status: 204,
+  },
+  'POST /api/settings/twofactor/{method}': {
+    handler: 'ziik/method-enable',
+    access: 'admin',
+    tag: 'org policy (Ziik)',
+    summary: 'Allow a method: google, sms or u2f (idempotent)',
+    status: 204,
+    params: s.ZiikMethodParams,
+  },
+  'DELETE /api/settings/twofactor/{method}': {
+    handler: 'ziik/method-disable',
+    access: 'admin',
+    tag: 'org policy (Ziik)',
+    summary: 'Disallow a method (idempotent)',
+    status: 204,
+    params: s.ZiikMethodParams,
+  },
+
+  // The same policy, Zitadel management API dialect (seed 003).
+  'POST /management/v1/policies/login/second_factors': {
+    handler: 'zitadel/second-factor-add',
+    access: 'admin',
+    tag: 'login policy (Zitadel)',
+    summary: 'Add a second factor to the org’s login policy (x-zitadel-orgid selects the org)',
+    body: s.ZitadelSecondFactorBody,
+  },
+  'DELETE /management/v1/policies/login/second_factors/{type}': {
+    handler: 'zitadel/second-factor-remove',
+    access: 'admin',
+    tag: 'login policy (Zitadel)',
+    summary: 'Remove a second factor from the org’s login policy',
+    params: s.ZitadelSecondFactorParams,
+  },
+  'POST /management/v1/policies/login/second_factors/_search': {
+    handler: 'zitadel/second-factors-search',
+    access: 'admin',
+    tag: 'login policy (Zitadel)',
+    summary: 'List the second factors of the org’s login policy',
+    body: s.ZitadelSearchBody,
+    table: 'read',
+  },
 } as const satisfies Record<string, Route>;
 
 export type RouteKey = keyof typeof routes;

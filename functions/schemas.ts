@@ -29,3 +29,41 @@ export const CreateUserBody = z.object({
   /** Optional initial password; when absent one is generated and returned once. */
   password: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
 });
+
+/** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys). */
+export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn' } as const;
+export const ZiikMethodParams = z.object({
+  method: z.enum(['google', 'sms', 'u2f'], { message: 'must be one of: google, sms, u2f' }).transform((m) => ziikMethodNames[m]),
+});
+
+export const PolicySettingsBody = z
+  .object({
+    gracePeriodSeconds: z.number().int().min(0).max(90 * 24 * 3600).optional(),
+    checkLifetimeSeconds: z.number().int().min(60).max(24 * 3600).optional(),
+  })
+  .refine((v) => v.gracePeriodSeconds !== undefined || v.checkLifetimeSeconds !== undefined, {
+    message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds',
+  });
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(1024).optional(),
+});
+
+/** Zitadel's second factor types and the policy methods they stand for. */
+export const zitadelTypes = {
+  SECOND_FACTOR_TYPE_OTP: 'totp',
+  SECOND_FACTOR_TYPE_U2F: 'webauthn',
+  SECOND_FACTOR_TYPE_OTP_SMS: 'sms',
+  SECOND_FACTOR_TYPE_OTP_EMAIL: 'email',
+} as const;
+const zitadelType = z
+  .enum(Object.keys(zitadelTypes) as [keyof typeof zitadelTypes], {
+    message: `must be one of: ${Object.keys(zitadelTypes).join(', ')} (SECOND_FACTOR_TYPE_UNSPECIFIED is not a factor)`,
+  })
+  .transform((t) => zitadelTypes[t]);
+
+export const ZitadelSecondFactorBody = z.object({ type: zitadelType });
+export const ZitadelSecondFactorParams = z.object({ type: zitadelType });
+/** Zitadel's list request takes an optional query we have no use for. */
+export const ZitadelSearchBody = z.object({}).optional();

@@ -1,4 +1,5 @@
-import { assertMayCreateRole, createUser, targetOrgFor } from '../../shared/identity/users';
+import { assertMayCreateRole, targetOrgFor } from '../../shared/identity/permissions';
+import { createUser } from '../../shared/identity/users';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('POST /api/users', async ({ body, principal }) => {

@@ -1,4 +1,5 @@
-import { publicUser, visibleUser } from '../../shared/identity/users';
+import { visibleUser } from '../../shared/identity/permissions';
+import { publicUser } from '../../shared/identity/users';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('GET /api/users/{id}', async ({ params, principal }) => {

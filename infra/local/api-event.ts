@@ -21,15 +21,18 @@ export interface MatchedRoute {
   pathParameters: Record<string, string>;
 }
 
-const compiled = routeEntries().map(([key, route]) => {
+// API Gateway prefers a literal segment over a {parameter}: try routes with fewer parameters first.
+const compiled = routeEntries()
+  .map(([key, route]) => {
   const { method, path } = splitRouteKey(key);
   const names: string[] = [];
   const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_, name: string) => {
     names.push(name);
     return '([^/]+)';
   });
-  return { key, method, handler: route.handler, regex: new RegExp(`^${pattern}$`), names };
-});
+    return { key, method, handler: route.handler, regex: new RegExp(`^${pattern}$`), names };
+  })
+  .sort((a, b) => a.names.length - b.names.length);
 
 /** The route for a method and path; `undefined` when nothing serves the path, 'method' when only the method is wrong. */
 export function matchRoute(method: string, path: string): MatchedRoute | 'method' | undefined {

@@ -14,7 +14,8 @@ export class LocalSetupError extends Error {}
 export interface LocalDynamoDb {
   endpoint: string;
   port: number;
-  stop(): Promise<void>;
+  /** `force`: no graceful shutdown (in-memory data is thrown away anyway). */
+  stop(options?: { force?: boolean }): Promise<void>;
 }
 
 export function assertJava(): void {
@@ -80,9 +81,9 @@ export async function startDynamoDbLocal(options: { port: number; persistDir?: s
   return {
     endpoint,
     port,
-    stop: async () => {
+    stop: async ({ force = !path } = {}) => {
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
+        child.kill(force ? 'SIGKILL' : 'SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }

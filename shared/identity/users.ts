@@ -4,13 +4,12 @@
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '../clock';
-import { Conflict, ErrorCode, Forbidden, NotFound } from '../errors';
+import { Conflict, ErrorCode, NotFound } from '../errors';
 import { db, tableName } from '../store/client';
 import { failedTransactionConditions } from '../store/conditions';
 import { nextId } from '../store/counter';
 import { keys } from '../store/keys';
 import type { Role } from '../tokens/jwt';
-import type { Principal } from '../tokens/principal';
 import { generatePassword, hashPassword } from './passwords';
 
 export interface Org {
@@ -118,34 +117,3 @@ export async function createUser(input: NewUser): Promise<{ user: User; password
   return { user, password: generated };
 }
 
-/**
- * The one rule for "may edit user X" (create, reset, impersonate build on it): support staff may
- * edit anyone but other support staff; an org admin may edit the non-support users of its own org.
- */
-export function mayEditUser(actor: Principal, target: User): boolean {
-  if (actor.actorId !== undefined) return false;
-  if (actor.role === 'support') return target.role !== 'support' || target.userId === actor.userId;
-  return actor.role === 'admin' && actor.orgId === target.orgId && target.role !== 'support';
-}
-
-export function mayViewUser(actor: Principal, target: User): boolean {
-  return actor.userId === target.userId || actor.role === 'support' || (actor.role === 'admin' && actor.orgId === target.orgId);
-}
-
-/** A user the actor may see, or 404 (never 403, which would confirm the user exists). */
-export async function visibleUser(actor: Principal, userId: number): Promise<UserRecord> {
-  const user = await getUser(userId);
-  if (!user || !mayViewUser(actor, user)) throw new NotFound(`User ${userId} not found`);
-  return user;
-}
-
-/** The org a new user goes into: admins create in their own org; support names one. */
-export function targetOrgFor(actor: Principal, requested: number | undefined): number {
-  if (actor.role === 'support') return requested ?? actor.orgId;
-  if (requested !== undefined && requested !== actor.orgId) throw new Forbidden('Admins can only create users in their own org');
-  return actor.orgId;
-}
-
-export function assertMayCreateRole(actor: Principal, role: Role): void {
-  if (role === 'support' && actor.role !== 'support') throw new Forbidden('Only support staff can create support users');
-}

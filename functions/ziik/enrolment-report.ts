@@ -1,0 +1,13 @@
+import { administeredOrg } from '../../shared/identity/permissions';
+import { enrolmentReport } from '../../shared/policy/enrolment';
+import { endpoint, ok } from '../endpoint';
+import { ziikMethods, ziikPolicy } from './presenters';
+
+export const handler = endpoint('GET /api/settings/twofactor/users', async ({ principal, query }) => {
+  const { users, nextCursor, policy } = await enrolmentReport(administeredOrg(principal), query.limit, query.cursor);
+  return ok({
+    data: users.map((u) => ({ ...u, methods: u.methods.map((m) => (m === 'recovery' ? m : ziikMethods([m])[0])) })),
+    policy: ziikPolicy(policy),
+    nextCursor: nextCursor ?? null,
+  });
+});

@@ -1,0 +1,10 @@
+import { administeredOrg } from '../../shared/identity/permissions';
+import { changePolicy, disallowMethod } from '../../shared/policy/changes';
+import { endpoint, ok } from '../endpoint';
+import { objectDetails } from './presenters';
+
+export const handler = endpoint('DELETE /management/v1/policies/login/second_factors/{type}', async ({ principal, params, headers, meta }) => {
+  const orgId = administeredOrg(principal, headers['x-zitadel-orgid']);
+  const policy = await changePolicy(orgId, { principal, ...meta }, disallowMethod(params.type, { strict: true }));
+  return ok({ details: objectDetails(policy) });
+});
