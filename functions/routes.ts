@@ -94,6 +94,94 @@ export const routes = {
     table: 'read',
   },
 
+  // The current user's two-factor settings, Ziik dialect (seed 001). `pending` routes also take a
+  // pending login token, so a user whose org forces 2FA can enrol before signing in.
+  'GET /api/two-factor': {
+    handler: 'ziik/two-factor-get',
+    access: 'pending',
+    tag: 'two-factor (Ziik)',
+    summary: 'The current user’s two-factor settings (the secret only while unverified)',
+    table: 'read',
+    secrets: true,
+  },
+  'PATCH /api/two-factor': {
+    handler: 'ziik/two-factor-update',
+    access: 'pending',
+    tag: 'two-factor (Ziik)',
+    summary: 'Replace the settings: google (secret_key), sms (phone_prefix, phone) or "" to disable',
+    status: 204,
+    body: s.TwoFactorPatchBody,
+    sensitive: true,
+    secrets: true,
+  },
+  'GET /api/two-factor/qr': {
+    handler: 'ziik/two-factor-qr',
+    access: 'pending',
+    tag: 'two-factor (Ziik)',
+    summary: 'QR code (PNG data URI) of the unverified authenticator secret',
+    table: 'read',
+    secrets: true,
+  },
+  'GET /api/two-factor/secret': {
+    handler: 'ziik/two-factor-secret',
+    access: 'pending',
+    tag: 'two-factor (Ziik)',
+    summary: 'A fresh 160-bit authenticator secret (stored only when PATCHed back)',
+    table: 'none',
+  },
+  'POST /api/two-factor/verify': {
+    handler: 'ziik/two-factor-verify',
+    access: 'pending',
+    tag: 'two-factor (Ziik)',
+    summary: 'Verify a code: 204 verifies the enrolled method; with a pending login token, 200 with tokens',
+    body: s.VerifyKeyBody,
+    secrets: true,
+  },
+  'POST /api/users/{id}/two-factor/reset': {
+    handler: 'ziik/user-two-factor-reset',
+    access: 'admin',
+    tag: 'two-factor (Ziik)',
+    summary: 'Remove all of a user’s second factors and end its sessions (admin of its org, or support)',
+    status: 204,
+    params: s.IdParams,
+    sensitive: true,
+  },
+
+  // 2FA login, enable and disable (seed 002).
+  'GET /2fa/generate-qr': {
+    handler: 'twofa/generate-qr',
+    access: 'pending',
+    tag: '2fa',
+    summary: 'Start authenticator enrolment: a new secret as a QR code and otpauth link',
+    sensitive: true,
+    secrets: true,
+  },
+  'POST /2fa/enable-two-factor-auth': {
+    handler: 'twofa/enable',
+    access: 'pending',
+    tag: '2fa',
+    summary: 'Verify the enrolled authenticator with a code and enable 2FA',
+    body: s.CodeBody,
+    secrets: true,
+  },
+  'POST /2fa/disable-two-factor-auth': {
+    handler: 'twofa/disable',
+    access: 'user',
+    tag: '2fa',
+    summary: 'Disable 2FA (needs a recent second factor or a code)',
+    body: s.OptionalCodeBody,
+    sensitive: true,
+    secrets: true,
+  },
+  'POST /2fa/authenticate': {
+    handler: 'twofa/authenticate',
+    access: 'pending',
+    tag: '2fa',
+    summary: 'Finish a login with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
+    body: s.AuthenticateBody,
+    secrets: true,
+  },
+
   // Organisation two-factor policy, Ziik dialect (seed 000): admin only, 204 on every change.
   'GET /api/settings/twofactor': {
     handler: 'ziik/settings-get',

@@ -67,3 +67,38 @@ export const ZitadelSecondFactorBody = z.object({ type: zitadelType });
 export const ZitadelSecondFactorParams = z.object({ type: zitadelType });
 /** Zitadel's list request takes an optional query we have no use for. */
 export const ZitadelSearchBody = z.object({}).optional();
+
+/** A one-time code as the user typed it: digits (TOTP, SMS) or a recovery code. */
+const code = z.string({ message: 'must be a string (keep leading zeros)' }).trim().min(1, 'is required').max(64);
+
+export const VerifyKeyBody = z.object({ key: code });
+export const CodeBody = z.object({ code });
+export const OptionalCodeBody = z.object({ code: code.optional() }).optional();
+
+export const TwoFactorPatchBody = z
+  .object({
+    method: z.enum(['google', ''], { message: "must be 'google' or '' (disable)" }),
+    secret_key: z.string().max(256).optional(),
+    phone_prefix: z.union([z.number().int().positive(), z.string().regex(/^\+?\d{1,4}$/, 'must be a country calling code')]).optional(),
+    phone: z.union([z.number().int().positive(), z.string().regex(/^[\d ()-]{2,20}$/, 'must be a phone number without country code')]).optional(),
+    /** A current code, for changing or disabling a verified factor without a recent second factor. */
+    code: code.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.method === 'google' && v.secret_key === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['secret_key'], message: "is required when method is 'google'" });
+    }
+    if (v.method === 'sms') {
+      for (const field of ['phone_prefix', 'phone'] as const) {
+        if (v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: "is required when method is 'sms'" });
+      }
+    }
+  });
+
+export const AuthenticateBody = z
+  .object({
+    code: code.optional(),
+    /** A WebAuthn assertion (the JSON from @simplewebauthn/browser's startAuthentication). */
+    webauthn: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((v) => (v.code === undefined) !== (v.webauthn === undefined), { message: 'send exactly one of code, webauthn' });

@@ -94,8 +94,8 @@ export class Unprocessable extends AppError {
 }
 export class TooManyRequests extends AppError {
   readonly status = 429;
-  constructor(retryAfterSeconds: number, message = 'Too many requests; retry later') {
-    super(ErrorCode.tooManyRequests, message);
+  constructor(retryAfterSeconds: number, message = 'Too many requests; retry later', code: ErrorCode = ErrorCode.tooManyRequests) {
+    super(code, message);
     this.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
   }
 }

@@ -28,6 +28,10 @@ export interface User {
 
 export interface UserRecord extends User {
   passwordHash: string;
+  /** The Ziik `method`: the factor the user prefers. */
+  preferredMethod?: 'totp' | 'sms' | 'webauthn';
+  /** Verified factor kinds (a string set), kept in step with the factor items. */
+  enrolled?: Set<string>;
 }
 
 export const publicUser = ({ userId, orgId, email, role, createdAt }: User): User => ({ userId, orgId, email, role, createdAt });

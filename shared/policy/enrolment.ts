@@ -47,7 +47,7 @@ export async function enrolmentReport(orgId: number, limit: number, cursor?: str
     }),
   );
   const users: EnrolmentRow[] = (result.Items ?? []).map((item) => {
-    const methods = (item.enrolled as FactorKind[] | undefined) ?? [];
+    const methods = [...((item.enrolled as Set<FactorKind> | undefined) ?? [])].sort();
     const usable = methods.some((m) => m === 'recovery' || (policy.methods as string[]).includes(m));
     return { userId: item.userId, email: item.email, role: item.role, methods, satisfiesPolicy: !policy.forced || usable };
   });

@@ -15,7 +15,7 @@ import { epochSeconds, isConditionFailed, live } from '../store/conditions';
 import { keys } from '../store/keys';
 import { signToken, type Amr, type Role, type TokenClaims } from './jwt';
 
-interface SessionItem {
+export interface SessionItem {
   pk: string;
   sk: string;
   sid: string;
@@ -66,31 +66,48 @@ const claimsFor = (s: Subject, a: Required<Authentication>, sid: string): TokenC
   auth_time: a.authTime,
 });
 
-/** Starts a session: stores it and answers an access token and its first refresh token. */
-export async function startSession(subject: Subject, authentication: Authentication): Promise<Tokens> {
+export interface PreparedSession {
+  /** The session item, to write alone or inside a transaction with what authenticated it. */
+  item: SessionItem;
+  /** Signs the access token; call once the item is written. */
+  tokens(): Promise<Tokens>;
+}
+
+/** A new session and its first refresh token, not yet written. */
+export async function prepareSession(subject: Subject, authentication: Authentication): Promise<PreparedSession> {
   const c = config();
   const t = epochSeconds(now());
   const auth = { ...authentication, authTime: authentication.authTime ?? t };
   const sid = randomUUID();
   const refreshToken = `${subject.userId}.${sid}.${randomToken()}`;
-  const absoluteExpiresAt = t + c.SESSION_ABSOLUTE_TTL;
   const item: SessionItem = {
     ...keys.session(subject.userId, sid),
     sid,
-    ...subject,
+    userId: subject.userId,
+    orgId: subject.orgId,
+    role: subject.role,
     aal: auth.aal,
     amr: auth.amr,
     authTime: auth.authTime,
     tokenHash: await keyedHash(REFRESH, refreshToken),
     createdAt: now().toISOString(),
-    absoluteExpiresAt,
+    absoluteExpiresAt: t + c.SESSION_ABSOLUTE_TTL,
     expiresAt: t + c.SESSION_IDLE_TTL,
   };
-  const [access] = await Promise.all([
-    signToken(claimsFor(subject, auth, sid), c.ACCESS_TOKEN_TTL),
-    db().send(new PutCommand({ TableName: tableName(), Item: item })),
-  ]);
-  return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  return {
+    item,
+    tokens: async () => {
+      const access = await signToken(claimsFor(subject, auth, sid), c.ACCESS_TOKEN_TTL);
+      return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
+    },
+  };
+}
+
+/** Starts a session: stores it and answers an access token and its first refresh token. */
+export async function startSession(subject: Subject, authentication: Authentication): Promise<Tokens> {
+  const session = await prepareSession(subject, authentication);
+  const [tokens] = await Promise.all([session.tokens(), db().send(new PutCommand({ TableName: tableName(), Item: session.item }))]);
+  return tokens;
 }
 
 function parseRefreshToken(token: string): { userId: number; sid: string } {

@@ -1,0 +1,8 @@
+import { enrolTotp } from '../../shared/factors/enrolment';
+import { qrDataUrl } from '../../shared/factors/qr';
+import { endpoint, ok } from '../endpoint';
+
+export const handler = endpoint('GET /2fa/generate-qr', async ({ principal, meta }) => {
+  const { uri } = await enrolTotp(principal, { principal, ...meta });
+  return ok({ qrCode: await qrDataUrl(uri), link: uri });
+});

@@ -1,0 +1,16 @@
+import { twoFactorSettings } from '../../shared/factors/enrolment';
+import { endpoint, ok } from '../endpoint';
+import { ziikMethods } from './presenters';
+
+export const handler = endpoint('GET /api/two-factor', async ({ principal }) => {
+  const settings = await twoFactorSettings(principal);
+  return ok({
+    data: {
+      method: settings.method && settings.method !== 'recovery' ? ziikMethods([settings.method])[0] : null,
+      secret_key: settings.secret,
+      phone_prefix: settings.phone ? Number(settings.phone.countryCode) : null,
+      phone: settings.phone ? settings.phone.nationalNumber : null,
+      verified: settings.verified,
+    },
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * The user's second-factor state: consecutive failures, the lockout they earned, and the last TOTP
+ * time step accepted. The counter belongs to the user, not to a login attempt or a code: a new
+ * login or a new SMS code does not reset it; only a success (or an admin reset) does.
+ *
+ * Back-off (NIST SP 800-63B §5.2.2): from 5 consecutive failures the second-factor step is locked
+ * for 30 s, doubling with each further failure; at 20 it stops until an admin resets the user,
+ * far below the 100 the standard allows.
+ */
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditItem, type Actor } from '../audit/events';
+import { ErrorCode, TooManyRequests, Unprocessable } from '../errors';
+import { db, tableName } from '../store/client';
+import { epochSeconds, isConditionFailed } from '../store/conditions';
+import { keys } from '../store/keys';
+import type { Account, MfaState } from './account';
+
+export const LOCKOUT_THRESHOLD = 5;
+export const HARD_STOP = 20;
+const BASE_LOCK_SECONDS = 30;
+const MAX_LOCK_SECONDS = 24 * 3600;
+/** A hard stop: locked until an admin resets the user's second factors. */
+const FOREVER = 253402300799; // 9999-12-31T23:59:59Z
+
+export function lockSeconds(failures: number): number {
+  if (failures < LOCKOUT_THRESHOLD) return 0;
+  return Math.min(BASE_LOCK_SECONDS * 2 ** (failures - LOCKOUT_THRESHOLD), MAX_LOCK_SECONDS);
+}
+
+/** What every failed second-factor check answers: wrong, reused and expired codes look the same. */
+export const invalidCode = () => new Unprocessable(ErrorCode.invalidCode, 'The code is invalid or expired');
+
+/** A locked-out attempt: the same code and detail as a wrong code; only the status and Retry-After differ. */
+const lockedOut = (retryAfter: number) => new TooManyRequests(retryAfter, 'The code is invalid or expired', ErrorCode.invalidCode);
+
+export function assertNotLocked(mfa: MfaState, at: Date): void {
+  const t = epochSeconds(at);
+  if (mfa.lockedUntil !== undefined && mfa.lockedUntil > t) throw lockedOut(mfa.lockedUntil - t);
+}
+
+/**
+ * The condition every successful check commits under: the state is as it was read (no failure was
+ * counted meanwhile, so a burst of parallel guesses cannot slip a right one past the lockout) and
+ * not locked. It also resets the failure count.
+ */
+export function successUpdate(account: Account, at: Date, set: Record<string, unknown> = {}) {
+  const names: Record<string, string> = { '#failures': 'failures' };
+  const values: Record<string, unknown> = { ':zero': 0, ':now': epochSeconds(at), ':read': account.mfa.failures };
+  const assignments = ['#failures = :zero'];
+  for (const [name, value] of Object.entries(set)) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    assignments.push(`#${name} = :${name}`);
+  }
+  return {
+    TableName: tableName(),
+    Key: keys.mfaState(account.user.userId),
+    UpdateExpression: `SET ${assignments.join(', ')} REMOVE lockedUntil`,
+    ConditionExpression:
+      '(attribute_not_exists(#failures) OR #failures = :read) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * Counts one failure (compare-and-set on the count read, retried on a race so no failure is lost)
+ * and answers the error to send: the plain invalid-code error, or the lockout once it starts.
+ */
+export async function recordFailure(account: Account, at: Date, actor: Actor): Promise<Error> {
+  const userId = account.user.userId;
+  let read = account.mfa.failures;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const failures = read + 1;
+    const lock = failures >= HARD_STOP ? FOREVER : failures >= LOCKOUT_THRESHOLD ? epochSeconds(at) + lockSeconds(failures) : undefined;
+    const update = {
+      TableName: tableName(),
+      Key: keys.mfaState(userId),
+      UpdateExpression: `SET #failures = :next${lock ? ', lockedUntil = :lock' : ''}`,
+      ConditionExpression: read === 0 ? 'attribute_not_exists(#failures) OR #failures = :read' : '#failures = :read',
+      ExpressionAttributeNames: { '#failures': 'failures' },
+      ExpressionAttributeValues: { ':next': failures, ':read': read, ...(lock && { ':lock': lock }) },
+      ReturnValues: 'ALL_OLD' as const,
+    };
+    try {
+      if (failures === LOCKOUT_THRESHOLD || failures === HARD_STOP) {
+        // The lockout is a security event: record it with the state change.
+        await db().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: update },
+              {
+                Put: {
+                  TableName: tableName(),
+                  Item: auditItem({
+                    orgId: account.user.orgId,
+                    action: 'mfa.locked_out',
+                    actor,
+                    targetUserId: userId,
+                    details: { failures, hardStop: failures >= HARD_STOP },
+                  }),
+                },
+              },
+            ],
+          }),
+        );
+      } else {
+        await db().send(new UpdateCommand(update));
+      }
+      return lock ? lockedOut(lock - epochSeconds(at)) : invalidCode();
+    } catch (error) {
+      if (!isConditionFailed(error) && !(error as Error).name.startsWith('Transaction')) throw error;
+      const current = await db().send(new GetCommand({ TableName: tableName(), Key: keys.mfaState(userId), ConsistentRead: true }));
+      read = (current.Item?.failures as number | undefined) ?? 0;
+    }
+  }
+  return invalidCode();
+}

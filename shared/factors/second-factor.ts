@@ -1,0 +1,37 @@
+/**
+ * The strategy every second factor satisfies. A strategy only says whether a proof matches and
+ * what consuming it writes; the dispatcher (authenticate.ts) enforces lockout, policy and the
+ * single-use race gate once for all of them.
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Amr } from '../tokens/jwt';
+import type { Account, FactorKind } from './account';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface Proof {
+  code?: string;
+  /** A WebAuthn authentication response (from @simplewebauthn/browser). */
+  webauthn?: unknown;
+}
+
+export interface Match {
+  kind: FactorKind;
+  amr: Amr;
+  /** Attributes to set on the user's second-factor state with the success (e.g. the TOTP step). */
+  mfaSet?: Record<string, unknown>;
+  /** An extra condition on that state (e.g. the TOTP step only moves forward: RFC 6238 §5.2). */
+  mfaCondition?: string;
+  /** Writes that consume the proof, each conditional: of two racing requests one wins. */
+  writes?: TransactItem[];
+  /** Facts for the audit event (never the proof itself). */
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface SecondFactor {
+  kind: FactorKind;
+  amr: Amr;
+  /** Whether this proof is for this factor at all (a 6-digit code is not a recovery code). */
+  accepts(proof: Proof): boolean;
+  check(account: Account, proof: Proof, at: Date, options: { includeUnverified?: boolean }): Promise<Match | undefined>;
+}
