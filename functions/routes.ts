@@ -129,6 +129,15 @@ export const routes = {
     summary: 'A fresh 160-bit authenticator secret (stored only when PATCHed back)',
     table: 'none',
   },
+  'POST /api/two-factor/send-verification': {
+    handler: 'ziik/send-verification',
+    access: 'pending',
+    tag: 'two-factor (Ziik)',
+    summary: 'Send an SMS code to the user’s phone (enrolment, or a login with a pending token)',
+    status: 204,
+    secrets: true,
+    sms: true,
+  },
   'POST /api/two-factor/verify': {
     handler: 'ziik/two-factor-verify',
     access: 'pending',

@@ -40,9 +40,11 @@ export const PolicySettingsBody = z
   .object({
     gracePeriodSeconds: z.number().int().min(0).max(90 * 24 * 3600).optional(),
     checkLifetimeSeconds: z.number().int().min(60).max(24 * 3600).optional(),
+    /** Country calling codes SMS may go to; null allows every code the deployment allows. */
+    smsCountryCodes: z.array(z.string().regex(/^[1-9]\d{0,2}$/, 'must be a country calling code such as "45"')).max(250).nullable().optional(),
   })
-  .refine((v) => v.gracePeriodSeconds !== undefined || v.checkLifetimeSeconds !== undefined, {
-    message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds',
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes',
   });
 
 export const PageQuery = z.object({
@@ -77,7 +79,7 @@ export const OptionalCodeBody = z.object({ code: code.optional() }).optional();
 
 export const TwoFactorPatchBody = z
   .object({
-    method: z.enum(['google', ''], { message: "must be 'google' or '' (disable)" }),
+    method: z.enum(['google', 'sms', ''], { message: "must be 'google', 'sms' or '' (disable)" }),
     secret_key: z.string().max(256).optional(),
     phone_prefix: z.union([z.number().int().positive(), z.string().regex(/^\+?\d{1,4}$/, 'must be a country calling code')]).optional(),
     phone: z.union([z.number().int().positive(), z.string().regex(/^[\d ()-]{2,20}$/, 'must be a phone number without country code')]).optional(),

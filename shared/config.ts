@@ -39,6 +39,32 @@ const schema = z.object({
   APP_NAME: z.string().min(1).default('TwoFactor'),
   WEBAUTHN_RP_ID: z.string().default('localhost'),
   WEBAUTHN_ORIGINS: list('http://localhost:3000'),
+  /** `outbox` appends messages to SMS_OUTBOX_FILE (local); `sns` publishes through Amazon SNS. */
+  SMS_SENDER: z.enum(['outbox', 'sns']).default('outbox'),
+  SMS_OUTBOX_FILE: z.string().default('.data/sms-outbox.jsonl'),
+  SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits').optional(),
+  SMS_ORIGINATION_NUMBER: z.string().regex(/^\+\d{6,15}$/, 'must be an E.164 number').optional(),
+  /** Message text per language: `{code}` and `{app}` are replaced. JSON object, `en` required. */
+  SMS_TEMPLATES: z
+    .string()
+    .default('{"en":"{code} is your {app} verification code. It expires in 5 minutes."}')
+    .transform((text, ctx) => {
+      try {
+        const templates = z.record(z.string(), z.string().includes('{code}')).parse(JSON.parse(text));
+        if (!templates.en) throw new Error('an "en" template is required');
+        return templates;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object of templates containing {code}: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  /** Country calling codes SMS may go to (e.g. "45,46,47"); empty allows all. Orgs can narrow it further. */
+  SMS_ALLOWED_COUNTRY_CODES: list(''),
+  SMS_MIN_INTERVAL_PER_USER: seconds(30),
+  SMS_MAX_PER_USER_HOURLY: seconds(5),
+  SMS_MAX_PER_PHONE_10MIN: seconds(5),
+  SMS_MAX_PER_PHONE_DAILY: seconds(10),
+  SMS_MAX_PER_ORG_HOURLY: seconds(200),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 

@@ -12,6 +12,7 @@ export const ziikPolicy = (p: Policy) => ({
   sequence: p.sequence,
   gracePeriodSeconds: p.gracePeriodSeconds,
   checkLifetimeSeconds: p.checkLifetimeSeconds,
+  smsCountryCodes: p.smsCountryCodes ?? null,
   createdAt: p.sequence === 0 ? null : p.createdAt,
   changedAt: p.sequence === 0 ? null : p.changedAt,
 });

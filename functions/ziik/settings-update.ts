@@ -1,8 +1,8 @@
 import { administeredOrg } from '../../shared/identity/permissions';
-import { changePolicy, setTimings } from '../../shared/policy/changes';
+import { changePolicy, setSettings } from '../../shared/policy/changes';
 import { endpoint, noContent } from '../endpoint';
 
 export const handler = endpoint('PATCH /api/settings/twofactor', async ({ principal, body, meta }) => {
-  await changePolicy(administeredOrg(principal), { principal, ...meta }, setTimings(body));
+  await changePolicy(administeredOrg(principal), { principal, ...meta }, setSettings(body));
   return noContent();
 });

@@ -30,6 +30,8 @@ export interface Account {
   user: UserRecord;
   mfa: MfaState;
   factors: FactorItem[];
+  /** Every other item of the partition read (SMS code, WebAuthn challenges), by sort key. */
+  others: Map<string, Record<string, unknown>>;
 }
 
 export async function loadAccount(userId: number): Promise<Account | undefined> {
@@ -46,7 +48,8 @@ export async function loadAccount(userId: number): Promise<Account | undefined> 
   if (!user) return undefined;
   const mfa = (items.find((i) => i.sk === keys.mfaState(userId).sk) as MfaState | undefined) ?? { failures: 0 };
   const factors = items.filter((i) => (i.sk as string).startsWith(keys.factorPrefix)) as FactorItem[];
-  return { user, mfa, factors };
+  const others = new Map(items.map((i) => [i.sk as string, i]));
+  return { user, mfa, factors, others };
 }
 
 /** The verified methods a user can finish a login with under the org's allowed methods. */

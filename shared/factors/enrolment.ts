@@ -9,7 +9,7 @@ import { now } from '../clock';
 import { Conflict, ErrorCode, Forbidden, NotFound } from '../errors';
 import { mayEditUser } from '../identity/permissions';
 import { getUser } from '../identity/users';
-import { getPolicy, type Method, type Policy } from '../policy/policy';
+import { assertMethodAllowed, getPolicy, type Method, type Policy } from '../policy/policy';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
 import type { Principal } from '../tokens/principal';
@@ -25,16 +25,10 @@ async function contextOf(principal: Principal): Promise<{ account: Account; poli
   return { account, policy };
 }
 
-function assertMayEnrol(principal: Principal, account: Account, policy: Policy): void {
+export function assertMayEnrol(principal: Principal, account: Account, policy: Policy): void {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot change second factors');
   if (principal.pending && usableMethods(account, policy.methods).length > 0) {
     throw new Forbidden('Finish signing in with your second factor before changing it', ErrorCode.twoFactorRequired);
-  }
-}
-
-export function assertAllowed(policy: Policy, method: Method): void {
-  if (!policy.methods.includes(method)) {
-    throw new Conflict(`Your organisation does not allow ${method} as a second factor`, ErrorCode.methodNotAllowedByPolicy);
   }
 }
 
@@ -65,7 +59,7 @@ export async function twoFactorSettings(principal: Principal): Promise<TwoFactor
 export async function enrolTotp(principal: Principal, actor: Actor, options: { secret?: string; code?: string } = {}) {
   const { account, policy } = await contextOf(principal);
   assertMayEnrol(principal, account, policy);
-  assertAllowed(policy, 'totp');
+  assertMethodAllowed(policy, 'totp');
   const secret = options.secret === undefined ? newTotpSecret() : normaliseTotpSecret(options.secret);
   const existing = totpFactor(account);
   if (existing?.verified) await assertRecentSecondFactor(principal, account, policy, actor, options.code);
@@ -113,7 +107,7 @@ export async function verifyCode(principal: Principal, code: string, actor: Acto
   const mayEnrol = !principal.pending || usableMethods(account, policy.methods).length === 0;
   if (candidate && mayEnrol) {
     if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot change second factors');
-    assertAllowed(policy, candidate.kind as Method);
+    assertMethodAllowed(policy, candidate.kind as Method);
     const match = await prove(account, { code }, actor, { allowed: policy.methods, includeUnverified: true, only: [candidate.kind] });
     const writes = verificationWrites(account, candidate, actor);
     if (principal.pending) {
@@ -158,6 +152,7 @@ export async function disableTwoFactor(principal: Principal, actor: Actor, code?
     new TransactWriteCommand({
       TransactItems: [
         ...deleteFactors(account.factors),
+        { Delete: { TableName: tableName(), Key: keys.smsCode(account.user.userId) } },
         profileUpdate(account.user.userId, { preferred: null, unverified: kinds }),
         auditPut(account, 'factor.removed', actor, { methods: kinds.join(',') }),
       ],
@@ -176,6 +171,7 @@ export async function resetTwoFactor(principal: Principal, targetUserId: number,
       TransactItems: [
         ...deleteFactors(account.factors),
         { Delete: { TableName: tableName(), Key: keys.mfaState(targetUserId) } },
+        { Delete: { TableName: tableName(), Key: keys.smsCode(targetUserId) } },
         profileUpdate(targetUserId, { preferred: null, unverified: kinds }),
         auditPut(account, 'factor.reset_by_admin', actor, { methods: kinds.join(',') }),
       ],

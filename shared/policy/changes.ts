@@ -104,14 +104,30 @@ export const setForced = (forced: boolean): Change => (policy) => {
   };
 };
 
-export const setTimings = (settings: { gracePeriodSeconds?: number; checkLifetimeSeconds?: number }): Change => (policy) => {
-  const next = { ...policy, ...settings };
-  if (next.gracePeriodSeconds === policy.gracePeriodSeconds && next.checkLifetimeSeconds === policy.checkLifetimeSeconds) {
-    return 'unchanged';
-  }
+export interface PolicySettings {
+  gracePeriodSeconds?: number;
+  checkLifetimeSeconds?: number;
+  /** null: every country calling code the deployment allows. */
+  smsCountryCodes?: string[] | null;
+}
+
+export const setSettings = (settings: PolicySettings): Change => (policy) => {
+  const { smsCountryCodes, ...timings } = settings;
+  const next: Policy = { ...policy, ...timings };
+  if (smsCountryCodes === null) delete next.smsCountryCodes;
+  else if (smsCountryCodes) next.smsCountryCodes = [...new Set(smsCountryCodes)].sort();
+  const same =
+    next.gracePeriodSeconds === policy.gracePeriodSeconds &&
+    next.checkLifetimeSeconds === policy.checkLifetimeSeconds &&
+    String(next.smsCountryCodes) === String(policy.smsCountryCodes);
+  if (same) return 'unchanged';
   return {
     next,
     action: 'policy.settings_changed',
-    details: { gracePeriodSeconds: next.gracePeriodSeconds, checkLifetimeSeconds: next.checkLifetimeSeconds },
+    details: {
+      gracePeriodSeconds: next.gracePeriodSeconds,
+      checkLifetimeSeconds: next.checkLifetimeSeconds,
+      smsCountryCodes: next.smsCountryCodes?.join(',') ?? 'all',
+    },
   };
 };

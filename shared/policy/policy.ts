@@ -4,6 +4,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '../clock';
+import { Conflict, ErrorCode } from '../errors';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
 
@@ -25,6 +26,8 @@ export interface Policy {
   gracePeriodSeconds: number;
   /** How long an aal 2 session counts as recent for sensitive changes. */
   checkLifetimeSeconds: number;
+  /** Country calling codes SMS may go to; absent: all the deployment allows. */
+  smsCountryCodes?: string[];
 }
 
 export const DEFAULT_METHODS: Method[] = ['totp', 'webauthn'];
@@ -68,4 +71,10 @@ export async function getPolicy(orgId: number, options: { fresh?: boolean } = {}
 export function forgetCachedPolicy(orgId?: number): void {
   if (orgId === undefined) cache.clear();
   else cache.delete(orgId);
+}
+
+export function assertMethodAllowed(policy: Policy, method: Method): void {
+  if (!policy.methods.includes(method)) {
+    throw new Conflict(`Your organisation does not allow ${method} as a second factor`, ErrorCode.methodNotAllowedByPolicy);
+  }
 }

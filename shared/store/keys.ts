@@ -8,7 +8,8 @@
  * | org by id; its 2FA policy; audit events  | pk=ORG#<id> sk=ORG / POLICY / AUDIT#<time>#<id>   |
  * | org id by name (bootstrap)               | pk=ORGNAME#<name> sk=ORGNAME                      |
  * | user id by email (login)                 | pk=EMAIL#<email> sk=EMAIL                         |
- * | everything to verify a 2nd factor: Query | pk=USER#<id> (PROFILE, MFA, FACTOR#…, SESSION#…)  |
+ * | everything to verify a 2nd factor: Query | pk=USER#<id> sk<SESSION# (PROFILE, MFA, FACTOR#…,   |
+ * |                                          |   CODE#SMS, CHALLENGE#…); sessions sort after      |
  * | an org's users, by id (GSI)              | gsi1pk=ORG#<id>#USERS gsi1sk=USER#<padded id>     |
  * | signing keys, newest first               | pk=SIGNING_KEYS sk=KEY#<padded seq>               |
  * | fixed-window rate counters               | pk=RATE#<scope>#<subject> sk=<window start>       |
@@ -41,6 +42,8 @@ export const keys = {
   mfaState: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'MFA' }),
   factor: (userId: number, kind: string): Key => ({ pk: `USER#${userId}`, sk: `FACTOR#${kind}` }),
   factorPrefix: 'FACTOR#',
+  /** The SMS code last sent (one at a time: a new send replaces it). */
+  smsCode: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'CODE#SMS' }),
 
   signingKeysPartition: 'SIGNING_KEYS',
   signingKey: (seq: number): Key => ({ pk: 'SIGNING_KEYS', sk: `KEY#${pad(seq)}` }),

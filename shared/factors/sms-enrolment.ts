@@ -1,0 +1,95 @@
+/**
+ * SMS enrolment and sending: a new send replaces the old code; sending is rate limited per user,
+ * per phone number and per org (against SMS pumping and phone flooding), and goes only to country
+ * calling codes the deployment and the org allow. A code whose SMS failed is deleted, not left usable.
+ */
+import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { randomInt } from 'node:crypto';
+import type { Actor } from '../audit/events';
+import { config } from '../config';
+import { now } from '../clock';
+import { keyedHash } from '../crypto/secrets';
+import { BadGateway, Conflict, ErrorCode } from '../errors';
+import { logger } from '../log';
+import { assertMethodAllowed, getPolicy } from '../policy/policy';
+import { consume, type Limit } from '../ratelimit';
+import { db, tableName } from '../store/client';
+import { epochSeconds } from '../store/conditions';
+import { keys } from '../store/keys';
+import type { Principal } from '../tokens/principal';
+import type { Account } from './account';
+import { accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
+import { assertMayEnrol } from './enrolment';
+import { profileUpdate } from './profile';
+import { assertCountryAllowed, CODE_TTL_SECONDS, parsePhone, smsCodePurpose, smsFactor, smsKey, type SmsCodeItem } from './sms';
+import { smsSender } from './sms-sender';
+
+/** Sets (or replaces) the user's phone number, unverified until a sent code comes back. */
+export async function enrolSms(principal: Principal, actor: Actor, input: { prefix: number | string; phone: number | string; code?: string }) {
+  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  assertMayEnrol(principal, account, policy);
+  assertMethodAllowed(policy, 'sms');
+  const phone = parsePhone(input.prefix, input.phone);
+  assertCountryAllowed(phone.countryCode, policy);
+  const existing = smsFactor(account);
+  if (existing?.verified) await assertRecentSecondFactor(principal, account, policy, actor, input.code);
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...smsKey(account.user.userId), kind: 'sms', verified: false, ...phone, createdAt: now().toISOString() },
+          },
+        },
+        { Delete: { TableName: tableName(), Key: keys.smsCode(account.user.userId) } },
+        profileUpdate(account.user.userId, { preferred: 'sms', ...(existing?.verified && { unverified: ['sms'] }) }),
+        auditPut(account, 'factor.enrolled', actor, { method: 'sms', country: phone.countryCode }),
+      ],
+    }),
+  );
+}
+
+function sendLimits(account: Account, phone: string): Limit[] {
+  const c = config();
+  const user = String(account.user.userId);
+  return [
+    { scope: 'sms-user-interval', subject: user, max: 1, windowSeconds: c.SMS_MIN_INTERVAL_PER_USER },
+    { scope: 'sms-user-hour', subject: user, max: c.SMS_MAX_PER_USER_HOURLY, windowSeconds: 3600 },
+    { scope: 'sms-phone-10min', subject: phone, max: c.SMS_MAX_PER_PHONE_10MIN, windowSeconds: 600 },
+    { scope: 'sms-phone-day', subject: phone, max: c.SMS_MAX_PER_PHONE_DAILY, windowSeconds: 86400 },
+    { scope: 'sms-org-hour', subject: String(account.user.orgId), max: c.SMS_MAX_PER_ORG_HOURLY, windowSeconds: 3600 },
+  ];
+}
+
+function messageFor(code: string, language?: string): string {
+  const templates = config().SMS_TEMPLATES;
+  const template = (language && templates[language]) || templates.en!;
+  return template.replaceAll('{code}', code).replaceAll('{app}', config().APP_NAME);
+}
+
+/** Sends a fresh code to the user's phone (enrolment, or a login with a pending token). */
+export async function sendSmsCode(principal: Principal, language?: string): Promise<void> {
+  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  const factor = smsFactor(account);
+  if (!factor) throw new Conflict('Your two-factor method is not SMS: set a phone number first', ErrorCode.conflict);
+  assertMethodAllowed(policy, 'sms');
+  if (!factor.verified) assertMayEnrol(principal, account, policy);
+  assertCountryAllowed(factor.countryCode as string, policy);
+  const at = now();
+  await consume(sendLimits(account, factor.e164 as string), at, 'Too many codes sent; retry later');
+
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const key = keys.smsCode(account.user.userId);
+  const item: SmsCodeItem = { codeHash: await keyedHash(smsCodePurpose(account.user.userId), code), attempts: 0, expiresAt: epochSeconds(at) + CODE_TTL_SECONDS };
+  await db().send(new PutCommand({ TableName: tableName(), Item: { ...key, ...item, sentAt: at.toISOString() } }));
+  try {
+    await (await smsSender()).send(factor.e164 as string, messageFor(code, language));
+  } catch (cause) {
+    // The code never reached the user: do not leave it usable.
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: key, ConditionExpression: 'codeHash = :h', ExpressionAttributeValues: { ':h': item.codeHash } })).catch(() => undefined);
+    logger.error('SMS delivery failed', { userId: account.user.userId, error: cause as Error });
+    throw new BadGateway(ErrorCode.smsDeliveryFailed, 'The SMS could not be sent; try again later', { cause });
+  }
+}
+

@@ -1,0 +1,69 @@
+/**
+ * The port SMS leave through: Amazon SNS in AWS (direct publish to a phone number, transactional),
+ * an outbox file locally (the server prints each message). The SNS client is loaded only here, so
+ * only the routes that send SMS bundle it.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { config } from '../config';
+
+export interface SmsSender {
+  send(to: string, message: string): Promise<void>;
+}
+
+export class SnsSmsSender implements SmsSender {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly options: { senderId?: string; originationNumber?: string } = {},
+  ) {}
+
+  async send(to: string, message: string): Promise<void> {
+    const { PublishCommand } = await import('@aws-sdk/client-sns');
+    await this.sns.send(
+      new PublishCommand({
+        PhoneNumber: to,
+        Message: message,
+        MessageAttributes: {
+          // Transactional: highest delivery reliability, sent even to opted-out-of-marketing numbers.
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+          ...(this.options.senderId && { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.options.senderId } }),
+          ...(this.options.originationNumber && {
+            'AWS.MM.SMS.OriginationNumber': { DataType: 'String', StringValue: this.options.originationNumber },
+          }),
+        },
+      }),
+    );
+  }
+}
+
+/** Local stand-in for a phone: one JSON line per message, and the message printed. */
+export class OutboxSmsSender implements SmsSender {
+  constructor(private readonly file: string) {}
+
+  async send(to: string, message: string): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, JSON.stringify({ at: new Date().toISOString(), to, message }) + '\n', { mode: 0o600 });
+    console.log(`[sms outbox] to ${to}: ${message}`);
+  }
+}
+
+let sender: SmsSender | undefined;
+
+export async function smsSender(): Promise<SmsSender> {
+  if (!sender) {
+    const c = config();
+    if (c.SMS_SENDER === 'sns') {
+      const { SNSClient } = await import('@aws-sdk/client-sns');
+      sender = new SnsSmsSender(new SNSClient({ region: c.AWS_REGION }), { senderId: c.SMS_SENDER_ID, originationNumber: c.SMS_ORIGINATION_NUMBER });
+    } else {
+      sender = new OutboxSmsSender(c.SMS_OUTBOX_FILE);
+    }
+  }
+  return sender;
+}
+
+/** Tests only: swap the sender (e.g. one that fails). */
+export function setSmsSender(next: SmsSender | undefined): void {
+  sender = next;
+}

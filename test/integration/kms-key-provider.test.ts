@@ -1,0 +1,55 @@
+/**
+ * In AWS the data key is wrapped by KMS and stored in the table. KMS has no local stand-in, so it
+ * is mocked and its exact requests asserted; the table is the real DynamoDB Local.
+ */
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { KMS_ENCRYPTION_CONTEXT, KmsKeyProvider } from '../../shared/crypto/key-provider';
+import { db, tableName } from '../../shared/store/client';
+import { keys } from '../../shared/store/keys';
+
+const kms = mockClient(KMSClient);
+const keyId = 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000';
+const plaintext = Buffer.alloc(32, 7);
+const wrapped = Buffer.from('wrapped-data-key-blob');
+
+beforeEach(async () => {
+  kms.reset();
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.dataKey() }));
+});
+
+describe('KmsKeyProvider', () => {
+  it('generates and stores a wrapped data key on first use, then unwraps the stored key on later cold starts', async () => {
+    kms.on(GenerateDataKeyCommand).resolves({ Plaintext: plaintext, CiphertextBlob: wrapped, KeyId: keyId });
+    kms.on(DecryptCommand).resolves({ Plaintext: plaintext, KeyId: keyId });
+
+    expect(await new KmsKeyProvider(new KMSClient({ region: 'eu-west-1' }), keyId).dataKey()).toEqual(plaintext);
+    expect(kms.commandCalls(GenerateDataKeyCommand).map((c) => c.args[0].input)).toEqual([
+      { KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { purpose: 'twofactor-data-key' } },
+    ]);
+    const stored = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey() }));
+    expect(stored.Item).toEqual({ ...keys.dataKey(), wrapped: wrapped.toString('base64') });
+    expect(JSON.stringify(stored.Item)).not.toContain(plaintext.toString('base64'));
+
+    // A later cold start: one Decrypt, no new key.
+    expect(await new KmsKeyProvider(new KMSClient({ region: 'eu-west-1' }), keyId).dataKey()).toEqual(plaintext);
+    expect(kms.commandCalls(GenerateDataKeyCommand)).toHaveLength(1);
+    expect(kms.commandCalls(DecryptCommand).map((c) => c.args[0].input)).toEqual([
+      { KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: KMS_ENCRYPTION_CONTEXT },
+    ]);
+  });
+
+  it('two cold starts racing on an empty table end up with one key', async () => {
+    let n = 0;
+    kms.on(GenerateDataKeyCommand).callsFake(async () => {
+      n++;
+      return { Plaintext: Buffer.alloc(32, n), CiphertextBlob: Buffer.from(`blob-${n}`) };
+    });
+    kms.on(DecryptCommand).callsFake(async (input: { CiphertextBlob: Uint8Array }) => ({
+      Plaintext: Buffer.alloc(32, Number(Buffer.from(input.CiphertextBlob).toString().split('-')[1])),
+    }));
+    const [a, b] = await Promise.all([1, 2].map(() => new KmsKeyProvider(new KMSClient({ region: 'eu-west-1' }), keyId).dataKey()));
+    expect(a).toEqual(b);
+  });
+});

@@ -1,0 +1,250 @@
+/** SMS codes through the outbox: enrolment, login, expiry, attempts, resends, abuse limits, races. */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeJwt } from 'jose';
+import { resetConfig } from '../../shared/config';
+import { loadAccount } from '../../shared/factors/account';
+import { sms } from '../../shared/factors/sms';
+import { setSmsSender } from '../../shared/factors/sms-sender';
+import { forgetCachedPolicy } from '../../shared/policy/policy';
+import { db, tableName } from '../../shared/store/client';
+import { keys } from '../../shared/store/keys';
+import { testClock } from '../support/clock';
+import { accessToken, login, newOrg, newUser, type TestOrg } from '../support/fixtures';
+import { invoke } from '../support/invoke';
+import { lastSms, randomDanishMobile, smsCount } from '../support/sms';
+
+let clock: ReturnType<typeof testClock>;
+beforeEach(() => {
+  clock = testClock();
+});
+afterEach(() => clock.restore());
+
+/** An org that allows SMS, a member with an unverified phone, and the member's token. */
+async function withPhone(org?: TestOrg) {
+  const o = org ?? (await newOrg());
+  if (!org) await invoke('POST /api/settings/twofactor/{method}', { token: await accessToken(o.admin), params: { method: 'sms' } });
+  forgetCachedPolicy(o.orgId);
+  const user = org ? await newUser(o.name) : o.member;
+  const token = await accessToken(user);
+  const phone = randomDanishMobile();
+  const patch = await invoke('PATCH /api/two-factor', { token, body: { method: 'sms', phone_prefix: 45, phone } });
+  expect(patch.status).toBe(204);
+  return { ...o, user, token, e164: `+45${phone}`, phone };
+}
+
+async function send(token: string) {
+  return invoke('POST /api/two-factor/send-verification', { token });
+}
+
+/** Verified SMS factor, and the clock moved past the per-user send interval. */
+async function verifiedPhone() {
+  const ctx = await withPhone();
+  expect((await send(ctx.token)).status).toBe(204);
+  const { code } = (await lastSms(ctx.e164))!;
+  expect((await invoke('POST /api/two-factor/verify', { token: ctx.token, body: { key: code } })).status).toBe(204);
+  clock.advance(31);
+  return ctx;
+}
+
+describe('SMS enrolment and login', () => {
+  it('enrols a number, sends a code to it, and verifies it', async () => {
+    const { token, e164, phone } = await withPhone();
+    expect((await invoke('GET /api/two-factor', { token })).body.data).toEqual({
+      method: 'sms',
+      secret_key: null,
+      phone_prefix: 45,
+      phone,
+      verified: false,
+    });
+    expect((await send(token)).status).toBe(204);
+    const sms = (await lastSms(e164))!;
+    expect(sms.message).toBe(`${sms.code} is your TwoFactor verification code. It expires in 5 minutes.`);
+    expect((await invoke('POST /api/two-factor/verify', { token, body: { key: sms.code } })).status).toBe(204);
+    expect((await invoke('GET /api/two-factor', { token })).body.data).toMatchObject({ method: 'sms', verified: true });
+  });
+
+  it('logs in with password, then an SMS code sent with the pending token: amr sms', async () => {
+    const { user, e164 } = await verifiedPhone();
+    const pending = await login(user);
+    expect(pending).toMatchObject({ twoFactorRequired: true, methods: ['sms'] });
+    expect((await send(pending.pendingToken!)).status).toBe(204);
+    const { code } = (await lastSms(e164))!;
+    const response = await invoke('POST /2fa/authenticate', { token: pending.pendingToken, body: { code } });
+    expect(response.status).toBe(200);
+    expect(decodeJwt(response.body.accessToken)).toMatchObject({ aal: 2, amr: ['pwd', 'sms'] });
+  });
+
+  it('refuses an impossible number with 422 naming the field', async () => {
+    const org = await newOrg();
+    await invoke('POST /api/settings/twofactor/{method}', { token: await accessToken(org.admin), params: { method: 'sms' } });
+    const token = await accessToken(org.member);
+    const response = await invoke('PATCH /api/two-factor', { token, body: { method: 'sms', phone_prefix: 45, phone: 1234 } });
+    expect(response).toMatchObject({
+      status: 422,
+      body: { code: 'invalid_phone', errors: [{ path: 'body.phone', message: expect.any(String) }] },
+    });
+    const missing = await invoke('PATCH /api/two-factor', { token, body: { method: 'sms', phone_prefix: 45 } });
+    expect(missing.body.errors).toEqual([{ path: 'body.phone', message: "is required when method is 'sms'" }]);
+  });
+
+  it('answers 409 when the org does not allow SMS, or the user’s method is not SMS', async () => {
+    const { member } = await newOrg(); // the default policy does not allow SMS
+    const token = await accessToken(member);
+    const patch = await invoke('PATCH /api/two-factor', { token, body: { method: 'sms', phone_prefix: 45, phone: randomDanishMobile() } });
+    expect(patch).toMatchObject({ status: 409, body: { code: 'method_not_allowed_by_policy' } });
+    expect(await send(token)).toMatchObject({ status: 409 });
+  });
+
+  it('refuses a country calling code the org does not allow', async () => {
+    const org = await newOrg();
+    const adminToken = await accessToken(org.admin);
+    await invoke('POST /api/settings/twofactor/{method}', { token: adminToken, params: { method: 'sms' } });
+    await invoke('PATCH /api/settings/twofactor', { token: adminToken, body: { smsCountryCodes: ['46', '47'] } });
+    forgetCachedPolicy(org.orgId);
+    const response = await invoke('PATCH /api/two-factor', {
+      token: await accessToken(org.member),
+      body: { method: 'sms', phone_prefix: 45, phone: randomDanishMobile() },
+    });
+    expect(response).toMatchObject({ status: 422, body: { code: 'invalid_phone', detail: 'SMS to +45 numbers is not allowed here' } });
+  });
+});
+
+describe('codes', () => {
+  it('expire after 5 minutes', async () => {
+    const { token, e164 } = await withPhone();
+    await send(token);
+    clock.advance(301);
+    const { code } = (await lastSms(e164))!;
+    expect(await invoke('POST /api/two-factor/verify', { token, body: { key: code } })).toMatchObject({ status: 422, body: { code: 'invalid_code' } });
+  });
+
+  it('die at the fifth wrong try', async () => {
+    const { token, e164, user } = await withPhone();
+    await send(token);
+    const { code } = (await lastSms(e164))!;
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) await invoke('POST /api/two-factor/verify', { token, body: { key: wrong } });
+    const item = await db().send(new GetCommand({ TableName: tableName(), Key: keys.smsCode(user.userId), ConsistentRead: true }));
+    expect(item.Item).toMatchObject({ attempts: 5 });
+    // The right code no longer matches, whatever the lockout says.
+    const account = (await loadAccount(user.userId))!;
+    expect(await sms.check(account, { code }, clock.now(), { includeUnverified: true })).toBeUndefined();
+    clock.advance(31); // past the lockout the five failures earned
+    expect((await invoke('POST /api/two-factor/verify', { token, body: { key: code } })).status).not.toBe(204);
+  });
+
+  it('are replaced by a resend', async () => {
+    const { token, e164 } = await withPhone();
+    await send(token);
+    const first = (await lastSms(e164))!.code;
+    clock.advance(31);
+    await send(token);
+    const second = (await lastSms(e164))!.code;
+    if (first !== second) expect((await invoke('POST /api/two-factor/verify', { token, body: { key: first } })).status).toBe(422);
+    expect((await invoke('POST /api/two-factor/verify', { token, body: { key: second } })).status).toBe(204);
+  });
+
+  it('are consumed once: two racing logins with the right code, one wins', async () => {
+    const { user, e164 } = await verifiedPhone();
+    const pending = (await login(user)).pendingToken!;
+    await send(pending);
+    const { code } = (await lastSms(e164))!;
+    const results = await Promise.all([1, 2].map(() => invoke('POST /2fa/authenticate', { token: pending, body: { code } })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 422]);
+  });
+
+  it('are stored only as a keyed hash', async () => {
+    const { token, e164, user } = await withPhone();
+    await send(token);
+    const { code } = (await lastSms(e164))!;
+    const item = (await db().send(new GetCommand({ TableName: tableName(), Key: keys.smsCode(user.userId) }))).Item!;
+    expect(JSON.stringify(item)).not.toContain(code);
+    expect(item).toMatchObject({ attempts: 0, codeHash: expect.any(String) });
+  });
+});
+
+describe('abuse limits answer 429 with Retry-After', () => {
+  it('one send per 30 s per user', async () => {
+    const { token } = await withPhone();
+    expect((await send(token)).status).toBe(204);
+    const again = await send(token);
+    expect(again).toMatchObject({ status: 429, body: { code: 'too_many_requests' } });
+    expect(Number(again.headers['Retry-After'])).toBeGreaterThan(0);
+    expect(Number(again.headers['Retry-After'])).toBeLessThanOrEqual(30);
+  });
+
+  it('five sends per hour per user', async () => {
+    clock = testClock(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 60_000); // early in an hour window
+    const { token } = await withPhone();
+    for (let i = 0; i < 5; i++) {
+      expect((await send(token)).status).toBe(204);
+      clock.advance(31);
+    }
+    const sixth = await send(token);
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers['Retry-After'])).toBeGreaterThan(30);
+  });
+
+  it('five sends per 10 minutes to one number, across users', async () => {
+    clock = testClock(Math.floor(Date.now() / 600_000) * 600_000 + 1_000);
+    const first = await withPhone();
+    const senders = [first];
+    for (let i = 0; i < 5; i++) {
+      const other = await newUser(first.name);
+      const token = await accessToken(other);
+      await invoke('PATCH /api/two-factor', { token, body: { method: 'sms', phone_prefix: 45, phone: first.phone } });
+      senders.push({ ...first, token });
+    }
+    const statuses = [];
+    for (const s of senders) statuses.push((await send(s.token)).status);
+    expect(statuses).toEqual([204, 204, 204, 204, 204, 429]);
+    expect(await smsCount(first.e164)).toBe(5);
+  });
+
+  it('an org-wide hourly budget', async () => {
+    process.env.SMS_MAX_PER_ORG_HOURLY = '2';
+    resetConfig();
+    try {
+      clock = testClock(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 60_000);
+      const a = await withPhone();
+      const b = await withPhone(a);
+      const c = await withPhone(a);
+      expect((await send(a.token)).status).toBe(204);
+      expect((await send(b.token)).status).toBe(204);
+      const over = await send(c.token);
+      expect(over.status).toBe(429);
+      expect(Number(over.headers['Retry-After'])).toBeGreaterThan(60);
+    } finally {
+      delete process.env.SMS_MAX_PER_ORG_HOURLY;
+      resetConfig();
+    }
+  });
+
+  it('ten sends per day to one number', async () => {
+    clock = testClock(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 1_000);
+    const ctx = await withPhone();
+    const statuses = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push((await send(await accessToken(ctx.user))).status);
+      clock.advance(3601); // past the per-user and per-10-minute limits; 11 sends stay inside one day
+    }
+    expect(statuses).toEqual([...Array(10).fill(204), 429]);
+    expect(await smsCount(ctx.e164)).toBe(10);
+  });
+});
+
+describe('delivery failure', () => {
+  it('answers 502 and leaves no usable code', async () => {
+    const { token, user } = await withPhone();
+    setSmsSender({ send: async () => Promise.reject(new Error('SNS is down')) });
+    try {
+      const response = await send(token);
+      expect(response).toMatchObject({ status: 502, body: { code: 'sms_delivery_failed', detail: 'The SMS could not be sent; try again later' } });
+      expect(JSON.stringify(response.body)).not.toContain('SNS is down');
+    } finally {
+      setSmsSender(undefined);
+    }
+    const item = await db().send(new GetCommand({ TableName: tableName(), Key: keys.smsCode(user.userId), ConsistentRead: true }));
+    expect(item.Item).toBeUndefined();
+  });
+});
