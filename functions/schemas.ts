@@ -104,3 +104,13 @@ export const AuthenticateBody = z
     webauthn: z.record(z.string(), z.unknown()).optional(),
   })
   .refine((v) => (v.code === undefined) !== (v.webauthn === undefined), { message: 'send exactly one of code, webauthn' });
+
+export const WebAuthnRegisterBody = z.object({
+  /** The JSON from @simplewebauthn/browser's startRegistration. */
+  response: z.record(z.string(), z.unknown()),
+  name: z.string().trim().min(1).max(64).default('Security key'),
+});
+
+export const CredentialParams = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/, 'must be a base64url credential id'),
+});

@@ -3,6 +3,13 @@ import { endpoint, ok } from '../endpoint';
 
 // No response cache (idempotency) in front of this route: a replayed body must never get tokens back.
 export const handler = endpoint('POST /2fa/authenticate', async ({ principal, body, meta }) => {
-  const { tokens } = await finishLogin(principal, { code: body.code, webauthn: body.webauthn }, { principal, ...meta });
-  return ok({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, isTwoFactorEnable: true, tokenType: tokens.tokenType, expiresIn: tokens.expiresIn });
+  const { tokens, recoveryCodesRemaining } = await finishLogin(principal, { code: body.code, webauthn: body.webauthn }, { principal, ...meta });
+  return ok({
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    isTwoFactorEnable: true,
+    tokenType: tokens.tokenType,
+    expiresIn: tokens.expiresIn,
+    ...(recoveryCodesRemaining !== undefined && { recoveryCodesRemaining }),
+  });
 });

@@ -54,7 +54,10 @@ export async function loadAccount(userId: number): Promise<Account | undefined> 
 
 /** The verified methods a user can finish a login with under the org's allowed methods. */
 export function usableMethods(account: Account, allowed: readonly Method[]): FactorKind[] {
-  const verified = new Set(account.factors.filter((f) => f.verified).map((f) => f.kind));
+  // A recovery item whose codes are all used is no longer a way in.
+  const verified = new Set(
+    account.factors.filter((f) => f.verified && (f.kind !== 'recovery' || (f.hashes as Set<string> | undefined)?.size)).map((f) => f.kind),
+  );
   const usable: FactorKind[] = [...verified].filter((k): k is Exclude<FactorKind, 'recovery'> => k !== 'recovery' && allowed.includes(k));
   // Recovery codes always work, so a policy change never locks a user out.
   if (verified.has('recovery')) usable.push('recovery');

@@ -17,6 +17,7 @@ import { prepareSession, type Tokens } from '../tokens/sessions';
 import { loadAccount, type Account, type FactorKind } from './account';
 import { assertNotLocked, recordFailure, successUpdate } from './mfa-state';
 import type { Match, Proof, SecondFactor, TransactItem } from './second-factor';
+import { FEW_RECOVERY_CODES, recoveryHashes } from './recovery';
 import { strategies } from './strategies';
 
 export interface ProveOptions {
@@ -54,8 +55,9 @@ export async function commit(account: Account, match: Match, actor: Actor, along
   const at = now();
   const update = successUpdate(account, at, match.mfaSet);
   if (match.mfaCondition) update.ConditionExpression += ` AND ${match.mfaCondition}`;
+  const used = match.kind === 'recovery' ? [auditPut(account, 'recovery.used', actor, match.details)] : [];
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...(match.writes ?? []), ...alongside] }));
+    await db().send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...(match.writes ?? []), ...used, ...alongside] }));
   } catch (error) {
     if (failedTransactionConditions(error) === undefined && (error as Error).name !== 'TransactionConflictException') throw error;
     throw await recordFailure(account, at, actor);
@@ -73,11 +75,21 @@ export async function accountOf(userId: number): Promise<Account> {
   return account;
 }
 
+export interface LoginOutcome {
+  tokens: Tokens;
+  match: Match;
+  /** Set when the user is running out of recovery codes (or just used one). */
+  recoveryCodesRemaining?: number;
+}
+
 /** Finishes a login (or steps up a session) with a second factor: aal 2 tokens. */
-export async function finishLogin(principal: Principal, proof: Proof, actor: Actor): Promise<{ tokens: Tokens; match: Match; account: Account }> {
+export async function finishLogin(principal: Principal, proof: Proof, actor: Actor): Promise<LoginOutcome> {
   const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
   const match = await prove(account, proof, actor, { allowed: policy.methods });
-  return { tokens: await commitLogin(account, match, actor), match, account };
+  const tokens = await commitLogin(account, match, actor);
+  const codes = recoveryHashes(account).size - (match.kind === 'recovery' ? 1 : 0);
+  const tell = match.kind === 'recovery' || (codes >= 0 && codes <= FEW_RECOVERY_CODES && recoveryHashes(account).size > 0);
+  return { tokens, match, ...(tell && { recoveryCodesRemaining: codes }) };
 }
 
 /** Commits a matched proof together with a new aal 2 session and the login's audit event. */

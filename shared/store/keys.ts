@@ -42,6 +42,11 @@ export const keys = {
   mfaState: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'MFA' }),
   factor: (userId: number, kind: string): Key => ({ pk: `USER#${userId}`, sk: `FACTOR#${kind}` }),
   factorPrefix: 'FACTOR#',
+  /** A WebAuthn ceremony's pending challenge (one per ceremony: new options replace it). */
+  challenge: (userId: number, ceremony: 'registration' | 'authentication'): Key => ({
+    pk: `USER#${userId}`,
+    sk: `CHALLENGE#${ceremony}`,
+  }),
   /** The SMS code last sent (one at a time: a new send replaces it). */
   smsCode: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'CODE#SMS' }),
 

@@ -1,0 +1,20 @@
+/** The recovery-code routes' use cases: generate (a sensitive change) and count what is left. */
+import type { Actor } from '../audit/events';
+import { getPolicy } from '../policy/policy';
+import type { Principal } from '../tokens/principal';
+import { accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
+import { profileUpdate } from './profile';
+import { generateRecoveryCodes, recoveryHashes } from './recovery';
+
+export async function regenerateRecoveryCodes(principal: Principal, actor: Actor, code?: string): Promise<string[]> {
+  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  await assertRecentSecondFactor(principal, account, policy, actor, code);
+  return generateRecoveryCodes(account, [
+    profileUpdate(account.user.userId, { verified: 'recovery' }),
+    auditPut(account, 'recovery.generated', actor, { count: 10 }),
+  ]);
+}
+
+export async function countRecoveryCodes(principal: Principal): Promise<number> {
+  return recoveryHashes(await accountOf(principal.userId)).size;
+}

@@ -1,0 +1,116 @@
+/** A user's security keys and passkeys: register, list, remove; and the options a key login starts with. */
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../audit/events';
+import { now } from '../clock';
+import { BadRequest, Conflict, ErrorCode, NotFound } from '../errors';
+import { assertMethodAllowed, getPolicy } from '../policy/policy';
+import { db, tableName } from '../store/client';
+import { failedTransactionConditions } from '../store/conditions';
+import type { Principal } from '../tokens/principal';
+import { prepareSession, type Tokens } from '../tokens/sessions';
+import { accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
+import { assertMayEnrol } from './enrolment';
+import { profileUpdate } from './profile';
+import {
+  authenticationOptions,
+  challengeItem,
+  consumeChallenge,
+  credentialsOf,
+  registrationOptions,
+  verifyRegistration,
+} from './webauthn';
+
+export interface SecurityKey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+async function contextOf(principal: Principal) {
+  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  return { account, policy };
+}
+
+export async function startKeyRegistration(principal: Principal) {
+  const { account, policy } = await contextOf(principal);
+  assertMayEnrol(principal, account, policy);
+  assertMethodAllowed(policy, 'webauthn');
+  const options = await registrationOptions(account);
+  await db().send(new PutCommand({ TableName: tableName(), Item: challengeItem(account.user.userId, 'registration', options.challenge, now()) }));
+  return options;
+}
+
+/**
+ * Registers the key the browser created. With a pending login token (2FA forced, not enrolled yet)
+ * registering also finishes the login: the user just proved possession of the key.
+ */
+export async function finishKeyRegistration(principal: Principal, response: unknown, name: string, actor: Actor): Promise<{ key: SecurityKey; tokens?: Tokens }> {
+  const { account, policy } = await contextOf(principal);
+  assertMayEnrol(principal, account, policy);
+  assertMethodAllowed(policy, 'webauthn');
+  const at = now();
+  const { item, challenge } = await verifyRegistration(account, response, name, at);
+  const { user } = account;
+  const session = principal.pending
+    ? await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', 'hwk'] })
+    : undefined;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          consumeChallenge(account, 'registration', challenge, at),
+          { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          profileUpdate(user.userId, { verified: 'webauthn', ...(!user.preferredMethod && { preferred: 'webauthn' }) }),
+          auditPut(account, 'factor.verified', actor, { method: 'webauthn', name }),
+          ...(session ? [{ Put: { TableName: tableName(), Item: session.item } }] : []),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!failedTransactionConditions(error)?.length) throw error;
+    throw new BadRequest(ErrorCode.invalidRequest, 'This registration was completed or cancelled already: request new options');
+  }
+  return {
+    key: { id: item.credentialId, name: item.name, createdAt: item.createdAt, lastUsedAt: null },
+    ...(session && { tokens: await session.tokens() }),
+  };
+}
+
+export async function listKeys(principal: Principal): Promise<SecurityKey[]> {
+  const account = await accountOf(principal.userId);
+  return credentialsOf(account).map((c) => ({ id: c.credentialId, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt ?? null }));
+}
+
+export async function removeKey(principal: Principal, credentialId: string, actor: Actor, code?: string): Promise<void> {
+  const { account, policy } = await contextOf(principal);
+  const credentials = credentialsOf(account);
+  const credential = credentials.find((c) => c.credentialId === credentialId);
+  if (!credential) throw new NotFound('No such security key');
+  await assertRecentSecondFactor(principal, account, policy, actor, code);
+  const last = credentials.length === 1;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName(), Key: { pk: credential.pk, sk: credential.sk }, ConditionExpression: 'attribute_exists(pk)' } },
+          ...(last ? [profileUpdate(account.user.userId, { unverified: ['webauthn'], ...(account.user.preferredMethod === 'webauthn' && { preferred: null }) })] : []),
+          auditPut(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (failedTransactionConditions(error)?.length) throw new NotFound('No such security key');
+    throw error;
+  }
+}
+
+/** Options for a login with a key: a fresh single-use challenge for this user's keys. */
+export async function startKeyLogin(principal: Principal) {
+  const { account, policy } = await contextOf(principal);
+  assertMethodAllowed(policy, 'webauthn');
+  if (credentialsOf(account).length === 0) throw new Conflict('You have no security key registered');
+  const options = await authenticationOptions(account);
+  await db().send(new PutCommand({ TableName: tableName(), Item: challengeItem(account.user.userId, 'authentication', options.challenge, now()) }));
+  return options;
+}
