@@ -1,0 +1,115 @@
+/**
+ * The CDK app: one TwoFactorStack, configured by context values (cdk.json, or `-c name=value`):
+ *
+ * | context              | default                      | becomes                                   |
+ * |----------------------|------------------------------|-------------------------------------------|
+ * | `stackName`          | `TwoFactorStack`             | the CloudFormation stack name             |
+ * | `deletionProtection` | `true`                       | table deletion protection; RETAIN table, KMS key, log groups |
+ * | `issuer`             | `https://auth.example.com`   | TOKEN_ISSUER (`iss`); the API URL is unknown at synth time, so set the public URL clients use |
+ * | `audience`           | `twofactor-api`              | TOKEN_AUDIENCE (`aud`)                    |
+ * | `appName`            | `TwoFactor`                  | APP_NAME (authenticator app label)        |
+ * | `webauthnRpId`       | `auth.example.com`           | WEBAUTHN_RP_ID                            |
+ * | `webauthnOrigins`    | `https://auth.example.com`   | WEBAUTHN_ORIGINS (comma-separated)        |
+ * | `corsOrigins`        | none                         | HTTP API CORS allowed origins (comma-separated) |
+ * | `logLevel`           | `INFO`                       | LOG_LEVEL and the Lambda application log level |
+ * | `smsSenderId`        | none                         | SMS_SENDER_ID                             |
+ * | `smsOriginationNumber` | none                       | SMS_ORIGINATION_NUMBER (E.164)            |
+ * | `smsAllowedCountryCodes` | all                      | SMS_ALLOWED_COUNTRY_CODES (comma-separated) |
+ * | `environment`        | none                         | more variables for every function (a JSON object, e.g. `{"SESSION_IDLE_TTL":"1800"}`) |
+ *
+ * Account and region come from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (the CLI's credentials).
+ * cdk-nag's AWS Solutions checks run on every synth; an unsuppressed finding fails it.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULTS, type LogLevel, TwoFactorStack, type TwoFactorStackProps } from './stack';
+
+/** Context values arrive as JSON values from cdk.json and as strings from `-c`. */
+export function contextString(app: App, name: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+export function contextBoolean(app: App, name: string): boolean | undefined {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new Error(`Context value ${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+export function contextList(app: App, name: string): string[] | undefined {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === null) return undefined;
+  const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  return items.map((item) => item.trim()).filter(Boolean);
+}
+
+export function contextObject(app: App, name: string): Record<string, string> | undefined {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === null || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new Error(`Context value ${name} must be a JSON object of strings`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`Context value ${name} must be a JSON object of strings`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([key, item]) => [key, String(item)]));
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/** Stack props from the app's context. */
+export function stackPropsFromContext(app: App): TwoFactorStackProps {
+  const logLevel = (contextString(app, 'logLevel') ?? DEFAULTS.logLevel).toUpperCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`Context value logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    deletionProtection: contextBoolean(app, 'deletionProtection'),
+    issuer: contextString(app, 'issuer'),
+    audience: contextString(app, 'audience'),
+    appName: contextString(app, 'appName'),
+    webauthnRpId: contextString(app, 'webauthnRpId'),
+    webauthnOrigins: contextList(app, 'webauthnOrigins'),
+    corsOrigins: contextList(app, 'corsOrigins'),
+    smsSenderId: contextString(app, 'smsSenderId'),
+    smsOriginationNumber: contextString(app, 'smsOriginationNumber'),
+    smsAllowedCountryCodes: contextList(app, 'smsAllowedCountryCodes'),
+    extraEnvironment: contextObject(app, 'environment'),
+    logLevel,
+  };
+}
+
+export function stackNameFromContext(app: App): string {
+  return contextString(app, 'stackName') ?? 'TwoFactorStack';
+}
+
+/** The app as `cdk synth` builds it; tests pass their own App and may override props (e.g. codeOverride). */
+export function buildApp(
+  app: App = new App(),
+  overrides: Partial<TwoFactorStackProps> = {},
+): { app: App; stack: TwoFactorStack } {
+  // The construct id names the template (cdk.out/TwoFactorStack.template.json); stackName the stack.
+  const stack = new TwoFactorStack(app, 'TwoFactorStack', {
+    stackName: stackNameFromContext(app),
+    ...stackPropsFromContext(app),
+    ...overrides,
+  });
+  // cdk-nag v3 is a policy-validation plugin (v2 was an Aspect); findings are acknowledged with
+  // Validations.of(construct).acknowledge(...), and written to the template's Metadata (cdk_nag) for audit.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
+  return { app, stack };
+}
+
+if (require.main === module) {
+  buildApp().app.synth();
+}
