@@ -137,6 +137,7 @@ export const routes = {
     status: 204,
     secrets: true,
     sms: true,
+    sensitive: true,
   },
   'POST /api/two-factor/verify': {
     handler: 'ziik/two-factor-verify',
@@ -145,12 +146,14 @@ export const routes = {
     summary: 'Verify a code: 204 verifies the enrolled method; with a pending login token, 200 with tokens',
     body: s.VerifyKeyBody,
     secrets: true,
+    sensitive: true,
   },
   'POST /api/two-factor/webauthn/register/options': {
     handler: 'keys/register-options',
     access: 'pending',
     tag: 'security keys',
     summary: 'Options to create a security key or passkey (a single-use challenge, existing keys excluded)',
+    sensitive: true,
   },
   'POST /api/two-factor/webauthn/register': {
     handler: 'keys/register',
@@ -160,6 +163,7 @@ export const routes = {
     status: 201,
     body: s.WebAuthnRegisterBody,
     secrets: true,
+    sensitive: true,
   },
   'GET /api/two-factor/webauthn': {
     handler: 'keys/list',
@@ -222,6 +226,7 @@ export const routes = {
     summary: 'Verify the enrolled authenticator with a code and enable 2FA',
     body: s.CodeBody,
     secrets: true,
+    sensitive: true,
   },
   'POST /2fa/disable-two-factor-auth': {
     handler: 'twofa/disable',
@@ -245,6 +250,30 @@ export const routes = {
     summary: 'Finish a login with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
     body: s.AuthenticateBody,
     secrets: true,
+  },
+  'POST /2fa/impersonate': {
+    handler: 'twofa/impersonate',
+    access: 'support',
+    tag: '2fa',
+    summary: 'Support staff: act as a user (teamId = the user’s org), proven by your own second factor',
+    body: s.ImpersonateBody,
+    secrets: true,
+  },
+  'POST /2fa/desimpersonation': {
+    handler: 'twofa/desimpersonation',
+    access: 'user',
+    tag: '2fa',
+    summary: 'End the impersonation behind this token; answers the support user’s own tokens',
+    secrets: true,
+  },
+
+  'GET /api/audit': {
+    handler: 'audit/list',
+    access: 'admin',
+    tag: 'audit',
+    summary: 'The org’s audit trail, newest first (support: any org with ?org=)',
+    query: s.AuditQuery,
+    table: 'read',
   },
 
   // Organisation two-factor policy, Ziik dialect (seed 000): admin only, 204 on every change.

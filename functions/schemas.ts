@@ -114,3 +114,10 @@ export const WebAuthnRegisterBody = z.object({
 export const CredentialParams = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/, 'must be a base64url credential id'),
 });
+
+export const ImpersonateBody = z.object({ userId: id, teamId: id, code });
+
+export const AuditQuery = PageQuery.extend({
+  /** Support only: the org to read (admins read their own). */
+  org: id.optional(),
+});

@@ -27,6 +27,8 @@ const schema = z.object({
   /** NIST SP 800-63B-4 AAL2 reauthentication: 24 h absolute, 1 h inactivity. */
   SESSION_ABSOLUTE_TTL: seconds(24 * 3600),
   SESSION_IDLE_TTL: seconds(3600),
+  /** Impersonation tokens: short-lived and never refreshable (at most 30 minutes). */
+  IMPERSONATION_TTL: z.coerce.number().int().min(60).max(1800).default(15 * 60),
   /** How long an old signing key stays published after a rotation. */
   SIGNING_KEY_RETENTION: seconds(24 * 3600),
   /** log2 of scrypt's N; OWASP: 2^17 with r=8, p=1. */

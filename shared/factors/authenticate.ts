@@ -84,6 +84,7 @@ export interface LoginOutcome {
 
 /** Finishes a login (or steps up a session) with a second factor: aal 2 tokens. */
 export async function finishLogin(principal: Principal, proof: Proof, actor: Actor): Promise<LoginOutcome> {
+  if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot sign in as its target');
   const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
   const match = await prove(account, proof, actor, { allowed: policy.methods });
   const tokens = await commitLogin(account, match, actor);

@@ -25,8 +25,12 @@ export interface SessionItem {
   aal: 1 | 2;
   amr: Amr[];
   authTime: number;
-  tokenHash: string;
+  /** Absent on impersonation sessions, which have no refresh token. */
+  tokenHash?: string;
   usedHashes?: Set<string>;
+  /** Impersonation: the support user acting, and how that user authenticated. */
+  actorId?: number;
+  actorAmr?: Amr[];
   createdAt: string;
   absoluteExpiresAt: number;
   /** Last use + idle timeout (the TTL); reads also check the absolute expiry. */
@@ -108,6 +112,59 @@ export async function startSession(subject: Subject, authentication: Authenticat
   const session = await prepareSession(subject, authentication);
   const [tokens] = await Promise.all([session.tokens(), db().send(new PutCommand({ TableName: tableName(), Item: session.item }))]);
   return tokens;
+}
+
+/**
+ * An impersonation session: the target's identity with the support user as RFC 8693 actor, short
+ * (IMPERSONATION_TTL), no refresh token, revocable at once (the middleware checks it on every use).
+ */
+export async function prepareImpersonation(target: Subject, actor: { userId: number; amr: Amr[] }): Promise<PreparedSession> {
+  const c = config();
+  const t = epochSeconds(now());
+  const sid = randomUUID();
+  const item: SessionItem = {
+    ...keys.session(target.userId, sid),
+    sid,
+    userId: target.userId,
+    orgId: target.orgId,
+    role: target.role,
+    aal: 1,
+    amr: [],
+    authTime: t,
+    actorId: actor.userId,
+    actorAmr: actor.amr,
+    createdAt: now().toISOString(),
+    absoluteExpiresAt: t + c.IMPERSONATION_TTL,
+    expiresAt: t + c.IMPERSONATION_TTL,
+  };
+  return {
+    item,
+    tokens: async () => {
+      const claims = { ...claimsFor(target, { aal: 1, amr: [], authTime: t }, sid), act: { sub: String(actor.userId) } };
+      const access = await signToken(claims, c.IMPERSONATION_TTL);
+      return { accessToken: access.token, refreshToken: '', tokenType: 'Bearer', expiresIn: access.expiresIn };
+    },
+  };
+}
+
+/** Ends an impersonation session at once; answers it (with its actor), or undefined if it was not live. */
+export async function endImpersonation(userId: number, sid: string): Promise<SessionItem | undefined> {
+  try {
+    const result = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(userId, sid),
+        ConditionExpression: 'attribute_exists(actorId) AND attribute_not_exists(revokedAt)',
+        UpdateExpression: 'SET revokedAt = :at',
+        ExpressionAttributeValues: { ':at': now().toISOString() },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes as SessionItem;
+  } catch (error) {
+    if (isConditionFailed(error)) return undefined;
+    throw error;
+  }
 }
 
 function parseRefreshToken(token: string): { userId: number; sid: string } {

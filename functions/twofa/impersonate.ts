@@ -1,0 +1,7 @@
+import { impersonate } from '../../shared/identity/impersonation';
+import { endpoint, ok } from '../endpoint';
+
+export const handler = endpoint('POST /2fa/impersonate', async ({ principal, body, meta }) => {
+  const { tokens, isTwoFactorEnable } = await impersonate(principal, { userId: body.userId, teamId: body.teamId }, body.code, { principal, ...meta });
+  return ok({ accessToken: tokens.accessToken, isTwoFactorEnable, expiresIn: tokens.expiresIn });
+});

@@ -1,0 +1,65 @@
+/**
+ * Support impersonation (seed 002): a support user proves its own second factor (same replay and
+ * lockout rules as a login) and gets a short-lived token for the target with itself as RFC 8693
+ * actor; no refresh token, and sensitive routes refuse it. Ending it revokes the session at once
+ * and gives the support user fresh tokens of its own. Both steps are audited in both orgs.
+ */
+import { auditItem, recordAudit, type Actor } from '../audit/events';
+import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
+import { usableMethods } from '../factors/account';
+import { accountOf, commit, prove } from '../factors/authenticate';
+import type { TransactItem } from '../factors/second-factor';
+import { getPolicy } from '../policy/policy';
+import { tableName } from '../store/client';
+import type { Principal } from '../tokens/principal';
+import { endImpersonation, prepareImpersonation, startSession, type Tokens } from '../tokens/sessions';
+
+export async function impersonate(principal: Principal, target: { userId: number; teamId: number }, code: string, actor: Actor) {
+  if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot start another impersonation');
+  const [support, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  if (support.user.role !== 'support') throw new Forbidden('Only platform support staff may impersonate');
+  if (usableMethods(support, policy.methods).length === 0) {
+    throw new Forbidden('Impersonation needs your own verified second factor: set one up first', ErrorCode.twoFactorRequired);
+  }
+  const match = await prove(support, { code }, actor, { allowed: policy.methods });
+
+  const victim = await accountOf(target.userId).catch(() => undefined);
+  // One answer for "no such user" and "not in that team": the caller learns neither.
+  if (!victim || victim.user.orgId !== target.teamId) throw new NotFound('No such user in that team');
+  if (victim.user.role === 'support' || victim.user.userId === principal.userId) {
+    throw new Forbidden('Support staff cannot be impersonated');
+  }
+  const { user } = victim;
+  const session = await prepareImpersonation({ userId: user.userId, orgId: user.orgId, role: user.role }, { userId: principal.userId, amr: ['pwd', match.amr] });
+  const details = { supportUserId: principal.userId, targetUserId: user.userId, sid: session.item.sid };
+  await commit(support, match, actor, [
+    { Put: { TableName: tableName(), Item: session.item } },
+    ...auditBoth(support.user.orgId, user.orgId, 'impersonation.started', actor, user.userId, details),
+  ]);
+  return { tokens: await session.tokens(), isTwoFactorEnable: victim.factors.some((f) => f.verified) };
+}
+
+function auditBoth(supportOrg: number, targetOrg: number, action: 'impersonation.started' | 'impersonation.ended', actor: Actor, targetUserId: number, details: Record<string, string | number>): TransactItem[] {
+  return [...new Set([targetOrg, supportOrg])].map((orgId) => ({
+    Put: { TableName: tableName(), Item: auditItem({ orgId, action, actor, targetUserId, details }) },
+  }));
+}
+
+/** Ends the impersonation behind this token; answers the support user's own tokens. */
+export async function endImpersonationFor(principal: Principal, actor: Actor): Promise<Tokens> {
+  if (principal.actorId === undefined || !principal.sid) {
+    throw new BadRequest(ErrorCode.invalidRequest, 'This token is not an impersonation token');
+  }
+  const ended = await endImpersonation(principal.userId, principal.sid);
+  if (!ended) throw new BadRequest(ErrorCode.invalidRequest, 'This impersonation has ended already');
+  const support = await accountOf(principal.actorId);
+  await Promise.all(
+    [...new Set([principal.orgId, support.user.orgId])].map((orgId) =>
+      recordAudit({ orgId, action: 'impersonation.ended', actor, targetUserId: principal.userId, details: { supportUserId: support.user.userId, sid: principal.sid! } }),
+    ),
+  );
+  return startSession(
+    { userId: support.user.userId, orgId: support.user.orgId, role: support.user.role },
+    { aal: 2, amr: ended.actorAmr ?? ['pwd'], authTime: ended.authTime },
+  );
+}
