@@ -5,10 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../../infra/bundling';
+import { median } from './stats';
 
 const execFileAsync = promisify(execFile);
 
@@ -26,8 +27,8 @@ export interface BundleTarget {
 export interface BuiltBundle extends BundleTarget {
   file: string;
   bytes: number;
-  /** The packages (or `(project)`) that make up most of the bundle, largest first. */
-  topInputs: Array<{ name: string; bytes: number }>;
+  /** Bytes in the output per package (`(project)` for this repository's code), largest first. */
+  packages: Array<{ name: string; bytes: number }>;
 }
 
 /**
@@ -41,9 +42,7 @@ function packageOf(input: string): string {
   return match ? match[1]! : '(project)';
 }
 
-function topInputs(metafile: Metafile, count = 4): Array<{ name: string; bytes: number }> {
-  // One entry point, no splitting, no source map: exactly one output.
-  const output = Object.values(metafile.outputs)[0]!;
+function packagesOf(output: Metafile['outputs'][string]): Array<{ name: string; bytes: number }> {
   const byPackage = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const name = packageOf(input);
@@ -51,24 +50,41 @@ function topInputs(metafile: Metafile, count = 4): Array<{ name: string; bytes: 
   }
   return [...byPackage.entries()]
     .map(([name, bytes]) => ({ name, bytes }))
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, count);
+    .filter((p) => p.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
 }
 
-export async function buildBundle(target: BundleTarget, outDir: string): Promise<BuiltBundle> {
-  const safe = target.name.replace(/[^\w-]+/g, '_');
-  const outfile = join(outDir, target.format, `${safe}.${target.format === 'esm' ? 'mjs' : 'js'}`);
-  const options: BuildOptions = {
-    ...esbuildOptions,
-    entryPoints: [target.entry],
-    outfile,
-    absWorkingDir: repoRoot,
-    metafile: true,
-    logLevel: 'error',
-    ...(target.format === 'esm' && { format: 'esm', banner: { js: esmBanner } }),
-  };
-  const result = await build(options);
-  return { ...target, file: outfile, bytes: statSync(outfile).size, topInputs: topInputs(result.metafile!) };
+/**
+ * Builds every target, one esbuild run per format (entry points do not share code without
+ * `splitting`, so each output is exactly the bundle a lone build would make, and one run is much
+ * faster than thirty).
+ */
+export async function buildBundles(targets: BundleTarget[], outDir: string): Promise<BuiltBundle[]> {
+  const built: BuiltBundle[] = [];
+  for (const format of ['cjs', 'esm'] as const) {
+    const group = targets.filter((t) => t.format === format);
+    if (!group.length) continue;
+    const ext = format === 'esm' ? '.mjs' : '.js';
+    const outs = group.map((t) => ({ target: t, out: join(format, t.name.replace(/[^\w-]+/g, '_')) }));
+    const options: BuildOptions = {
+      ...esbuildOptions,
+      entryPoints: outs.map(({ target, out }) => ({ in: target.entry, out })),
+      outdir: outDir,
+      absWorkingDir: repoRoot,
+      metafile: true,
+      logLevel: 'error',
+      ...(format === 'esm' && { format: 'esm', outExtension: { '.js': ext }, banner: { js: esmBanner } }),
+    };
+    const { metafile } = await build(options);
+    const outputs = new Map(Object.entries(metafile!.outputs).map(([path, output]) => [resolve(repoRoot, path), output]));
+    for (const { target, out } of outs) {
+      const file = join(outDir, out + ext);
+      const output = outputs.get(file);
+      if (!output) throw new Error(`esbuild wrote no ${file} for ${target.entry}`);
+      built.push({ ...target, file, bytes: statSync(file).size, packages: packagesOf(output) });
+    }
+  }
+  return targets.map((t) => built.find((b) => b.name === t.name)!);
 }
 
 /** Runs in the child: times `require` (CommonJS) or `import()` (ESM) of argv[1] and prints milliseconds. */
@@ -113,19 +129,49 @@ function shuffled<T>(items: T[], seed: number): T[] {
 }
 
 /**
- * `runs` timed imports of every bundle, interleaved (round by round, in a shuffled order) so drift in
- * machine load spreads over all bundles. One untimed round first warms the file cache.
+ * Up to `runs` timed imports of every bundle, interleaved (round by round, in a shuffled order) so
+ * drift in machine load spreads over all bundles. One untimed round first warms the file cache.
+ * Rounds stop early once `budgetSeconds` have gone (after at least `minRuns`), so the benchmark
+ * stays bounded as the route table grows; the report says how many rounds ran.
  */
 export async function measureImports(
   bundles: BuiltBundle[],
-  runs: number,
+  options: { runs: number; minRuns: number; budgetSeconds: number },
   onRound?: (round: number) => void,
-): Promise<Map<string, number[]>> {
+): Promise<{ samples: Map<string, number[]>; runs: number }> {
   const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+  const start = performance.now();
   for (const bundle of bundles) await importTime(bundle.file);
-  for (let round = 0; round < runs; round++) {
+  let round = 0;
+  while (round < options.runs && (round < options.minRuns || performance.now() - start < options.budgetSeconds * 1000)) {
     for (const bundle of shuffled(bundles, round + 1)) samples.get(bundle.name)!.push(await importTime(bundle.file));
-    onRound?.(round + 1);
+    onRound?.(++round);
   }
-  return samples;
+  return { samples, runs: round };
+}
+
+/**
+ * A paired comparison: `pairs` rounds, each importing `a` and `b` back to back (in alternating
+ * order), so load on the machine hits both alike. The median of the per-pair ratios b/a is far
+ * steadier on a busy machine than a ratio of two medians.
+ */
+export async function pairedRatio(a: string, b: string, pairs: number): Promise<{ ratio: number; aMs: number[]; bMs: number[] }> {
+  const aMs: number[] = [];
+  const bMs: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    let ta: number;
+    let tb: number;
+    if (i % 2 === 0) {
+      ta = await importTime(a);
+      tb = await importTime(b);
+    } else {
+      tb = await importTime(b);
+      ta = await importTime(a);
+    }
+    aMs.push(ta);
+    bMs.push(tb);
+    ratios.push(tb / ta);
+  }
+  return { ratio: median(ratios), aMs, bMs };
 }
