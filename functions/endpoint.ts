@@ -6,7 +6,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z, ZodType } from 'zod';
+import type * as z from 'zod/mini';
 import { config } from '../shared/config';
 import { publicError, errorResponse } from '../shared/http/problem';
 import { header, readJsonBody, validate } from '../shared/http/request';
@@ -15,7 +15,7 @@ import { authenticate, type Principal } from '../shared/tokens/principal';
 import { dialectOf, routes, type Route, type RouteKey } from './routes';
 
 type Entry<K extends RouteKey> = (typeof routes)[K];
-type Parsed<E, F extends string> = E extends { [P in F]: infer S extends ZodType } ? z.output<S> : undefined;
+type Parsed<E, F extends string> = E extends { [P in F]: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
 
 export interface RequestMeta {
   requestId: string;

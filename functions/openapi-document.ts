@@ -1,8 +1,8 @@
 /** OpenAPI 3.1, generated from the route table and its zod schemas (JSON Schema 2020-12). */
-import { z, type ZodType } from 'zod';
+import * as z from 'zod/mini';
 import { routeEntries, splitRouteKey, dialectOf, type Route } from './routes';
 
-const jsonSchema = (schema: ZodType) => {
+const jsonSchema = (schema: z.ZodMiniType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };

@@ -3,7 +3,7 @@
  * local server and /openapi.json. Handlers are named by file (relative to functions/, no extension)
  * rather than imported, so loading this table loads no handler code.
  */
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import * as s from './schemas';
 
 /**
@@ -24,9 +24,9 @@ export interface Route {
   tag: string;
   /** Success status, for the OpenAPI document. */
   status?: number;
-  body?: ZodType;
-  params?: ZodType;
-  query?: ZodType;
+  body?: ZodMiniType;
+  params?: ZodMiniType;
+  query?: ZodMiniType;
   /** Sensitive routes check that the session is still live and refuse impersonation tokens. */
   sensitive?: boolean;
   /** Lambda memory in MB where the default (256) is not right. */

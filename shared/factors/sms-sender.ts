@@ -39,12 +39,15 @@ export class SnsSmsSender implements SmsSender {
 
 /** Local stand-in for a phone: one JSON line per message, and the message printed. */
 export class OutboxSmsSender implements SmsSender {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly print = true,
+  ) {}
 
   async send(to: string, message: string): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     await appendFile(this.file, JSON.stringify({ at: new Date().toISOString(), to, message }) + '\n', { mode: 0o600 });
-    console.log(`[sms outbox] to ${to}: ${message}`);
+    if (this.print) console.log(`[sms outbox] to ${to}: ${message}`);
   }
 }
 
@@ -57,7 +60,7 @@ export async function smsSender(): Promise<SmsSender> {
       const { SNSClient } = await import('@aws-sdk/client-sns');
       sender = new SnsSmsSender(new SNSClient({ region: c.AWS_REGION }), { senderId: c.SMS_SENDER_ID, originationNumber: c.SMS_ORIGINATION_NUMBER });
     } else {
-      sender = new OutboxSmsSender(c.SMS_OUTBOX_FILE);
+      sender = new OutboxSmsSender(c.SMS_OUTBOX_FILE, c.SMS_OUTBOX_PRINT === 'true');
     }
   }
   return sender;

@@ -3,7 +3,7 @@
  * schemas. Every failure is a 4xx that says what is wrong.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { BadRequest, ErrorCode, PayloadTooLarge, UnsupportedMediaType, validationError } from '../errors';
 
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
@@ -49,7 +49,7 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number, ta
   }
 }
 
-export function validate<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'path' | 'query'): T {
+export function validate<T>(schema: ZodMiniType<T> | undefined, value: unknown, where: 'body' | 'path' | 'query'): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;

@@ -37,6 +37,7 @@ describe('Ziik dialect: /api/settings/twofactor', () => {
       sequence: 0,
       gracePeriodSeconds: 0,
       checkLifetimeSeconds: 900,
+      smsCountryCodes: null,
       createdAt: null,
       changedAt: null,
     });

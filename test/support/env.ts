@@ -9,3 +9,4 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.SMS_OUTBOX_FILE = `${process.env.TEST_DATA_DIR ?? '/tmp/twofactor-test'}/sms-outbox.jsonl`;
 process.env.WEBAUTHN_RP_ID = 'localhost';
 process.env.WEBAUTHN_ORIGINS ??= 'http://localhost:3000';
+process.env.SMS_OUTBOX_PRINT = 'false';
