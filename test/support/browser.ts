@@ -1,0 +1,130 @@
+/**
+ * Browser tests: the local gateway serving the self-service page on http://localhost:<port> (the
+ * WebAuthn origin the server is configured to accept), Debian's Chromium driven by playwright-core
+ * (never a downloaded browser), Chromium's virtual authenticator, and screenshots.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { reservePort } from '../../infra/local/dynamodb';
+import { startGateway } from '../../infra/local/gateway';
+import { buildWeb } from '../../infra/local/web-build';
+import { resetConfig } from '../../shared/config';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const screenshotDir = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
+
+export interface PageServer {
+  /** The page's origin, http://localhost:<port>: a secure context, and an allowed WebAuthn origin. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds web/dist, then starts the gateway on a free port after adding its origin to
+ * WEBAUTHN_ORIGINS (configuration is read once, so it is reset before any request is handled).
+ */
+export async function startPageServer(): Promise<PageServer> {
+  await buildWeb();
+  const port = await reservePort(0, 'the browser test server');
+  const origin = `http://localhost:${port}`;
+  const before = { origins: process.env.WEBAUTHN_ORIGINS, rpId: process.env.WEBAUTHN_RP_ID };
+  const origins = (before.origins ?? '').split(',').filter(Boolean);
+  process.env.WEBAUTHN_ORIGINS = [...origins, origin].join(',');
+  process.env.WEBAUTHN_RP_ID ??= 'localhost';
+  resetConfig();
+  const { server }: { server: Server } = await startGateway(port);
+  const restore = (name: string, value: string | undefined) => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  return {
+    url: origin,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      restore('WEBAUTHN_ORIGINS', before.origins);
+      restore('WEBAUTHN_RP_ID', before.rpId);
+      resetConfig();
+    },
+  };
+}
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export type Transport = 'internal' | 'usb';
+
+/** A CTAP2 authenticator with resident keys and user verification, attached to the page's browser. */
+export async function addVirtualAuthenticator(context: BrowserContext, page: Page, transport: Transport) {
+  const cdp: CDPSession = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport,
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    cdp,
+    authenticatorId,
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+  };
+}
+
+export async function screenshot(page: Page, name: string, path = join(screenshotDir, `${name}.png`)): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
+}
+
+/**
+ * Waits until the page's live status region says something matching `expected`; fails at once,
+ * with the message, when the page reports an error it was not expecting.
+ */
+export async function waitForStatus(page: Page, expected: RegExp, options: { timeoutMs?: number; error?: boolean } = {}): Promise<string> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  let last = '';
+  while (Date.now() < deadline) {
+    const { text, isError } = await page.locator('#status').evaluate((node) => ({
+      text: node.textContent ?? '',
+      isError: node.classList.contains('error'),
+    }));
+    last = text;
+    if (expected.test(text) && (options.error === undefined || options.error === isError)) return text;
+    if (isError && !options.error && text) throw new Error(`The page reported an error: ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Status never matched ${expected}; last: "${last}"`);
+}
+
+/** The claims of the access token the page holds in sessionStorage. */
+export async function pageTokenClaims(page: Page): Promise<Record<string, unknown>> {
+  const stored = await page.evaluate(() => sessionStorage.getItem('twofactor.session'));
+  if (!stored) throw new Error('The page holds no session');
+  const { accessToken } = JSON.parse(stored) as { accessToken: string };
+  return JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
