@@ -2,9 +2,9 @@
  * Fixed-window counters: one item per subject and window, incremented with an atomic ADD and
  * deleted by TTL after the window. Over the limit is a 429 with Retry-After until the window ends.
  */
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequests } from './errors';
-import { epochSeconds } from './store/conditions';
+import { epochSeconds, failedTransactionConditions } from './store/conditions';
 import { db, tableName } from './store/client';
 import { keys } from './store/keys';
 
@@ -37,11 +37,33 @@ export async function assertUnderLimits(limits: Limit[], now: Date, message?: st
   });
 }
 
-/** Counts one event against each limit; answers 429 when this event went over one of them. */
+/**
+ * Counts one event against every limit in one transaction, each increment conditioned on its
+ * counter being under the limit: all count, or none does and the answer is 429 with the longest
+ * wait among the limits that were full.
+ */
 export async function consume(limits: Limit[], now: Date, message?: string): Promise<void> {
-  const over = await Promise.all(limits.map((l) => increment(l, now)));
-  const worst = over.filter((r) => r.count > r.limit.max).sort((a, b) => b.retryAfter - a.retryAfter)[0];
-  if (worst) throw new TooManyRequests(worst.retryAfter, message);
+  const windows = limits.map((l) => windowOf(l, now));
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: limits.map((limit, i) => ({
+          Update: {
+            TableName: tableName(),
+            Key: windows[i]!.key,
+            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':one': 1, ':expires': windows[i]!.end + 60, ':max': limit.max },
+          },
+        })),
+      }),
+    );
+  } catch (error) {
+    const full = failedTransactionConditions(error);
+    if (!full?.length) throw error;
+    throw new TooManyRequests(Math.max(...full.map((i) => windows[i]!.end - epochSeconds(now))), message);
+  }
 }
 
 /** Counts an event without refusing it (such as a failed login, refused on the next attempt). */
@@ -49,17 +71,15 @@ export async function record(limits: Limit[], now: Date): Promise<void> {
   await Promise.all(limits.map((l) => increment(l, now)));
 }
 
-async function increment(limit: Limit, now: Date) {
+async function increment(limit: Limit, now: Date): Promise<void> {
   const w = windowOf(limit, now);
-  const result = await db().send(
+  await db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: w.key,
       UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
       ExpressionAttributeNames: { '#count': 'count' },
       ExpressionAttributeValues: { ':one': 1, ':expires': w.end + 60 },
-      ReturnValues: 'UPDATED_NEW',
     }),
   );
-  return { limit, count: result.Attributes!.count as number, retryAfter: w.end - epochSeconds(now) };
 }

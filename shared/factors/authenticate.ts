@@ -68,6 +68,11 @@ export const auditPut = (account: Account, action: AuditAction, actor: Actor, de
   Put: { TableName: tableName(), Item: auditItem({ orgId: account.user.orgId, action, actor, targetUserId: account.user.userId, details }) },
 });
 
+export async function accountAndPolicy(principal: Principal): Promise<{ account: Account; policy: Policy }> {
+  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  return { account, policy };
+}
+
 export async function accountOf(userId: number): Promise<Account> {
   const account = await loadAccount(userId);
   // A token outliving its user (deleted) is not a valid credential any more.
@@ -83,9 +88,15 @@ export interface LoginOutcome {
 }
 
 /** Finishes a login (or steps up a session) with a second factor: aal 2 tokens. */
-export async function finishLogin(principal: Principal, proof: Proof, actor: Actor): Promise<LoginOutcome> {
+export async function finishLogin(
+  principal: Principal,
+  proof: Proof,
+  actor: Actor,
+  // Callers that read them already pass them in: one Query per request.
+  loaded?: { account: Account; policy: Policy },
+): Promise<LoginOutcome> {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot sign in as its target');
-  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  const { account, policy } = loaded ?? (await accountAndPolicy(principal));
   const match = await prove(account, proof, actor, { allowed: policy.methods });
   const tokens = await commitLogin(account, match, actor);
   const codes = recoveryHashes(account).size - (match.kind === 'recovery' ? 1 : 0);

@@ -9,21 +9,16 @@ import { now } from '../clock';
 import { Conflict, ErrorCode, Forbidden, NotFound } from '../errors';
 import { mayEditUser } from '../identity/permissions';
 import { getUser } from '../identity/users';
-import { assertMethodAllowed, getPolicy, type Method, type Policy } from '../policy/policy';
+import { assertMethodAllowed, type Method, type Policy } from '../policy/policy';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
 import type { Principal } from '../tokens/principal';
 import { revokeAllSessions, type Tokens } from '../tokens/sessions';
 import { usableMethods, type Account, type FactorItem, type FactorKind } from './account';
-import { accountOf, assertRecentSecondFactor, auditPut, commit, commitLogin, finishLogin, prove } from './authenticate';
+import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut, commit, commitLogin, finishLogin, prove } from './authenticate';
 import { profileUpdate } from './profile';
 import type { TransactItem } from './second-factor';
 import { newTotpSecret, normaliseTotpSecret, openTotpSecret, otpauthUri, sealTotpSecret, totpFactor, totpKey } from './totp';
-
-async function contextOf(principal: Principal): Promise<{ account: Account; policy: Policy }> {
-  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
-  return { account, policy };
-}
 
 export function assertMayEnrol(principal: Principal, account: Account, policy: Policy): void {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot change second factors');
@@ -57,7 +52,7 @@ export async function twoFactorSettings(principal: Principal): Promise<TwoFactor
 
 /** Sets (or replaces) the user's TOTP secret, unverified until a code proves the app has it. */
 export async function enrolTotp(principal: Principal, actor: Actor, options: { secret?: string; code?: string } = {}) {
-  const { account, policy } = await contextOf(principal);
+  const { account, policy } = await accountAndPolicy(principal);
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'totp');
   const secret = options.secret === undefined ? newTotpSecret() : normaliseTotpSecret(options.secret);
@@ -100,7 +95,7 @@ export type VerifyOutcome = { kind: 'enrolled'; method: FactorKind; tokens?: Tok
  * token, finishes the login too); with a pending token and nothing to enrol it finishes the login.
  */
 export async function verifyCode(principal: Principal, code: string, actor: Actor): Promise<VerifyOutcome> {
-  const { account, policy } = await contextOf(principal);
+  const { account, policy } = await accountAndPolicy(principal);
   const preferred = account.user.preferredMethod;
   const candidate =
     account.factors.find((f) => !f.verified && f.kind === preferred) ?? account.factors.find((f) => !f.verified && f.kind !== 'webauthn');
@@ -117,7 +112,7 @@ export async function verifyCode(principal: Principal, code: string, actor: Acto
     await commit(account, match, actor, writes);
     return { kind: 'enrolled', method: candidate.kind };
   }
-  if (principal.pending) return { kind: 'login', tokens: (await finishLogin(principal, { code }, actor)).tokens };
+  if (principal.pending) return { kind: 'login', tokens: (await finishLogin(principal, { code }, actor, { account, policy })).tokens };
   throw new Conflict('There is no unverified second factor to verify');
 }
 
@@ -143,7 +138,7 @@ const deleteFactors = (factors: FactorItem[]): TransactItem[] =>
 
 /** The user turns 2FA off: every factor removed. Refused while the org forces 2FA. */
 export async function disableTwoFactor(principal: Principal, actor: Actor, code?: string): Promise<void> {
-  const { account, policy } = await contextOf(principal);
+  const { account, policy } = await accountAndPolicy(principal);
   if (policy.forced) throw new Forbidden('Your organisation requires two-factor authentication', ErrorCode.twoFactorForced);
   if (account.factors.length === 0) return;
   if (account.factors.some((f) => f.verified)) await assertRecentSecondFactor(principal, account, policy, actor, code);

@@ -3,12 +3,12 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../audit/events';
 import { now } from '../clock';
 import { BadRequest, Conflict, ErrorCode, NotFound } from '../errors';
-import { assertMethodAllowed, getPolicy } from '../policy/policy';
+import { assertMethodAllowed } from '../policy/policy';
 import { db, tableName } from '../store/client';
 import { failedTransactionConditions } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
 import { prepareSession, type Tokens } from '../tokens/sessions';
-import { accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
+import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
 import { assertMayEnrol } from './enrolment';
 import { profileUpdate } from './profile';
 import {
@@ -27,13 +27,8 @@ export interface SecurityKey {
   lastUsedAt: string | null;
 }
 
-async function contextOf(principal: Principal) {
-  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
-  return { account, policy };
-}
-
 export async function startKeyRegistration(principal: Principal) {
-  const { account, policy } = await contextOf(principal);
+  const { account, policy } = await accountAndPolicy(principal);
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'webauthn');
   const options = await registrationOptions(account);
@@ -46,7 +41,7 @@ export async function startKeyRegistration(principal: Principal) {
  * registering also finishes the login: the user just proved possession of the key.
  */
 export async function finishKeyRegistration(principal: Principal, response: unknown, name: string, actor: Actor): Promise<{ key: SecurityKey; tokens?: Tokens }> {
-  const { account, policy } = await contextOf(principal);
+  const { account, policy } = await accountAndPolicy(principal);
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'webauthn');
   const at = now();
@@ -83,7 +78,7 @@ export async function listKeys(principal: Principal): Promise<SecurityKey[]> {
 }
 
 export async function removeKey(principal: Principal, credentialId: string, actor: Actor, code?: string): Promise<void> {
-  const { account, policy } = await contextOf(principal);
+  const { account, policy } = await accountAndPolicy(principal);
   const credentials = credentialsOf(account);
   const credential = credentials.find((c) => c.credentialId === credentialId);
   if (!credential) throw new NotFound('No such security key');
@@ -107,7 +102,7 @@ export async function removeKey(principal: Principal, credentialId: string, acto
 
 /** Options for a login with a key: a fresh single-use challenge for this user's keys. */
 export async function startKeyLogin(principal: Principal) {
-  const { account, policy } = await contextOf(principal);
+  const { account, policy } = await accountAndPolicy(principal);
   assertMethodAllowed(policy, 'webauthn');
   if (credentialsOf(account).length === 0) throw new Conflict('You have no security key registered');
   const options = await authenticationOptions(account);

@@ -11,14 +11,14 @@ import { now } from '../clock';
 import { keyedHash } from '../crypto/secrets';
 import { BadGateway, Conflict, ErrorCode } from '../errors';
 import { logger } from '../log';
-import { assertMethodAllowed, getPolicy } from '../policy/policy';
+import { assertMethodAllowed } from '../policy/policy';
 import { consume, type Limit } from '../ratelimit';
 import { db, tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { Principal } from '../tokens/principal';
 import type { Account } from './account';
-import { accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
+import { accountAndPolicy, assertRecentSecondFactor, auditPut } from './authenticate';
 import { assertMayEnrol } from './enrolment';
 import { profileUpdate } from './profile';
 import { assertCountryAllowed, CODE_TTL_SECONDS, parsePhone, smsCodePurpose, smsFactor, smsKey, type SmsCodeItem } from './sms';
@@ -26,7 +26,7 @@ import { smsSender } from './sms-sender';
 
 /** Sets (or replaces) the user's phone number, unverified until a sent code comes back. */
 export async function enrolSms(principal: Principal, actor: Actor, input: { prefix: number | string; phone: number | string; code?: string }) {
-  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  const { account, policy } = await accountAndPolicy(principal);
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'sms');
   const phone = parsePhone(input.prefix, input.phone);
@@ -70,7 +70,7 @@ function messageFor(code: string, language?: string): string {
 
 /** Sends a fresh code to the user's phone (enrolment, or a login with a pending token). */
 export async function sendSmsCode(principal: Principal, language?: string): Promise<void> {
-  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  const { account, policy } = await accountAndPolicy(principal);
   const factor = smsFactor(account);
   if (!factor) throw new Conflict('Your two-factor method is not SMS: set a phone number first', ErrorCode.conflict);
   assertMethodAllowed(policy, 'sms');

@@ -7,16 +7,15 @@
 import { auditItem, recordAudit, type Actor } from '../audit/events';
 import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
 import { usableMethods } from '../factors/account';
-import { accountOf, commit, prove } from '../factors/authenticate';
+import { accountAndPolicy, accountOf, commit, prove } from '../factors/authenticate';
 import type { TransactItem } from '../factors/second-factor';
-import { getPolicy } from '../policy/policy';
 import { tableName } from '../store/client';
 import type { Principal } from '../tokens/principal';
 import { endImpersonation, prepareImpersonation, startSession, type Tokens } from '../tokens/sessions';
 
 export async function impersonate(principal: Principal, target: { userId: number; teamId: number }, code: string, actor: Actor) {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot start another impersonation');
-  const [support, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  const { account: support, policy } = await accountAndPolicy(principal);
   if (support.user.role !== 'support') throw new Forbidden('Only platform support staff may impersonate');
   if (usableMethods(support, policy.methods).length === 0) {
     throw new Forbidden('Impersonation needs your own verified second factor: set one up first', ErrorCode.twoFactorRequired);

@@ -15,3 +15,12 @@ process.env.DATA_KEY_FILE = join(benchTmpDir, 'data-key');
 process.env.LOG_LEVEL = 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 delete process.env.SCRYPT_LOG_N; // the production default (17), whatever the shell says
+process.env.SMS_OUTBOX_FILE = join(benchTmpDir, 'sms-outbox.jsonl');
+process.env.SMS_OUTBOX_PRINT = 'false';
+// The SMS abuse limits would refuse the benchmark's repeated sends; they do not change call counts
+// (one transaction checks them all), so they are raised here.
+process.env.SMS_MIN_INTERVAL_PER_USER = '1';
+process.env.SMS_MAX_PER_USER_HOURLY = '100000';
+process.env.SMS_MAX_PER_PHONE_10MIN = '100000';
+process.env.SMS_MAX_PER_PHONE_DAILY = '100000';
+process.env.SMS_MAX_PER_ORG_HOURLY = '100000';

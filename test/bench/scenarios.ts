@@ -11,6 +11,7 @@
  */
 import type { RouteKey } from '../../functions/routes';
 import type { BootstrappedUser } from '../../shared/identity/bootstrap';
+import { twoFactorScenarios } from './two-factor-scenarios';
 
 export interface Tokens {
   accessToken: string;
@@ -123,4 +124,5 @@ export const scenarios: Scenario[] = [
     status: 204,
     maxCalls: 1,
   },
+  ...twoFactorScenarios,
 ];

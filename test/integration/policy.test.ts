@@ -8,8 +8,6 @@ import { keys } from '../../shared/store/keys';
 import { accessToken, login, newOrg, newUser } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
-const ZITADEL = '/management/v1/policies/login/second_factors';
-
 async function adminOf() {
   const org = await newOrg();
   return { ...org, token: await accessToken(org.admin) };
