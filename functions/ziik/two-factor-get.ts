@@ -11,6 +11,8 @@ export const handler = endpoint('GET /api/two-factor', async ({ principal }) => 
       phone_prefix: settings.phone ? Number(settings.phone.countryCode) : null,
       phone: settings.phone ? settings.phone.nationalNumber : null,
       verified: settings.verified,
+      // An extension to the seed's shape: every verified method (google, sms, u2f, recovery).
+      methods: settings.verifiedMethods.map((m) => (m === 'recovery' ? m : ziikMethods([m])[0])),
     },
   });
 });

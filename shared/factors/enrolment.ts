@@ -33,6 +33,8 @@ export interface TwoFactorSettings {
   secret: string | null;
   phone: { countryCode: string; nationalNumber: string } | null;
   verified: boolean;
+  /** Every verified factor kind, not only the preferred one. */
+  verifiedMethods: FactorKind[];
 }
 
 const factorOfKind = (account: Account, kind: FactorKind) => account.factors.find((f) => f.kind === kind);
@@ -47,6 +49,7 @@ export async function twoFactorSettings(principal: Principal): Promise<TwoFactor
     secret: totpItem && !totpItem.verified ? ((await openTotpSecret(totpItem)) ?? null) : null,
     phone: sms ? { countryCode: sms.countryCode as string, nationalNumber: sms.nationalNumber as string } : null,
     verified: method ? (factorOfKind(account, method)?.verified ?? false) : false,
+    verifiedMethods: [...new Set(account.factors.filter((f) => f.verified).map((f) => f.kind))],
   };
 }
 

@@ -55,6 +55,7 @@ describe('SMS enrolment and login', () => {
       phone_prefix: 45,
       phone,
       verified: false,
+      methods: [],
     });
     expect((await send(token)).status).toBe(204);
     const sms = (await lastSms(e164))!;

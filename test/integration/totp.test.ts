@@ -30,7 +30,7 @@ describe('Ziik dialect: /api/two-factor', () => {
     const { member } = await newOrg();
     const token = await accessToken(member);
     expect((await invoke('GET /api/two-factor', { token })).body).toEqual({
-      data: { method: null, secret_key: null, phone_prefix: null, phone: null, verified: false },
+      data: { method: null, secret_key: null, phone_prefix: null, phone: null, verified: false, methods: [] },
     });
     const { body: generated } = await invoke('GET /api/two-factor/secret', { token });
     expect(generated.data.secret_key).toMatch(/^[A-Z2-7]{32}$/); // 160 bits
@@ -43,13 +43,14 @@ describe('Ziik dialect: /api/two-factor', () => {
       phone_prefix: null,
       phone: null,
       verified: false,
+      methods: [],
     });
     const qr = await invoke('GET /api/two-factor/qr', { token });
     expect(qr.body.data.qr_image).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
 
     const verify = await invoke('POST /api/two-factor/verify', { token, body: { key: await totpCode(generated.data.secret_key) } });
     expect(verify.status).toBe(204);
-    expect((await invoke('GET /api/two-factor', { token })).body.data).toMatchObject({ method: 'google', secret_key: null, verified: true });
+    expect((await invoke('GET /api/two-factor', { token })).body.data).toMatchObject({ method: 'google', secret_key: null, verified: true, methods: ['google'] });
     expect((await invoke('GET /api/two-factor/qr', { token })).status).toBe(409);
   });
 

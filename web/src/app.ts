@@ -154,6 +154,16 @@ function markInvalid(input: HTMLInputElement, invalid: boolean): void {
   else input.removeAttribute('aria-invalid');
 }
 
+/** A refused code: mark the field and select it for retyping (not when the session itself ended). */
+function refusedCode(input: HTMLInputElement, error: unknown): unknown {
+  if (error instanceof ApiError && error.status !== 401) {
+    markInvalid(input, true);
+    input.select();
+    focus(input);
+  }
+  return error;
+}
+
 type View = 'login' | 'second-factor' | 'account';
 
 function showView(view: View, options: { focus?: boolean } = {}): void {
@@ -355,12 +365,7 @@ async function onCode(event: SubmitEvent): Promise<void> {
       const tokens = await call<Tokens>('POST', '/2fa/authenticate', { code });
       await signedIn(tokens);
     } catch (error) {
-      if (error instanceof ApiError && error.status !== 401) {
-        markInvalid(input, true);
-        input.select();
-        focus(input);
-      }
-      throw error;
+      throw refusedCode(input, error);
     }
   });
 }
@@ -540,12 +545,7 @@ async function onTotpConfirm(event: SubmitEvent): Promise<void> {
     try {
       answer = await call<Partial<Tokens>>('POST', '/2fa/enable-two-factor-auth', { code });
     } catch (error) {
-      if (error instanceof ApiError && error.status !== 401) {
-        markInvalid(input, true);
-        input.select();
-        focus(input);
-      }
-      throw error;
+      throw refusedCode(input, error);
     }
     closeTotpSetup();
     if (answer.accessToken && answer.refreshToken) {
