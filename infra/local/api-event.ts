@@ -24,12 +24,12 @@ export interface MatchedRoute {
 // API Gateway prefers a literal segment over a {parameter}: try routes with fewer parameters first.
 const compiled = routeEntries()
   .map(([key, route]) => {
-  const { method, path } = splitRouteKey(key);
-  const names: string[] = [];
-  const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
+    const { method, path } = splitRouteKey(key);
+    const names: string[] = [];
+    const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
     return { key, method, handler: route.handler, regex: new RegExp(`^${pattern}$`), names };
   })
   .sort((a, b) => a.names.length - b.names.length);

@@ -77,14 +77,10 @@ export interface PreparedSession {
   tokens(): Promise<Tokens>;
 }
 
-/** A new session and its first refresh token, not yet written. */
-export async function prepareSession(subject: Subject, authentication: Authentication): Promise<PreparedSession> {
-  const c = config();
+/** What every session item holds, its own or an impersonation. */
+function sessionItem(subject: Subject, auth: Required<Authentication>, sid: string, lifetime: { absolute: number; idle: number }): SessionItem {
   const t = epochSeconds(now());
-  const auth = { ...authentication, authTime: authentication.authTime ?? t };
-  const sid = randomUUID();
-  const refreshToken = `${subject.userId}.${sid}.${randomToken()}`;
-  const item: SessionItem = {
+  return {
     ...keys.session(subject.userId, sid),
     sid,
     userId: subject.userId,
@@ -93,10 +89,21 @@ export async function prepareSession(subject: Subject, authentication: Authentic
     aal: auth.aal,
     amr: auth.amr,
     authTime: auth.authTime,
-    tokenHash: await keyedHash(REFRESH, refreshToken),
     createdAt: now().toISOString(),
-    absoluteExpiresAt: t + c.SESSION_ABSOLUTE_TTL,
-    expiresAt: t + c.SESSION_IDLE_TTL,
+    absoluteExpiresAt: t + lifetime.absolute,
+    expiresAt: t + lifetime.idle,
+  };
+}
+
+/** A new session and its first refresh token, not yet written. */
+export async function prepareSession(subject: Subject, authentication: Authentication): Promise<PreparedSession> {
+  const c = config();
+  const auth = { ...authentication, authTime: authentication.authTime ?? epochSeconds(now()) };
+  const sid = randomUUID();
+  const refreshToken = `${subject.userId}.${sid}.${randomToken()}`;
+  const item = {
+    ...sessionItem(subject, auth, sid, { absolute: c.SESSION_ABSOLUTE_TTL, idle: c.SESSION_IDLE_TTL }),
+    tokenHash: await keyedHash(REFRESH, refreshToken),
   };
   return {
     item,
@@ -120,27 +127,14 @@ export async function startSession(subject: Subject, authentication: Authenticat
  */
 export async function prepareImpersonation(target: Subject, actor: { userId: number; amr: Amr[] }): Promise<PreparedSession> {
   const c = config();
-  const t = epochSeconds(now());
+  const auth = { aal: 1 as const, amr: [], authTime: epochSeconds(now()) };
   const sid = randomUUID();
-  const item: SessionItem = {
-    ...keys.session(target.userId, sid),
-    sid,
-    userId: target.userId,
-    orgId: target.orgId,
-    role: target.role,
-    aal: 1,
-    amr: [],
-    authTime: t,
-    actorId: actor.userId,
-    actorAmr: actor.amr,
-    createdAt: now().toISOString(),
-    absoluteExpiresAt: t + c.IMPERSONATION_TTL,
-    expiresAt: t + c.IMPERSONATION_TTL,
-  };
+  const lifetime = { absolute: c.IMPERSONATION_TTL, idle: c.IMPERSONATION_TTL };
+  const item = { ...sessionItem(target, auth, sid, lifetime), actorId: actor.userId, actorAmr: actor.amr };
   return {
     item,
     tokens: async () => {
-      const claims = { ...claimsFor(target, { aal: 1, amr: [], authTime: t }, sid), act: { sub: String(actor.userId) } };
+      const claims = { ...claimsFor(target, auth, sid), act: { sub: String(actor.userId) } };
       const access = await signToken(claims, c.IMPERSONATION_TTL);
       return { accessToken: access.token, refreshToken: '', tokenType: 'Bearer', expiresIn: access.expiresIn };
     },

@@ -113,6 +113,7 @@ describe('GET /api/audit', () => {
   it('shows every step with its actor, newest first, paged with a cursor', async () => {
     const { support, supportToken, secret, member, orgId, admin } = await scene();
     const { body } = await impersonate(supportToken, { userId: member.userId, teamId: orgId, code: await totpCode(secret) });
+    clock.advance(1); // the trail orders events by time (the test clock stands still otherwise)
     await invoke('POST /2fa/desimpersonation', { token: body.accessToken, headers: { 'user-agent': 'support-console/1.0' } });
 
     const adminToken = await accessToken(admin);
