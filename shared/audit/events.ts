@@ -6,6 +6,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { now } from '../clock';
+import { knownPolicySequence } from '../policy/policy';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
 import type { Principal } from '../tokens/principal';
@@ -41,7 +42,7 @@ export interface AuditInput {
   /** Acting on someone other than the actor (a reset, an impersonation). */
   targetUserId?: number;
   details?: Record<string, string | number | boolean | string[]>;
-  /** The org policy's sequence when the event happened. */
+  /** The org policy's sequence when the event happened (default: as this process last read it). */
   policySequence?: number;
 }
 
@@ -49,6 +50,7 @@ export function auditItem(input: AuditInput): Record<string, unknown> {
   const at = now().toISOString();
   const id = randomUUID();
   const p = input.actor.principal;
+  const policySequence = input.policySequence ?? knownPolicySequence(input.orgId);
   return {
     ...keys.audit(input.orgId, at, id),
     eventId: id,
@@ -59,7 +61,7 @@ export function auditItem(input: AuditInput): Record<string, unknown> {
     ...(p?.actorId !== undefined && { act: { sub: String(p.actorId) } }),
     ...(input.targetUserId !== undefined && { targetUserId: input.targetUserId }),
     ...(input.details && { details: input.details }),
-    ...(input.policySequence !== undefined && { policySequence: input.policySequence }),
+    ...(policySequence !== undefined && { policySequence }),
     sourceIp: input.actor.sourceIp,
     userAgent: input.actor.userAgent.slice(0, 512),
   };

@@ -9,6 +9,7 @@ import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
 import { usableMethods } from '../factors/account';
 import { accountAndPolicy, accountOf, commit, prove } from '../factors/authenticate';
 import type { TransactItem } from '../factors/second-factor';
+import { getPolicy } from '../policy/policy';
 import { tableName } from '../store/client';
 import type { Principal } from '../tokens/principal';
 import { endImpersonation, prepareImpersonation, startSession, type Tokens } from '../tokens/sessions';
@@ -23,6 +24,7 @@ export async function impersonate(principal: Principal, target: { userId: number
   const match = await prove(support, { code }, actor, { allowed: policy.methods });
 
   const victim = await accountOf(target.userId).catch(() => undefined);
+  if (victim) await getPolicy(victim.user.orgId); // its sequence goes into the audit event
   // One answer for "no such user" and "not in that team": the caller learns neither.
   if (!victim || victim.user.orgId !== target.teamId) throw new NotFound('No such user in that team');
   if (victim.user.role === 'support' || victim.user.userId === principal.userId) {
@@ -52,8 +54,10 @@ export async function endImpersonationFor(principal: Principal, actor: Actor): P
   const ended = await endImpersonation(principal.userId, principal.sid);
   if (!ended) throw new BadRequest(ErrorCode.invalidRequest, 'This impersonation has ended already');
   const support = await accountOf(principal.actorId);
+  const orgs = [...new Set([principal.orgId, support.user.orgId])];
+  await Promise.all(orgs.map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
   await Promise.all(
-    [...new Set([principal.orgId, support.user.orgId])].map((orgId) =>
+    orgs.map((orgId) =>
       recordAudit({ orgId, action: 'impersonation.ended', actor, targetUserId: principal.userId, details: { supportUserId: support.user.userId, sid: principal.sid! } }),
     ),
   );

@@ -68,6 +68,11 @@ export async function getPolicy(orgId: number, options: { fresh?: boolean } = {}
   return policy;
 }
 
+/** The sequence of the org's policy as this process last read it (audit events record it). */
+export function knownPolicySequence(orgId: number): number | undefined {
+  return cache.get(orgId)?.policy.sequence;
+}
+
 export function forgetCachedPolicy(orgId?: number): void {
   if (orgId === undefined) cache.clear();
   else cache.delete(orgId);

@@ -24,3 +24,7 @@ process.env.SMS_MAX_PER_USER_HOURLY = '100000';
 process.env.SMS_MAX_PER_PHONE_10MIN = '100000';
 process.env.SMS_MAX_PER_PHONE_DAILY = '100000';
 process.env.SMS_MAX_PER_ORG_HOURLY = '100000';
+// Failed logins are throttled per account and per address; the timing comparison of a wrong password
+// and an unknown email needs many of both.
+process.env.LOGIN_MAX_FAILURES_PER_ACCOUNT = '100000';
+process.env.LOGIN_MAX_FAILURES_PER_IP = '100000';

@@ -80,6 +80,23 @@ export const scenarios: Scenario[] = [
     latency: true,
   },
   {
+    // With the next scenario: an unknown email must cost what a wrong password costs (no account oracle).
+    name: 'login: wrong password',
+    route: 'POST /api/auth/login',
+    request: (ctx) => ({ method: 'POST', path: '/api/auth/login', body: { email: ctx.admin.email, password: 'not-the-password' } }),
+    status: 401,
+    maxCalls: 5,
+    latency: { iterations: 30, maxSeconds: 20 },
+  },
+  {
+    name: 'login: unknown email',
+    route: 'POST /api/auth/login',
+    request: (ctx) => ({ method: 'POST', path: '/api/auth/login', body: { email: `${ctx.unique('nobody')}@example.test`, password: 'not-the-password' } }),
+    status: 401,
+    maxCalls: 5,
+    latency: { iterations: 30, maxSeconds: 20 },
+  },
+  {
     name: 'refresh (rotating)',
     route: 'POST /api/auth/refresh',
     request: (ctx) => ({ method: 'POST', path: '/api/auth/refresh', body: { refreshToken: ctx.tokens.refreshToken } }),

@@ -128,10 +128,11 @@ describe('GET /api/audit', () => {
         sourceIp: '127.0.0.1',
         userAgent: 'support-console/1.0',
         at: expect.any(String),
+        policySequence: 0,
       }),
     ]);
     const rest = await invoke('GET /api/audit', { token: adminToken, query: { cursor: page.body.nextCursor } });
-    expect(rest.body.data[0]).toMatchObject({ action: 'impersonation.started', actorId: support.userId, targetUserId: member.userId });
+    expect(rest.body.data[0]).toMatchObject({ action: 'impersonation.started', actorId: support.userId, targetUserId: member.userId, policySequence: 0 });
     expect(JSON.stringify([page.body, rest.body])).not.toMatch(/"(codeHash|tokenHash|sealedSecret|password)/);
 
     // The support user's own org has the events too; support reads any org with ?org=.
