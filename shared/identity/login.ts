@@ -40,7 +40,9 @@ export async function login(email: string, password: string, sourceIp: string): 
   await assertUnderLimits(limits, at, 'Too many failed logins; retry later');
 
   const userId = await userIdByEmail(email);
-  const account = userId === undefined ? undefined : await loadAccount(userId);
+  // An unknown email reads an empty partition: the same calls, and (with the decoy hash below) the
+  // same work as a wrong password, so neither timing nor call counts tell which emails exist.
+  const account = await loadAccount(userId ?? 0);
   const valid = account ? await verifyPassword(password, account.user.passwordHash) : await verifyAgainstDecoy(password);
   if (!account || !valid) {
     await record(limits, at);
