@@ -3,7 +3,6 @@
  * WebAuthn origin the server is configured to accept), Debian's Chromium driven by playwright-core
  * (never a downloaded browser), Chromium's virtual authenticator, and screenshots.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -63,10 +62,6 @@ export async function startPageServer(): Promise<PageServer> {
       resetConfig();
     },
   };
-}
-
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM_PATH);
 }
 
 export function launchChromium(): Promise<Browser> {
