@@ -10,6 +10,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import { createHash } from 'node:crypto';
 import { config } from '../config';
 import { BadRequest, ErrorCode } from '../errors';
 import { logger } from '../log';
@@ -22,7 +23,9 @@ import type { SecondFactor, TransactItem } from './second-factor';
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
 export type Ceremony = 'registration' | 'authentication';
 
-export const credentialKey = (userId: number, credentialId: string): Key => keys.factor(userId, `WEBAUTHN#${credentialId}`);
+/** Keyed by a digest: credential ids may be up to 1023 bytes, more than a sort key holds. */
+export const credentialKey = (userId: number, credentialId: string): Key =>
+  keys.factor(userId, `WEBAUTHN#${createHash('sha256').update(credentialId).digest('base64url')}`);
 export const challengeKey = (userId: number, ceremony: Ceremony): Key => keys.challenge(userId, ceremony);
 
 export interface CredentialItem extends FactorItem {

@@ -1,5 +1,6 @@
 /** Security keys and passkeys: registration, login with a key, and every way a response is refused. */
 import { decodeJwt } from 'jose';
+import { randomBytes } from 'node:crypto';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { testClock } from '../support/clock';
 import { accessToken, login, newOrg, newUser } from '../support/fixtures';
@@ -70,6 +71,14 @@ describe('registration', () => {
     const other = new SoftAuthenticator(ORIGIN);
     const expired = await invoke('POST /api/two-factor/webauthn/register', { token, body: { response: other.register(options.body) } });
     expect(expired).toMatchObject({ status: 400, body: { detail: expect.stringContaining('expired') } });
+  });
+
+  it('takes the longest credential ids WebAuthn allows (1023 bytes)', async () => {
+    const { member } = await newOrg();
+    const key = new SoftAuthenticator(ORIGIN);
+    (key as { credentialId: Buffer }).credentialId = randomBytes(1023);
+    expect((await register(await accessToken(member), key)).status).toBe(201);
+    expect((await keyLogin(member, (o) => key.authenticate(o))).status).toBe(200);
   });
 
   it('is refused (409) when the org does not allow security keys', async () => {
