@@ -34,6 +34,15 @@ const compiled = routeEntries()
   })
   .sort((a, b) => a.names.length - b.names.length);
 
+/** A malformed escape stays as sent: the route's schema then refuses it with a 400. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The route for a method and path; `undefined` when nothing serves the path, 'method' when only the method is wrong. */
 export function matchRoute(method: string, path: string): MatchedRoute | 'method' | undefined {
   let pathMatched = false;
@@ -42,7 +51,7 @@ export function matchRoute(method: string, path: string): MatchedRoute | 'method
     if (!match) continue;
     pathMatched = true;
     if (route.method !== method) continue;
-    const pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+    const pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodePathSegment(match[i + 1]!)]));
     return { key: route.key, handler: route.handler, pathParameters };
   }
   return pathMatched ? 'method' : undefined;

@@ -15,8 +15,13 @@ const types: Record<string, string> = {
 };
 
 export async function serveStatic(path: string, res: ServerResponse): Promise<boolean> {
-  const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path));
-  if (relative.includes('..') || !types[extname(relative)]) return false;
+  let relative: string;
+  try {
+    relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path));
+  } catch {
+    return false; // malformed percent-encoding: not a file of ours
+  }
+  if (relative.includes('..') || !Object.hasOwn(types, extname(relative))) return false;
   for (const root of roots) {
     try {
       const content = await readFile(join(root, relative));

@@ -64,7 +64,8 @@ function sendLimits(account: Account, phone: string): Limit[] {
 
 function messageFor(code: string, language?: string): string {
   const templates = config().SMS_TEMPLATES;
-  const template = (language && templates[language]) || templates.en!;
+  // Own keys only: a hostile Accept-Language such as `__proto__` must not pick anything else.
+  const template = language && Object.hasOwn(templates, language) ? templates[language]! : templates.en;
   return template.replaceAll('{code}', code).replaceAll('{app}', config().APP_NAME);
 }
 

@@ -21,9 +21,25 @@ describe('local server', () => {
     expect(await call(server.url, 'DELETE', '/health')).toMatchObject({ status: 405, body: { code: 'method_not_allowed' } });
   });
 
+  it('serves the page and answers odd file paths with 404, not a crash', async () => {
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    for (const path of ['/x.constructor', '/../package.json', '/%2e%2e/package.json', '/index.html%00.js', '/%E0%A4%A']) {
+      expect((await call(server.url, 'GET', path)).status).toBe(404);
+    }
+  });
+
   it('refuses a 1 MB body with 413', async () => {
     const response = await call(server.url, 'POST', '/api/auth/login', { body: 'x'.repeat(1024 * 1024) });
     expect(response).toMatchObject({ status: 413, body: { code: 'payload_too_large' } });
+  });
+
+  it('refuses a malformed escape in a path parameter with 400', async () => {
+    const { admin } = await newOrg();
+    const login = await call(server.url, 'POST', '/api/auth/login', { body: { email: admin.email, password: admin.password } });
+    const response = await call(server.url, 'GET', '/api/users/%E0%A4%A', { token: login.body.accessToken });
+    expect(response).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
   });
 
   it('refuses a garbled bearer token with 401', async () => {

@@ -110,6 +110,24 @@ describe('SMS enrolment and login', () => {
   });
 });
 
+describe('message language', () => {
+  it('follows Accept-Language when a template exists, and ignores hostile values', async () => {
+    process.env.SMS_TEMPLATES = JSON.stringify({ en: '{code} is your {app} code', da: '{code} er din {app}-kode' });
+    resetConfig();
+    try {
+      const { token, e164 } = await withPhone();
+      expect((await invoke('POST /api/two-factor/send-verification', { token, headers: { 'accept-language': 'da-DK,da;q=0.9' } })).status).toBe(204);
+      expect((await lastSms(e164))!.message).toMatch(/^\d{6} er din TwoFactor-kode$/);
+      clock.advance(31);
+      expect((await invoke('POST /api/two-factor/send-verification', { token, headers: { 'accept-language': '__proto__' } })).status).toBe(204);
+      expect((await lastSms(e164))!.message).toMatch(/^\d{6} is your TwoFactor code$/);
+    } finally {
+      delete process.env.SMS_TEMPLATES;
+      resetConfig();
+    }
+  });
+});
+
 describe('codes', () => {
   it('expire after 5 minutes', async () => {
     const { token, e164 } = await withPhone();
