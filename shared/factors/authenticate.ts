@@ -11,7 +11,6 @@ import { ErrorCode, Forbidden } from '../errors';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
 import { db, tableName } from '../store/client';
 import { epochSeconds, failedTransactionConditions } from '../store/conditions';
-import type { Amr } from '../tokens/jwt';
 import type { Principal } from '../tokens/principal';
 import { prepareSession, type Tokens } from '../tokens/sessions';
 import { loadAccount, type Account, type FactorKind } from './account';
@@ -82,7 +81,6 @@ export async function accountOf(userId: number): Promise<Account> {
 
 export interface LoginOutcome {
   tokens: Tokens;
-  match: Match;
   /** Set when the user is running out of recovery codes (or just used one). */
   recoveryCodesRemaining?: number;
 }
@@ -99,15 +97,16 @@ export async function finishLogin(
   const { account, policy } = loaded ?? (await accountAndPolicy(principal));
   const match = await prove(account, proof, actor, { allowed: policy.methods });
   const tokens = await commitLogin(account, match, actor);
-  const codes = recoveryHashes(account).size - (match.kind === 'recovery' ? 1 : 0);
-  const tell = match.kind === 'recovery' || (codes >= 0 && codes <= FEW_RECOVERY_CODES && recoveryHashes(account).size > 0);
-  return { tokens, match, ...(tell && { recoveryCodesRemaining: codes }) };
+  const held = recoveryHashes(account).size;
+  const left = match.kind === 'recovery' ? held - 1 : held;
+  const tell = match.kind === 'recovery' || (held > 0 && left <= FEW_RECOVERY_CODES);
+  return { tokens, ...(tell && { recoveryCodesRemaining: left }) };
 }
 
 /** Commits a matched proof together with a new aal 2 session and the login's audit event. */
-export async function commitLogin(account: Account, match: Match, actor: Actor, amr: Amr[] = ['pwd', match.amr]): Promise<Tokens> {
+export async function commitLogin(account: Account, match: Match, actor: Actor): Promise<Tokens> {
   const { user } = account;
-  const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr });
+  const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] });
   await commit(account, match, actor, [
     { Put: { TableName: tableName(), Item: session.item } },
     auditPut(account, 'login.two_factor', actor, { method: match.kind, ...match.details }),
