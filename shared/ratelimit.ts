@@ -2,9 +2,10 @@
  * Fixed-window counters: one item per subject and window, incremented with an atomic ADD and
  * deleted by TTL after the window. Over the limit is a 429 with Retry-After until the window ends.
  */
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequests } from './errors';
 import { epochSeconds, failedTransactionConditions } from './store/conditions';
+import { transactWrite } from './store/transact';
 import { db, tableName } from './store/client';
 import { keys } from './store/keys';
 
@@ -25,9 +26,7 @@ const windowOf = (limit: Limit, now: Date) => {
 /** Refuses with 429 when any of the counters already reached its limit (one BatchGetItem). */
 export async function assertUnderLimits(limits: Limit[], now: Date, message?: string): Promise<void> {
   const windows = limits.map((l) => windowOf(l, now));
-  const result = await db().send(
-    new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: windows.map((w) => w.key) } } }),
-  );
+  const result = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: windows.map((w) => w.key) } } }));
   const counts = new Map((result.Responses?.[tableName()] ?? []).map((i) => [`${i.pk}|${i.sk}`, i.count as number]));
   limits.forEach((limit, i) => {
     const w = windows[i]!;
@@ -45,19 +44,17 @@ export async function assertUnderLimits(limits: Limit[], now: Date, message?: st
 export async function consume(limits: Limit[], now: Date, message?: string): Promise<void> {
   const windows = limits.map((l) => windowOf(l, now));
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: limits.map((limit, i) => ({
-          Update: {
-            TableName: tableName(),
-            Key: windows[i]!.key,
-            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: { ':one': 1, ':expires': windows[i]!.end + 60, ':max': limit.max },
-          },
-        })),
-      }),
+    await transactWrite(
+      limits.map((limit, i) => ({
+        Update: {
+          TableName: tableName(),
+          Key: windows[i]!.key,
+          UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':expires': windows[i]!.end + 60, ':max': limit.max },
+        },
+      })),
     );
   } catch (error) {
     const full = failedTransactionConditions(error);

@@ -4,12 +4,13 @@
  * transaction that consumes the proof, resets the failure count and writes whatever rides along
  * (the session, the audit event). Every failure counts against the user and looks the same.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+
 import { auditItem, type Actor, type AuditAction } from '../audit/events';
 import { now } from '../clock';
 import { ErrorCode, Forbidden } from '../errors';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
-import { db, tableName } from '../store/client';
+import { transactWrite } from '../store/transact';
+import { tableName } from '../store/client';
 import { epochSeconds, failedTransactionConditions } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
 import { prepareSession, type Tokens } from '../tokens/sessions';
@@ -56,15 +57,23 @@ export async function commit(account: Account, match: Match, actor: Actor, along
   if (match.mfaCondition) update.ConditionExpression += ` AND ${match.mfaCondition}`;
   const used = match.kind === 'recovery' ? [auditPut(account, 'recovery.used', actor, match.details)] : [];
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...(match.writes ?? []), ...used, ...alongside] }));
+    await transactWrite([{ Update: update }, ...(match.writes ?? []), ...used, ...alongside]);
   } catch (error) {
     if (failedTransactionConditions(error) === undefined && (error as Error).name !== 'TransactionConflictException') throw error;
     throw await recordFailure(account, at, actor);
   }
 }
 
-export const auditPut = (account: Account, action: AuditAction, actor: Actor, details?: Record<string, string | number | boolean>): TransactItem => ({
-  Put: { TableName: tableName(), Item: auditItem({ orgId: account.user.orgId, action, actor, targetUserId: account.user.userId, details }) },
+export const auditPut = (
+  account: Account,
+  action: AuditAction,
+  actor: Actor,
+  details?: Record<string, string | number | boolean>,
+): TransactItem => ({
+  Put: {
+    TableName: tableName(),
+    Item: auditItem({ orgId: account.user.orgId, action, actor, targetUserId: account.user.userId, details }),
+  },
 });
 
 export async function accountAndPolicy(principal: Principal): Promise<{ account: Account; policy: Policy }> {
@@ -118,7 +127,13 @@ export async function commitLogin(account: Account, match: Match, actor: Actor):
  * Sensitive changes (disable 2FA, change a verified factor, recovery codes) need an aal 2 session
  * whose second factor is recent under the org's policy, or a valid code sent with the request.
  */
-export async function assertRecentSecondFactor(principal: Principal, account: Account, policy: Policy, actor: Actor, code?: string): Promise<void> {
+export async function assertRecentSecondFactor(
+  principal: Principal,
+  account: Account,
+  policy: Policy,
+  actor: Actor,
+  code?: string,
+): Promise<void> {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot make this change');
   const recent = principal.aal === 2 && epochSeconds(now()) - principal.authTime <= policy.checkLifetimeSeconds;
   if (recent) return;

@@ -3,14 +3,15 @@
  * A pending login token may enrol only while the user has no usable factor (forced 2FA, not yet
  * enrolled): otherwise a stolen password could add the thief's own authenticator.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Actor } from '../audit/events';
 import { now } from '../clock';
 import { Conflict, ErrorCode, Forbidden, NotFound } from '../errors';
 import { mayEditUser } from '../identity/permissions';
 import { getUser } from '../identity/users';
 import { assertMethodAllowed, getPolicy, type Method, type Policy } from '../policy/policy';
-import { db, tableName } from '../store/client';
+import { transactWrite } from '../store/transact';
+import { tableName } from '../store/client';
 import { keys } from '../store/keys';
 import type { Principal } from '../tokens/principal';
 import { revokeAllSessions, type Tokens } from '../tokens/sessions';
@@ -68,15 +69,11 @@ export async function enrolTotp(principal: Principal, actor: Actor, options: { s
     sealedSecret: await sealTotpSecret(account.user.userId, secret),
     createdAt: now().toISOString(),
   };
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: tableName(), Item: factor } },
-        profileUpdate(account.user.userId, { preferred: 'totp', ...(existing?.verified && { unverified: ['totp'] }) }),
-        auditPut(account, 'factor.enrolled', actor, { method: 'totp', replaced: !!existing?.verified }),
-      ],
-    }),
-  );
+  await transactWrite([
+    { Put: { TableName: tableName(), Item: factor } },
+    profileUpdate(account.user.userId, { preferred: 'totp', ...(existing?.verified && { unverified: ['totp'] }) }),
+    auditPut(account, 'factor.enrolled', actor, { method: 'totp', replaced: !!existing?.verified }),
+  ]);
   return { secret, uri: otpauthUri(account.user.email, secret) };
 }
 
@@ -131,7 +128,10 @@ function verificationWrites(account: Account, factor: FactorItem, actor: Actor):
         ExpressionAttributeValues: { ':true': true, ':false': false, ':at': now().toISOString(), ':created': factor.createdAt },
       },
     },
-    profileUpdate(account.user.userId, { verified: factor.kind, preferred: factor.kind === 'recovery' ? undefined : (factor.kind as Method) }),
+    profileUpdate(account.user.userId, {
+      verified: factor.kind,
+      preferred: factor.kind === 'recovery' ? undefined : (factor.kind as Method),
+    }),
     auditPut(account, 'factor.verified', actor, { method: factor.kind }),
   ];
 }
@@ -146,16 +146,12 @@ export async function disableTwoFactor(principal: Principal, actor: Actor, code?
   if (account.factors.length === 0) return;
   if (account.factors.some((f) => f.verified)) await assertRecentSecondFactor(principal, account, policy, actor, code);
   const kinds = [...new Set(account.factors.map((f) => f.kind))];
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        ...deleteFactors(account.factors),
-        { Delete: { TableName: tableName(), Key: keys.smsCode(account.user.userId) } },
-        profileUpdate(account.user.userId, { preferred: null, unverified: kinds }),
-        auditPut(account, 'factor.removed', actor, { methods: kinds.join(',') }),
-      ],
-    }),
-  );
+  await transactWrite([
+    ...deleteFactors(account.factors),
+    { Delete: { TableName: tableName(), Key: keys.smsCode(account.user.userId) } },
+    profileUpdate(account.user.userId, { preferred: null, unverified: kinds }),
+    auditPut(account, 'factor.removed', actor, { methods: kinds.join(',') }),
+  ]);
 }
 
 /** An admin (or support) resets a user's 2FA: every factor and the lockout gone, every session ended. */
@@ -165,16 +161,12 @@ export async function resetTwoFactor(principal: Principal, targetUserId: number,
   // The policy read also gives the audit event its sequence.
   const [account] = await Promise.all([accountOf(targetUserId), getPolicy(target.orgId)]);
   const kinds = [...new Set(account.factors.map((f) => f.kind))];
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        ...deleteFactors(account.factors),
-        { Delete: { TableName: tableName(), Key: keys.mfaState(targetUserId) } },
-        { Delete: { TableName: tableName(), Key: keys.smsCode(targetUserId) } },
-        profileUpdate(targetUserId, { preferred: null, unverified: kinds }),
-        auditPut(account, 'factor.reset_by_admin', actor, { methods: kinds.join(',') }),
-      ],
-    }),
-  );
+  await transactWrite([
+    ...deleteFactors(account.factors),
+    { Delete: { TableName: tableName(), Key: keys.mfaState(targetUserId) } },
+    { Delete: { TableName: tableName(), Key: keys.smsCode(targetUserId) } },
+    profileUpdate(targetUserId, { preferred: null, unverified: kinds }),
+    auditPut(account, 'factor.reset_by_admin', actor, { methods: kinds.join(',') }),
+  ]);
   await revokeAllSessions(targetUserId);
 }

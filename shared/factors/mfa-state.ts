@@ -7,9 +7,10 @@
  * for 30 s, doubling with each further failure; at 20 it stops until an admin resets the user,
  * far below the 100 the standard allows.
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type Actor } from '../audit/events';
 import { ErrorCode, TooManyRequests, Unprocessable } from '../errors';
+import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
 import { epochSeconds, isConditionFailed } from '../store/conditions';
 import { keys } from '../store/keys';
@@ -85,25 +86,21 @@ export async function recordFailure(account: Account, at: Date, actor: Actor): P
     try {
       if (failures === LOCKOUT_THRESHOLD || failures === HARD_STOP) {
         // The lockout is a security event: record it with the state change.
-        await db().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: update },
-              {
-                Put: {
-                  TableName: tableName(),
-                  Item: auditItem({
-                    orgId: account.user.orgId,
-                    action: 'mfa.locked_out',
-                    actor,
-                    targetUserId: userId,
-                    details: { failures, hardStop: failures >= HARD_STOP },
-                  }),
-                },
-              },
-            ],
-          }),
-        );
+        await transactWrite([
+          { Update: update },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: auditItem({
+                orgId: account.user.orgId,
+                action: 'mfa.locked_out',
+                actor,
+                targetUserId: userId,
+                details: { failures, hardStop: failures >= HARD_STOP },
+              }),
+            },
+          },
+        ]);
       } else {
         await db().send(new UpdateCommand(update));
       }

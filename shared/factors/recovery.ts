@@ -3,12 +3,13 @@
  * once, stored as keyed hashes; regenerating replaces them all. They work whatever the org policy
  * allows, so a policy change or a lost phone never locks a user out.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+
 import { randomBytes } from 'node:crypto';
 import { now } from '../clock';
 import { keyedHash } from '../crypto/secrets';
 import { Conflict } from '../errors';
-import { db, tableName } from '../store/client';
+import { transactWrite } from '../store/transact';
+import { tableName } from '../store/client';
 import { keys, type Key } from '../store/keys';
 import type { Account } from './account';
 import type { SecondFactor, TransactItem } from './second-factor';
@@ -51,7 +52,7 @@ export async function generateRecoveryCodes(account: Account, alongside: Transac
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
   const hashes = new Set(await Promise.all(codes.map((c) => keyedHash(purpose(account.user.userId), normalise(c)))));
   const item = { ...recoveryKey(account.user.userId), kind: 'recovery', verified: true, hashes, createdAt: now().toISOString() };
-  await db().send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: tableName(), Item: item } }, ...alongside] }));
+  await transactWrite([{ Put: { TableName: tableName(), Item: item } }, ...alongside]);
   return codes;
 }
 

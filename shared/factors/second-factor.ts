@@ -3,11 +3,11 @@
  * what consuming it writes; the dispatcher (authenticate.ts) enforces lockout, policy and the
  * single-use race gate once for all of them.
  */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TransactItem } from '../store/transact';
 import type { Amr } from '../tokens/jwt';
 import type { Account, FactorKind } from './account';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type { TransactItem };
 
 export interface Proof {
   code?: string;

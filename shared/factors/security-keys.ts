@@ -1,9 +1,10 @@
 /** A user's security keys and passkeys: register, list, remove; and the options a key login starts with. */
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../audit/events';
 import { now } from '../clock';
 import { BadRequest, Conflict, ErrorCode, NotFound } from '../errors';
 import { assertMethodAllowed } from '../policy/policy';
+import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
 import { failedTransactionConditions } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
@@ -11,14 +12,7 @@ import { prepareSession, type Tokens } from '../tokens/sessions';
 import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
 import { assertMayEnrol } from './enrolment';
 import { profileUpdate } from './profile';
-import {
-  authenticationOptions,
-  challengeItem,
-  consumeChallenge,
-  credentialsOf,
-  registrationOptions,
-  verifyRegistration,
-} from './webauthn';
+import { authenticationOptions, challengeItem, consumeChallenge, credentialsOf, registrationOptions, verifyRegistration } from './webauthn';
 
 export interface SecurityKey {
   id: string;
@@ -32,7 +26,9 @@ export async function startKeyRegistration(principal: Principal) {
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'webauthn');
   const options = await registrationOptions(account);
-  await db().send(new PutCommand({ TableName: tableName(), Item: challengeItem(account.user.userId, 'registration', options.challenge, now()) }));
+  await db().send(
+    new PutCommand({ TableName: tableName(), Item: challengeItem(account.user.userId, 'registration', options.challenge, now()) }),
+  );
   return options;
 }
 
@@ -40,7 +36,12 @@ export async function startKeyRegistration(principal: Principal) {
  * Registers the key the browser created. With a pending login token (2FA forced, not enrolled yet)
  * registering also finishes the login: the user just proved possession of the key.
  */
-export async function finishKeyRegistration(principal: Principal, response: unknown, name: string, actor: Actor): Promise<{ key: SecurityKey; tokens?: Tokens }> {
+export async function finishKeyRegistration(
+  principal: Principal,
+  response: unknown,
+  name: string,
+  actor: Actor,
+): Promise<{ key: SecurityKey; tokens?: Tokens }> {
   const { account, policy } = await accountAndPolicy(principal);
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'webauthn');
@@ -51,17 +52,13 @@ export async function finishKeyRegistration(principal: Principal, response: unkn
     ? await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', 'hwk'] })
     : undefined;
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          consumeChallenge(account, 'registration', challenge, at),
-          { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-          profileUpdate(user.userId, { verified: 'webauthn', ...(!user.preferredMethod && { preferred: 'webauthn' }) }),
-          auditPut(account, 'factor.verified', actor, { method: 'webauthn', name }),
-          ...(session ? [{ Put: { TableName: tableName(), Item: session.item } }] : []),
-        ],
-      }),
-    );
+    await transactWrite([
+      consumeChallenge(account, 'registration', challenge, at),
+      { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      profileUpdate(user.userId, { verified: 'webauthn', ...(!user.preferredMethod && { preferred: 'webauthn' }) }),
+      auditPut(account, 'factor.verified', actor, { method: 'webauthn', name }),
+      ...(session ? [{ Put: { TableName: tableName(), Item: session.item } }] : []),
+    ]);
   } catch (error) {
     if (!failedTransactionConditions(error)?.length) throw error;
     throw new BadRequest(ErrorCode.invalidRequest, 'This registration was completed or cancelled already: request new options');
@@ -74,7 +71,12 @@ export async function finishKeyRegistration(principal: Principal, response: unkn
 
 export async function listKeys(principal: Principal): Promise<SecurityKey[]> {
   const account = await accountOf(principal.userId);
-  return credentialsOf(account).map((c) => ({ id: c.credentialId, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt ?? null }));
+  return credentialsOf(account).map((c) => ({
+    id: c.credentialId,
+    name: c.name,
+    createdAt: c.createdAt,
+    lastUsedAt: c.lastUsedAt ?? null,
+  }));
 }
 
 export async function removeKey(principal: Principal, credentialId: string, actor: Actor, code?: string): Promise<void> {
@@ -85,15 +87,18 @@ export async function removeKey(principal: Principal, credentialId: string, acto
   await assertRecentSecondFactor(principal, account, policy, actor, code);
   const last = credentials.length === 1;
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName: tableName(), Key: { pk: credential.pk, sk: credential.sk }, ConditionExpression: 'attribute_exists(pk)' } },
-          ...(last ? [profileUpdate(account.user.userId, { unverified: ['webauthn'], ...(account.user.preferredMethod === 'webauthn' && { preferred: null }) })] : []),
-          auditPut(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }),
-        ],
-      }),
-    );
+    await transactWrite([
+      { Delete: { TableName: tableName(), Key: { pk: credential.pk, sk: credential.sk }, ConditionExpression: 'attribute_exists(pk)' } },
+      ...(last
+        ? [
+            profileUpdate(account.user.userId, {
+              unverified: ['webauthn'],
+              ...(account.user.preferredMethod === 'webauthn' && { preferred: null }),
+            }),
+          ]
+        : []),
+      auditPut(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }),
+    ]);
   } catch (error) {
     if (failedTransactionConditions(error)?.length) throw new NotFound('No such security key');
     throw error;
@@ -106,6 +111,8 @@ export async function startKeyLogin(principal: Principal) {
   assertMethodAllowed(policy, 'webauthn');
   if (credentialsOf(account).length === 0) throw new Conflict('You have no security key registered');
   const options = await authenticationOptions(account);
-  await db().send(new PutCommand({ TableName: tableName(), Item: challengeItem(account.user.userId, 'authentication', options.challenge, now()) }));
+  await db().send(
+    new PutCommand({ TableName: tableName(), Item: challengeItem(account.user.userId, 'authentication', options.challenge, now()) }),
+  );
   return options;
 }

@@ -3,7 +3,7 @@
  * per phone number and per org (against SMS pumping and phone flooding), and goes only to country
  * calling codes the deployment and the org allow. A code whose SMS failed is deleted, not left usable.
  */
-import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomInt } from 'node:crypto';
 import type { Actor } from '../audit/events';
 import { config } from '../config';
@@ -13,6 +13,7 @@ import { BadGateway, Conflict, ErrorCode } from '../errors';
 import { logger } from '../log';
 import { assertMethodAllowed } from '../policy/policy';
 import { consume, type Limit } from '../ratelimit';
+import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';
 import { keys } from '../store/keys';
@@ -25,7 +26,11 @@ import { assertCountryAllowed, CODE_TTL_SECONDS, parsePhone, smsCodePurpose, sms
 import { smsSender } from './sms-sender';
 
 /** Sets (or replaces) the user's phone number, unverified until a sent code comes back. */
-export async function enrolSms(principal: Principal, actor: Actor, input: { prefix: number | string; phone: number | string; code?: string }) {
+export async function enrolSms(
+  principal: Principal,
+  actor: Actor,
+  input: { prefix: number | string; phone: number | string; code?: string },
+) {
   const { account, policy } = await accountAndPolicy(principal);
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'sms');
@@ -33,21 +38,17 @@ export async function enrolSms(principal: Principal, actor: Actor, input: { pref
   assertCountryAllowed(phone.countryCode, policy);
   const existing = smsFactor(account);
   if (existing?.verified) await assertRecentSecondFactor(principal, account, policy, actor, input.code);
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...smsKey(account.user.userId), kind: 'sms', verified: false, ...phone, createdAt: now().toISOString() },
-          },
-        },
-        { Delete: { TableName: tableName(), Key: keys.smsCode(account.user.userId) } },
-        profileUpdate(account.user.userId, { preferred: 'sms', ...(existing?.verified && { unverified: ['sms'] }) }),
-        auditPut(account, 'factor.enrolled', actor, { method: 'sms', country: phone.countryCode }),
-      ],
-    }),
-  );
+  await transactWrite([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...smsKey(account.user.userId), kind: 'sms', verified: false, ...phone, createdAt: now().toISOString() },
+      },
+    },
+    { Delete: { TableName: tableName(), Key: keys.smsCode(account.user.userId) } },
+    profileUpdate(account.user.userId, { preferred: 'sms', ...(existing?.verified && { unverified: ['sms'] }) }),
+    auditPut(account, 'factor.enrolled', actor, { method: 'sms', country: phone.countryCode }),
+  ]);
 }
 
 function sendLimits(account: Account, phone: string): Limit[] {
@@ -82,15 +83,27 @@ export async function sendSmsCode(principal: Principal, language?: string): Prom
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const key = keys.smsCode(account.user.userId);
-  const item: SmsCodeItem = { codeHash: await keyedHash(smsCodePurpose(account.user.userId), code), attempts: 0, expiresAt: epochSeconds(at) + CODE_TTL_SECONDS };
+  const item: SmsCodeItem = {
+    codeHash: await keyedHash(smsCodePurpose(account.user.userId), code),
+    attempts: 0,
+    expiresAt: epochSeconds(at) + CODE_TTL_SECONDS,
+  };
   await db().send(new PutCommand({ TableName: tableName(), Item: { ...key, ...item, sentAt: at.toISOString() } }));
   try {
     await (await smsSender()).send(factor.e164 as string, messageFor(code, language));
   } catch (cause) {
     // The code never reached the user: do not leave it usable.
-    await db().send(new DeleteCommand({ TableName: tableName(), Key: key, ConditionExpression: 'codeHash = :h', ExpressionAttributeValues: { ':h': item.codeHash } })).catch(() => undefined);
+    await db()
+      .send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: key,
+          ConditionExpression: 'codeHash = :h',
+          ExpressionAttributeValues: { ':h': item.codeHash },
+        }),
+      )
+      .catch(() => undefined);
     logger.error('SMS delivery failed', { userId: account.user.userId, error: cause as Error });
     throw new BadGateway(ErrorCode.smsDeliveryFailed, 'The SMS could not be sent; try again later', { cause });
   }
 }
-

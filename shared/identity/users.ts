@@ -2,9 +2,10 @@
  * Orgs (the seeds' "team") and users. IDs come from atomic counters; an email is unique through a
  * uniqueness item written in the same transaction as the user.
  */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '../clock';
 import { Conflict, ErrorCode, NotFound } from '../errors';
+import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
 import { failedTransactionConditions } from '../store/conditions';
 import { nextId } from '../store/counter';
@@ -47,14 +48,12 @@ export async function ensureOrg(name: string): Promise<{ org: Org; created: bool
   if (existing.Item) return { org: (await getOrg(existing.Item.orgId as number))!, created: false };
   const org: Org = { orgId: await nextId('org'), name: name.trim(), createdAt: now().toISOString() };
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName(), Item: { ...keys.orgName(name), orgId: org.orgId }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: tableName(), Item: { ...keys.org(org.orgId), ...org }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
+    await transactWrite([
+      {
+        Put: { TableName: tableName(), Item: { ...keys.orgName(name), orgId: org.orgId }, ConditionExpression: 'attribute_not_exists(pk)' },
+      },
+      { Put: { TableName: tableName(), Item: { ...keys.org(org.orgId), ...org }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
     return { org, created: true };
   } catch (error) {
     if (!failedTransactionConditions(error)?.length) throw error;
@@ -91,27 +90,23 @@ export async function createUser(input: NewUser): Promise<{ user: User; password
     createdAt: now().toISOString(),
   };
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { ConditionCheck: { TableName: tableName(), Key: keys.org(user.orgId), ConditionExpression: 'attribute_exists(pk)' } },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...keys.email(user.email), userId: user.userId },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, passwordHash },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
+    await transactWrite([
+      { ConditionCheck: { TableName: tableName(), Key: keys.org(user.orgId), ConditionExpression: 'attribute_exists(pk)' } },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.email(user.email), userId: user.userId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, passwordHash },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
   } catch (error) {
     const failed = failedTransactionConditions(error);
     if (failed?.includes(0)) throw new NotFound(`Org ${user.orgId} does not exist`);
@@ -120,4 +115,3 @@ export async function createUser(input: NewUser): Promise<{ user: User; password
   }
   return { user, password: generated };
 }
-

@@ -1,0 +1,16 @@
+/** Rate limits under contention: parallel events on one counter all count, and none is a 5xx. */
+import { randomUUID } from 'node:crypto';
+import { consume } from '../../shared/ratelimit';
+
+describe('consume', () => {
+  it('counts 30 parallel events on one shared counter exactly, refusing only past the limit', async () => {
+    const shared = { scope: 'test-shared', subject: randomUUID(), max: 25, windowSeconds: 3600 };
+    const at = new Date();
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => consume([shared, { scope: 'test-own', subject: `${shared.subject}-${i}`, max: 5, windowSeconds: 3600 }], at)),
+    );
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(25);
+    expect(refused.map((e) => e.status)).toEqual([429, 429, 429, 429, 429]);
+  });
+});
