@@ -240,18 +240,26 @@ export async function revokeSession(userId: number, sid: string): Promise<void> 
 
 /** Every live session of a user, revoked (admin reset, password change). */
 export async function revokeAllSessions(userId: number): Promise<number> {
-  const result = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: 'attribute_not_exists(revokedAt)',
-      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
-      ProjectionExpression: 'sid',
-    }),
-  );
-  const sids = (result.Items ?? []).map((i) => i.sid as string);
-  await Promise.all(sids.map((sid) => revokeSession(userId, sid)));
-  return sids.length;
+  let revoked = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    // Paged: a user who signs in often can hold more sessions than one Query page.
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
+        ProjectionExpression: 'sid',
+        ExclusiveStartKey: start,
+      }),
+    );
+    const sids = (page.Items ?? []).map((i) => i.sid as string);
+    await Promise.all(sids.map((sid) => revokeSession(userId, sid)));
+    revoked += sids.length;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return revoked;
 }
 
 /** Whether a session is still usable: not revoked, not idle too long, not past its absolute end. */
