@@ -3,7 +3,7 @@
  * keys. Verification allows ES256 only, checks typ, iss, aud and expiry, and resolves `kid` only
  * against the service's published keys.
  */
-import { errors, importJWK, jwtVerify, SignJWT, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { errors, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { now } from '../clock';
@@ -47,6 +47,8 @@ export async function signToken(claims: TokenClaims, ttlSeconds: number): Promis
 }
 
 let lastRefresh = 0;
+/** Imported public keys by kid: importing on every request would repeat work on the hot path. */
+const imported = new Map<string, Promise<CryptoKey | Uint8Array>>();
 
 /** Resolves a token's kid against our own keys; an unknown kid reloads the key set at most every 30 s. */
 async function keyFor(header: JWTHeaderParameters) {
@@ -59,7 +61,9 @@ async function keyFor(header: JWTHeaderParameters) {
     match = candidates.find((k) => k.kid === header.kid);
   }
   if (!match) throw new Unauthenticated('The token was not signed by this service', ErrorCode.invalidToken);
-  return importJWK(match.publicJwk, ALG);
+  let key = imported.get(match.kid);
+  if (!key) imported.set(match.kid, (key = importJWK(match.publicJwk, ALG)));
+  return key;
 }
 
 export async function verifyToken(token: string): Promise<TokenClaims & JWTPayload> {
