@@ -13,6 +13,7 @@
  * | an org's users, by id (GSI)              | gsi1pk=ORG#<id>#USERS gsi1sk=USER#<padded id>     |
  * | signing keys, newest first               | pk=SIGNING_KEYS sk=KEY#<padded seq>               |
  * | fixed-window rate counters               | pk=RATE#<scope>#<subject> sk=<window start>       |
+ * | minimum interval: the last event's time  | pk=RATE#<scope>#<subject> sk=LAST                 |
  */
 export interface Key {
   pk: string;
@@ -58,4 +59,5 @@ export const keys = {
     pk: `RATE#${scope}#${subject}`,
     sk: String(windowStart),
   }),
+  rateLast: (scope: string, subject: string): Key => ({ pk: `RATE#${scope}#${subject}`, sk: 'LAST' }),
 } as const;

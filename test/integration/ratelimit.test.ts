@@ -13,4 +13,14 @@ describe('consume', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(25);
     expect(refused.map((e) => e.status)).toEqual([429, 429, 429, 429, 429]);
   });
+
+  it('a minimum interval lets one of 10 parallel events through, and the next only a full interval after it', async () => {
+    const interval = { scope: 'test-interval', subject: randomUUID(), intervalSeconds: 30 };
+    const at = new Date(Math.floor(Date.now() / 30_000) * 30_000 + 29_900); // 100 ms before a 30 s boundary
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => consume([interval], at)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.flatMap((r) => (r.status === 'rejected' ? [r.reason.status] : []))).toEqual(Array(9).fill(429));
+    await expect(consume([interval], new Date(at.getTime() + 29_999))).rejects.toMatchObject({ status: 429, headers: { 'Retry-After': '1' } });
+    await expect(consume([interval], new Date(at.getTime() + 30_000))).resolves.toBeUndefined();
+  });
 });
