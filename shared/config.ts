@@ -67,8 +67,11 @@ const schema = z.object({
   SMS_TEMPLATES: templates,
   /** Country calling codes SMS may go to (e.g. "45,46,47"); empty allows all. Orgs can narrow it further. */
   SMS_ALLOWED_COUNTRY_CODES: list(''),
+  /** Every send of a user (enrolment or login): a rolling minimum interval, an hourly and a daily cap. */
   SMS_MIN_INTERVAL_PER_USER: seconds(30),
   SMS_MAX_PER_USER_HOURLY: seconds(5),
+  SMS_MAX_PER_USER_DAILY: seconds(10),
+  /** Enrolment sends only (to a number the user has not verified): per number, across all users and orgs; per org. */
   SMS_MAX_PER_PHONE_10MIN: seconds(5),
   SMS_MAX_PER_PHONE_DAILY: seconds(10),
   SMS_MAX_PER_ORG_HOURLY: seconds(200),

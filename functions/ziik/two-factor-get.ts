@@ -9,7 +9,8 @@ export const handler = endpoint('GET /api/two-factor', async ({ principal }) => 
       method: settings.method && settings.method !== 'recovery' ? ziikMethods([settings.method])[0] : null,
       secret_key: settings.secret,
       phone_prefix: settings.phone ? Number(settings.phone.countryCode) : null,
-      phone: settings.phone ? settings.phone.nationalNumber : null,
+      // Masked, a deliberate deviation from the seed: a pending token (a password) must not reveal the number.
+      phone: settings.phone ? settings.phone.masked : null,
       verified: settings.verified,
       // An extension to the seed's shape: every verified method (google, sms, u2f, recovery).
       methods: settings.verifiedMethods.map((m) => (m === 'recovery' ? m : ziikMethods([m])[0])),

@@ -18,6 +18,7 @@ import { revokeAllSessions, type Tokens } from '../tokens/sessions';
 import { usableMethods, type Account, type FactorItem, type FactorKind } from './account';
 import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut, commit, commitLogin, finishLogin, prove } from './authenticate';
 import { profileUpdate } from './profile';
+import { maskedPhoneOf } from './sms';
 import type { TransactItem } from './second-factor';
 import { newTotpSecret, normaliseTotpSecret, openTotpSecret, otpauthUri, sealTotpSecret, totpFactor, totpKey } from './totp';
 
@@ -32,7 +33,8 @@ export interface TwoFactorSettings {
   method: FactorKind | null;
   /** Only while the TOTP factor is unverified. */
   secret: string | null;
-  phone: { countryCode: string; nationalNumber: string } | null;
+  /** The national number masked (only its last digits show). */
+  phone: { countryCode: string; masked: string } | null;
   verified: boolean;
   /** Every verified factor kind, not only the preferred one. */
   verifiedMethods: FactorKind[];
@@ -48,7 +50,7 @@ export async function twoFactorSettings(principal: Principal): Promise<TwoFactor
   return {
     method,
     secret: totpItem && !totpItem.verified ? ((await openTotpSecret(totpItem)) ?? null) : null,
-    phone: sms ? { countryCode: sms.countryCode as string, nationalNumber: sms.nationalNumber as string } : null,
+    phone: sms ? { countryCode: sms.countryCode as string, masked: maskedPhoneOf(sms) } : null,
     verified: method ? (factorOfKind(account, method)?.verified ?? false) : false,
     verifiedMethods: [...new Set(account.factors.filter((f) => f.verified).map((f) => f.kind))],
   };

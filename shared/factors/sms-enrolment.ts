@@ -1,7 +1,13 @@
 /**
- * SMS enrolment and sending: a new send replaces the old code; sending is rate limited per user,
- * per phone number and per org (against SMS pumping and phone flooding), and goes only to country
- * calling codes the deployment and the org allow. A code whose SMS failed is deleted, not left usable.
+ * SMS enrolment and sending: a new send replaces the old code; it goes only to country calling
+ * codes the deployment and the org allow. A code whose SMS failed is deleted, not left usable.
+ *
+ * Send budgets (against SMS pumping and number bombing) depend on whose number it is. A send to a
+ * number the user has not verified (enrolment) draws on per-number, per-org and per-user budgets:
+ * anyone can type in anyone's number. A send to the user's own verified number (login, step-up)
+ * draws on the user's budgets only, so no other user, in any org, can spend it: enrolling a victim's
+ * number on throwaway users cannot lock the victim out. Verifying a number needs its code, so the
+ * per-user caps also bound what a verified number can receive.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomInt } from 'node:crypto';
@@ -12,17 +18,28 @@ import { keyedHash } from '../crypto/secrets';
 import { BadGateway, Conflict, ErrorCode } from '../errors';
 import { logger } from '../log';
 import { assertMethodAllowed } from '../policy/policy';
-import { consume, type Limit } from '../ratelimit';
+import { consume, type Interval, type Limit } from '../ratelimit';
 import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { Principal } from '../tokens/principal';
-import type { Account } from './account';
+import type { Account, FactorItem } from './account';
 import { accountAndPolicy, assertRecentSecondFactor, auditPut } from './authenticate';
 import { assertMayEnrol } from './enrolment';
 import { profileUpdate } from './profile';
-import { assertCountryAllowed, CODE_TTL_SECONDS, parsePhone, smsCodePurpose, smsFactor, smsKey, type SmsCodeItem } from './sms';
+import {
+  assertCountryAllowed,
+  CODE_TTL_SECONDS,
+  openPhone,
+  parsePhone,
+  phoneRateSubject,
+  smsCodePurpose,
+  smsFactor,
+  smsKey,
+  storedPhone,
+  type SmsCodeItem,
+} from './sms';
 import { smsSender } from './sms-sender';
 
 /** Sets (or replaces) the user's phone number, unverified until a sent code comes back. */
@@ -42,7 +59,13 @@ export async function enrolSms(
     {
       Put: {
         TableName: tableName(),
-        Item: { ...smsKey(account.user.userId), kind: 'sms', verified: false, ...phone, createdAt: now().toISOString() },
+        Item: {
+          ...smsKey(account.user.userId),
+          kind: 'sms',
+          verified: false,
+          ...(await storedPhone(account.user.userId, phone)),
+          createdAt: now().toISOString(),
+        },
       },
     },
     { Delete: { TableName: tableName(), Key: keys.smsCode(account.user.userId) } },
@@ -51,15 +74,21 @@ export async function enrolSms(
   ]);
 }
 
-function sendLimits(account: Account, phone: string): Limit[] {
+async function sendLimits(account: Account, factor: FactorItem, e164: string): Promise<(Limit | Interval)[]> {
   const c = config();
   const user = String(account.user.userId);
-  return [
-    { scope: 'sms-user-interval', subject: user, max: 1, windowSeconds: c.SMS_MIN_INTERVAL_PER_USER },
+  const own: (Limit | Interval)[] = [
+    { scope: 'sms-user-interval', subject: user, intervalSeconds: c.SMS_MIN_INTERVAL_PER_USER },
     { scope: 'sms-user-hour', subject: user, max: c.SMS_MAX_PER_USER_HOURLY, windowSeconds: 3600 },
-    { scope: 'sms-phone-10min', subject: phone, max: c.SMS_MAX_PER_PHONE_10MIN, windowSeconds: 600 },
-    { scope: 'sms-phone-day', subject: phone, max: c.SMS_MAX_PER_PHONE_DAILY, windowSeconds: 86400 },
-    { scope: 'sms-org-hour', subject: String(account.user.orgId), max: c.SMS_MAX_PER_ORG_HOURLY, windowSeconds: 3600 },
+    { scope: 'sms-user-day', subject: user, max: c.SMS_MAX_PER_USER_DAILY, windowSeconds: 86400 },
+  ];
+  if (factor.verified) return own;
+  const phone = await phoneRateSubject(e164);
+  return [
+    ...own,
+    { scope: 'sms-enrol-phone-10min', subject: phone, max: c.SMS_MAX_PER_PHONE_10MIN, windowSeconds: 600 },
+    { scope: 'sms-enrol-phone-day', subject: phone, max: c.SMS_MAX_PER_PHONE_DAILY, windowSeconds: 86400 },
+    { scope: 'sms-enrol-org-hour', subject: String(account.user.orgId), max: c.SMS_MAX_PER_ORG_HOURLY, windowSeconds: 3600 },
   ];
 }
 
@@ -78,8 +107,10 @@ export async function sendSmsCode(principal: Principal, language?: string): Prom
   assertMethodAllowed(policy, 'sms');
   if (!factor.verified) assertMayEnrol(principal, account, policy);
   assertCountryAllowed(factor.countryCode as string, policy);
+  const to = await openPhone(factor);
+  if (!to) throw new Conflict('The phone number cannot be read: set it again', ErrorCode.conflict);
   const at = now();
-  await consume(sendLimits(account, factor.e164 as string), at, 'Too many codes sent; retry later');
+  await consume(await sendLimits(account, factor, to), at, 'Too many codes sent; retry later');
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const key = keys.smsCode(account.user.userId);
@@ -90,7 +121,7 @@ export async function sendSmsCode(principal: Principal, language?: string): Prom
   };
   await db().send(new PutCommand({ TableName: tableName(), Item: { ...key, ...item, sentAt: at.toISOString() } }));
   try {
-    await (await smsSender()).send(factor.e164 as string, messageFor(code, language));
+    await (await smsSender()).send(to, messageFor(code, language));
   } catch (cause) {
     // The code never reached the user: do not leave it usable.
     await db()

@@ -1,12 +1,15 @@
 /**
  * The SMS factor: 6-digit codes, valid 5 minutes, stored as a keyed hash with an attempt counter
  * (5 tries, then the code is dead). Sending and enrolment live in sms-enrolment.ts.
+ * The phone number is personal data: the factor item holds it sealed (like a TOTP seed, bound to
+ * the item), a masked form for display, and the country code (checked against the policy).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { config } from '../config';
-import { constantTimeEqual, keyedHash } from '../crypto/secrets';
+import { constantTimeEqual, DecryptionFailed, keyedHash, open, seal } from '../crypto/secrets';
 import { ErrorCode, Unprocessable } from '../errors';
+import { logger } from '../log';
 import type { Policy } from '../policy/policy';
 import { db, tableName } from '../store/client';
 import { epochSeconds, isConditionFailed, live } from '../store/conditions';
@@ -46,6 +49,45 @@ export function parsePhone(prefix: number | string, phone: number | string): Pho
   }
   return { e164: parsed.number, countryCode, nationalNumber: String(parsed.nationalNumber) };
 }
+
+/** What the factor item stores of a number: never the number itself. */
+export interface StoredPhone {
+  sealedPhone: string;
+  maskedPhone: string;
+  countryCode: string;
+}
+
+const phoneAad = (key: Key) => `sms-phone|${key.pk}|${key.sk}`;
+
+/** Only the last two digits show: enough to recognise one's own number, not to learn someone's. */
+export const maskPhone = (nationalNumber: string) => '*'.repeat(Math.max(0, nationalNumber.length - 2)) + nationalNumber.slice(-2);
+
+export async function storedPhone(userId: number, phone: Phone): Promise<StoredPhone> {
+  return {
+    sealedPhone: await seal(phone.e164, phoneAad(smsKey(userId))),
+    maskedPhone: maskPhone(phone.nationalNumber),
+    countryCode: phone.countryCode,
+  };
+}
+
+/** The masked number of a factor; items enrolled before numbers were sealed hold it in plaintext. */
+export const maskedPhoneOf = (factor: FactorItem) =>
+  (factor.maskedPhone as string | undefined) ?? maskPhone((factor.nationalNumber as string | undefined) ?? '');
+
+/** The E.164 number to send to, or undefined when its ciphertext does not open here (moved or tampered): fail closed. */
+export async function openPhone(factor: FactorItem): Promise<string | undefined> {
+  if (factor.sealedPhone === undefined) return factor.e164 as string | undefined; // enrolled before sealing
+  try {
+    return await open(factor.sealedPhone as string, phoneAad(factor));
+  } catch (error) {
+    if (!(error instanceof DecryptionFailed)) throw error;
+    logger.error('a sealed phone number failed authentication', { pk: factor.pk, sk: factor.sk });
+    return undefined;
+  }
+}
+
+/** The subject of per-number rate limits: a keyed hash, so no counter's key reveals a number. */
+export const phoneRateSubject = (e164: string) => keyedHash('sms-rate-limit-phone', e164);
 
 export function assertCountryAllowed(countryCode: string, policy: Policy): void {
   const deployment = config().SMS_ALLOWED_COUNTRY_CODES;

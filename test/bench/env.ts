@@ -21,6 +21,7 @@ process.env.SMS_OUTBOX_PRINT = 'false';
 // (one transaction checks them all), so they are raised here.
 process.env.SMS_MIN_INTERVAL_PER_USER = '1';
 process.env.SMS_MAX_PER_USER_HOURLY = '100000';
+process.env.SMS_MAX_PER_USER_DAILY = '100000';
 process.env.SMS_MAX_PER_PHONE_10MIN = '100000';
 process.env.SMS_MAX_PER_PHONE_DAILY = '100000';
 process.env.SMS_MAX_PER_ORG_HOURLY = '100000';

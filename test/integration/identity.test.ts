@@ -1,10 +1,12 @@
 /** First factor and tokens: login, refresh rotation and reuse detection, logout, users and permissions. */
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
 import { accessToken, login, newOrg, newUser, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
+import { randomDanishMobile } from '../support/sms';
 
 describe('POST /api/auth/login', () => {
   it('answers full tokens when no second factor is needed', async () => {
@@ -246,13 +248,20 @@ describe('users and permissions', () => {
 });
 
 describe('secrets at rest', () => {
-  it('no password, refresh token, access token or private key is stored in plaintext', async () => {
-    const { member } = await newOrg();
+  it('no password, refresh token, access token, private key or phone number is stored in plaintext', async () => {
+    const { member, admin } = await newOrg();
     const tokens = await login(member);
     const refreshed = await invoke('POST /api/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+    // A phone number enrolled and sent to: the factor item and the per-number rate counters.
+    await invoke('POST /api/settings/twofactor/{method}', { token: await accessToken(admin), params: { method: 'sms' } });
+    forgetCachedPolicy(member.orgId);
+    const phone = randomDanishMobile();
+    const smsToken = await accessToken(member);
+    expect((await invoke('PATCH /api/two-factor', { token: smsToken, body: { method: 'sms', phone_prefix: 45, phone } })).status).toBe(204);
+    expect((await invoke('POST /api/two-factor/send-verification', { token: smsToken })).status).toBe(204);
     const items = (await db().send(new ScanCommand({ TableName: tableName() }))).Items ?? [];
     const raw = JSON.stringify(items, (_k, v) => (v instanceof Set ? [...v] : v));
-    for (const secret of [member.password, tokens.refreshToken!, refreshed.body.refreshToken, tokens.accessToken!]) {
+    for (const secret of [member.password, tokens.refreshToken!, refreshed.body.refreshToken, tokens.accessToken!, phone]) {
       expect(raw).not.toContain(secret);
       expect(raw).not.toContain(secret.split('.').pop());
     }

@@ -1,5 +1,5 @@
 /** SMS codes through the outbox: enrolment, login, expiry, attempts, resends, abuse limits, races. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import { resetConfig } from '../../shared/config';
 import { loadAccount } from '../../shared/factors/account';
@@ -53,7 +53,7 @@ describe('SMS enrolment and login', () => {
       method: 'sms',
       secret_key: null,
       phone_prefix: 45,
-      phone,
+      phone: `******${phone.slice(-2)}`, // masked: a pending token (a password) must not reveal the number
       verified: false,
       methods: [],
     });
@@ -107,6 +107,30 @@ describe('SMS enrolment and login', () => {
       body: { method: 'sms', phone_prefix: 45, phone: randomDanishMobile() },
     });
     expect(response).toMatchObject({ status: 422, body: { code: 'invalid_phone', detail: 'SMS to +45 numbers is not allowed here' } });
+  });
+});
+
+describe('phone numbers at rest', () => {
+  it('are sealed in the factor item, bound to its user: a sealed number copied to another user sends nothing', async () => {
+    const victim = await withPhone();
+    const attacker = await withPhone(victim);
+    const victimFactor = (await db().send(new GetCommand({ TableName: tableName(), Key: keys.factor(victim.user.userId, 'SMS') }))).Item!;
+    expect(JSON.stringify(victimFactor)).not.toContain(victim.phone);
+    expect(victimFactor).toMatchObject({ countryCode: '45', maskedPhone: `******${victim.phone.slice(-2)}` });
+
+    await db().send(new PutCommand({ TableName: tableName(), Item: { ...victimFactor, ...keys.factor(attacker.user.userId, 'SMS') } }));
+    expect(await send(attacker.token)).toMatchObject({ status: 409 });
+    expect(await smsCount(victim.e164)).toBe(0);
+  });
+
+  it('enrolled before numbers were sealed (plaintext item) still receive codes, and show masked', async () => {
+    const { token, user } = await withPhone();
+    const phone = randomDanishMobile();
+    const legacy = { kind: 'sms', verified: false, e164: `+45${phone}`, countryCode: '45', nationalNumber: phone, createdAt: clock.now().toISOString() };
+    await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.factor(user.userId, 'SMS'), ...legacy } }));
+    expect((await invoke('GET /api/two-factor', { token })).body.data).toMatchObject({ phone_prefix: 45, phone: `******${phone.slice(-2)}` });
+    expect((await send(token)).status).toBe(204);
+    expect(await smsCount(`+45${phone}`)).toBe(1);
   });
 });
 
@@ -204,7 +228,7 @@ describe('abuse limits answer 429 with Retry-After', () => {
     expect(Number(sixth.headers['Retry-After'])).toBeGreaterThan(30);
   });
 
-  it('five sends per 10 minutes to one number, across users', async () => {
+  it('enrolment: five sends per 10 minutes to one number, across users', async () => {
     clock = testClock(Math.floor(Date.now() / 600_000) * 600_000 + 1_000);
     const first = await withPhone();
     const senders = [first];
@@ -220,26 +244,26 @@ describe('abuse limits answer 429 with Retry-After', () => {
     expect(await smsCount(first.e164)).toBe(5);
   });
 
-  it('an org-wide hourly budget', async () => {
+  it('enrolment: an org-wide hourly budget, which login sends to verified numbers do not draw on', async () => {
     process.env.SMS_MAX_PER_ORG_HOURLY = '2';
     resetConfig();
     try {
       clock = testClock(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 60_000);
-      const a = await withPhone();
+      const a = await verifiedPhone(); // its enrolment send is the first of the org's two
       const b = await withPhone(a);
       const c = await withPhone(a);
-      expect((await send(a.token)).status).toBe(204);
       expect((await send(b.token)).status).toBe(204);
       const over = await send(c.token);
       expect(over.status).toBe(429);
       expect(Number(over.headers['Retry-After'])).toBeGreaterThan(60);
+      expect((await send((await login(a.user)).pendingToken!)).status).toBe(204);
     } finally {
       delete process.env.SMS_MAX_PER_ORG_HOURLY;
       resetConfig();
     }
   });
 
-  it('ten sends per day to one number', async () => {
+  it('enrolment: ten sends per day to one number (and per user)', async () => {
     clock = testClock(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 1_000);
     const ctx = await withPhone();
     const statuses = [];
@@ -249,6 +273,69 @@ describe('abuse limits answer 429 with Retry-After', () => {
     }
     expect(statuses).toEqual([...Array(10).fill(204), 429]);
     expect(await smsCount(ctx.e164)).toBe(10);
+  });
+});
+
+describe('login sends to a verified number', () => {
+  it('are capped per user: ten a day with the enrolment send, then 429 until the next day', async () => {
+    clock = testClock(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 1_000);
+    const { user, e164 } = await verifiedPhone();
+    const statuses = [];
+    for (let i = 0; i < 10; i++) {
+      statuses.push((await send((await login(user)).pendingToken!)).status);
+      clock.advance(3601); // past the hourly cap; 11 sends stay inside one day
+    }
+    expect(statuses).toEqual([...Array(9).fill(204), 429]);
+    expect(await smsCount(e164)).toBe(10);
+  });
+});
+
+describe('the minimum interval between sends is rolling', () => {
+  it('refuses a second send 1.1 s later across a 30-second window boundary', async () => {
+    const { token } = await withPhone();
+    const boundary = (Math.floor(clock.now().getTime() / 30_000) + 2) * 30_000;
+    clock = testClock(boundary - 550);
+    expect((await send(token)).status).toBe(204);
+    clock.advance(1.1); // now 550 ms past the boundary
+    const again = await send(token);
+    expect(again).toMatchObject({ status: 429, body: { code: 'too_many_requests' } });
+    expect(Number(again.headers['Retry-After'])).toBeGreaterThanOrEqual(28);
+    expect(Number(again.headers['Retry-After'])).toBeLessThanOrEqual(29);
+    clock.advance(28.9); // 30.0 s after the first send
+    expect((await send(token)).status).toBe(204);
+  });
+});
+
+describe('one tenant cannot block another tenant’s SMS', () => {
+  it('throwaway users of another org spamming a victim’s verified number: the enrolment budgets refuse them, the victim’s login code still arrives', async () => {
+    clock = testClock(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 1_000); // one day, one 10-minute window
+    const victim = await verifiedPhone();
+    // The attacker: an admin of org B with SMS allowed, enrolling the victim's number on throwaway users.
+    const attacker = await newOrg();
+    await invoke('POST /api/settings/twofactor/{method}', { token: await accessToken(attacker.admin), params: { method: 'sms' } });
+    forgetCachedPolicy(attacker.orgId);
+    const throwawaySend = async () => {
+      const token = await accessToken(await newUser(attacker.name));
+      await invoke('PATCH /api/two-factor', { token, body: { method: 'sms', phone_prefix: 45, phone: victim.phone } });
+      return (await send(token)).status;
+    };
+    const statuses: number[][] = [];
+    for (const attempts of [5, 5, 1]) {
+      const window: number[] = [];
+      for (let i = 0; i < attempts; i++) window.push(await throwawaySend());
+      statuses.push(window);
+      clock.advance(601); // the next 10-minute window, the same day
+    }
+    // The victim's own enrolment send used one of the number's 5 per 10 minutes and 10 per day.
+    expect(statuses).toEqual([[204, 204, 204, 204, 429], [204, 204, 204, 204, 204], [429]]);
+    expect(await smsCount(victim.e164)).toBe(10);
+
+    const pending = await login(victim.user);
+    expect((await send(pending.pendingToken!)).status).toBe(204);
+    expect(await smsCount(victim.e164)).toBe(11);
+    const { code } = (await lastSms(victim.e164))!;
+    const response = await invoke('POST /2fa/authenticate', { token: pending.pendingToken, body: { code } });
+    expect(response.status).toBe(200);
   });
 });
 
