@@ -95,8 +95,8 @@ describe('every paginated route refuses, with 400, a cursor it did not issue for
     [a, b] = await Promise.all([orgWithPages(), orgWithPages()]);
   });
 
-  it('covers the enrolment report and the audit trail', () => {
-    expect(paginated.map(([key]) => key).sort()).toEqual(['GET /api/audit', 'GET /api/settings/twofactor/users']);
+  it('finds the paginated routes in the route table (the enrolment report and the audit trail at least)', () => {
+    expect(paginated.map(([key]) => key)).toEqual(expect.arrayContaining(['GET /api/audit', 'GET /api/settings/twofactor/users']));
   });
 
   for (const [key] of paginated) {
