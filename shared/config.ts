@@ -42,6 +42,12 @@ const schema = z.object({
   /** NIST SP 800-63B-4 AAL2 reauthentication: 24 h absolute, 1 h inactivity. */
   SESSION_ABSOLUTE_TTL: seconds(24 * 3600),
   SESSION_IDLE_TTL: seconds(3600),
+  /**
+   * How long a rotated refresh token may be presented again and get the same successor (two tabs
+   * refreshing at once); later, a repeat revokes the session. 0 turns it off; at most 60 s, since
+   * within it a stolen token is not detected.
+   */
+  REFRESH_TOKEN_REUSE_INTERVAL: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60)), 10),
   /** Impersonation tokens: short-lived and never refreshable (at most 30 minutes). */
   IMPERSONATION_TTL: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(1800)), 15 * 60),
   /** How long an old signing key stays published after a rotation. */

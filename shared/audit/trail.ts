@@ -1,21 +1,13 @@
-/** Reading the audit trail: an org's events, newest first, a page at a time (cursor = last key). */
+/** Reading the audit trail: an org's events, newest first, a page at a time (cursor = the last key, authenticated). */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { BadRequest, ErrorCode } from '../errors';
 import { db, tableName } from '../store/client';
+import { issueCursor, openCursor } from '../store/cursor';
 import { keys } from '../store/keys';
 
 export async function auditTrail(orgId: number, limit: number, cursor?: string) {
   const pk = keys.auditPartition(orgId);
-  let start: Record<string, unknown> | undefined;
-  if (cursor) {
-    try {
-      const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { pk?: unknown; sk?: unknown };
-      if (key.pk === pk && typeof key.sk === 'string' && key.sk.startsWith(keys.auditPrefix)) start = { pk, sk: key.sk };
-    } catch {
-      // refused below
-    }
-    if (!start) throw new BadRequest(ErrorCode.invalidRequest, 'The cursor is not valid for this listing');
-  }
+  const scope = { listing: 'audit-trail', orgId } as const;
+  const start = cursor ? await openCursor(scope, cursor) : undefined;
   const result = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -28,5 +20,5 @@ export async function auditTrail(orgId: number, limit: number, cursor?: string) 
   );
   const events = (result.Items ?? []).map(({ pk: _pk, sk: _sk, ...event }) => event);
   const next = result.LastEvaluatedKey;
-  return { events, nextCursor: next ? Buffer.from(JSON.stringify({ pk: next.pk, sk: next.sk })).toString('base64url') : null };
+  return { events, nextCursor: next ? await issueCursor(scope, next) : null };
 }

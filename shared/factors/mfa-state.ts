@@ -7,12 +7,13 @@
  * for 30 s, doubling with each further failure; at 20 it stops until an admin resets the user,
  * far below the 100 the standard allows.
  */
+import type { AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type Actor } from '../audit/events';
 import { ErrorCode, TooManyRequests, Unprocessable } from '../errors';
 import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
-import { epochSeconds, isConditionFailed } from '../store/conditions';
+import { epochSeconds, failedTransactionConditions, isConditionFailed } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { Account, MfaState } from './account';
 
@@ -65,51 +66,87 @@ export function successUpdate(account: Account, at: Date, set: Record<string, un
 }
 
 /**
- * Counts one failure (compare-and-set on the count read, retried on a race so no failure is lost)
- * and answers the error to send: the plain invalid-code error, or the lockout once it starts.
+ * Counts one failure and answers the error to send: the plain invalid-code error, or the lockout
+ * once it starts. A failure counts only while the step is unlocked (a conditional update), so a
+ * burst of parallel guesses, or of copies of a code a racing success already used, counts at most
+ * the failures up to the next lock; every later one finds the step locked and changes nothing.
  */
 export async function recordFailure(account: Account, at: Date, actor: Actor): Promise<Error> {
-  const userId = account.user.userId;
-  let read = account.mfa.failures;
+  const t = epochSeconds(at);
+  let state: MfaState = account.mfa;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const failures = read + 1;
-    const lock = failures >= HARD_STOP ? FOREVER : failures >= LOCKOUT_THRESHOLD ? epochSeconds(at) + lockSeconds(failures) : undefined;
-    const update = {
-      TableName: tableName(),
-      Key: keys.mfaState(userId),
-      UpdateExpression: `SET #failures = :next${lock ? ', lockedUntil = :lock' : ''}`,
-      ConditionExpression: read === 0 ? 'attribute_not_exists(#failures) OR #failures = :read' : '#failures = :read',
-      ExpressionAttributeNames: { '#failures': 'failures' },
-      ExpressionAttributeValues: { ':next': failures, ':read': read, ...(lock && { ':lock': lock }) },
-      ReturnValues: 'ALL_OLD' as const,
-    };
-    try {
-      if (failures === LOCKOUT_THRESHOLD || failures === HARD_STOP) {
-        // The lockout is a security event: record it with the state change.
-        await transactWrite([
-          { Update: update },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: auditItem({
-                orgId: account.user.orgId,
-                action: 'mfa.locked_out',
-                actor,
-                targetUserId: userId,
-                details: { failures, hardStop: failures >= HARD_STOP },
-              }),
-            },
-          },
-        ]);
-      } else {
-        await db().send(new UpdateCommand(update));
-      }
-      return lock ? lockedOut(lock - epochSeconds(at)) : invalidCode();
-    } catch (error) {
-      if (!isConditionFailed(error) && !(error as Error).name.startsWith('Transaction')) throw error;
-      const current = await db().send(new GetCommand({ TableName: tableName(), Key: keys.mfaState(userId), ConsistentRead: true }));
-      read = (current.Item?.failures as number | undefined) ?? 0;
-    }
+    if (state.lockedUntil !== undefined && state.lockedUntil > t) return lockedOut(state.lockedUntil - t);
+    const failures = state.failures + 1;
+    const lock = failures >= HARD_STOP ? FOREVER : failures >= LOCKOUT_THRESHOLD ? t + lockSeconds(failures) : undefined;
+    const refusedBy = await countFailure(account, actor, t, state.failures, lock);
+    if (!refusedBy) return lock ? lockedOut(lock - t) : invalidCode();
+    state = refusedBy; // a race moved the state on: decide again from what it is now
   }
   return invalidCode();
 }
+
+/** One conditional write of a failure; answers the state that refused it, or undefined once counted. */
+async function countFailure(account: Account, actor: Actor, t: number, read: number, lock: number | undefined): Promise<MfaState | undefined> {
+  const userId = account.user.userId;
+  const unlocked = '(attribute_not_exists(lockedUntil) OR lockedUntil <= :now)';
+  const update = lock
+    ? {
+        // Setting a lock depends on the exact count: compare-and-set on the count read.
+        UpdateExpression: 'SET #failures = :next, lockedUntil = :lock',
+        ConditionExpression: `${unlocked} AND ${read === 0 ? '(attribute_not_exists(#failures) OR #failures = :read)' : '#failures = :read'}`,
+        ExpressionAttributeValues: { ':now': t, ':next': read + 1, ':read': read, ':lock': lock },
+      }
+    : {
+        // Below the threshold failures commute: count without a compare, as long as no lock is due.
+        UpdateExpression: 'ADD #failures :one',
+        ConditionExpression: `${unlocked} AND (attribute_not_exists(#failures) OR #failures < :below)`,
+        ExpressionAttributeValues: { ':now': t, ':one': 1, ':below': LOCKOUT_THRESHOLD - 1 },
+      };
+  const write = {
+    TableName: tableName(),
+    Key: keys.mfaState(userId),
+    ExpressionAttributeNames: { '#failures': 'failures' },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    ...update,
+  };
+  try {
+    if (read + 1 === LOCKOUT_THRESHOLD || read + 1 === HARD_STOP) {
+      // The lockout is a security event: record it with the state change.
+      await transactWrite([
+        { Update: write },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: auditItem({
+              orgId: account.user.orgId,
+              action: 'mfa.locked_out',
+              actor,
+              targetUserId: userId,
+              details: { failures: read + 1, hardStop: read + 1 >= HARD_STOP },
+            }),
+          },
+        },
+      ]);
+    } else {
+      await db().send(new UpdateCommand(write));
+    }
+    return undefined;
+  } catch (error) {
+    const refused = isConditionFailed(error)
+      ? (error as { Item?: Record<string, AttributeValue> }).Item
+      : failedTransactionConditions(error)?.includes(0)
+        ? (error as TransactionCanceledException).CancellationReasons?.[0]?.Item
+        : undefined;
+    if (refused) return mfaStateOf(refused);
+    if (!isConditionFailed(error) && failedTransactionConditions(error) === undefined) throw error;
+    // Refused without the item (it is gone, or contention outlasted the retries): read it.
+    const current = await db().send(new GetCommand({ TableName: tableName(), Key: keys.mfaState(userId), ConsistentRead: true }));
+    const item = current.Item as Partial<MfaState> | undefined;
+    return { failures: item?.failures ?? 0, lockedUntil: item?.lockedUntil };
+  }
+}
+
+const mfaStateOf = (item: Record<string, AttributeValue>): MfaState => ({
+  failures: Number(item.failures?.N ?? 0),
+  lockedUntil: item.lockedUntil?.N === undefined ? undefined : Number(item.lockedUntil.N),
+});

@@ -1,14 +1,16 @@
 /**
  * Sessions and refresh tokens. A refresh token is opaque (`<user>.<session>.<256 random bits>`),
  * stored only as a keyed hash, and rotated on every use with a conditional write, so of two racing
- * refreshes with one token at most one succeeds. Presenting an already-rotated token revokes the
- * whole session (RFC 9700 §4.14.2: refresh token reuse detection).
+ * refreshes with one token one rotates. Presenting an already-rotated token revokes the whole
+ * session (RFC 9700 §4.14.2: refresh token reuse detection), except within a short reuse interval
+ * (REFRESH_TOKEN_REUSE_INTERVAL) while its successor is unused: then it gets that same successor, so
+ * two tabs refreshing at once do not sign the user out (as Supabase's interval of the same name).
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { now } from '../clock';
-import { keyedHash, randomToken } from '../crypto/secrets';
+import { keyedHash, purposeMac, randomToken } from '../crypto/secrets';
 import { ErrorCode, Unauthenticated } from '../errors';
 import { db, tableName } from '../store/client';
 import { epochSeconds, isConditionFailed, live } from '../store/conditions';
@@ -28,6 +30,9 @@ export interface SessionItem {
   /** Absent on impersonation sessions, which have no refresh token. */
   tokenHash?: string;
   usedHashes?: Set<string>;
+  /** The hash of the token the current one replaced, and when (ISO time): the reuse interval. */
+  parentHash?: string;
+  rotatedAt?: string;
   /** Impersonation: the support user acting, and how that user authenticated. */
   actorId?: number;
   actorAmr?: Amr[];
@@ -59,6 +64,7 @@ export interface Tokens {
 }
 
 const REFRESH = 'refresh-token';
+const SUCCESSOR = 'refresh-token-successor';
 
 const claimsFor = (s: Subject, a: Required<Authentication>, sid: string): TokenClaims => ({
   sub: String(s.userId),
@@ -171,31 +177,39 @@ export async function refreshSession(refreshToken: string): Promise<Tokens> {
   const c = config();
   const { userId, sid } = parseRefreshToken(refreshToken);
   const presented = await keyedHash(REFRESH, refreshToken);
-  const next = `${userId}.${sid}.${randomToken()}`;
-  const t = epochSeconds(now());
-  let session: SessionItem;
-  try {
-    const result = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.session(userId, sid),
-        // Rotation is the race gate: only the holder of the current token moves it on.
-        ConditionExpression:
-          'tokenHash = :presented AND attribute_not_exists(revokedAt) AND expiresAt > :now AND absoluteExpiresAt > :now',
-        UpdateExpression: 'SET tokenHash = :next, expiresAt = :idle ADD usedHashes :used',
-        ExpressionAttributeValues: {
-          ':presented': presented,
-          ':now': t,
-          ':next': await keyedHash(REFRESH, next),
-          ':used': new Set([presented]),
-          ':idle': t + c.SESSION_IDLE_TTL,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    session = result.Attributes as SessionItem;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
+  // The successor is derived from its parent under a key of its own, not drawn at random: a repeat
+  // within the reuse interval recomputes the same one, and still only its hash is stored.
+  const next = `${userId}.${sid}.${await purposeMac(SUCCESSOR, refreshToken)}`;
+  const nextHash = await keyedHash(REFRESH, next);
+  const at = now();
+  const t = epochSeconds(at);
+  const common = { ':presented': presented, ':next': nextHash, ':now': t, ':idle': t + c.SESSION_IDLE_TTL };
+  const usable = 'attribute_not_exists(revokedAt) AND expiresAt > :now AND absoluteExpiresAt > :now';
+  const update = async (input: { ConditionExpression: string; UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> }) => {
+    try {
+      const result = await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.session(userId, sid), ReturnValues: 'ALL_NEW', ...input }));
+      return result.Attributes as SessionItem;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return undefined;
+    }
+  };
+  const session =
+    // Rotation is the race gate: only the holder of the current token moves it on.
+    (await update({
+      ConditionExpression: `tokenHash = :presented AND ${usable}`,
+      UpdateExpression: 'SET tokenHash = :next, parentHash = :presented, rotatedAt = :at, expiresAt = :idle ADD usedHashes :used',
+      ExpressionAttributeValues: { ...common, ':at': at.toISOString(), ':used': new Set([presented]) },
+    })) ??
+    // A repeat of the token just rotated, within the interval and while its successor is unused.
+    (c.REFRESH_TOKEN_REUSE_INTERVAL > 0
+      ? await update({
+          ConditionExpression: `parentHash = :presented AND tokenHash = :next AND rotatedAt > :since AND ${usable}`,
+          UpdateExpression: 'SET expiresAt = :idle',
+          ExpressionAttributeValues: { ...common, ':since': new Date(at.getTime() - c.REFRESH_TOKEN_REUSE_INTERVAL * 1000).toISOString() },
+        })
+      : undefined);
+  if (!session) {
     await revokeIfReused(userId, sid, presented);
     throw new Unauthenticated('The refresh token is invalid, expired or already used', ErrorCode.invalidRefreshToken);
   }

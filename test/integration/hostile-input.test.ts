@@ -69,3 +69,69 @@ describe('every route refuses malformed input with a 4xx', () => {
     });
   }
 });
+
+describe('every paginated route refuses, with 400, a cursor it did not issue for that org and query', () => {
+  const paginated = routeEntries().filter(([, route]) => 'cursor' in ((route.query as { shape?: object } | undefined)?.shape ?? {}));
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  let a: { orgId: number; token: string };
+  let b: { orgId: number; token: string };
+
+  /** An org with two users and two audit events, so every listing has a second page. */
+  async function orgWithPages() {
+    const org = await newOrg();
+    const token = await accessToken(org.admin);
+    await invoke('POST /api/settings/twofactor/force', { token });
+    await invoke('DELETE /api/settings/twofactor/force', { token });
+    forgetCachedPolicy(org.orgId);
+    return { orgId: org.orgId, token };
+  }
+  const firstPage = async (key: (typeof paginated)[number][0], org: { token: string }) => {
+    const page = await invoke(key, { token: org.token, query: { limit: '1' } });
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    return page.body.nextCursor as string;
+  };
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([orgWithPages(), orgWithPages()]);
+  });
+
+  it('finds the paginated routes in the route table (the enrolment report and the audit trail at least)', () => {
+    expect(paginated.map(([key]) => key)).toEqual(expect.arrayContaining(['GET /api/audit', 'GET /api/settings/twofactor/users']));
+  });
+
+  for (const [key] of paginated) {
+    it(key, async () => {
+      const own = await firstPage(key, a);
+      expect((await invoke(key, { token: a.token, query: { limit: '1', cursor: own } })).status).toBe(200);
+      const [payload = '', tag = ''] = own.split('.');
+      const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+      const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, string>;
+      const otherRoute = paginated.find(([k]) => k !== key)![0];
+      const cursors: Record<string, string> = {
+        garbage: '!!!',
+        'a lone dot': '.',
+        'too many parts': `${own}.${tag}`,
+        'long garbage': 'x'.repeat(1000),
+        'the empty key of the review': b64({ pk: '', sk: '', gsi1pk: `ORG#${a.orgId}#USERS`, gsi1sk: '' }),
+        'an audit key of this org, unsigned': b64({ pk: `ORG#${a.orgId}`, sk: 'AUDIT#9999' }),
+        'other JSON': b64({ nope: true }),
+        'JSON null': b64(null),
+        'JSON array': b64([1, 2]),
+        'other JSON with a made-up tag': `${b64({ pk: `ORG#${a.orgId}`, sk: 'AUDIT#' })}.${'A'.repeat(43)}`,
+        'another org’s cursor': await firstPage(key, b),
+        'another route’s cursor': await firstPage(otherRoute, a),
+        'a tampered payload': `${flip(payload, 5)}.${tag}`,
+        'a tampered tag': `${payload}.${flip(tag, 3)}`,
+        'another key under the same tag': `${b64({ ...decoded, sk: `${decoded.sk}0` })}.${tag}`,
+        'no tag': payload,
+        'a truncated tag': `${payload}.${tag.slice(0, 20)}`,
+      };
+      const answers: Record<string, unknown> = {};
+      for (const [label, cursor] of Object.entries(cursors)) {
+        const response = await invoke(key, { token: a.token, query: { limit: '1', cursor } });
+        answers[label] = `${response.status} ${response.body.code}`;
+      }
+      expect(answers).toEqual(Object.fromEntries(Object.keys(cursors).map((label) => [label, '400 invalid_request'])));
+    });
+  }
+});

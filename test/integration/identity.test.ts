@@ -1,9 +1,11 @@
 /** First factor and tokens: login, refresh rotation and reuse detection, logout, users and permissions. */
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { config } from '../../shared/config';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
+import { testClock } from '../support/clock';
 import { accessToken, login, newOrg, newUser, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { randomDanishMobile } from '../support/sms';
@@ -88,29 +90,72 @@ describe('POST /api/auth/login', () => {
 });
 
 describe('refresh tokens', () => {
-  it('rotate on every use; replaying a rotated one revokes the whole session', async () => {
-    const { member } = await newOrg();
-    const first = await login(member);
-    const second = await invoke('POST /api/auth/refresh', { body: { refreshToken: first.refreshToken } });
-    expect(second.status).toBe(200);
-    expect(second.body.refreshToken).not.toBe(first.refreshToken);
-    expect(decodeJwt(second.body.accessToken)).toMatchObject({ sid: decodeJwt(first.accessToken!).sid });
+  const REUSE_INTERVAL = config().REFRESH_TOKEN_REUSE_INTERVAL;
 
-    const replay = await invoke('POST /api/auth/refresh', { body: { refreshToken: first.refreshToken } });
-    expect(replay).toMatchObject({ status: 401, body: { code: 'invalid_refresh_token' } });
-    // The family is dead: the newest token no longer works either.
-    const after = await invoke('POST /api/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
-    expect(after.status).toBe(401);
+  it('rotate on every use; replaying a rotated one after the reuse interval revokes the whole session', async () => {
+    const clock = testClock();
+    try {
+      const { member } = await newOrg();
+      const first = await login(member);
+      const second = await invoke('POST /api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+      expect(second.status).toBe(200);
+      expect(second.body.refreshToken).not.toBe(first.refreshToken);
+      expect(decodeJwt(second.body.accessToken)).toMatchObject({ sid: decodeJwt(first.accessToken!).sid });
+
+      clock.advance(REUSE_INTERVAL + 1);
+      const replay = await invoke('POST /api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+      expect(replay).toMatchObject({ status: 401, body: { code: 'invalid_refresh_token' } });
+      // The family is dead: the newest token no longer works either.
+      const after = await invoke('POST /api/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+      expect(after.status).toBe(401);
+    } finally {
+      clock.restore();
+    }
   });
 
-  it('give at most one success when two refreshes race with one token', async () => {
+  it('a benign race does not sign the user out: parallel refreshes with one token all get the same successor, and the session lives', async () => {
     const { member } = await newOrg();
-    const { refreshToken } = await login(member);
+    const { refreshToken, accessToken: first } = await login(member);
     const results = await Promise.all(
       Array.from({ length: 5 }, () => invoke('POST /api/auth/refresh', { body: { refreshToken } })),
     );
-    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
-    expect(results.every((r) => r.status === 200 || r.status === 401)).toBe(true);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const successors = new Set(results.map((r) => r.body.refreshToken as string));
+    expect(successors.size).toBe(1);
+    const [successor] = successors;
+    expect(successor).not.toBe(refreshToken);
+    for (const r of results) expect(decodeJwt(r.body.accessToken)).toMatchObject({ sid: decodeJwt(first!).sid });
+    const next = await invoke('POST /api/auth/refresh', { body: { refreshToken: successor } });
+    expect(next.status).toBe(200);
+    expect(next.body.refreshToken).not.toBe(successor);
+  });
+
+  it('a repeat within the reuse interval gets the same successor; after it, the repeat revokes the session', async () => {
+    const clock = testClock();
+    try {
+      const { member } = await newOrg();
+      const { refreshToken } = await login(member);
+      const rotated = await invoke('POST /api/auth/refresh', { body: { refreshToken } });
+      clock.advance(REUSE_INTERVAL - 1);
+      const repeat = await invoke('POST /api/auth/refresh', { body: { refreshToken } });
+      expect(repeat).toMatchObject({ status: 200, body: { refreshToken: rotated.body.refreshToken } });
+
+      clock.advance(2);
+      expect((await invoke('POST /api/auth/refresh', { body: { refreshToken } })).status).toBe(401);
+      expect((await invoke('POST /api/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status).toBe(401);
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it('the reuse interval covers only a successor not yet used: replaying the parent once the successor has rotated revokes the session', async () => {
+    const { member } = await newOrg();
+    const { refreshToken } = await login(member);
+    const second = await invoke('POST /api/auth/refresh', { body: { refreshToken } });
+    const third = await invoke('POST /api/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+    expect(third.status).toBe(200);
+    expect((await invoke('POST /api/auth/refresh', { body: { refreshToken } })).status).toBe(401);
+    expect((await invoke('POST /api/auth/refresh', { body: { refreshToken: third.body.refreshToken } })).status).toBe(401);
   });
 
   it.each(['', 'garbage', '1.not-a-uuid.xyz', `999999.${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}.${'A'.repeat(43)}`])(

@@ -36,6 +36,7 @@ describe('structured logs', () => {
       const other = await login(admin);
       secrets.push(other.refreshToken!);
       await invoke('POST /api/auth/refresh', { body: { refreshToken: other.refreshToken } });
+      clock.advance(61); // past the longest reuse interval
       await invoke('POST /api/auth/refresh', { body: { refreshToken: other.refreshToken } }); // a replay, refused
       await invoke('POST /api/auth/login', { body: { email: member.email, password: 'wrong-password' } });
 

@@ -255,6 +255,54 @@ describe('attacks', () => {
     expect(await login(member)).toMatchObject({ accessToken: expect.any(String) });
   });
 
+  it('a burst cannot escalate the lockout: 60 parallel wrong codes on one pending token earn one lock level, not the hard stop', async () => {
+    const { member, secret } = await enrolledMember();
+    const pending = (await login(member)).pendingToken;
+    const results = await Promise.all(
+      Array.from({ length: 60 }, () => invoke('POST /2fa/authenticate', { token: pending, body: { code: '000000' } })),
+    );
+    expect(results.map((r) => r.status).filter((s) => s !== 422 && s !== 429)).toEqual([]);
+    const retryAfter = results.filter((r) => r.status === 429).map((r) => Number(r.headers['Retry-After']));
+    expect(retryAfter.length).toBeGreaterThan(0);
+    expect(Math.max(...retryAfter)).toBeLessThanOrEqual(30);
+    const state = await db().send(new GetCommand({ TableName: tableName(), Key: keys.mfaState(member.userId), ConsistentRead: true }));
+    expect(state.Item).toMatchObject({ failures: 5 });
+    // Once the first lock has passed, the right code still works.
+    clock.advance(31);
+    clock.nextStep();
+    const ok = await invoke('POST /2fa/authenticate', { token: (await login(member)).pendingToken, body: { code: await totpCode(secret) } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('a double-submit cannot escalate the lockout: 20 parallel copies of a valid code give one success and at most the first lock level', async () => {
+    const { member, secret } = await enrolledMember();
+    const pending = (await login(member)).pendingToken;
+    const code = await totpCode(secret);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => invoke('POST /2fa/authenticate', { token: pending, body: { code } })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    const retryAfter = results.filter((r) => r.status === 429).map((r) => Number(r.headers['Retry-After']));
+    expect(Math.max(0, ...retryAfter)).toBeLessThanOrEqual(30);
+    const state = await db().send(new GetCommand({ TableName: tableName(), Key: keys.mfaState(member.userId), ConsistentRead: true }));
+    expect(state.Item!.failures).toBeLessThanOrEqual(5);
+    expect(state.Item!.lockedUntil ?? 0).toBeLessThanOrEqual(Math.floor(clock.now().getTime() / 1000) + 30);
+  });
+
+  it('an attempt refused while locked changes nothing: the count and the lock stay as they were', async () => {
+    const { member, secret } = await enrolledMember();
+    const attempt = async (code: string) =>
+      invoke('POST /2fa/authenticate', { token: (await login(member)).pendingToken, body: { code } });
+    for (let i = 1; i <= 5; i++) await attempt('000000');
+    const read = async () =>
+      (await db().send(new GetCommand({ TableName: tableName(), Key: keys.mfaState(member.userId), ConsistentRead: true }))).Item;
+    const locked = await read();
+    clock.advance(10);
+    expect((await attempt('000000')).headers['Retry-After']).toBe('20');
+    expect((await attempt(await totpCode(secret))).status).toBe(429);
+    expect(await read()).toEqual(locked);
+  });
+
   it('the failure count belongs to the user: a new login does not reset it', async () => {
     const { member } = await enrolledMember();
     for (let i = 0; i < 4; i++) {

@@ -1,0 +1,48 @@
+/**
+ * Pagination cursors, for every paginated listing: DynamoDB's LastEvaluatedKey handed to the client
+ * and back. A client must not choose where a Query starts (a made-up key can point into another
+ * partition, or be one DynamoDB rejects with a 500), so a cursor carries an HMAC over the listing,
+ * the org and the key; a cursor this listing did not issue for this org is refused before any read.
+ */
+import { constantTimeEqual, purposeMac } from '../crypto/secrets';
+import { BadRequest, ErrorCode } from '../errors';
+
+/** The paginated queries: a cursor of one never opens another. */
+export type Listing = 'enrolment-report' | 'audit-trail';
+
+export interface CursorScope {
+  listing: Listing;
+  orgId: number;
+}
+
+export type StartKey = Record<string, string | number>;
+
+const PURPOSE = 'pagination-cursor';
+
+// The scope's parts contain no NUL (a fixed name and an integer): the message is unambiguous.
+const tagOf = (scope: CursorScope, payload: string) => purposeMac(PURPOSE, `${scope.listing}\0${scope.orgId}\0${payload}`);
+
+export async function issueCursor(scope: CursorScope, key: Record<string, unknown>): Promise<string> {
+  const payload = Buffer.from(JSON.stringify(key)).toString('base64url');
+  return `${payload}.${await tagOf(scope, payload)}`;
+}
+
+/** The start key the cursor carries; 400 for a cursor not issued for this listing and org. */
+export async function openCursor(scope: CursorScope, cursor: string): Promise<StartKey> {
+  const [payload, tag, ...rest] = cursor.split('.');
+  if (payload && tag && rest.length === 0 && constantTimeEqual(tag, await tagOf(scope, payload))) {
+    try {
+      const key: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      if (isStartKey(key)) return key;
+    } catch {
+      // refused below
+    }
+  }
+  throw new BadRequest(ErrorCode.invalidRequest, 'The cursor is not valid for this listing');
+}
+
+function isStartKey(value: unknown): value is StartKey {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return entries.length > 0 && entries.every(([, v]) => (typeof v === 'string' && v !== '') || typeof v === 'number');
+}
