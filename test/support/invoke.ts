@@ -46,7 +46,7 @@ export async function invoke(key: RouteKey, options: InvokeOptions = {}): Promis
   const handler = await loadHandler(route.handler);
   const result = (await handler(event, lambdaContext(route.handler))) as APIGatewayProxyStructuredResultV2;
   const bytes = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
-  const json = /^application\/([\w.-]+\+)?json\b/.test(String(result.headers?.['content-type']));
+  const json = /^application\/(problem\+)?json\b/.test(String(result.headers?.['content-type']));
   return {
     status: result.statusCode ?? 200,
     headers: (result.headers ?? {}) as Record<string, string>,
