@@ -100,5 +100,30 @@ describe('one policy, every dialect', () => {
 
     const listed = await client.listLoginPolicySecondFactors({});
     expect(listed.result).toEqual([SecondFactorType.U2F, SecondFactorType.OTP_SMS, SecondFactorType.OTP]);
+
+    // One audit event per change, whichever dialect made it, each with its own sequence.
+    const audit = await call(server.url, 'GET', '/api/audit', { token });
+    const changes = (audit.body.data as Array<{ action: string; policySequence: number; details: { method: string } }>)
+      .filter((e) => e.action.startsWith('policy.'))
+      .map((e) => [e.policySequence, e.action, e.details.method]);
+    expect(changes.sort()).toEqual([
+      [1, 'policy.method_enabled', 'sms'],
+      [2, 'policy.method_disabled', 'totp'],
+      [3, 'policy.method_enabled', 'totp'],
+    ]);
+  });
+
+  it('answers the README’s curl call in Connect’s JSON form, and its errors as Connect error JSON', async () => {
+    const org = await newOrg();
+    const token = await accessToken(org.admin);
+    const path = '/zitadel.management.v1.ManagementService/AddSecondFactorToLoginPolicy';
+    const headers = { 'content-type': 'application/json', 'connect-protocol-version': '1' };
+    const added = await call(server.url, 'POST', path, { token, headers, body: '{"type":"SECOND_FACTOR_TYPE_OTP_SMS"}' });
+    expect(added).toMatchObject({ status: 200, body: { details: { sequence: '1', resourceOwner: String(org.orgId) } } });
+    expect(added.body.details.changeDate).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const again = await call(server.url, 'POST', path, { token, headers, body: '{"type":"SECOND_FACTOR_TYPE_OTP_SMS"}' });
+    expect(again).toMatchObject({ status: 409, body: { code: 'already_exists', message: expect.stringContaining('already allowed') } });
+    const grpc = await call(server.url, 'POST', path, { token, headers: { 'content-type': 'application/grpc' }, body: '' });
+    expect(grpc).toMatchObject({ status: 415, body: { message: expect.stringContaining('application/grpc-web+proto') } });
   });
 });
