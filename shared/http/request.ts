@@ -33,7 +33,7 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number, ta
   if (contentType && /^application\/grpc/i.test(contentType)) {
     throw new UnsupportedMediaType(
       ErrorCode.unsupportedMediaType,
-      `${contentType.split(';')[0]} is not served here: send application/json (this is the REST/JSON gateway)`,
+      `${contentType.split(';')[0]} is not served here: send application/json, or call Zitadel's methods over gRPC-web or Connect at /zitadel.management.v1.ManagementService/<Method>`,
     );
   }
   if (!takesBody) return undefined;

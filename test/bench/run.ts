@@ -328,7 +328,7 @@ async function main(): Promise<number> {
     const s = stats.get(b.name)!;
     return [
       b.name,
-      b.kind === 'function' ? b.route! : b.kind === 'baseline' ? '(GetCommand only)' : `(${b.format}, .mjs)`,
+      b.kind === 'function' ? b.route! : b.kind === 'baseline' ? '(GetCommand only)' : b.format === 'esm' ? '(esm, .mjs)' : (b.route ?? '(cjs)'),
       kb(b.bytes),
       ratio(b.bytes, base.bytes),
       s.medianMs.toFixed(1),
