@@ -2,6 +2,8 @@
  * The middleware stack every handler runs in (middy): request-scoped logs, the dialect's error
  * mapping, body limits and JSON parsing, authentication by the route's access level, and zod
  * validation of body, path and query. A handler gets typed, validated input and returns a Reply.
+ * RPC routes (gRPC-web, Connect) pass a Wire that decodes the request message to the JSON their
+ * schema validates and encodes the reply and errors (functions/rpc.ts); the rest is the same.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -44,15 +46,26 @@ export const noContent = (): Reply => ({ status: 204 });
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
+/** How an RPC route's messages travel (functions/rpc.ts); JSON routes have none. */
+export interface Wire {
+  /** The request message as the JSON value the route's body schema validates. */
+  readBody(event: Event, maxBytes: number): unknown;
+  reply(event: Event, reply: Reply): Result;
+  /** The error mapping of the 'grpc' dialect. */
+  error(event: Event, error: unknown): Result;
+}
+
 /** Maps thrown errors to the dialect's error body; logs what is not the client's fault. */
-function errorMapper(key: RouteKey): MiddlewareObj<Event, Result> {
+function errorMapper(key: RouteKey, wire: Wire | undefined): MiddlewareObj<Event, Result> {
   const dialect = dialectOf(key);
+  if ((dialect === 'grpc') !== (wire !== undefined)) throw new Error(`Route "${key}": RPC routes, and only they, take a Wire`);
   return {
     onError: async (request) => {
       const { status, code } = publicError(request.error);
       if (status >= 500) logger.error('request failed', { route: key, error: request.error as Error });
       else logger.info('request refused', { route: key, status, code });
-      request.response = errorResponse(dialect, request.error, request.event.rawPath);
+      request.response =
+        dialect === 'grpc' ? wire!.error(request.event, request.error) : errorResponse(dialect, request.error, request.event.rawPath);
     },
   };
 }
@@ -70,13 +83,13 @@ function toResult(reply: Reply): Result {
   };
 }
 
-export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>) {
+export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>, wire?: Wire) {
   const route: Route = routes[key];
   return middy<Event, Result, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(errorMapper(key))
+    .use(errorMapper(key, wire))
     .handler(async (event) => {
-      const body = readJsonBody(event, config().MAX_BODY_BYTES, route.body !== undefined);
+      const body = wire ? wire.readBody(event, config().MAX_BODY_BYTES) : readJsonBody(event, config().MAX_BODY_BYTES, route.body !== undefined);
       const principal =
         route.access === 'public'
           ? undefined
@@ -93,6 +106,7 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
           userAgent: event.requestContext.http.userAgent ?? '',
         },
       } as ApiRequest<K>;
-      return toResult(await handle(request));
+      const reply = await handle(request);
+      return wire ? wire.reply(event, reply) : toResult(reply);
     });
 }

@@ -38,15 +38,31 @@ const zitadelError = {
   properties: { code: { type: 'integer' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object' } } },
 };
 
+/** Connect's error JSON; gRPC-web answers 200 with the status in a trailer frame instead. */
+const connectError = {
+  type: 'object',
+  properties: { code: { type: 'string', examples: ['invalid_argument', 'not_found', 'already_exists'] }, message: { type: 'string' } },
+  required: ['code'],
+};
+const rpcForms = ['application/grpc-web+proto', 'application/grpc-web-text', 'application/proto'];
+
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [key, route] of routeEntries()) {
     const { method, path } = splitRouteKey(key);
     const status = String(route.status ?? 200);
+    const dialect = dialectOf(key);
     const errorBody =
-      dialectOf(key) === 'zitadel'
-        ? { 'application/json': { schema: zitadelError } }
-        : { 'application/problem+json': { schema: problem } };
+      dialect === 'grpc'
+        ? { 'application/json': { schema: connectError } }
+        : dialect === 'zitadel'
+          ? { 'application/json': { schema: zitadelError } }
+          : { 'application/problem+json': { schema: problem } };
+    // RPC routes: the schema is the message's proto3 JSON (Connect); the Protobuf forms carry the same message.
+    const bodyTypes = (schema: Record<string, unknown>) => ({
+      'application/json': { schema },
+      ...(dialect === 'grpc' && Object.fromEntries(rpcForms.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]))),
+    });
     (paths[path] ??= {})[method.toLowerCase()] = {
       operationId: route.handler.replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase()),
       summary: route.summary,
@@ -54,7 +70,7 @@ export function openApiDocument(serverUrl?: string) {
       ...(route.access !== 'public' && { security: [{ bearer: [] }] }),
       'x-access': route.access,
       parameters: parameters(route),
-      ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
+      ...(route.body && { requestBody: { required: true, content: bodyTypes(jsonSchema(route.body)) } }),
       responses: {
         [status]: { description: status === '204' ? 'No Content' : 'Success' },
         '4XX': { description: 'The request was refused; the body says why', content: errorBody },

@@ -14,8 +14,12 @@ import * as s from './schemas';
  */
 export type Access = 'public' | 'pending' | 'user' | 'admin' | 'support';
 
-/** Error dialects: RFC 9457 problem details everywhere but Zitadel's management API. */
-export type Dialect = 'problem' | 'zitadel';
+/**
+ * Error dialects: RFC 9457 problem details everywhere but Zitadel's management API, whose REST
+ * gateway answers `{code, message, details}` and whose RPC paths answer gRPC-web trailers or
+ * Connect's error JSON (functions/rpc.ts).
+ */
+export type Dialect = 'problem' | 'zitadel' | 'grpc';
 
 export interface Route {
   handler: string;
@@ -354,6 +358,32 @@ export const routes = {
     body: s.ZitadelSearchBody,
     table: 'read',
   },
+
+  // The same three methods at Zitadel's own RPC paths, as its client libraries call them: gRPC-web
+  // (application/grpc-web+proto, application/grpc-web-text) and Connect unary (application/proto,
+  // application/json). The body schema validates the request message's proto3 JSON form.
+  'POST /zitadel.management.v1.ManagementService/ListLoginPolicySecondFactors': {
+    handler: 'zitadel/rpc-list-second-factors',
+    access: 'admin',
+    tag: 'login policy (Zitadel gRPC-web, Connect)',
+    summary: 'List the second factors of the org’s login policy (x-zitadel-orgid metadata selects the org)',
+    body: s.ZitadelSearchBody,
+    table: 'read',
+  },
+  'POST /zitadel.management.v1.ManagementService/AddSecondFactorToLoginPolicy': {
+    handler: 'zitadel/rpc-add-second-factor',
+    access: 'admin',
+    tag: 'login policy (Zitadel gRPC-web, Connect)',
+    summary: 'Add a second factor to the org’s login policy',
+    body: s.ZitadelSecondFactorBody,
+  },
+  'POST /zitadel.management.v1.ManagementService/RemoveSecondFactorFromLoginPolicy': {
+    handler: 'zitadel/rpc-remove-second-factor',
+    access: 'admin',
+    tag: 'login policy (Zitadel gRPC-web, Connect)',
+    summary: 'Remove a second factor from the org’s login policy',
+    body: s.ZitadelSecondFactorBody,
+  },
 } as const satisfies Record<string, Route>;
 
 export type RouteKey = keyof typeof routes;
@@ -366,5 +396,6 @@ export function splitRouteKey(key: RouteKey): { method: string; path: string } {
 }
 
 export function dialectOf(key: string): Dialect {
+  if (key.includes(' /zitadel.')) return 'grpc';
   return key.includes(' /management/v1/') ? 'zitadel' : 'problem';
 }

@@ -19,6 +19,10 @@ import { tableDefinition } from './table';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
+/** Request and response headers of gRPC-web and Connect clients in a browser (CORS). */
+export const RPC_REQUEST_HEADERS = ['x-grpc-web', 'x-user-agent', 'grpc-timeout', 'connect-protocol-version', 'connect-timeout-ms'];
+export const RPC_RESPONSE_HEADERS = ['grpc-status', 'grpc-message', 'grpc-status-details-bin'];
+
 export interface TwoFactorStackProps extends StackProps {
   /**
    * Table deletion protection and RETAIN removal of the table, the KMS key and the log groups.
@@ -167,9 +171,10 @@ export class TwoFactorStack extends Stack {
         corsPreflight: {
           allowOrigins: [...corsOrigins],
           allowMethods: [apigw.CorsHttpMethod.ANY],
-          // x-zitadel-orgid selects the org on the Zitadel management routes.
-          allowHeaders: ['authorization', 'content-type', 'x-zitadel-orgid'],
-          exposeHeaders: ['retry-after'],
+          // x-zitadel-orgid selects the org on the Zitadel management routes; browsers' gRPC-web and
+          // Connect clients send and read the protocol headers after it.
+          allowHeaders: ['authorization', 'content-type', 'x-zitadel-orgid', ...RPC_REQUEST_HEADERS],
+          exposeHeaders: ['retry-after', ...RPC_RESPONSE_HEADERS],
           maxAge: Duration.hours(1),
         },
       }),

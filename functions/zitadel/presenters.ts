@@ -1,4 +1,5 @@
 /** Zitadel's object details and type names for the one policy. */
+import { now } from '../../shared/clock';
 import type { Method, Policy } from '../../shared/policy/policy';
 import { zitadelTypes } from '../schemas';
 
@@ -12,4 +13,10 @@ export const objectDetails = (p: Policy) => ({
   creationDate: p.createdAt,
   changeDate: p.changedAt,
   resourceOwner: String(p.orgId),
+});
+
+/** ListLoginPolicySecondFactorsResponse, in its JSON form (the REST and RPC routes answer the same). */
+export const secondFactorList = (p: Policy) => ({
+  details: { totalResult: String(p.methods.length), viewTimestamp: now().toISOString() },
+  result: p.methods.map(zitadelType),
 });

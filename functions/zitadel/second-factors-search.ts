@@ -1,13 +1,9 @@
-import { now } from '../../shared/clock';
 import { administeredOrg } from '../../shared/identity/permissions';
 import { getPolicy } from '../../shared/policy/policy';
 import { endpoint, ok } from '../endpoint';
-import { zitadelType } from './presenters';
+import { secondFactorList } from './presenters';
 
 export const handler = endpoint('POST /management/v1/policies/login/second_factors/_search', async ({ principal, headers }) => {
   const policy = await getPolicy(administeredOrg(principal, headers['x-zitadel-orgid']), { fresh: true });
-  return ok({
-    details: { totalResult: String(policy.methods.length), viewTimestamp: now().toISOString() },
-    result: policy.methods.map(zitadelType),
-  });
+  return ok(secondFactorList(policy));
 });

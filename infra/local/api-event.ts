@@ -11,7 +11,7 @@ export interface HttpRequest {
   /** Path and query string, as on the request line. */
   url: string;
   headers?: Record<string, string | string[] | undefined>;
-  body?: string;
+  body?: string | Uint8Array;
   sourceIp?: string;
 }
 
@@ -57,6 +57,15 @@ export function matchRoute(method: string, path: string): MatchedRoute | 'method
   return pathMatched ? 'method' : undefined;
 }
 
+/**
+ * The content types whose bodies API Gateway's HTTP API hands to Lambda as UTF-8 text; every other
+ * body (application/grpc-web+proto, application/proto, form-urlencoded, none at all) arrives
+ * base64-encoded with `isBase64Encoded: true`. HTTP APIs have no binaryMediaTypes setting; this is
+ * the split they make with payload format 2.0.
+ */
+export const isTextContentType = (contentType: string | undefined): boolean =>
+  /^\s*(text\/[^;\s]+|application\/(json|xml|javascript))\s*(;|$)/i.test(contentType ?? '');
+
 export function toApiEvent(request: HttpRequest, route: MatchedRoute): APIGatewayProxyEventV2 {
   const url = new URL(request.url, 'http://localhost');
   const headers: Record<string, string> = {};
@@ -73,6 +82,8 @@ export function toApiEvent(request: HttpRequest, route: MatchedRoute): APIGatewa
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
+  const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body && Buffer.from(request.body);
+  const text = isTextContentType(headers['content-type']);
   return {
     version: '2.0',
     routeKey: route.key,
@@ -100,8 +111,8 @@ export function toApiEvent(request: HttpRequest, route: MatchedRoute): APIGatewa
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    ...(request.body !== undefined && request.body !== '' && { body: request.body }),
-    isBase64Encoded: false,
+    ...(body?.length && { body: body.toString(text ? 'utf8' : 'base64') }),
+    isBase64Encoded: !!body?.length && !text,
   };
 }
 

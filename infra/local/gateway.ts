@@ -25,7 +25,7 @@ export function loadHandler(handler: string): Promise<LambdaHandler> {
   return module;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -36,7 +36,7 @@ function readBody(req: IncomingMessage): Promise<string> {
         req.destroy();
       } else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -58,7 +58,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
         : new NotFound(`No route for ${method} ${path}`);
     return send(res, errorResponse(path.startsWith('/management/') ? 'zitadel' : 'problem', error, path));
   }
-  let body: string;
+  let body: Buffer;
   try {
     body = await readBody(req);
   } catch (error) {

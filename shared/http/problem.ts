@@ -23,7 +23,7 @@ const titles: Record<number, string> = {
 };
 
 /** gRPC status codes, as Zitadel's HTTP gateway reports them. */
-const grpcCodes: Record<number, number> = {
+export const grpcCodes: Record<number, number> = {
   400: 3, // INVALID_ARGUMENT
   401: 16, // UNAUTHENTICATED
   403: 7, // PERMISSION_DENIED

@@ -33,15 +33,16 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number, ta
   if (contentType && /^application\/grpc/i.test(contentType)) {
     throw new UnsupportedMediaType(
       ErrorCode.unsupportedMediaType,
-      `${contentType.split(';')[0]} is not served here: send application/json (this is the REST/JSON gateway)`,
+      `${contentType.split(';')[0]} is not served here: send application/json, or call Zitadel's methods over gRPC-web or Connect at /zitadel.management.v1.ManagementService/<Method>`,
     );
   }
   if (!takesBody) return undefined;
-  if (raw.trim() === '') return {};
+  // API Gateway base64-encodes every body whose type it does not count as text (form-urlencoded too).
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (text.trim() === '') return {};
   if (contentType && !acceptsJson(contentType)) {
     throw new UnsupportedMediaType(ErrorCode.unsupportedMediaType, `Content-Type must be application/json, not ${contentType.split(';')[0]}`);
   }
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   try {
     return JSON.parse(text);
   } catch {

@@ -139,6 +139,13 @@ async function benchBundles(failures: string[]) {
     baseline,
     { ...heavy, name: `${heavy.name} (esm)`, kind: 'variant', format: 'esm' },
     { ...baseline, name: 'baseline (esm)', kind: 'variant', format: 'esm' },
+    {
+      name: 'zitadel/rpc-add-second-factor (@zitadel/proto)',
+      kind: 'variant',
+      entry: 'test/bench/zitadel-proto-variant.ts',
+      format: 'cjs',
+      route: 'as if built on @zitadel/proto',
+    },
   ];
   const outDir = join(benchTmpDir, 'bundles');
   log(`building ${targets.length} bundles into ${outDir}`);
@@ -250,6 +257,8 @@ const watchedPackages: Array<[label: string, match: RegExp]> = [
   ['@aws-sdk/client-sns', /^@aws-sdk\/client-sns$/],
   ['@aws-sdk/client-kms', /^@aws-sdk\/client-kms$/],
   ['libphonenumber-js', /^libphonenumber-js$/],
+  ['@bufbuild/protobuf + @connectrpc/connect (RPC routes)', /^(@bufbuild\/protobuf|@connectrpc\/connect)$/],
+  ['@zitadel/proto (only the bench variant)', /^@zitadel\/proto$/],
 ];
 
 function watchedPackageLines(functions: BuiltBundle[], kb: (bytes: number) => string): string[] {
@@ -274,9 +283,14 @@ function watchedPackageLines(functions: BuiltBundle[], kb: (bytes: number) => st
 async function designWarnings(functions: BuiltBundle[]): Promise<string[]> {
   const { routes } = await import('../../functions/routes');
   const smsHandlers = new Set(Object.values(routes as Record<string, { handler: string; sms?: boolean }>).filter((r) => r.sms).map((r) => r.handler));
-  return functions
-    .filter((f) => f.packages.some((p) => p.name === '@aws-sdk/client-sns') && !smsHandlers.has(f.name))
-    .map((f) => `${f.name} bundles @aws-sdk/client-sns but its route is not marked sms (DESIGN.md: no SNS client outside the SMS routes)`);
+  return [
+    ...functions
+      .filter((f) => f.packages.some((p) => p.name === '@aws-sdk/client-sns') && !smsHandlers.has(f.name))
+      .map((f) => `${f.name} bundles @aws-sdk/client-sns but its route is not marked sms (DESIGN.md: no SNS client outside the SMS routes)`),
+    ...functions
+      .filter((f) => f.packages.some((p) => p.name === '@zitadel/proto'))
+      .map((f) => `${f.name} bundles @zitadel/proto (about 480 KB): declare the messages it needs in proto/ instead`),
+  ];
 }
 
 function gitCommit(): string | undefined {
@@ -314,7 +328,7 @@ async function main(): Promise<number> {
     const s = stats.get(b.name)!;
     return [
       b.name,
-      b.kind === 'function' ? b.route! : b.kind === 'baseline' ? '(GetCommand only)' : `(${b.format}, .mjs)`,
+      b.kind === 'function' ? b.route! : b.kind === 'baseline' ? '(GetCommand only)' : b.format === 'esm' ? '(esm, .mjs)' : (b.route ?? '(cjs)'),
       kb(b.bytes),
       ratio(b.bytes, base.bytes),
       s.medianMs.toFixed(1),

@@ -162,6 +162,17 @@ export const twoFactorScenarios: Scenario[] = [
     maxCalls: 1,
   },
   {
+    name: 'login policy factors (Zitadel RPC, Connect JSON)',
+    route: 'POST /zitadel.management.v1.ManagementService/ListLoginPolicySecondFactors',
+    request: (ctx) => ({
+      method: 'POST',
+      path: '/zitadel.management.v1.ManagementService/ListLoginPolicySecondFactors',
+      headers: bearer(ctx.tokens.accessToken),
+      body: {},
+    }),
+    maxCalls: 1,
+  },
+  {
     name: 'change policy settings',
     route: 'PATCH /api/settings/twofactor',
     request: (ctx) => ({

@@ -1,11 +1,13 @@
 /**
  * "A 5xx is a bug": every route of the route table, fed malformed bodies, parameters and queries
- * with a full token, a pending token and none, answers 2xx or 4xx, never 5xx.
+ * with a full token, a pending token and none, answers 2xx or 4xx, never 5xx; the RPC routes answer
+ * malformed frames and messages with the gRPC status that says what is wrong.
  */
 import { routeEntries, splitRouteKey } from '../../functions/routes';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { accessToken, login, newOrg } from '../support/fixtures';
 import { invoke } from '../support/invoke';
+import { callRpc, frame } from '../support/rpc';
 
 const bodies = [
   undefined,
@@ -134,4 +136,74 @@ describe('every paginated route refuses, with 400, a cursor it did not issue for
       expect(answers).toEqual(Object.fromEntries(Object.keys(cursors).map((label) => [label, '400 invalid_request'])));
     });
   }
+});
+
+describe('the RPC routes refuse malformed gRPC-web and Connect messages with a gRPC error, never a 5xx', () => {
+  const add = 'POST /zitadel.management.v1.ManagementService/AddSecondFactorToLoginPolicy' as const;
+  const web = 'application/grpc-web+proto';
+  const otp = [0x08, 0x01]; // field 1 (type), varint 1: SECOND_FACTOR_TYPE_OTP
+  let token: string;
+
+  beforeAll(async () => {
+    token = await accessToken((await newOrg()).admin);
+  });
+
+  const cases: Array<[string, string, Uint8Array | string, number]> = [
+    ['an empty gRPC-web body', web, Buffer.alloc(0), 3],
+    ['a truncated frame header', web, Buffer.from([0, 0, 0]), 3],
+    ['a length prefix larger than the body', web, frame(otp, 0, 100), 3],
+    ['a length prefix over the message limit', web, frame(otp, 0, 1024 * 1024 * 1024), 8],
+    ['an oversized message', web, frame(Buffer.alloc(20_000, 0x08)), 8],
+    ['an oversized Connect message', 'application/proto', Buffer.alloc(20_000, 0x08), 8],
+    ['a compressed-flag frame', web, frame(otp, 0x01), 3],
+    ['a trailer frame sent by the client', web, frame(otp, 0x80), 3],
+    ['two message frames in a unary call', web, Buffer.concat([frame(otp), frame(otp)]), 3],
+    ['an unknown field (binary)', web, frame([...otp, 0x78, 0x01]), 3],
+    ['an unknown field (Connect JSON)', 'application/json', '{"type":"SECOND_FACTOR_TYPE_OTP","admin":true}', 3],
+    ['an enum value out of range (binary)', web, frame([0x08, 99]), 3],
+    ['an enum value out of range (Connect binary)', 'application/proto', Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0x07]), 3],
+    ['an enum number out of range (Connect JSON)', 'application/json', '{"type":99}', 3],
+    ['an enum name that does not exist (Connect JSON)', 'application/json', '{"type":"SECOND_FACTOR_TYPE_PASSWORD"}', 3],
+    ['SECOND_FACTOR_TYPE_UNSPECIFIED', web, frame([]), 3],
+    ['bytes that are not protobuf', web, frame([0xff, 0xff, 0xff]), 3],
+    ['a truncated varint', 'application/proto', Buffer.from([0x08, 0x80]), 3],
+    ['grpc-web-text that is not base64', 'application/grpc-web-text', '!!!not base64!!!', 3],
+    ['grpc-web-text hiding a truncated frame', 'application/grpc-web-text', Buffer.from([0, 0, 0, 0, 9, 8]).toString('base64'), 3],
+    ['JSON that is not JSON', 'application/json', '{"type":', 3],
+    ['a JSON array', 'application/grpc-web+json', frame(Buffer.from('[]')), 3],
+  ];
+
+  it.each(cases)('%s', async (_label, contentType, body, code) => {
+    const outcome = await callRpc(add, contentType, body, { token });
+    expect(outcome.code).toBe(code);
+    expect(outcome.message).not.toBe('');
+    expect(outcome.httpStatus).toBeLessThan(500);
+  });
+
+  it('answers gRPC-web errors with 200 and the status in the trailer frame, Connect errors with the code’s HTTP status', async () => {
+    const webError = await callRpc(add, web, frame([0x08, 99]), { token });
+    expect(webError).toMatchObject({ httpStatus: 200, code: 3, data: undefined });
+    expect(webError.message).toMatch(/body\.type: must be one of/);
+    expect(await callRpc(add, 'application/proto', Buffer.from([0x08, 99]), { token })).toMatchObject({ httpStatus: 400, code: 3 });
+    expect(await callRpc(add, 'application/proto', Buffer.alloc(20_000, 0x08), { token })).toMatchObject({ httpStatus: 429, code: 8 });
+  });
+
+  it('refuses compressed bodies it cannot read, named by their encoding header', async () => {
+    const gzipWeb = await callRpc(add, web, frame(otp, 0x01), { token, headers: { 'grpc-encoding': 'gzip' } });
+    expect(gzipWeb).toMatchObject({ code: 3, message: expect.stringContaining('gzip') });
+    const gzipConnect = await callRpc(add, 'application/proto', Buffer.from(otp), { token, headers: { 'content-encoding': 'gzip' } });
+    expect(gzipConnect).toMatchObject({ code: 3, message: expect.stringContaining('gzip') });
+  });
+
+  it('answers native gRPC with 415 naming the forms that work', async () => {
+    for (const contentType of ['application/grpc', 'application/grpc+proto']) {
+      const response = await invoke(add, { rawBody: frame(otp), token, headers: { 'content-type': contentType } });
+      expect(response.status).toBe(415);
+      expect(response.body.message).toMatch(/HTTP\/2 trailers/);
+      expect(response.body.message).toContain('application/grpc-web+proto, application/grpc-web-text');
+      expect(response.body.message).toContain('application/proto, application/json');
+    }
+    const text = await invoke(add, { rawBody: 'type=1', token, headers: { 'content-type': 'text/plain' } });
+    expect(text).toMatchObject({ status: 415, body: { code: 'invalid_argument', message: expect.stringContaining('text/plain') } });
+  });
 });

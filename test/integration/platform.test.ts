@@ -23,6 +23,9 @@ describe('platform routes', () => {
     expect(body.paths['/api/users/{id}'].get.parameters).toEqual([
       expect.objectContaining({ name: 'id', in: 'path', required: true }),
     ]);
+    const rpc = body.paths['/zitadel.management.v1.ManagementService/AddSecondFactorToLoginPolicy'].post;
+    expect(Object.keys(rpc.requestBody.content)).toEqual(['application/json', 'application/grpc-web+proto', 'application/grpc-web-text', 'application/proto']);
+    expect(rpc.responses['4XX'].content['application/json'].schema.properties.code.type).toBe('string');
   });
 });
 

@@ -8,8 +8,8 @@ export interface InvokeOptions {
   params?: Record<string, string | number>;
   query?: Record<string, string>;
   body?: unknown;
-  /** Sent as is (no JSON encoding) when a string. */
-  rawBody?: string;
+  /** Sent as is (no JSON encoding): text, or bytes (RPC messages). */
+  rawBody?: string | Uint8Array;
   token?: string;
   headers?: Record<string, string>;
   sourceIp?: string;
@@ -45,10 +45,11 @@ export async function invoke(key: RouteKey, options: InvokeOptions = {}): Promis
   );
   const handler = await loadHandler(route.handler);
   const result = (await handler(event, lambdaContext(route.handler))) as APIGatewayProxyStructuredResultV2;
-  const text = result.body ?? '';
+  const bytes = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+  const json = /^application\/(problem\+)?json\b/.test(String(result.headers?.['content-type']));
   return {
     status: result.statusCode ?? 200,
     headers: (result.headers ?? {}) as Record<string, string>,
-    body: text && /json/.test(String(result.headers?.['content-type'])) ? JSON.parse(text) : text,
+    body: bytes.length && json ? JSON.parse(bytes.toString('utf8')) : result.isBase64Encoded ? bytes : bytes.toString('utf8'),
   };
 }

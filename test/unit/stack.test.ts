@@ -21,7 +21,7 @@ import { tableDefinition } from '../../infra/table';
 import { buildApp, stackNameFromContext, stackPropsFromContext } from '../../infra/app';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../infra/constructs/endpoint-function';
 import { esbuildOptions } from '../../infra/bundling';
-import { TwoFactorStack } from '../../infra/stack';
+import { RPC_REQUEST_HEADERS, TwoFactorStack } from '../../infra/stack';
 
 const ROOT = join(__dirname, '..', '..');
 const cdkJsonContext = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -105,6 +105,14 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
   test('one HTTP API route per entry, with the entry key as RouteKey, integrated with its own function', () => {
     const apiRoutes = Object.values(h.resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
     expect(apiRoutes.map((r) => r.Properties.RouteKey).sort()).toEqual(routes.map(([key]) => key).sort());
+    // Zitadel's RPC paths too: its clients call /<package>.<Service>/<Method> on the API's root.
+    expect(apiRoutes.map((r) => r.Properties.RouteKey)).toEqual(
+      expect.arrayContaining(
+        ['ListLoginPolicySecondFactors', 'AddSecondFactorToLoginPolicy', 'RemoveSecondFactorFromLoginPolicy'].map(
+          (m) => `POST /zitadel.management.v1.ManagementService/${m}`,
+        ),
+      ),
+    );
     for (const [key] of routes) {
       const route = apiRoutes.find((r) => r.Properties.RouteKey === key)!;
       expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
@@ -458,7 +466,8 @@ describe('TwoFactorStack variants (stub code)', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://app.example.com', 'https://admin.example.com'],
-        AllowHeaders: ['authorization', 'content-type', 'x-zitadel-orgid'],
+        AllowHeaders: ['authorization', 'content-type', 'x-zitadel-orgid', ...RPC_REQUEST_HEADERS],
+        ExposeHeaders: ['retry-after', 'grpc-status', 'grpc-message', 'grpc-status-details-bin'],
       }),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {

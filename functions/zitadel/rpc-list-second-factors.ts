@@ -1,0 +1,15 @@
+import { administeredOrg } from '../../shared/identity/permissions';
+import { getPolicy } from '../../shared/policy/policy';
+import { endpoint, ok } from '../endpoint';
+import { rpc } from '../rpc';
+import { ManagementService } from './gen/zitadel/management_pb';
+import { secondFactorList } from './presenters';
+
+export const handler = endpoint(
+  'POST /zitadel.management.v1.ManagementService/ListLoginPolicySecondFactors',
+  async ({ principal, headers }) => {
+    const policy = await getPolicy(administeredOrg(principal, headers['x-zitadel-orgid']), { fresh: true });
+    return ok(secondFactorList(policy));
+  },
+  rpc(ManagementService.method.listLoginPolicySecondFactors),
+);

@@ -1,0 +1,16 @@
+import { administeredOrg } from '../../shared/identity/permissions';
+import { changePolicy, disallowMethod } from '../../shared/policy/changes';
+import { endpoint, ok } from '../endpoint';
+import { rpc } from '../rpc';
+import { ManagementService } from './gen/zitadel/management_pb';
+import { objectDetails } from './presenters';
+
+export const handler = endpoint(
+  'POST /zitadel.management.v1.ManagementService/RemoveSecondFactorFromLoginPolicy',
+  async ({ principal, body, headers, meta }) => {
+    const orgId = administeredOrg(principal, headers['x-zitadel-orgid']);
+    const policy = await changePolicy(orgId, { principal, ...meta }, disallowMethod(body.type, { strict: true }));
+    return ok({ details: objectDetails(policy) });
+  },
+  rpc(ManagementService.method.removeSecondFactorFromLoginPolicy),
+);
