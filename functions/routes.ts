@@ -278,6 +278,8 @@ export const routes = {
     summary: 'The org’s audit trail, newest first (support: any org with ?org=)',
     query: s.AuditQuery,
     table: 'read',
+    // Pagination cursors carry an HMAC under a key derived from the data key.
+    secrets: true,
   },
 
   // Organisation two-factor policy, Ziik dialect (seed 000): admin only, 204 on every change.
@@ -303,6 +305,8 @@ export const routes = {
     summary: 'The org’s users, their enrolled methods and whether they satisfy the policy (paged)',
     query: s.PageQuery,
     table: 'read',
+    // Pagination cursors carry an HMAC under a key derived from the data key.
+    secrets: true,
   },
   'POST /api/settings/twofactor/force': {
     handler: 'ziik/force-enable',
