@@ -27,8 +27,14 @@ export interface Route {
   body?: ZodMiniType;
   params?: ZodMiniType;
   query?: ZodMiniType;
-  /** Sensitive routes check that the session is still live and refuse impersonation tokens. */
+  /** Sensitive routes refuse impersonation tokens (and, even as a GET, prove the session is live). */
   sensitive?: boolean;
+  /**
+   * Every request that changes state proves the caller's session is live (functions/endpoint.ts):
+   * by default with one consistent read before the handler; 'transaction' where every write the
+   * route makes is one DynamoDB transaction, which then carries a ConditionCheck on the session.
+   */
+  sessionProof?: 'read' | 'transaction';
   /** Lambda memory in MB where the default (256) is not right. */
   memoryMb?: number;
   /** Table access the function gets (least privilege): default read-write. */
@@ -64,6 +70,7 @@ export const routes = {
   'POST /api/auth/logout': {
     handler: 'auth/logout',
     access: 'user',
+    sessionProof: 'transaction',
     tag: 'auth',
     summary: 'Revoke the current session',
     status: 204,
@@ -79,6 +86,7 @@ export const routes = {
   'POST /api/users': {
     handler: 'users/create',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'users',
     summary: 'Create a user in the caller’s org (support: in any org)',
     status: 201,
@@ -107,6 +115,7 @@ export const routes = {
   'PATCH /api/two-factor': {
     handler: 'ziik/two-factor-update',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'two-factor (Ziik)',
     summary: 'Replace the settings: google (secret_key), sms (phone_prefix, phone) or "" to disable',
     status: 204,
@@ -132,6 +141,7 @@ export const routes = {
   'POST /api/two-factor/send-verification': {
     handler: 'ziik/send-verification',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'two-factor (Ziik)',
     summary: 'Send an SMS code to the user’s phone (enrolment, or a login with a pending token)',
     status: 204,
@@ -142,6 +152,7 @@ export const routes = {
   'POST /api/two-factor/verify': {
     handler: 'ziik/two-factor-verify',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'two-factor (Ziik)',
     summary: 'Verify a code: 204 verifies the enrolled method; with a pending login token, 200 with tokens',
     body: s.VerifyKeyBody,
@@ -151,6 +162,7 @@ export const routes = {
   'POST /api/two-factor/webauthn/register/options': {
     handler: 'keys/register-options',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'security keys',
     summary: 'Options to create a security key or passkey (a single-use challenge, existing keys excluded)',
     sensitive: true,
@@ -158,6 +170,7 @@ export const routes = {
   'POST /api/two-factor/webauthn/register': {
     handler: 'keys/register',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'security keys',
     summary: 'Register the key the browser created; with a pending login token it also finishes the login',
     status: 201,
@@ -175,6 +188,7 @@ export const routes = {
   'DELETE /api/two-factor/webauthn/{id}': {
     handler: 'keys/remove',
     access: 'user',
+    sessionProof: 'transaction',
     tag: 'security keys',
     summary: 'Remove a security key (needs a recent second factor or a code)',
     status: 204,
@@ -186,6 +200,7 @@ export const routes = {
   'POST /api/two-factor/recovery-codes': {
     handler: 'recovery/generate',
     access: 'user',
+    sessionProof: 'transaction',
     tag: 'recovery codes',
     summary: '10 new single-use recovery codes, shown once, replacing the old ones (needs a recent second factor)',
     status: 201,
@@ -203,6 +218,7 @@ export const routes = {
   'POST /api/users/{id}/two-factor/reset': {
     handler: 'ziik/user-two-factor-reset',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'two-factor (Ziik)',
     summary: 'Remove all of a user’s second factors and end its sessions (admin of its org, or support)',
     status: 204,
@@ -214,6 +230,7 @@ export const routes = {
   'GET /2fa/generate-qr': {
     handler: 'twofa/generate-qr',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Start authenticator enrolment: a new secret as a QR code and otpauth link',
     sensitive: true,
@@ -222,6 +239,7 @@ export const routes = {
   'POST /2fa/enable-two-factor-auth': {
     handler: 'twofa/enable',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Verify the enrolled authenticator with a code and enable 2FA',
     body: s.CodeBody,
@@ -231,6 +249,7 @@ export const routes = {
   'POST /2fa/disable-two-factor-auth': {
     handler: 'twofa/disable',
     access: 'user',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Disable 2FA (needs a recent second factor or a code)',
     body: s.OptionalCodeBody,
@@ -240,12 +259,14 @@ export const routes = {
   'POST /2fa/webauthn/options': {
     handler: 'twofa/webauthn-options',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Options for finishing a login with a security key (a single-use challenge)',
   },
   'POST /2fa/authenticate': {
     handler: 'twofa/authenticate',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Finish a login with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
     body: s.AuthenticateBody,
@@ -254,6 +275,7 @@ export const routes = {
   'POST /2fa/impersonate': {
     handler: 'twofa/impersonate',
     access: 'support',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Support staff: act as a user (teamId = the user’s org), proven by your own second factor',
     body: s.ImpersonateBody,
@@ -287,6 +309,7 @@ export const routes = {
   'PATCH /api/settings/twofactor': {
     handler: 'ziik/settings-update',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Set the enrolment grace period and the second-factor check lifetime',
     status: 204,
@@ -303,6 +326,7 @@ export const routes = {
   'POST /api/settings/twofactor/force': {
     handler: 'ziik/force-enable',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Force two-factor authentication for all users of the org',
     status: 204,
@@ -310,6 +334,7 @@ export const routes = {
   'DELETE /api/settings/twofactor/force': {
     handler: 'ziik/force-disable',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Stop forcing two-factor authentication',
     status: 204,
@@ -317,6 +342,7 @@ export const routes = {
   'POST /api/settings/twofactor/{method}': {
     handler: 'ziik/method-enable',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Allow a method: google, sms or u2f (idempotent)',
     status: 204,
@@ -325,6 +351,7 @@ export const routes = {
   'DELETE /api/settings/twofactor/{method}': {
     handler: 'ziik/method-disable',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Disallow a method (idempotent)',
     status: 204,
@@ -335,6 +362,7 @@ export const routes = {
   'POST /management/v1/policies/login/second_factors': {
     handler: 'zitadel/second-factor-add',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'login policy (Zitadel)',
     summary: 'Add a second factor to the org’s login policy (x-zitadel-orgid selects the org)',
     body: s.ZitadelSecondFactorBody,
@@ -342,6 +370,7 @@ export const routes = {
   'DELETE /management/v1/policies/login/second_factors/{type}': {
     handler: 'zitadel/second-factor-remove',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'login policy (Zitadel)',
     summary: 'Remove a second factor from the org’s login policy',
     params: s.ZitadelSecondFactorParams,
