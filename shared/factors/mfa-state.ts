@@ -7,7 +7,7 @@
  * for 30 s, doubling with each further failure; at 20 it stops until an admin resets the user,
  * far below the 100 the standard allows.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type Actor } from '../audit/events';
 import { ErrorCode, TooManyRequests, Unprocessable } from '../errors';
 import { transactWrite } from '../store/transact';
@@ -102,7 +102,9 @@ export async function recordFailure(account: Account, at: Date, actor: Actor): P
           },
         ]);
       } else {
-        await db().send(new UpdateCommand(update));
+        // A transaction of one, so it carries the request's session check (store/transact.ts): a
+        // token whose session has ended cannot count failures against, and so lock out, its user.
+        await transactWrite([{ Update: update }]);
       }
       return lock ? lockedOut(lock - epochSeconds(at)) : invalidCode();
     } catch (error) {

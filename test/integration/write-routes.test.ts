@@ -61,6 +61,23 @@ describe('a token whose session was revoked gets 401 on every non-GET route, and
   }
 });
 
+it('a wrong code sent with a revoked session gets 401 and counts no failure: a dead token cannot lock the user out', async () => {
+  const { member } = await newOrg();
+  const token = await accessToken(member);
+  const secret = await enrolTotp(token);
+  clock.nextStep();
+  const claims = decodeJwt(token);
+  await revokeSession(member.userId, claims.sid as string);
+  const wrong = (await totpCode(secret)) === '000000' ? '111111' : '000000';
+
+  const answers = [];
+  for (let i = 0; i < 5; i++) answers.push((await invoke('POST /2fa/disable-two-factor-auth', { token, body: { code: wrong } })).status);
+
+  expect(answers).toEqual([401, 401, 401, 401, 401]);
+  const mfa = (await partition(`USER#${member.userId}`)).find((i) => i.sk === 'MFA');
+  expect(mfa?.failures ?? 0).toBe(0);
+});
+
 describe('a pending login token is single-use', () => {
   /** A body each pending route accepts, so the answer is about the token, not the input. */
   const bodies: Partial<Record<RouteKey, unknown>> = {
