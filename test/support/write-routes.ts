@@ -268,6 +268,7 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
       const token = await accessToken(member);
       const secret = await enrolTotp(token);
       clock.nextStep();
+      await login(member); // reads the org policy, as a login would just before: the process is warm
       return {
         options: { token, body: { code: await totpCode(secret) } },
         status: 200,
