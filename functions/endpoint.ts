@@ -1,7 +1,8 @@
 /**
  * The middleware stack every handler runs in (middy): request-scoped logs, the dialect's error
- * mapping, body limits and JSON parsing, authentication by the route's access level, and zod
- * validation of body, path and query. A handler gets typed, validated input and returns a Reply.
+ * mapping, body limits and JSON parsing, authentication by the route's access level, zod
+ * validation of body, path and query, and the proof that the caller's session is still live on
+ * every request that changes state. A handler gets typed, validated input and returns a Reply.
  * RPC routes (gRPC-web, Connect) pass a Wire that decodes the request message to the JSON their
  * schema validates and encodes the reply and errors (functions/rpc.ts); the rest is the same.
  */
@@ -13,7 +14,10 @@ import { config } from '../shared/config';
 import { publicError, errorResponse } from '../shared/http/problem';
 import { header, readJsonBody, validate } from '../shared/http/request';
 import { logger } from '../shared/log';
+import { Unauthenticated } from '../shared/errors';
+import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
 import { authenticate, type Principal } from '../shared/tokens/principal';
+import { runGuarded } from '../shared/store/transact';
 import { dialectOf, routes, type Route, type RouteKey } from './routes';
 
 type Entry<K extends RouteKey> = (typeof routes)[K];
@@ -83,8 +87,38 @@ function toResult(reply: Reply): Result {
   };
 }
 
+/**
+ * How a request proves its session is live (revocation is immediate for every write): not at all
+ * for a GET (stateless for the token's life) unless the route is sensitive; inside the route's own
+ * transaction where every write it makes is one (`sessionProof: 'transaction'`); otherwise one
+ * consistent read. Impersonation tokens are read on every request: they die at desimpersonation.
+ */
+function sessionProof(method: string, route: Route, principal: Principal): 'none' | 'read' | 'transaction' {
+  if (principal.actorId !== undefined) return 'read';
+  if (method === 'GET' && !route.sensitive) return 'none';
+  return route.sessionProof ?? 'read';
+}
+
+/**
+ * Runs a handler whose transactions carry the session check. A path that made no transaction (a
+ * change that changed nothing, a refusal) proves it with a read afterwards, so a dead session
+ * always gets 401 and never learns anything else.
+ */
+async function inGuardedTransaction(principal: Principal, run: () => Promise<Reply>): Promise<Reply> {
+  const { state, result } = runGuarded(credentialGuard(principal), run);
+  try {
+    const reply = await result;
+    if (!state.proven) await assertCredentialLive(principal);
+    return reply;
+  } catch (error) {
+    if (!state.proven && !(error instanceof Unauthenticated)) await assertCredentialLive(principal);
+    throw error;
+  }
+}
+
 export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>, wire?: Wire) {
   const route: Route = routes[key];
+  const method = key.split(' ')[0]!;
   return middy<Event, Result, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(errorMapper(key, wire))
@@ -106,7 +140,9 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
           userAgent: event.requestContext.http.userAgent ?? '',
         },
       } as ApiRequest<K>;
-      const reply = await handle(request);
+      const proof = principal ? sessionProof(method, route, principal) : 'none';
+      if (proof === 'read') await assertCredentialLive(principal!);
+      const reply = proof === 'transaction' ? await inGuardedTransaction(principal!, () => handle(request)) : await handle(request);
       return wire ? wire.reply(event, reply) : toResult(reply);
     });
 }

@@ -31,8 +31,14 @@ export interface Route {
   body?: ZodMiniType;
   params?: ZodMiniType;
   query?: ZodMiniType;
-  /** Sensitive routes check that the session is still live and refuse impersonation tokens. */
+  /** Sensitive routes refuse impersonation tokens (and, even as a GET, prove the session is live). */
   sensitive?: boolean;
+  /**
+   * Every request that changes state proves the caller's session is live (functions/endpoint.ts):
+   * by default with one consistent read before the handler; 'transaction' where every write the
+   * route makes is one DynamoDB transaction, which then carries a ConditionCheck on the session.
+   */
+  sessionProof?: 'read' | 'transaction';
   /** Lambda memory in MB where the default (256) is not right. */
   memoryMb?: number;
   /** Table access the function gets (least privilege): default read-write. */
@@ -68,6 +74,7 @@ export const routes = {
   'POST /api/auth/logout': {
     handler: 'auth/logout',
     access: 'user',
+    sessionProof: 'transaction',
     tag: 'auth',
     summary: 'Revoke the current session',
     status: 204,
@@ -83,6 +90,7 @@ export const routes = {
   'POST /api/users': {
     handler: 'users/create',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'users',
     summary: 'Create a user in the caller’s org (support: in any org)',
     status: 201,
@@ -111,6 +119,7 @@ export const routes = {
   'PATCH /api/two-factor': {
     handler: 'ziik/two-factor-update',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'two-factor (Ziik)',
     summary: 'Replace the settings: google (secret_key), sms (phone_prefix, phone) or "" to disable',
     status: 204,
@@ -136,6 +145,7 @@ export const routes = {
   'POST /api/two-factor/send-verification': {
     handler: 'ziik/send-verification',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'two-factor (Ziik)',
     summary: 'Send an SMS code to the user’s phone (enrolment, or a login with a pending token)',
     status: 204,
@@ -146,6 +156,7 @@ export const routes = {
   'POST /api/two-factor/verify': {
     handler: 'ziik/two-factor-verify',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'two-factor (Ziik)',
     summary: 'Verify a code: 204 verifies the enrolled method; with a pending login token, 200 with tokens',
     body: s.VerifyKeyBody,
@@ -155,6 +166,7 @@ export const routes = {
   'POST /api/two-factor/webauthn/register/options': {
     handler: 'keys/register-options',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'security keys',
     summary: 'Options to create a security key or passkey (a single-use challenge, existing keys excluded)',
     sensitive: true,
@@ -162,6 +174,7 @@ export const routes = {
   'POST /api/two-factor/webauthn/register': {
     handler: 'keys/register',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: 'security keys',
     summary: 'Register the key the browser created; with a pending login token it also finishes the login',
     status: 201,
@@ -179,6 +192,7 @@ export const routes = {
   'DELETE /api/two-factor/webauthn/{id}': {
     handler: 'keys/remove',
     access: 'user',
+    sessionProof: 'transaction',
     tag: 'security keys',
     summary: 'Remove a security key (needs a recent second factor or a code)',
     status: 204,
@@ -190,6 +204,7 @@ export const routes = {
   'POST /api/two-factor/recovery-codes': {
     handler: 'recovery/generate',
     access: 'user',
+    sessionProof: 'transaction',
     tag: 'recovery codes',
     summary: '10 new single-use recovery codes, shown once, replacing the old ones (needs a recent second factor)',
     status: 201,
@@ -207,6 +222,7 @@ export const routes = {
   'POST /api/users/{id}/two-factor/reset': {
     handler: 'ziik/user-two-factor-reset',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'two-factor (Ziik)',
     summary: 'Remove all of a user’s second factors and end its sessions (admin of its org, or support)',
     status: 204,
@@ -218,6 +234,7 @@ export const routes = {
   'GET /2fa/generate-qr': {
     handler: 'twofa/generate-qr',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Start authenticator enrolment: a new secret as a QR code and otpauth link',
     sensitive: true,
@@ -226,6 +243,7 @@ export const routes = {
   'POST /2fa/enable-two-factor-auth': {
     handler: 'twofa/enable',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Verify the enrolled authenticator with a code and enable 2FA',
     body: s.CodeBody,
@@ -235,6 +253,7 @@ export const routes = {
   'POST /2fa/disable-two-factor-auth': {
     handler: 'twofa/disable',
     access: 'user',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Disable 2FA (needs a recent second factor or a code)',
     body: s.OptionalCodeBody,
@@ -244,12 +263,14 @@ export const routes = {
   'POST /2fa/webauthn/options': {
     handler: 'twofa/webauthn-options',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Options for finishing a login with a security key (a single-use challenge)',
   },
   'POST /2fa/authenticate': {
     handler: 'twofa/authenticate',
     access: 'pending',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Finish a login with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
     body: s.AuthenticateBody,
@@ -258,6 +279,7 @@ export const routes = {
   'POST /2fa/impersonate': {
     handler: 'twofa/impersonate',
     access: 'support',
+    sessionProof: 'transaction',
     tag: '2fa',
     summary: 'Support staff: act as a user (teamId = the user’s org), proven by your own second factor',
     body: s.ImpersonateBody,
@@ -293,6 +315,7 @@ export const routes = {
   'PATCH /api/settings/twofactor': {
     handler: 'ziik/settings-update',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Set the enrolment grace period and the second-factor check lifetime',
     status: 204,
@@ -311,6 +334,7 @@ export const routes = {
   'POST /api/settings/twofactor/force': {
     handler: 'ziik/force-enable',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Force two-factor authentication for all users of the org',
     status: 204,
@@ -318,6 +342,7 @@ export const routes = {
   'DELETE /api/settings/twofactor/force': {
     handler: 'ziik/force-disable',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Stop forcing two-factor authentication',
     status: 204,
@@ -325,6 +350,7 @@ export const routes = {
   'POST /api/settings/twofactor/{method}': {
     handler: 'ziik/method-enable',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Allow a method: google, sms or u2f (idempotent)',
     status: 204,
@@ -333,6 +359,7 @@ export const routes = {
   'DELETE /api/settings/twofactor/{method}': {
     handler: 'ziik/method-disable',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'org policy (Ziik)',
     summary: 'Disallow a method (idempotent)',
     status: 204,
@@ -343,6 +370,7 @@ export const routes = {
   'POST /management/v1/policies/login/second_factors': {
     handler: 'zitadel/second-factor-add',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'login policy (Zitadel)',
     summary: 'Add a second factor to the org’s login policy (x-zitadel-orgid selects the org)',
     body: s.ZitadelSecondFactorBody,
@@ -350,6 +378,7 @@ export const routes = {
   'DELETE /management/v1/policies/login/second_factors/{type}': {
     handler: 'zitadel/second-factor-remove',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'login policy (Zitadel)',
     summary: 'Remove a second factor from the org’s login policy',
     params: s.ZitadelSecondFactorParams,
@@ -377,6 +406,7 @@ export const routes = {
   'POST /zitadel.management.v1.ManagementService/AddSecondFactorToLoginPolicy': {
     handler: 'zitadel/rpc-add-second-factor',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'login policy (Zitadel gRPC-web, Connect)',
     summary: 'Add a second factor to the org’s login policy',
     body: s.ZitadelSecondFactorBody,
@@ -384,6 +414,7 @@ export const routes = {
   'POST /zitadel.management.v1.ManagementService/RemoveSecondFactorFromLoginPolicy': {
     handler: 'zitadel/rpc-remove-second-factor',
     access: 'admin',
+    sessionProof: 'transaction',
     tag: 'login policy (Zitadel gRPC-web, Connect)',
     summary: 'Remove a second factor from the org’s login policy',
     body: s.ZitadelSecondFactorBody,

@@ -2,6 +2,6 @@ import { login } from '../../shared/identity/login';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('POST /api/auth/login', async ({ body, meta }) => {
-  const { kind, ...result } = await login(body.email, body.password, meta.sourceIp);
+  const { kind, ...result } = await login(body.email, body.password, meta);
   return ok(kind === 'tokens' ? { ...result, isTwoFactorEnable: false } : { twoFactorRequired: true, ...result });
 });

@@ -1,7 +1,7 @@
-import { revokeSession } from '../../shared/tokens/sessions';
+import { endSession } from '../../shared/tokens/live-session';
 import { endpoint, noContent } from '../endpoint';
 
-export const handler = endpoint('POST /api/auth/logout', async ({ principal }) => {
-  if (principal.sid) await revokeSession(principal.userId, principal.sid);
+export const handler = endpoint('POST /api/auth/logout', async ({ principal, meta }) => {
+  await endSession(principal, { principal, ...meta });
   return noContent();
 });

@@ -1,4 +1,5 @@
 /** The demo org `npm start` creates on an empty table, with its users' credentials printed once. */
+import { cliActor } from '../../shared/audit/events';
 import { bootstrapUser } from '../../shared/identity/bootstrap';
 import { userIdByEmail } from '../../shared/identity/users';
 
@@ -15,7 +16,7 @@ export async function seedDemo(): Promise<void> {
   }
   console.log('Demo org "Demo" (passwords are shown once):');
   for (const { email, role } of demoUsers) {
-    const user = await bootstrapUser('Demo', email, role);
+    const user = await bootstrapUser('Demo', email, role, cliActor('npm start'));
     console.log(`  ${role.padEnd(8)} ${user.email.padEnd(20)} password: ${user.password}   (user ${user.userId}, org ${user.orgId})`);
   }
 }

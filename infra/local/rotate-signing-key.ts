@@ -8,7 +8,8 @@ import { localPorts } from './environment';
 async function main() {
   if (!process.argv.includes('--aws')) process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${localPorts().dynamoDbPort}`;
   const { rotateSigningKey } = await import('../../shared/tokens/signing-keys');
-  console.log(`New signing key ${await rotateSigningKey()}; earlier keys stay published until their tokens expire.`);
+  const { cliActor } = await import('../../shared/audit/events');
+  console.log(`New signing key ${await rotateSigningKey(cliActor('rotate-signing-key'))}; earlier keys stay published until their tokens expire.`);
 }
 
 main().catch((error: Error) => {

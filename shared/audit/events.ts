@@ -1,17 +1,22 @@
 /**
- * The audit trail: one item per security-relevant event in the org's partition, written in the same
- * transaction as the change it records where there is one. Events name who, when, what, from where;
- * never a secret.
+ * The audit trail: one item per state change in the org's partition (platform events in their own),
+ * always written in the same transaction as the change it records: no change without its event.
+ * Events name who, when, what, from where; never a secret.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { now } from '../clock';
 import { knownPolicySequence } from '../policy/policy';
-import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
 import type { Principal } from '../tokens/principal';
 
+/** Every action the trail records (the README lists them). */
 export type AuditAction =
+  | 'org.created'
+  | 'user.created'
+  | 'login.password'
+  | 'session.ended'
+  | 'sms.code_sent'
+  | 'signing_key.rotated'
   | 'policy.method_enabled'
   | 'policy.method_disabled'
   | 'policy.forced'
@@ -28,15 +33,24 @@ export type AuditAction =
   | 'impersonation.started'
   | 'impersonation.ended';
 
-/** Who did it and from where: the request's principal and network facts. */
+/**
+ * Who did it and from where: the request's principal and network facts; or, before there is a
+ * principal, the user signing in (`subject`); or a command-line tool (`system`).
+ */
 export interface Actor {
   principal?: Principal;
-  sourceIp: string;
-  userAgent: string;
+  subject?: { userId: number; orgId: number; role: string };
+  system?: string;
+  sourceIp?: string;
+  userAgent?: string;
 }
 
+/** The actor of a command-line tool run by an operator (bootstrap, rotate-signing-key). */
+export const cliActor = (name: string): Actor => ({ system: name });
+
 export interface AuditInput {
-  orgId: number;
+  /** `platform`: an event of no org (signing keys). */
+  orgId: number | 'platform';
   action: AuditAction;
   actor: Actor;
   /** Acting on someone other than the actor (a reset, an impersonation). */
@@ -49,8 +63,8 @@ export interface AuditInput {
 export function auditItem(input: AuditInput): Record<string, unknown> {
   const at = now().toISOString();
   const id = randomUUID();
-  const p = input.actor.principal;
-  const policySequence = input.policySequence ?? knownPolicySequence(input.orgId);
+  const p = input.actor.principal ?? input.actor.subject;
+  const policySequence = input.policySequence ?? (input.orgId === 'platform' ? undefined : knownPolicySequence(input.orgId));
   return {
     ...keys.audit(input.orgId, at, id),
     eventId: id,
@@ -58,16 +72,12 @@ export function auditItem(input: AuditInput): Record<string, unknown> {
     at,
     action: input.action,
     ...(p && { actorId: p.userId, actorOrgId: p.orgId, actorRole: p.role }),
-    ...(p?.actorId !== undefined && { act: { sub: String(p.actorId) } }),
+    ...(input.actor.principal?.actorId !== undefined && { act: { sub: String(input.actor.principal.actorId) } }),
+    ...(input.actor.system && { actorSystem: input.actor.system }),
     ...(input.targetUserId !== undefined && { targetUserId: input.targetUserId }),
     ...(input.details && { details: input.details }),
     ...(policySequence !== undefined && { policySequence }),
-    sourceIp: input.actor.sourceIp,
-    userAgent: input.actor.userAgent.slice(0, 512),
+    ...(input.actor.sourceIp !== undefined && { sourceIp: input.actor.sourceIp }),
+    ...(input.actor.userAgent !== undefined && { userAgent: input.actor.userAgent.slice(0, 512) }),
   };
-}
-
-/** A standalone event (where the change itself is not a table write of ours). */
-export async function recordAudit(input: AuditInput): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: auditItem(input) }));
 }

@@ -9,7 +9,7 @@ import { auditItem, type Actor, type AuditAction } from '../audit/events';
 import { now } from '../clock';
 import { ErrorCode, Forbidden } from '../errors';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
-import { transactWrite } from '../store/transact';
+import { transactWrite, type TransactOptions } from '../store/transact';
 import { tableName } from '../store/client';
 import { epochSeconds, failedTransactionConditions } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
@@ -51,13 +51,19 @@ export async function prove(account: Account, proof: Proof, actor: Actor, option
  * Commits a match: the state update (the race gate), the strategy's own writes and `alongside`, in
  * one transaction. A lost race (a replayed code, a failure counted meanwhile) is a failure.
  */
-export async function commit(account: Account, match: Match, actor: Actor, alongside: TransactItem[] = []): Promise<void> {
+export async function commit(
+  account: Account,
+  match: Match,
+  actor: Actor,
+  alongside: TransactItem[] = [],
+  options: TransactOptions = {},
+): Promise<void> {
   const at = now();
   const update = successUpdate(account, at, match.mfaSet);
   if (match.mfaCondition) update.ConditionExpression += ` AND ${match.mfaCondition}`;
   const used = match.kind === 'recovery' ? [auditPut(account, 'recovery.used', actor, match.details)] : [];
   try {
-    await transactWrite([{ Update: update }, ...(match.writes ?? []), ...used, ...alongside]);
+    await transactWrite([{ Update: update }, ...(match.writes ?? []), ...used, ...alongside], options);
   } catch (error) {
     if (failedTransactionConditions(error) === undefined && (error as Error).name !== 'TransactionConflictException') throw error;
     throw await recordFailure(account, at, actor);
@@ -112,14 +118,18 @@ export async function finishLogin(
   return { tokens, ...(tell && { recoveryCodesRemaining: left }) };
 }
 
-/** Commits a matched proof together with a new aal 2 session and the login's audit event. */
+/**
+ * Commits a matched proof together with a new aal 2 session and the login's audit event. The same
+ * transaction spends the pending login token (store/transact.ts's guard): of two logins with one
+ * pending token, even with two valid proofs, one wins.
+ */
 export async function commitLogin(account: Account, match: Match, actor: Actor): Promise<Tokens> {
   const { user } = account;
   const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] });
   await commit(account, match, actor, [
     { Put: { TableName: tableName(), Item: session.item } },
     auditPut(account, 'login.two_factor', actor, { method: match.kind, ...match.details }),
-  ]);
+  ], { consumesCredential: true });
   return session.tokens();
 }
 

@@ -8,7 +8,7 @@
  * far below the 100 the standard allows.
  */
 import type { AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type Actor } from '../audit/events';
 import { ErrorCode, TooManyRequests, Unprocessable } from '../errors';
 import { transactWrite } from '../store/transact';
@@ -128,7 +128,9 @@ async function countFailure(account: Account, actor: Actor, t: number, read: num
         },
       ]);
     } else {
-      await db().send(new UpdateCommand(write));
+      // A transaction of one, so it carries the request's session check (store/transact.ts): a
+      // token whose session has ended cannot count failures against, and so lock out, its user.
+      await transactWrite([{ Update: write }]);
     }
     return undefined;
   } catch (error) {

@@ -1,11 +1,10 @@
 /** A user's security keys and passkeys: register, list, remove; and the options a key login starts with. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../audit/events';
 import { now } from '../clock';
 import { BadRequest, Conflict, ErrorCode, NotFound } from '../errors';
 import { assertMethodAllowed } from '../policy/policy';
 import { transactWrite } from '../store/transact';
-import { db, tableName } from '../store/client';
+import { tableName } from '../store/client';
 import { failedTransactionConditions } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
 import { prepareSession, type Tokens } from '../tokens/sessions';
@@ -26,9 +25,8 @@ export async function startKeyRegistration(principal: Principal) {
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'webauthn');
   const options = await registrationOptions(account);
-  await db().send(
-    new PutCommand({ TableName: tableName(), Item: challengeItem(account.user.userId, 'registration', options.challenge, now()) }),
-  );
+  // A transaction of one: it carries the request's session check (store/transact.ts).
+  await transactWrite([{ Put: { TableName: tableName(), Item: challengeItem(account.user.userId, 'registration', options.challenge, now()) } }]);
   return options;
 }
 
@@ -58,7 +56,7 @@ export async function finishKeyRegistration(
       profileUpdate(user.userId, { verified: 'webauthn', ...(!user.preferredMethod && { preferred: 'webauthn' }) }),
       auditPut(account, 'factor.verified', actor, { method: 'webauthn', name }),
       ...(session ? [{ Put: { TableName: tableName(), Item: session.item } }] : []),
-    ]);
+    ], { consumesCredential: !!session });
   } catch (error) {
     if (!failedTransactionConditions(error)?.length) throw error;
     throw new BadRequest(ErrorCode.invalidRequest, 'This registration was completed or cancelled already: request new options');
@@ -111,8 +109,6 @@ export async function startKeyLogin(principal: Principal) {
   assertMethodAllowed(policy, 'webauthn');
   if (credentialsOf(account).length === 0) throw new Conflict('You have no security key registered');
   const options = await authenticationOptions(account);
-  await db().send(
-    new PutCommand({ TableName: tableName(), Item: challengeItem(account.user.userId, 'authentication', options.challenge, now()) }),
-  );
+  await transactWrite([{ Put: { TableName: tableName(), Item: challengeItem(account.user.userId, 'authentication', options.challenge, now()) } }]);
   return options;
 }

@@ -9,7 +9,7 @@
  * number on throwaway users cannot lock the victim out. Verifying a number needs its code, so the
  * per-user caps also bound what a verified number can receive.
  */
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomInt } from 'node:crypto';
 import type { Actor } from '../audit/events';
 import { config } from '../config';
@@ -99,8 +99,8 @@ function messageFor(code: string, language?: string): string {
   return template.replaceAll('{code}', code).replaceAll('{app}', config().APP_NAME);
 }
 
-/** Sends a fresh code to the user's phone (enrolment, or a login with a pending token). */
-export async function sendSmsCode(principal: Principal, language?: string): Promise<void> {
+/** Sends a fresh code to the user's phone (enrolment, or a login with a pending token), audited with the code. */
+export async function sendSmsCode(principal: Principal, actor: Actor, language?: string): Promise<void> {
   const { account, policy } = await accountAndPolicy(principal);
   const factor = smsFactor(account);
   if (!factor) throw new Conflict('Your two-factor method is not SMS: set a phone number first', ErrorCode.conflict);
@@ -119,7 +119,10 @@ export async function sendSmsCode(principal: Principal, language?: string): Prom
     attempts: 0,
     expiresAt: epochSeconds(at) + CODE_TTL_SECONDS,
   };
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...key, ...item, sentAt: at.toISOString() } }));
+  await transactWrite([
+    { Put: { TableName: tableName(), Item: { ...key, ...item, sentAt: at.toISOString() } } },
+    auditPut(account, 'sms.code_sent', actor, { purpose: factor.verified ? 'login' : 'enrolment', country: factor.countryCode as string }),
+  ]);
   try {
     await (await smsSender()).send(to, messageFor(code, language));
   } catch (cause) {

@@ -4,15 +4,17 @@
  * actor; no refresh token, and sensitive routes refuse it. Ending it revokes the session at once
  * and gives the support user fresh tokens of its own. Both steps are audited in both orgs.
  */
-import { auditItem, recordAudit, type Actor } from '../audit/events';
+import { auditItem, type Actor } from '../audit/events';
 import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
 import { usableMethods } from '../factors/account';
 import { accountAndPolicy, accountOf, commit, prove } from '../factors/authenticate';
 import type { TransactItem } from '../factors/second-factor';
 import { getPolicy } from '../policy/policy';
 import { tableName } from '../store/client';
+import { failedTransactionConditions } from '../store/conditions';
+import { transactWrite } from '../store/transact';
 import type { Principal } from '../tokens/principal';
-import { endImpersonation, prepareImpersonation, startSession, type Tokens } from '../tokens/sessions';
+import { endImpersonationItem, prepareImpersonation, prepareSession, readSession, type Tokens } from '../tokens/sessions';
 
 export async function impersonate(principal: Principal, target: { userId: number; teamId: number }, code: string, actor: Actor) {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot start another impersonation');
@@ -46,23 +48,33 @@ function auditBoth(supportOrg: number, targetOrg: number, action: 'impersonation
   }));
 }
 
-/** Ends the impersonation behind this token; answers the support user's own tokens. */
+/** Ends the impersonation behind this token (audited in the same transaction); answers the support user's own tokens. */
 export async function endImpersonationFor(principal: Principal, actor: Actor): Promise<Tokens> {
   if (principal.actorId === undefined || !principal.sid) {
     throw new BadRequest(ErrorCode.invalidRequest, 'This token is not an impersonation token');
   }
-  const ended = await endImpersonation(principal.userId, principal.sid);
-  if (!ended) throw new BadRequest(ErrorCode.invalidRequest, 'This impersonation has ended already');
+  const alreadyEnded = () => new BadRequest(ErrorCode.invalidRequest, 'This impersonation has ended already');
+  const impersonation = await readSession(principal.userId, principal.sid);
+  if (!impersonation || impersonation.revokedAt) throw alreadyEnded();
   const support = await accountOf(principal.actorId);
-  const orgs = [...new Set([principal.orgId, support.user.orgId])];
-  await Promise.all(orgs.map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
-  await Promise.all(
-    orgs.map((orgId) =>
-      recordAudit({ orgId, action: 'impersonation.ended', actor, targetUserId: principal.userId, details: { supportUserId: support.user.userId, sid: principal.sid! } }),
-    ),
-  );
-  return startSession(
+  await Promise.all([...new Set([principal.orgId, support.user.orgId])].map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
+  const session = await prepareSession(
     { userId: support.user.userId, orgId: support.user.orgId, role: support.user.role },
-    { aal: 2, amr: ended.actorAmr ?? ['pwd'], authTime: ended.authTime },
+    { aal: 2, amr: impersonation.actorAmr ?? ['pwd'], authTime: impersonation.authTime },
   );
+  const details = { supportUserId: support.user.userId, sid: principal.sid };
+  try {
+    await transactWrite(
+      [
+        endImpersonationItem(principal.userId, principal.sid),
+        { Put: { TableName: tableName(), Item: session.item } },
+        ...auditBoth(support.user.orgId, principal.orgId, 'impersonation.ended', actor, principal.userId, details),
+      ],
+      { provesCredential: true },
+    );
+  } catch (error) {
+    if (failedTransactionConditions(error)?.includes(0)) throw alreadyEnded();
+    throw error;
+  }
+  return session.tokens();
 }

@@ -4,15 +4,18 @@
  * An unknown email and a wrong password get the same answer in the same time; failures are
  * throttled per account and per source address.
  */
+import { auditItem, type Actor } from '../audit/events';
 import { config } from '../config';
 import { now } from '../clock';
 import { ErrorCode, Unauthenticated } from '../errors';
 import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
 import { getPolicy, type Policy } from '../policy/policy';
 import { assertUnderLimits, record, type Limit } from '../ratelimit';
+import { tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';
+import { transactWrite } from '../store/transact';
 import { signToken } from '../tokens/jwt';
-import { startSession, type Tokens } from '../tokens/sessions';
+import { prepareSession, type Subject, type Tokens } from '../tokens/sessions';
 import { verifyAgainstDecoy, verifyPassword } from './passwords';
 import { userIdByEmail } from './users';
 
@@ -34,9 +37,9 @@ function failureLimits(email: string, sourceIp: string): Limit[] {
   ];
 }
 
-export async function login(email: string, password: string, sourceIp: string): Promise<LoginResult> {
+export async function login(email: string, password: string, from: { sourceIp: string; userAgent: string }): Promise<LoginResult> {
   const at = now();
-  const limits = failureLimits(email, sourceIp);
+  const limits = failureLimits(email, from.sourceIp);
   await assertUnderLimits(limits, at, 'Too many failed logins; retry later');
 
   const userId = await userIdByEmail(email);
@@ -48,25 +51,36 @@ export async function login(email: string, password: string, sourceIp: string): 
     await record(limits, at);
     throw new Unauthenticated('Invalid email or password', ErrorCode.invalidCredentials);
   }
-  return secondFactorStep(account, await getPolicy(account.user.orgId), at);
+  return secondFactorStep(account, await getPolicy(account.user.orgId), at, from);
+}
+
+/** A session from the password alone, audited in the same transaction. */
+async function startPasswordSession(subject: Subject, from: Actor): Promise<Tokens> {
+  const session = await prepareSession(subject, { aal: 1, amr: ['pwd'] });
+  const event = auditItem({ orgId: subject.orgId, action: 'login.password', actor: { ...from, subject }, targetUserId: subject.userId });
+  await transactWrite([
+    { Put: { TableName: tableName(), Item: session.item } },
+    { Put: { TableName: tableName(), Item: event } },
+  ]);
+  return session.tokens();
 }
 
 /** Whether (and how) the user must prove a second factor after the password. */
-async function secondFactorStep(account: Account, policy: Policy, at: Date): Promise<LoginResult> {
+async function secondFactorStep(account: Account, policy: Policy, at: Date, from: Actor): Promise<LoginResult> {
   const { user } = account;
   const subject = { userId: user.userId, orgId: user.orgId, role: user.role };
   const methods = usableMethods(account, policy.methods);
   const enrolled = methods.length > 0;
 
   if (!enrolled && !policy.forced) {
-    return { kind: 'tokens', ...(await startSession(subject, { aal: 1, amr: ['pwd'] })) };
+    return { kind: 'tokens', ...(await startPasswordSession(subject, from)) };
   }
   if (!enrolled) {
     // Forced, not enrolled: inside the grace period the user still signs in, and is told to enrol.
     const graceStart = Math.max(Date.parse(policy.forcedAt ?? policy.changedAt), Date.parse(user.createdAt));
     const enrolBy = graceStart + policy.gracePeriodSeconds * 1000;
     if (at.getTime() < enrolBy) {
-      const tokens = await startSession(subject, { aal: 1, amr: ['pwd'] });
+      const tokens = await startPasswordSession(subject, from);
       return { kind: 'tokens', ...tokens, twoFactorSetupRequired: true, enrolBy: new Date(enrolBy).toISOString() };
     }
   }

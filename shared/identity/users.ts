@@ -3,6 +3,7 @@
  * uniqueness item written in the same transaction as the user.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { auditItem, type Actor } from '../audit/events';
 import { now } from '../clock';
 import { Conflict, ErrorCode, NotFound } from '../errors';
 import { transactWrite } from '../store/transact';
@@ -42,8 +43,8 @@ export async function getOrg(orgId: number): Promise<Org | undefined> {
   return result.Item as Org | undefined;
 }
 
-/** The org with this name, created if there is none (names are unique, case-insensitively). */
-export async function ensureOrg(name: string): Promise<{ org: Org; created: boolean }> {
+/** The org with this name, created (and audited) if there is none (names are unique, case-insensitively). */
+export async function ensureOrg(name: string, actor: Actor): Promise<{ org: Org; created: boolean }> {
   const existing = await db().send(new GetCommand({ TableName: tableName(), Key: keys.orgName(name), ConsistentRead: true }));
   if (existing.Item) return { org: (await getOrg(existing.Item.orgId as number))!, created: false };
   const org: Org = { orgId: await nextId('org'), name: name.trim(), createdAt: now().toISOString() };
@@ -53,11 +54,12 @@ export async function ensureOrg(name: string): Promise<{ org: Org; created: bool
         Put: { TableName: tableName(), Item: { ...keys.orgName(name), orgId: org.orgId }, ConditionExpression: 'attribute_not_exists(pk)' },
       },
       { Put: { TableName: tableName(), Item: { ...keys.org(org.orgId), ...org }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: tableName(), Item: auditItem({ orgId: org.orgId, action: 'org.created', actor, details: { name: org.name } }) } },
     ]);
     return { org, created: true };
   } catch (error) {
     if (!failedTransactionConditions(error)?.length) throw error;
-    return ensureOrg(name); // created concurrently under the same name: use that one
+    return ensureOrg(name, actor); // created concurrently under the same name: use that one
   }
 }
 
@@ -78,8 +80,11 @@ export interface NewUser {
   password?: string;
 }
 
-/** Creates a user; answers the user and, when none was given, the generated password (shown once). */
-export async function createUser(input: NewUser): Promise<{ user: User; password?: string }> {
+/**
+ * Creates a user, audited (who created whom, with what role) in the same transaction; answers the
+ * user and, when none was given, the generated password (shown once).
+ */
+export async function createUser(input: NewUser, actor: Actor): Promise<{ user: User; password?: string }> {
   const generated = input.password === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(input.password ?? generated!);
   const user: User = {
@@ -104,6 +109,12 @@ export async function createUser(input: NewUser): Promise<{ user: User; password
           TableName: tableName(),
           Item: { ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, passwordHash },
           ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: auditItem({ orgId: user.orgId, action: 'user.created', actor, targetUserId: user.userId, details: { role: user.role } }),
         },
       },
     ]);

@@ -6,10 +6,12 @@
  * |------------------------------------------|--------------------------------------------------|
  * | next org / user id                       | pk=COUNTER sk=<name>                              |
  * | org by id; its 2FA policy; audit events  | pk=ORG#<id> sk=ORG / POLICY / AUDIT#<time>#<id>   |
+ * | platform audit events (signing keys)     | pk=PLATFORM sk=AUDIT#<time>#<id>                  |
  * | org id by name (bootstrap)               | pk=ORGNAME#<name> sk=ORGNAME                      |
  * | user id by email (login)                 | pk=EMAIL#<email> sk=EMAIL                         |
  * | everything to verify a 2nd factor: Query | pk=USER#<id> sk<SESSION# (PROFILE, MFA, FACTOR#…,   |
  * |                                          |   CODE#SMS, CHALLENGE#…); sessions sort after      |
+ * | a spent pending login token (by its jti) | pk=USER#<id> sk=USED_PENDING#<jti> (after sessions)|
  * | an org's users, by id (GSI)              | gsi1pk=ORG#<id>#USERS gsi1sk=USER#<padded id>     |
  * | signing keys, newest first               | pk=SIGNING_KEYS sk=KEY#<padded seq>               |
  * | fixed-window rate counters               | pk=RATE#<scope>#<subject> sk=<window start>       |
@@ -28,9 +30,10 @@ export const keys = {
   org: (orgId: number): Key => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
   orgName: (name: string): Key => ({ pk: `ORGNAME#${name.trim().toLowerCase()}`, sk: 'ORGNAME' }),
   policy: (orgId: number): Key => ({ pk: `ORG#${orgId}`, sk: 'POLICY' }),
-  auditPartition: (orgId: number) => `ORG#${orgId}`,
+  /** An org's audit events; `platform`: events of no org (signing-key rotation). */
+  auditPartition: (orgId: number | 'platform') => (orgId === 'platform' ? 'PLATFORM' : `ORG#${orgId}`),
   auditPrefix: 'AUDIT#',
-  audit: (orgId: number, at: string, id: string): Key => ({ pk: `ORG#${orgId}`, sk: `AUDIT#${at}#${id}` }),
+  audit: (orgId: number | 'platform', at: string, id: string): Key => ({ pk: keys.auditPartition(orgId), sk: `AUDIT#${at}#${id}` }),
 
   email: (email: string): Key => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
 
@@ -40,6 +43,8 @@ export const keys = {
   orgUsersPartition: (orgId: number) => `ORG#${orgId}#USERS`,
   session: (userId: number, sid: string): Key => ({ pk: `USER#${userId}`, sk: `SESSION#${sid}` }),
   sessionPrefix: 'SESSION#',
+  /** Marks a pending login token as spent; sorts after sessions, outside the account Query. */
+  spentPendingToken: (userId: number, jti: string): Key => ({ pk: `USER#${userId}`, sk: `USED_PENDING#${jti}` }),
   mfaState: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'MFA' }),
   factor: (userId: number, kind: string): Key => ({ pk: `USER#${userId}`, sk: `FACTOR#${kind}` }),
   factorPrefix: 'FACTOR#',

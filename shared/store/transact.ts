@@ -3,27 +3,70 @@
  * `TransactionConflict` when another one touches the same item at that moment (two SMS sends
  * counting against one org budget, say). That is contention, not an answer, so it is retried. A
  * cancellation with a failed condition is an answer and reaches the caller as thrown.
+ *
+ * A request may run under a guard (`runGuarded`): then every transaction it makes carries one more
+ * item, the guard's condition that the caller's credential is still good (its session not revoked),
+ * so a write proves it without another round trip. When that item fails, the guard's error is thrown.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { db } from './client';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const ATTEMPTS = 4;
-
-export function onlyConflicts(error: unknown): boolean {
-  if (!(error instanceof TransactionCanceledException) && (error as Error)?.name !== 'TransactionCanceledException') return false;
-  const codes = ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-  return codes.includes('TransactionConflict') && codes.every((c) => c === 'None' || c === 'TransactionConflict');
+export interface TransactionGuard {
+  /** The item appended to each transaction; `consume`: the transaction also spends the credential. */
+  item(consume: boolean): TransactItem;
+  /** What to throw when that item's condition fails. */
+  refused(): Error;
 }
 
-export async function transactWrite(items: TransactItem[]): Promise<void> {
+export interface GuardState {
+  readonly guard: TransactionGuard;
+  /** Whether a transaction of this request has proven the credential. */
+  proven: boolean;
+}
+
+const guards = new AsyncLocalStorage<GuardState>();
+
+/** Runs `fn` with every transaction it makes guarded; the state says afterwards whether one ran. */
+export function runGuarded<T>(guard: TransactionGuard, fn: () => Promise<T>): { state: GuardState; result: Promise<T> } {
+  const state: GuardState = { guard, proven: false };
+  return { state, result: guards.run(state, fn) };
+}
+
+export interface TransactOptions {
+  /** The transaction spends the caller's credential (finishing a login spends its pending token). */
+  consumesCredential?: boolean;
+  /** The transaction writes the credential's own item under a liveness condition (logout): no guard item. */
+  provesCredential?: boolean;
+}
+
+const ATTEMPTS = 4;
+
+const cancellationCodes = (error: unknown): string[] | undefined =>
+  error instanceof TransactionCanceledException || (error as Error)?.name === 'TransactionCanceledException'
+    ? ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None')
+    : undefined;
+
+export function onlyConflicts(error: unknown): boolean {
+  const codes = cancellationCodes(error);
+  return !!codes && codes.includes('TransactionConflict') && codes.every((c) => c === 'None' || c === 'TransactionConflict');
+}
+
+export async function transactWrite(items: TransactItem[], options: TransactOptions = {}): Promise<void> {
+  const state = guards.getStore();
+  const guardItem = state && !options.provesCredential ? state.guard.item(!!options.consumesCredential) : undefined;
+  const all = guardItem ? [...items, guardItem] : items;
   for (let attempt = 1; ; attempt++) {
     try {
-      await db().send(new TransactWriteCommand({ TransactItems: items }));
+      await db().send(new TransactWriteCommand({ TransactItems: all }));
+      if (state) state.proven = true;
       return;
     } catch (error) {
+      // The guard item is last: its reason says whether the credential was the problem.
+      if (guardItem && cancellationCodes(error)?.[items.length] === 'ConditionalCheckFailed') throw state!.guard.refused();
       if (attempt >= ATTEMPTS || !onlyConflicts(error)) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }

@@ -15,6 +15,7 @@ import { ErrorCode, Unauthenticated } from '../errors';
 import { db, tableName } from '../store/client';
 import { epochSeconds, isConditionFailed, live } from '../store/conditions';
 import { keys } from '../store/keys';
+import type { TransactItem } from '../store/transact';
 import { signToken, type Amr, type Role, type TokenClaims } from './jwt';
 
 export interface SessionItem {
@@ -147,24 +148,23 @@ export async function prepareImpersonation(target: Subject, actor: { userId: num
   };
 }
 
-/** Ends an impersonation session at once; answers it (with its actor), or undefined if it was not live. */
-export async function endImpersonation(userId: number, sid: string): Promise<SessionItem | undefined> {
-  try {
-    const result = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.session(userId, sid),
-        ConditionExpression: 'attribute_exists(actorId) AND attribute_not_exists(revokedAt)',
-        UpdateExpression: 'SET revokedAt = :at',
-        ExpressionAttributeValues: { ':at': now().toISOString() },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return result.Attributes as SessionItem;
-  } catch (error) {
-    if (isConditionFailed(error)) return undefined;
-    throw error;
-  }
+/** A session item as stored (consistent read), or undefined. */
+export async function readSession(userId: number, sid: string): Promise<SessionItem | undefined> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(userId, sid), ConsistentRead: true }));
+  return result.Item as SessionItem | undefined;
+}
+
+/** The write that ends an impersonation session at once, for a transaction (fails unless it is live). */
+export function endImpersonationItem(userId: number, sid: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.session(userId, sid),
+      ConditionExpression: 'attribute_exists(actorId) AND attribute_not_exists(revokedAt)',
+      UpdateExpression: 'SET revokedAt = :at',
+      ExpressionAttributeValues: { ':at': now().toISOString() },
+    },
+  };
 }
 
 function parseRefreshToken(token: string): { userId: number; sid: string } {

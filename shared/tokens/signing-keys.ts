@@ -3,14 +3,16 @@
  * (AES-256-GCM, bound to its kid). Rotation adds a key with the next sequence number; the old ones
  * stay published until every token they signed has expired.
  */
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
+import { auditItem, type Actor } from '../audit/events';
 import { config } from '../config';
 import { now } from '../clock';
 import { open, seal } from '../crypto/secrets';
 import { db, tableName } from '../store/client';
-import { epochSeconds, isConditionFailed, live } from '../store/conditions';
+import { epochSeconds, failedTransactionConditions, isConditionFailed, live } from '../store/conditions';
+import { transactWrite } from '../store/transact';
 import { keys } from '../store/keys';
 
 interface StoredKey {
@@ -59,7 +61,7 @@ export async function publishedKeys(options: { refresh?: boolean } = {}): Promis
   return cache.keys;
 }
 
-async function createKey(seq: number): Promise<StoredKey | undefined> {
+async function newKeyItem(seq: number): Promise<StoredKey> {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
   const kid = randomUUID();
   const item: StoredKey = {
@@ -70,6 +72,11 @@ async function createKey(seq: number): Promise<StoredKey | undefined> {
     sealedPrivateJwk: await seal(JSON.stringify(await exportJWK(privateKey)), `signing-key#${kid}`),
     createdAt: now().toISOString(),
   };
+  return item;
+}
+
+async function createKey(seq: number): Promise<StoredKey | undefined> {
+  const item = await newKeyItem(seq);
   try {
     await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     return item;
@@ -100,21 +107,34 @@ export function activeSigningKey(): Promise<SigningKey> {
  * Adds a new signing key and schedules the older ones to leave the JWKS once the tokens they
  * signed have expired. Processes pick the new key up when their key cache expires.
  */
-export async function rotateSigningKey(): Promise<string> {
+export async function rotateSigningKey(actor: Actor): Promise<string> {
   const current = await publishedKeys({ refresh: true });
-  const created = await createKey((current[0]?.seq ?? 0) + 1);
-  if (!created) throw new Error('A concurrent rotation created the same key sequence; retry');
+  const created = await newKeyItem((current[0]?.seq ?? 0) + 1);
   const c = config();
   const retireAt = epochSeconds(now()) + Math.max(c.SIGNING_KEY_RETENTION, c.ACCESS_TOKEN_TTL);
-  for (const old of current.filter((k) => k.expiresAt === undefined)) {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: { pk: old.pk, sk: old.sk },
-        UpdateExpression: 'SET expiresAt = :retire',
-        ExpressionAttributeValues: { ':retire': retireAt },
-      }),
-    );
+  const retired = current.filter((k) => k.expiresAt === undefined);
+  try {
+    // The new key, the old ones' retirement and the audit event: all or nothing.
+    await transactWrite([
+      { Put: { TableName: tableName(), Item: created, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...retired.map((old) => ({
+        Update: {
+          TableName: tableName(),
+          Key: { pk: old.pk, sk: old.sk },
+          UpdateExpression: 'SET expiresAt = :retire',
+          ExpressionAttributeValues: { ':retire': retireAt },
+        },
+      })),
+      {
+        Put: {
+          TableName: tableName(),
+          Item: auditItem({ orgId: 'platform', action: 'signing_key.rotated', actor, details: { kid: created.kid, retired: retired.map((k) => k.kid) } }),
+        },
+      },
+    ]);
+  } catch (error) {
+    if (failedTransactionConditions(error)?.includes(0)) throw new Error('A concurrent rotation created the same key sequence; retry');
+    throw error;
   }
   resetSigningKeyCache();
   return created.kid;

@@ -112,11 +112,12 @@ describe('POST /2fa/desimpersonation', () => {
 describe('GET /api/audit', () => {
   it('shows every step with its actor, newest first, paged with a cursor', async () => {
     const { support, supportToken, secret, member, orgId, admin } = await scene();
-    const { body } = await impersonate(supportToken, { userId: member.userId, teamId: orgId, code: await totpCode(secret) });
+    const adminToken = await accessToken(admin);
     clock.advance(1); // the trail orders events by time (the test clock stands still otherwise)
+    const { body } = await impersonate(supportToken, { userId: member.userId, teamId: orgId, code: await totpCode(secret) });
+    clock.advance(1);
     await invoke('POST /2fa/desimpersonation', { token: body.accessToken, headers: { 'user-agent': 'support-console/1.0' } });
 
-    const adminToken = await accessToken(admin);
     const page = await invoke('GET /api/audit', { token: adminToken, query: { limit: '1' } });
     expect(page.status).toBe(200);
     expect(page.body.data).toEqual([

@@ -1,5 +1,6 @@
 /** Signing key rotation: new tokens use the new key; tokens signed before stay valid while the old key is published. */
 import { decodeProtectedHeader } from 'jose';
+import { cliActor } from '../../shared/audit/events';
 import { rotateSigningKey, resetSigningKeyCache } from '../../shared/tokens/signing-keys';
 import { accessToken, newOrg } from '../support/fixtures';
 import { invoke } from '../support/invoke';
@@ -10,7 +11,7 @@ describe('signing key rotation', () => {
     const before = await accessToken(admin);
     const oldKid = decodeProtectedHeader(before).kid;
 
-    const newKid = await rotateSigningKey();
+    const newKid = await rotateSigningKey(cliActor('rotate-signing-key'));
     expect(newKid).not.toBe(oldKid);
     resetSigningKeyCache();
 

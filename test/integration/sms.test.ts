@@ -189,10 +189,11 @@ describe('codes', () => {
 
   it('are consumed once: two racing logins with the right code, one wins', async () => {
     const { user, e164 } = await verifiedPhone();
-    const pending = (await login(user)).pendingToken!;
-    await send(pending);
+    // Two logins (a pending token finishes one login only: pending-token.test.ts), one code.
+    const pending = [(await login(user)).pendingToken!, (await login(user)).pendingToken!];
+    await send(pending[0]!);
     const { code } = (await lastSms(e164))!;
-    const results = await Promise.all([1, 2].map(() => invoke('POST /2fa/authenticate', { token: pending, body: { code } })));
+    const results = await Promise.all(pending.map((token) => invoke('POST /2fa/authenticate', { token, body: { code } })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 422]);
   });
 

@@ -189,7 +189,7 @@ describe('recovery codes', () => {
     const response = await invoke('POST /2fa/authenticate', { token: pending, body: { code: codes[0]!.toUpperCase() } });
     expect(response).toMatchObject({ status: 200, body: { recoveryCodesRemaining: 9 } });
     expect(decodeJwt(response.body.accessToken)).toMatchObject({ aal: 2, amr: ['pwd', 'mfa'] });
-    const again = await invoke('POST /2fa/authenticate', { token: pending, body: { code: codes[0] } });
+    const again = await invoke('POST /2fa/authenticate', { token: (await login(member)).pendingToken, body: { code: codes[0] } });
     expect(again.status).toBe(422);
     expect((await invoke('GET /api/two-factor/recovery-codes', { token })).body.data.remaining).toBe(9);
   });
