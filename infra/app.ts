@@ -16,6 +16,7 @@
  * | `smsOriginationNumber` | none                       | SMS_ORIGINATION_NUMBER (E.164)            |
  * | `smsAllowedCountryCodes` | all                      | SMS_ALLOWED_COUNTRY_CODES (comma-separated) |
  * | `environment`        | none                         | more variables for every function (a JSON object, e.g. `{"SESSION_IDLE_TTL":"1800"}`) |
+ * | `local`              | `false`                      | a template for local use only (`sam local`): example.com placeholders are a warning, not an error |
  *
  * Account and region come from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (the CLI's credentials).
  * cdk-nag's AWS Solutions checks run on every synth; an unsuppressed finding fails it.
@@ -86,6 +87,7 @@ export function stackPropsFromContext(app: App): TwoFactorStackProps {
     smsAllowedCountryCodes: contextList(app, 'smsAllowedCountryCodes'),
     extraEnvironment: contextObject(app, 'environment'),
     logLevel,
+    localUse: contextBoolean(app, 'local'),
   };
 }
 

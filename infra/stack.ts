@@ -54,6 +54,12 @@ export interface TwoFactorStackProps extends StackProps {
   readonly corsOrigins?: readonly string[];
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
+  /**
+   * A template for local use only (`sam local`): the example.com placeholders for the domain
+   * settings are then a warning instead of an error.
+   * @default false
+   */
+  readonly localUse?: boolean;
   /** @default one month */
   readonly logRetention?: logs.RetentionDays;
   /** Default stage throttling. @default burst 200, rate 100 requests/s */
@@ -190,12 +196,14 @@ export class TwoFactorStack extends Stack {
     const placeholders = [environment.TOKEN_ISSUER, environment.WEBAUTHN_RP_ID, environment.WEBAUTHN_ORIGINS].some((value) =>
       /(^|[/.])example\.com(\/|,|$)/.test(value ?? ''),
     );
-    if (placeholders) {
-      Annotations.of(this).addWarningV2(
-        'twofactor:placeholder-domain',
-        'issuer / webauthnRpId / webauthnOrigins still name example.com: set them (cdk.json or -c) to the domain clients use.',
-      );
+    // Deployed with a placeholder, every token would carry a foreign issuer and every WebAuthn
+    // ceremony would fail: that is a synth error, except for a local template (sam local).
+    const placeholderMessage =
+      'issuer / webauthnRpId / webauthnOrigins still name example.com: set them (cdk.json or -c) to the domain clients use';
+    if (placeholders && !props.localUse) {
+      throw new Error(`${placeholderMessage}, or synthesize with -c local=true for local use only.`);
     }
+    if (placeholders) Annotations.of(this).addWarningV2('twofactor:placeholder-domain', `${placeholderMessage} before deploying.`);
 
     const functions = new Map<string, EndpointFunction>();
     for (const [key, route] of props.routes ?? routeEntries()) {

@@ -5,7 +5,7 @@
  * else it was not given here.
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route } from '../../functions/routes';
+import { loadConfig } from '../../shared/config';
 import { esbuildOptions } from '../bundling';
 
 /** The repository root: functions/, package-lock.json. */
@@ -65,6 +66,23 @@ export function constructIdFor(handler: string): string {
     .join('');
 }
 
+/**
+ * The function's environment, checked at synth with the schema the function itself loads at cold
+ * start (shared/config.ts): a malformed setting fails `cdk synth` naming the variable, instead of
+ * making every request a 500. Values CloudFormation fills in (the table name, the key ARN) are
+ * tokens here; they only need to be present.
+ */
+export function validateEnvironment(routeKey: string, environment: Readonly<Record<string, string>>): void {
+  const literal = Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, Token.isUnresolved(value) ? 'resolved-at-deploy' : value]),
+  );
+  try {
+    loadConfig(literal);
+  } catch (error) {
+    throw new Error(`${routeKey}: the function's environment is invalid. ${(error as Error).message}`);
+  }
+}
+
 export class EndpointFunction extends Construct {
   readonly function: lambda.Function;
   readonly role: iam.Role;
@@ -73,6 +91,7 @@ export class EndpointFunction extends Construct {
   constructor(scope: Construct, id: string, props: EndpointFunctionProps) {
     super(scope, id);
     const { route, table } = props;
+    validateEnvironment(props.routeKey, props.environment);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
@@ -89,7 +108,8 @@ export class EndpointFunction extends Construct {
     const entry = path.join(PROJECT_ROOT, 'functions', `${route.handler}.ts`);
     const common: lambda.FunctionOptions & { runtime: lambda.Runtime } = {
       description: `${props.routeKey} (${route.handler})`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The Node major of LAMBDA_NODE_TARGET (infra/bundling.ts); CI runs the suites on it too.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: route.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: FUNCTION_TIMEOUT,
@@ -124,13 +144,6 @@ export class EndpointFunction extends Construct {
           },
         });
 
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is the runtime the design fixes (DESIGN.md, Stack) and the one the cold-start budget was measured ' +
-        'on; it is a supported Lambda runtime until Node 22 reaches end of life (April 2027). Moving to a newer ' +
-        'runtime is a deliberate change of LAMBDA_NODE_TARGET in infra/bundling.ts and of this construct, not a drift fix.',
-    });
 
     this.grantTable(route.table ?? 'readwrite', table, props.indexNames);
     if (route.secrets) this.grantDataKey(props.dataKey, props.encryptionContext);

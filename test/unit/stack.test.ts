@@ -32,11 +32,15 @@ type Statement = { Effect: string; Action: string | string[]; Resource?: unknown
 const routes = routeEntries();
 const outdirs: string[] = [];
 
+/** A deployment's own domain: cdk.json's example.com placeholders fail the synth (outside local use). */
+const domain = { issuer: 'https://auth.acme.test', webauthnRpId: 'acme.test', webauthnOrigins: ['https://app.acme.test'] };
+const domainContext = { ...domain, webauthnOrigins: domain.webauthnOrigins.join(',') };
+
 function newApp(context: Record<string, unknown> = {}): App {
   const outdir = mkdtempSync(join(tmpdir(), 'twofactor-cdk-'));
   outdirs.push(outdir);
   // Asset metadata (aws:asset:path) as the CLI enables it.
-  return new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:enable-asset-metadata': true, ...context } });
+  return new App({ outdir, context: { ...cdkJsonContext, ...domainContext, 'aws:cdk:enable-asset-metadata': true, ...context } });
 }
 
 afterAll(() => {
@@ -161,12 +165,12 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     template.hasOutput('KmsKeyArn', { Value: { 'Fn::GetAtt': [h.logicalId(stack.dataKey), 'Arn'] } });
   });
 
-  test('every function: nodejs22.x on arm64, memory, 10 s, own log group, JSON logs, configuration, no source maps', () => {
+  test('every function: nodejs24.x on arm64, memory, 10 s, own log group, JSON logs, configuration, no source maps', () => {
     const logGroups = new Set<string>();
     for (const [key, route] of routes) {
       const p = h.functionOf(key).Properties;
       expect(p).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: route.memoryMb ?? 256,
         Timeout: 10,
@@ -181,11 +185,11 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
         TABLE_NAME: { Ref: h.logicalId(stack.table) },
         DATA_KEY_SOURCE: 'kms',
         KMS_KEY_ID: { 'Fn::GetAtt': [h.logicalId(stack.dataKey), 'Arn'] },
-        TOKEN_ISSUER: cdkJsonContext.issuer,
+        TOKEN_ISSUER: domainContext.issuer,
         TOKEN_AUDIENCE: cdkJsonContext.audience,
         APP_NAME: cdkJsonContext.appName,
-        WEBAUTHN_RP_ID: cdkJsonContext.webauthnRpId,
-        WEBAUTHN_ORIGINS: cdkJsonContext.webauthnOrigins,
+        WEBAUTHN_RP_ID: domainContext.webauthnRpId,
+        WEBAUTHN_ORIGINS: domainContext.webauthnOrigins,
         LOG_LEVEL: 'INFO',
         SMS_SENDER: 'sns',
       });
@@ -294,15 +298,8 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     expect(h.resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain' });
   });
 
-  test('a synth warning while the domain settings are still example.com', () => {
-    Annotations.fromStack(stack).hasWarning('/TwoFactorStack', Match.stringLikeRegexp('example\\.com'));
-    const named = new TwoFactorStack(newApp(), 'Named', {
-      issuer: 'https://auth.acme.test',
-      webauthnRpId: 'acme.test',
-      webauthnOrigins: ['https://app.acme.test'],
-      routes: [],
-    });
-    expect(Annotations.fromStack(named).findWarning('*', Match.stringLikeRegexp('example\\.com'))).toEqual([]);
+  test('no placeholder warning once the domain settings name the deployment\'s domain', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('example\\.com'))).toEqual([]);
   });
 
   test('cdk-nag AwsSolutions: no unacknowledged errors or warnings', () => {
@@ -315,7 +312,7 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     const acknowledged = Object.values(h.resources).flatMap(
       (r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; reason: string }>,
     );
-    const expected = ['AwsSolutions-L1', 'AwsSolutions-APIG4'];
+    const expected = ['AwsSolutions-APIG4'];
     if (routes.some(([, r]) => r.sms)) expected.push('AwsSolutions-IAM5[Resource::*]');
     expect(new Set(acknowledged.map((a) => a.id))).toEqual(new Set(expected));
     for (const a of acknowledged) expect(a.reason.length).toBeGreaterThan(40);
@@ -347,7 +344,7 @@ describe('a real NodejsFunction bundle (GET /health)', () => {
   }, 60_000);
 
   test('minified CommonJS, the AWS SDK inside, no source map, exports the handler', () => {
-    expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x' });
+    expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs24.x' });
     // Booleans, so that a failure does not print a megabyte of bundle.
     expect(/module\.exports/.test(code)).toBe(true);
     expect(code.includes('sourceMappingURL')).toBe(false);
@@ -476,6 +473,39 @@ describe('TwoFactorStack variants (stub code)', () => {
   });
 });
 
+describe('a bad deployment fails at synth, not at the first request', () => {
+  const placeholders = { issuer: cdkJsonContext.issuer, webauthnRpId: cdkJsonContext.webauthnRpId, webauthnOrigins: cdkJsonContext.webauthnOrigins };
+  const health = routes.filter(([key]) => key === 'GET /health');
+  const synth = (context: Record<string, unknown>) => buildApp(newApp(context), { routes: health, codeOverride: stubCode }).stack;
+
+  test('cdk.json\'s example.com placeholders for issuer and WebAuthn are an error', () => {
+    expect(String(cdkJsonContext.issuer)).toContain('example.com');
+    expect(() => synth(placeholders)).toThrow(/issuer \/ webauthnRpId \/ webauthnOrigins still name example\.com.*-c local=true/);
+    // Any one of the three is enough.
+    expect(() => synth({ webauthnOrigins: 'https://auth.example.com' })).toThrow(/example\.com/);
+  });
+
+  test('with -c local=true (a template for sam local) they are only a warning', () => {
+    const stack = synth({ ...placeholders, local: 'true' });
+    Annotations.fromStack(stack).hasWarning('/TwoFactorStack', Match.stringLikeRegexp('example\\.com'));
+  });
+
+  // Each function's environment goes through the schema the function loads at cold start.
+  test.each([
+    ['SESSION_IDLE_TTL=30m', { environment: '{"SESSION_IDLE_TTL":"30m"}' }, /GET \/health.*SESSION_IDLE_TTL/],
+    ['an SMS sender id over 11 characters', { smsSenderId: 'TwoFactorService' }, /SMS_SENDER_ID: must be 1-11 letters or digits/],
+    ['an origination number that is not E.164', { smsOriginationNumber: '0045 1234' }, /SMS_ORIGINATION_NUMBER: must be an E\.164 number/],
+    ['SMS templates without {code}', { environment: '{"SMS_TEMPLATES":"{\\"en\\":\\"hello\\"}"}' }, /SMS_TEMPLATES/],
+    ['IMPERSONATION_TTL over 30 minutes', { environment: '{"IMPERSONATION_TTL":"7200"}' }, /IMPERSONATION_TTL/],
+  ])('%s fails the synth, naming the variable', (_name, context, message) => {
+    expect(() => synth(context)).toThrow(message);
+  });
+
+  test('a valid setting synthesizes', () => {
+    expect(() => synth({ environment: '{"SESSION_IDLE_TTL":"1800"}', smsSenderId: 'TwoFactor' })).not.toThrow();
+  });
+});
+
 describe('context parsing', () => {
   const propsFor = (context: Record<string, unknown>) => stackPropsFromContext(new App({ context }));
 
@@ -505,13 +535,15 @@ describe('context parsing', () => {
 
   test('a secrets route without table access is refused (the wrapped data key is in the table)', () => {
     const route: Route = { handler: 'x/y', access: 'user', tag: 't', summary: 's', secrets: true, table: 'none' };
-    expect(() => new TwoFactorStack(newApp(), 'Bad', { routes: [['GET /x', route]], codeOverride: stubCode })).toThrow(/GET \/x/);
+    expect(() => new TwoFactorStack(newApp(), 'Bad', { ...domain, routes: [['GET /x', route]], codeOverride: stubCode })).toThrow(
+      /GET \/x/,
+    );
   });
 
   test('extra environment cannot override what the stack wires', () => {
     const app = newApp();
     expect(
-      () => new TwoFactorStack(app, 'Bad', { extraEnvironment: { KMS_KEY_ID: 'x' }, routes: [], codeOverride: stubCode }),
+      () => new TwoFactorStack(app, 'Bad', { ...domain, extraEnvironment: { KMS_KEY_ID: 'x' }, routes: [], codeOverride: stubCode }),
     ).toThrow(/KMS_KEY_ID/);
   });
 
