@@ -15,6 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route } from '../../functions/routes';
 import { loadConfig } from '../../shared/config';
+import { keys } from '../../shared/store/keys';
 import { esbuildOptions } from '../bundling';
 
 /** The repository root: functions/, package-lock.json. */
@@ -30,8 +31,16 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',
-  'dynamodb:BatchWriteItem',
 ] as const;
+
+/** Writes (of any API) that the key-material denial covers. */
+export const TABLE_ITEM_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] as const;
+
+/**
+ * Partitions no function may write (dynamodb:LeadingKeys): the signing keys and the wrapped data
+ * key. The deploy-time key resource creates them; operators rotate them with the CLIs.
+ */
+export const KEY_MATERIAL_PARTITIONS = [keys.signingKeysPartition, keys.dataKey().pk] as const;
 
 export interface EndpointFunctionProps {
   /** The route-table key, e.g. `POST /api/auth/login` (for the description). */
@@ -40,6 +49,11 @@ export interface EndpointFunctionProps {
   readonly table: dynamodb.ITableV2;
   /** Names of the table's global secondary indexes (read grants cover them, by name). */
   readonly indexNames: readonly string[];
+  /**
+   * IAM path of the role: the KMS key policy lets roles under it (and no other principal of the
+   * account) use the data key.
+   */
+  readonly rolePath: string;
   /** The key that wraps the data key; granted only to `secrets` routes. */
   readonly dataKey: kms.IKey;
   /** KMS encryption context every wrap/unwrap uses: the KMS grants require it. */
@@ -48,6 +62,8 @@ export interface EndpointFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** arm64 in AWS; x86_64 only for sam local on an x86 Docker host. */
+  readonly architecture: lambda.Architecture;
   /** Lambda application log level (JSON logging); matches LOG_LEVEL. */
   readonly applicationLogLevel: lambda.ApplicationLogLevel;
   /**
@@ -101,6 +117,7 @@ export class EndpointFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.routeKey} (${route.handler})`,
+      path: props.rolePath,
     });
     // Instead of AWSLambdaBasicExecutionRole (logs on every log group): this function's group only.
     this.logGroup.grantWrite(this.role);
@@ -110,7 +127,7 @@ export class EndpointFunction extends Construct {
       description: `${props.routeKey} (${route.handler})`,
       // The Node major of LAMBDA_NODE_TARGET (infra/bundling.ts); CI runs the suites on it too.
       runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture,
       memorySize: route.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: FUNCTION_TIMEOUT,
       role: this.role,
@@ -160,6 +177,17 @@ export class EndpointFunction extends Construct {
         resources: [table.tableArn, ...indexArns],
       }),
     );
+    // Code execution in any handler must not be able to plant a signing key (and forge tokens) or
+    // replace the data key: an explicit Deny wins over every Allow, also inside transactions.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'NoKeyMaterialWrites',
+        effect: iam.Effect.DENY,
+        actions: [...TABLE_ITEM_WRITE_ACTIONS],
+        resources: [table.tableArn],
+        conditions: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': [...KEY_MATERIAL_PARTITIONS] } },
+      }),
+    );
     if (level === 'readwrite') {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -172,7 +200,7 @@ export class EndpointFunction extends Construct {
     }
   }
 
-  /** Unwrap (Decrypt) and, on the very first cold start, create (GenerateDataKey) the data key. */
+  /** Unwrap (Decrypt) the data key, which the deployment created (DataKeyBootstrap). */
   private grantDataKey(key: kms.IKey, encryptionContext: Readonly<Record<string, string>>): void {
     const condition = Object.fromEntries(
       Object.entries(encryptionContext).map(([name, value]) => [`kms:EncryptionContext:${name}`, value]),
@@ -180,7 +208,7 @@ export class EndpointFunction extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'DataKey',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        actions: ['kms:Decrypt'],
         resources: [key.keyArn],
         // Only for this service's wrapped data key, not anything else encrypted under the key.
         ...(Object.keys(condition).length > 0 && { conditions: { StringEquals: condition } }),
