@@ -45,6 +45,7 @@ import {
   validateEnvironment,
 } from './constructs/endpoint-function';
 import { esbuildOptions } from './bundling';
+import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -278,6 +279,12 @@ export class TwoFactorStack extends Stack {
       ...(props.smsOriginationNumber && { SMS_ORIGINATION_NUMBER: props.smsOriginationNumber }),
       ...(props.smsAllowedCountryCodes && { SMS_ALLOWED_COUNTRY_CODES: props.smsAllowedCountryCodes.join(',') }),
     };
+    if (props.localUse) {
+      // sam local overrides only the variables a function declares: a local template declares the
+      // ones that point it at DynamoDB Local and a key file (npm run sam-env writes their values).
+      environment.DYNAMODB_ENDPOINT = SAM_ENV_DEFAULTS.dynamoDbEndpoint;
+      environment.DATA_KEY_FILE = SAM_ENV_DEFAULTS.dataKeyFile;
+    }
     const wired = new Set([...Object.keys(environment), 'DYNAMODB_ENDPOINT', 'DATA_KEY_FILE', 'SMS_OUTBOX_FILE', 'AWS_REGION']);
     for (const [name, value] of Object.entries(props.extraEnvironment ?? {})) {
       if (wired.has(name)) throw new Error(`extraEnvironment cannot set ${name}: the stack sets it (or it only applies locally)`);
