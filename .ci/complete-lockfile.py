@@ -6,6 +6,8 @@ binaries, so an `npm install` here writes a lock without the rest, and `npm ci` 
 GitHub's runners) then refuses it as out of sync. Each added entry names its os/cpu, so npm skips
 it on other platforms and resolves it by version where it applies.
 Usage: python3 .ci/complete-lockfile.py package-lock.json   (after any npm install on this machine)
+Idempotent, and writes what npm itself would write: on a completed lock, `npm install` changes nothing
+(.ci/run checks it on a fresh clone).
 """
 import json, re, sys
 p = sys.argv[1]
@@ -24,10 +26,11 @@ for path, meta in list(pk.items()):
         key = 'node_modules/' + dep
         if key in pk: continue
         os_, cpu, libc = platform(dep)
-        entry = {'version': ver, 'cpu': [cpu], 'os': [os_], 'optional': True}
+        entry = {'cpu': [cpu], 'os': [os_], 'optional': True}
         if meta.get('dev'): entry['dev'] = True
         if libc: entry['libc'] = [libc]
-        pk[key] = entry
+        # npm's own key order (version, then the rest sorted), so that `npm install` rewrites nothing.
+        pk[key] = {'version': ver, **dict(sorted(entry.items()))}
         added.append((dep, ver, os_, cpu, libc))
 lock['packages'] = dict(sorted(pk.items(), key=lambda kv: (kv[0] != '', kv[0])))
 json.dump(lock, open(p, 'w'), indent=2)

@@ -16,6 +16,9 @@
  * | `smsOriginationNumber` | none                       | SMS_ORIGINATION_NUMBER (E.164)            |
  * | `smsAllowedCountryCodes` | all                      | SMS_ALLOWED_COUNTRY_CODES (comma-separated) |
  * | `environment`        | none                         | more variables for every function (a JSON object, e.g. `{"SESSION_IDLE_TTL":"1800"}`) |
+ * | `local`              | `false`                      | a template for local use only (`sam local`): example.com placeholders are a warning, not an error |
+ * | `architecture`       | `arm64`                      | Lambda architecture; `x86_64` for `sam local` on an x86 Docker host |
+ * | `operatorRoleArn`    | none                         | an IAM role the KMS key policy also lets use the data key (the `--aws` CLIs) |
  *
  * Account and region come from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (the CLI's credentials).
  * cdk-nag's AWS Solutions checks run on every synth; an unsuppressed finding fails it.
@@ -68,6 +71,12 @@ export function contextObject(app: App, name: string): Record<string, string> | 
 
 const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
+function contextArchitecture(app: App): 'arm64' | 'x86_64' | undefined {
+  const value = contextString(app, 'architecture');
+  if (value === undefined || value === 'arm64' || value === 'x86_64') return value;
+  throw new Error(`Context value architecture must be arm64 or x86_64, got ${JSON.stringify(value)}`);
+}
+
 /** Stack props from the app's context. */
 export function stackPropsFromContext(app: App): TwoFactorStackProps {
   const logLevel = (contextString(app, 'logLevel') ?? DEFAULTS.logLevel).toUpperCase() as LogLevel;
@@ -86,6 +95,9 @@ export function stackPropsFromContext(app: App): TwoFactorStackProps {
     smsAllowedCountryCodes: contextList(app, 'smsAllowedCountryCodes'),
     extraEnvironment: contextObject(app, 'environment'),
     logLevel,
+    localUse: contextBoolean(app, 'local'),
+    architecture: contextArchitecture(app),
+    operatorRoleArn: contextString(app, 'operatorRoleArn'),
   };
 }
 

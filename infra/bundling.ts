@@ -6,7 +6,8 @@
  */
 import type { BuildOptions } from 'esbuild';
 
-export const LAMBDA_NODE_TARGET = 'node22';
+/** Lambda's nodejs24.x (Node 22 ends its life on 2027-04-30; Lambda deprecates nodejs22.x with it). */
+export const LAMBDA_NODE_TARGET = 'node24';
 
 export const esbuildOptions = {
   bundle: true,

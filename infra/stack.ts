@@ -1,20 +1,51 @@
 /**
- * The whole service in one stack: the single table, the KMS key that wraps the data key, one
- * function per route-table entry and one HTTP API route each. Everything is derived from
- * functions/routes.ts and infra/table.ts; nothing here lists a route.
+ * The service as one deployment: this stack holds what every route shares (the single table, the
+ * KMS key that wraps the data key, the key material created at deploy time, the HTTP API and its
+ * stage), and one nested stack per route group (the route table's `tag`, at most
+ * MAX_ROUTES_PER_GROUP routes each) holds that group's functions, roles, log groups and API
+ * routes. Everything is derived from functions/routes.ts and infra/table.ts; nothing here lists a
+ * route.
+ *
+ * Why nested stacks rather than separate stacks: a CloudFormation stack holds at most 500
+ * resources and each route costs seven, but the route groups are no deployment units of their own.
+ * Nested stacks keep one `cdk deploy`, one rollback for everything, and references passed as
+ * parameters; separate stacks would pass the table, key and API through exports, which
+ * CloudFormation refuses to change while another stack imports them.
  */
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import {
+  Annotations,
+  ArnFormat,
+  CfnOutput,
+  CustomResource,
+  Duration,
+  NestedStack,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { routeEntries, splitRouteKey, type Route, type RouteKey } from '../functions/routes';
 import { KMS_ENCRYPTION_CONTEXT } from '../shared/crypto/key-provider';
-import { constructIdFor, EndpointFunction } from './constructs/endpoint-function';
+import {
+  constructIdFor,
+  EndpointFunction,
+  KEY_MATERIAL_PARTITIONS,
+  PROJECT_ROOT,
+  validateEnvironment,
+} from './constructs/endpoint-function';
+import { esbuildOptions } from './bundling';
+import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -58,6 +89,23 @@ export interface TwoFactorStackProps extends StackProps {
   readonly corsOrigins?: readonly string[];
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
+  /**
+   * An IAM role (an operator's, for `npm run bootstrap -- --aws` and `npm run rotate-signing-key -- --aws`)
+   * that the KMS key policy also lets use the data key, with its encryption context.
+   * @default none: only the functions and the deploy-time key resource
+   */
+  readonly operatorRoleArn?: string;
+  /**
+   * Lambda architecture. Lambda runs arm64; `x86_64` is for `sam local` on an x86 Docker host.
+   * @default arm64
+   */
+  readonly architecture?: 'arm64' | 'x86_64';
+  /**
+   * A template for local use only (`sam local`): the example.com placeholders for the domain
+   * settings are then a warning instead of an error.
+   * @default false
+   */
+  readonly localUse?: boolean;
   /** @default one month */
   readonly logRetention?: logs.RetentionDays;
   /** Default stage throttling. @default burst 200, rate 100 requests/s */
@@ -94,13 +142,45 @@ const HTTP_METHODS: Record<string, apigw.HttpMethod> = {
   OPTIONS: apigw.HttpMethod.OPTIONS,
 };
 
+/** Routes per nested stack: 40 × 7 resources stays well under the 500 of a stack. */
+export const MAX_ROUTES_PER_GROUP = 40;
+
+/**
+ * Route groups: by the route table's `tag`, in route-table order, a tag with more than
+ * MAX_ROUTES_PER_GROUP routes split in order. Stable as routes are added: a route moves to another
+ * nested stack (and so is replaced) only when its tag changes.
+ */
+export function routeGroups(
+  entries: ReadonlyArray<readonly [string, Route]>,
+  max = MAX_ROUTES_PER_GROUP,
+): Array<{ id: string; routes: Array<readonly [string, Route]> }> {
+  const byTag = new Map<string, Array<readonly [string, Route]>>();
+  for (const entry of entries) {
+    const tag = constructIdFor(entry[1].tag) || 'Default';
+    byTag.set(tag, [...(byTag.get(tag) ?? []), entry]);
+  }
+  return [...byTag].flatMap(([tag, routes]) =>
+    Array.from({ length: Math.ceil(routes.length / max) }, (_, i) => ({
+      id: `Routes${tag}${i === 0 ? '' : i + 1}`,
+      routes: routes.slice(i * max, (i + 1) * max),
+    })),
+  );
+}
+
+/** One route group: its functions (each with its own role and log group) and their API routes. */
+export class RouteGroupStack extends NestedStack {}
+
 export class TwoFactorStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly dataKey: kms.Key;
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
+  /** The deploy-time resource that creates the data key and the first signing key. */
+  readonly keyMaterial: CustomResource;
+  readonly keyMaterialFunction: lambda.Function;
   /** By route key. */
   readonly functions: ReadonlyMap<string, EndpointFunction>;
+  readonly routeGroups: readonly RouteGroupStack[];
 
   constructor(scope: Construct, id: string, props: TwoFactorStackProps = {}) {
     super(scope, id, {
@@ -132,9 +212,56 @@ export class TwoFactorStack extends Stack {
       removalPolicy: retainIfProtected,
     });
 
+    // Every role of this deployment lives under this IAM path; the key policy names the path.
+    const rolePath = `/twofactor/${this.stackName}/`;
+    const encryptionContext = Object.fromEntries(
+      Object.entries(KMS_ENCRYPTION_CONTEXT).map(([name, value]) => [`kms:EncryptionContext:${name}`, value]),
+    );
+    const account = new iam.AccountRootPrincipal();
+    const keyPolicy = new iam.PolicyDocument({
+      statements: [
+        // The account administers the key (IAM decides who), but may not use it: an IAM policy
+        // with kms:Decrypt on * elsewhere in the account does not reach this key.
+        new iam.PolicyStatement({
+          sid: 'KeyAdministration',
+          principals: [account],
+          actions: [
+            'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*',
+            'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource',
+            'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand',
+          ],
+          resources: ['*'],
+        }),
+        // This deployment's roles (their IAM policies still have to allow it), for the data key only.
+        new iam.PolicyStatement({
+          sid: 'DeploymentRolesUseTheDataKey',
+          principals: [account],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: {
+            ArnLike: {
+              'aws:PrincipalArn': this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${rolePath.slice(1)}*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+            },
+            StringEquals: encryptionContext,
+          },
+        }),
+        ...(props.operatorRoleArn
+          ? [
+              new iam.PolicyStatement({
+                sid: 'OperatorUsesTheDataKey',
+                principals: [new iam.ArnPrincipal(props.operatorRoleArn)],
+                actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+                resources: ['*'],
+                conditions: { StringEquals: encryptionContext },
+              }),
+            ]
+          : []),
+      ],
+    });
     this.dataKey = new kms.Key(this, 'DataKeyWrappingKey', {
       description: 'Wraps the two-factor service data key (TOTP secrets, signing keys, code and token hashes)',
       enableKeyRotation: true,
+      policy: keyPolicy,
       // Losing this key loses every secret in the table.
       removalPolicy: retainIfProtected,
       pendingWindow: Duration.days(30),
@@ -156,6 +283,12 @@ export class TwoFactorStack extends Stack {
       ...(props.smsOriginationNumber && { SMS_ORIGINATION_NUMBER: props.smsOriginationNumber }),
       ...(props.smsAllowedCountryCodes && { SMS_ALLOWED_COUNTRY_CODES: props.smsAllowedCountryCodes.join(',') }),
     };
+    if (props.localUse) {
+      // sam local overrides only the variables a function declares: a local template declares the
+      // ones that point it at DynamoDB Local and a key file (npm run sam-env writes their values).
+      environment.DYNAMODB_ENDPOINT = SAM_ENV_DEFAULTS.dynamoDbEndpoint;
+      environment.DATA_KEY_FILE = SAM_ENV_DEFAULTS.dataKeyFile;
+    }
     const wired = new Set([...Object.keys(environment), 'DYNAMODB_ENDPOINT', 'DATA_KEY_FILE', 'SMS_OUTBOX_FILE', 'AWS_REGION']);
     for (const [name, value] of Object.entries(props.extraEnvironment ?? {})) {
       if (wired.has(name)) throw new Error(`extraEnvironment cannot set ${name}: the stack sets it (or it only applies locally)`);
@@ -195,56 +328,170 @@ export class TwoFactorStack extends Stack {
     const placeholders = [environment.TOKEN_ISSUER, environment.WEBAUTHN_RP_ID, environment.WEBAUTHN_ORIGINS].some((value) =>
       /(^|[/.])example\.com(\/|,|$)/.test(value ?? ''),
     );
-    if (placeholders) {
-      Annotations.of(this).addWarningV2(
-        'twofactor:placeholder-domain',
-        'issuer / webauthnRpId / webauthnOrigins still name example.com: set them (cdk.json or -c) to the domain clients use.',
-      );
+    // Deployed with a placeholder, every token would carry a foreign issuer and every WebAuthn
+    // ceremony would fail: that is a synth error, except for a local template (sam local).
+    const placeholderMessage =
+      'issuer / webauthnRpId / webauthnOrigins still name example.com: set them (cdk.json or -c) to the domain clients use';
+    if (placeholders && !props.localUse) {
+      throw new Error(`${placeholderMessage}, or synthesize with -c local=true for local use only.`);
     }
+    if (placeholders) Annotations.of(this).addWarningV2('twofactor:placeholder-domain', `${placeholderMessage} before deploying.`);
+
+    const architecture = props.architecture === 'x86_64' ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64;
+    const applicationLogLevel = lambda.ApplicationLogLevel[logLevel];
+
+    ({ function: this.keyMaterialFunction, resource: this.keyMaterial } = this.createKeyMaterial({
+      environment,
+      rolePath,
+      encryptionContext,
+      architecture,
+      logRetention,
+      logRemovalPolicy: retainIfProtected,
+      applicationLogLevel,
+      code: props.codeOverride,
+    }));
 
     const functions = new Map<string, EndpointFunction>();
-    for (const [key, route] of props.routes ?? routeEntries()) {
-      if (route.secrets && route.table === 'none') {
-        throw new Error(`Route "${key}": secrets needs table access (the wrapped data key is kept in the table)`);
+    const groups: RouteGroupStack[] = [];
+    for (const group of routeGroups(props.routes ?? routeEntries())) {
+      const scope = new RouteGroupStack(this, group.id, {
+        description: `Two-factor authentication service: ${group.routes.length} routes (${group.routes[0]![1].tag})`,
+      });
+      // The API authorizes nothing itself; see the acknowledgement's reason.
+      Validations.of(scope).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Authorization happens in each function: it verifies the bearer JWT (ES256, kid from the JWKS this API ' +
+          'publishes) against the route access level from the route table. The API issues its own tokens, and its ' +
+          'public routes (login, refresh, JWKS, health, OpenAPI) must stay reachable without credentials.',
+      });
+      for (const [key, route] of group.routes) {
+        if (route.secrets && route.table === 'none') {
+          throw new Error(`Route "${key}": secrets needs table access (the wrapped data key is kept in the table)`);
+        }
+        const id = constructIdFor(key);
+        const endpoint = new EndpointFunction(scope, id, {
+          routeKey: key,
+          route,
+          table: this.table,
+          indexNames: [t.gsi1.name],
+          rolePath,
+          dataKey: this.dataKey,
+          encryptionContext: KMS_ENCRYPTION_CONTEXT,
+          environment,
+          architecture,
+          logRetention,
+          logRemovalPolicy: retainIfProtected,
+          applicationLogLevel,
+          code: props.codeOverride,
+        });
+        // Key material exists before any function can run.
+        endpoint.function.node.addDependency(this.keyMaterial);
+        const { method, path: routePath } = splitRouteKey(key as RouteKey);
+        const httpMethod = HTTP_METHODS[method];
+        if (!httpMethod) throw new Error(`Route "${key}": unsupported method ${method}`);
+        new apigw.HttpRoute(scope, `${id}Route`, {
+          httpApi: this.api,
+          routeKey: apigw.HttpRouteKey.with(routePath, httpMethod),
+          integration: new HttpLambdaIntegration(`${id}Integration`, endpoint.function),
+        });
+        functions.set(key, endpoint);
       }
-      const endpoint = new EndpointFunction(this, constructIdFor(route.handler), {
-        routeKey: key,
-        route,
-        table: this.table,
-        indexNames: [t.gsi1.name],
-        dataKey: this.dataKey,
-        encryptionContext: KMS_ENCRYPTION_CONTEXT,
-        environment,
-        logRetention,
-        logRemovalPolicy: retainIfProtected,
-        applicationLogLevel: lambda.ApplicationLogLevel[logLevel],
-        code: props.codeOverride,
-      });
-      const { method, path } = splitRouteKey(key as RouteKey);
-      const httpMethod = HTTP_METHODS[method];
-      if (!httpMethod) throw new Error(`Route "${key}": unsupported method ${method}`);
-      this.api.addRoutes({
-        path,
-        methods: [httpMethod],
-        integration: new HttpLambdaIntegration(`${constructIdFor(route.handler)}Integration`, endpoint.function),
-      });
-      functions.set(key, endpoint);
+      groups.push(scope);
     }
     this.functions = functions;
-
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Authorization happens in each function: it verifies the bearer JWT (ES256, kid from the JWKS this API ' +
-        'publishes) against the route access level from the route table. The API issues its own tokens, and its ' +
-        'public routes (login, refresh, JWKS, health, OpenAPI) must stay reachable without credentials.',
-    });
+    this.routeGroups = groups;
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'KmsKeyArn', { value: this.dataKey.keyArn, description: 'Wraps the data key' });
   }
+
+  /**
+   * A custom resource whose function (functions/deploy/create-keys.ts) creates the wrapped data key
+   * and the first signing key at deploy time, with the functions' own code. Its role is the only
+   * one that may generate a data key or write the key-material partitions.
+   */
+  private createKeyMaterial(props: KeyMaterialProps): { function: lambda.Function; resource: CustomResource } {
+    const scope = new Construct(this, 'KeyMaterial');
+    const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    const role = new iam.Role(scope, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Creates the data key and the first signing key at deploy time',
+      path: props.rolePath,
+    });
+    logGroup.grantWrite(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'KeyMaterialItems',
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...KEY_MATERIAL_PARTITIONS] } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DataKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.dataKey.keyArn],
+        conditions: { StringEquals: props.encryptionContext },
+      }),
+    );
+    validateEnvironment(KEY_MATERIAL_HANDLER, props.environment);
+    const common = {
+      description: 'Creates the data key and the first signing key (CloudFormation custom resource)',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: props.architecture,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: props.applicationLogLevel,
+      environment: { ...props.environment },
+    };
+    const fn = props.code
+      ? new lambda.Function(scope, 'Function', { ...common, code: props.code, handler: 'index.handler' })
+      : new NodejsFunction(scope, 'Function', {
+          ...common,
+          entry: path.join(PROJECT_ROOT, 'functions', `${KEY_MATERIAL_HANDLER}.ts`),
+          handler: 'handler',
+          projectRoot: PROJECT_ROOT,
+          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          bundling: {
+            minify: esbuildOptions.minify,
+            format: OutputFormat.CJS,
+            mainFields: [...esbuildOptions.mainFields],
+            target: esbuildOptions.target,
+            sourceMap: false,
+            externalModules: [...esbuildOptions.external],
+            forceDockerBundling: false,
+          },
+        });
+    const resource = new CustomResource(scope, 'Resource', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::TwoFactorKeyMaterial',
+      // Runs again when the key or table changes (a new deployment of either).
+      properties: { table: this.table.tableName, key: this.dataKey.keyArn },
+    });
+    resource.node.addDependency(role);
+    return { function: fn, resource };
+  }
 }
+
+export interface KeyMaterialProps {
+  readonly environment: Readonly<Record<string, string>>;
+  readonly rolePath: string;
+  readonly encryptionContext: Readonly<Record<string, string>>;
+  readonly architecture: lambda.Architecture;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly applicationLogLevel: lambda.ApplicationLogLevel;
+  readonly code?: lambda.Code;
+}
+
+/** The resource name and ids of the deploy-time key material, for tests and the README. */
+export const KEY_MATERIAL_HANDLER = 'deploy/create-keys';
 
 /** One JSON object per request: no bodies, headers or tokens, only what an operator needs. */
 function apigwAccessLogFormat(): AccessLogFormat {

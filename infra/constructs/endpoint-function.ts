@@ -5,7 +5,7 @@
  * else it was not given here.
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route } from '../../functions/routes';
+import { loadConfig } from '../../shared/config';
+import { keys } from '../../shared/store/keys';
 import { esbuildOptions } from '../bundling';
 
 /** The repository root: functions/, package-lock.json. */
@@ -29,8 +31,16 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',
-  'dynamodb:BatchWriteItem',
 ] as const;
+
+/** Writes (of any API) that the key-material denial covers. */
+export const TABLE_ITEM_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] as const;
+
+/**
+ * Partitions no function may write (dynamodb:LeadingKeys): the signing keys and the wrapped data
+ * key. The deploy-time key resource creates them; operators rotate them with the CLIs.
+ */
+export const KEY_MATERIAL_PARTITIONS = [keys.signingKeysPartition, keys.dataKey().pk] as const;
 
 export interface EndpointFunctionProps {
   /** The route-table key, e.g. `POST /api/auth/login` (for the description). */
@@ -39,6 +49,11 @@ export interface EndpointFunctionProps {
   readonly table: dynamodb.ITableV2;
   /** Names of the table's global secondary indexes (read grants cover them, by name). */
   readonly indexNames: readonly string[];
+  /**
+   * IAM path of the role: the KMS key policy lets roles under it (and no other principal of the
+   * account) use the data key.
+   */
+  readonly rolePath: string;
   /** The key that wraps the data key; granted only to `secrets` routes. */
   readonly dataKey: kms.IKey;
   /** KMS encryption context every wrap/unwrap uses: the KMS grants require it. */
@@ -47,6 +62,8 @@ export interface EndpointFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** arm64 in AWS; x86_64 only for sam local on an x86 Docker host. */
+  readonly architecture: lambda.Architecture;
   /** Lambda application log level (JSON logging); matches LOG_LEVEL. */
   readonly applicationLogLevel: lambda.ApplicationLogLevel;
   /**
@@ -65,6 +82,23 @@ export function constructIdFor(handler: string): string {
     .join('');
 }
 
+/**
+ * The function's environment, checked at synth with the schema the function itself loads at cold
+ * start (shared/config.ts): a malformed setting fails `cdk synth` naming the variable, instead of
+ * making every request a 500. Values CloudFormation fills in (the table name, the key ARN) are
+ * tokens here; they only need to be present.
+ */
+export function validateEnvironment(routeKey: string, environment: Readonly<Record<string, string>>): void {
+  const literal = Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, Token.isUnresolved(value) ? 'resolved-at-deploy' : value]),
+  );
+  try {
+    loadConfig(literal);
+  } catch (error) {
+    throw new Error(`${routeKey}: the function's environment is invalid. ${(error as Error).message}`);
+  }
+}
+
 export class EndpointFunction extends Construct {
   readonly function: lambda.Function;
   readonly role: iam.Role;
@@ -73,6 +107,7 @@ export class EndpointFunction extends Construct {
   constructor(scope: Construct, id: string, props: EndpointFunctionProps) {
     super(scope, id);
     const { route, table } = props;
+    validateEnvironment(props.routeKey, props.environment);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
@@ -82,6 +117,7 @@ export class EndpointFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.routeKey} (${route.handler})`,
+      path: props.rolePath,
     });
     // Instead of AWSLambdaBasicExecutionRole (logs on every log group): this function's group only.
     this.logGroup.grantWrite(this.role);
@@ -89,8 +125,9 @@ export class EndpointFunction extends Construct {
     const entry = path.join(PROJECT_ROOT, 'functions', `${route.handler}.ts`);
     const common: lambda.FunctionOptions & { runtime: lambda.Runtime } = {
       description: `${props.routeKey} (${route.handler})`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      // The Node major of LAMBDA_NODE_TARGET (infra/bundling.ts); CI runs the suites on it too.
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: props.architecture,
       memorySize: route.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: FUNCTION_TIMEOUT,
       role: this.role,
@@ -124,13 +161,6 @@ export class EndpointFunction extends Construct {
           },
         });
 
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is the runtime the design fixes (DESIGN.md, Stack) and the one the cold-start budget was measured ' +
-        'on; it is a supported Lambda runtime until Node 22 reaches end of life (April 2027). Moving to a newer ' +
-        'runtime is a deliberate change of LAMBDA_NODE_TARGET in infra/bundling.ts and of this construct, not a drift fix.',
-    });
 
     this.grantTable(route.table ?? 'readwrite', table, props.indexNames);
     if (route.secrets) this.grantDataKey(props.dataKey, props.encryptionContext);
@@ -147,6 +177,17 @@ export class EndpointFunction extends Construct {
         resources: [table.tableArn, ...indexArns],
       }),
     );
+    // Code execution in any handler must not be able to plant a signing key (and forge tokens) or
+    // replace the data key: an explicit Deny wins over every Allow, also inside transactions.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'NoKeyMaterialWrites',
+        effect: iam.Effect.DENY,
+        actions: [...TABLE_ITEM_WRITE_ACTIONS],
+        resources: [table.tableArn],
+        conditions: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': [...KEY_MATERIAL_PARTITIONS] } },
+      }),
+    );
     if (level === 'readwrite') {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -159,7 +200,7 @@ export class EndpointFunction extends Construct {
     }
   }
 
-  /** Unwrap (Decrypt) and, on the very first cold start, create (GenerateDataKey) the data key. */
+  /** Unwrap (Decrypt) the data key, which the deployment created (DataKeyBootstrap). */
   private grantDataKey(key: kms.IKey, encryptionContext: Readonly<Record<string, string>>): void {
     const condition = Object.fromEntries(
       Object.entries(encryptionContext).map(([name, value]) => [`kms:EncryptionContext:${name}`, value]),
@@ -167,7 +208,7 @@ export class EndpointFunction extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'DataKey',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        actions: ['kms:Decrypt'],
         resources: [key.keyArn],
         // Only for this service's wrapped data key, not anything else encrypted under the key.
         ...(Object.keys(condition).length > 0 && { conditions: { StringEquals: condition } }),

@@ -84,7 +84,8 @@ export async function startDynamoDbLocal(options: { port: number; persistDir?: s
     stop: async ({ force = !path } = {}) => {
       if (child.exitCode === null) {
         child.kill(force ? 'SIGKILL' : 'SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+        // npm start promises the ports back within 5 s of a signal.
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000).unref())]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       // Let go of the pipes too, or they keep the parent's event loop alive.

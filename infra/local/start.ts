@@ -11,12 +11,17 @@ async function main() {
   const persist = process.argv.includes('--persist');
   const { port, dynamoDbPort } = localPorts();
   const dynamo: LocalDynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, persistDir: persist ? '.data/dynamodb' : undefined });
-  const stop = async (code: number) => {
-    await dynamo.stop();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number) =>
+    (stopping ??= dynamo.stop().finally(() => process.exit(code)));
+  // Ctrl-C, a supervisor's SIGTERM, a closed terminal's SIGHUP: each stops DynamoDB Local (Java) first.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  // npm runs the script through `sh -c` (package.json `exec`s node so signals reach us); should
+  // whatever started us die without passing a signal on, we stop too rather than keep the ports.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 200).unref();
   try {
     applyLocalDefaults(port, dynamo.endpoint);
     const tableName = process.env.TABLE_NAME!;

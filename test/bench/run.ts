@@ -357,7 +357,7 @@ async function main(): Promise<number> {
   out.push('');
   out.push(
     `Bundles (infra/bundling.ts: ${esbuildOptions.format}, minify ${esbuildOptions.minify}, target ${esbuildOptions.target}) and import time: ` +
-      `median of ${bundles.runs} fresh \`node\` processes, interleaved, timed inside the child (${process.version} here; Lambda runs node22)`,
+      `median of ${bundles.runs} fresh \`node\` processes, interleaved, timed inside the child (${process.version} here; Lambda runs node24)`,
   );
   out.push(table(['function', 'route', 'KB', 'KB×base', 'import ms', 'min–max', '×baseline', 'largest inputs (KB)'], bundleRows, [2, 3, 4, 5, 6]));
   for (const [name, e] of Object.entries(esm)) {

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,6 +40,25 @@ async function waitFor(predicate: () => boolean, ms: number) {
   }
 }
 
+/** True when nothing listens on the port (127.0.0.1) any more. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** True while any process of the group is alive (`kill(-pgid, 0)`). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('npm start', () => {
   it('starts DynamoDB Local, seeds the demo users and serves the API; the printed password logs in', async () => {
     const port = await freePort();
@@ -61,6 +80,48 @@ describe('npm start', () => {
       await run.exited;
     }
   }, 90_000);
+
+  // `npm start` runs package.json's start script through `sh -c` with node_modules/.bin on the PATH;
+  // the signal goes to that process (what npm forwards, what a supervisor or a closed terminal
+  // sends), started in its own process group so that the test sees every descendant (Java too).
+  // Before, `sh` swallowed SIGINT and died on SIGTERM/SIGHUP, leaving tsx, node and Java running.
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s to the process npm start starts stops DynamoDB Local and the API and frees both ports within 5 s',
+    async (signal) => {
+      const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string;
+      const [port, dynamoDbPort] = [await freePort(), await freePort()];
+      const { DYNAMODB_ENDPOINT: _e, TABLE_NAME: _t, DATA_KEY_FILE: _d, TOKEN_ISSUER: _i, ...inherited } = process.env;
+      const child = spawn('sh', ['-c', script], {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...inherited,
+          PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}`,
+          PORT: String(port),
+          DYNAMODB_PORT: String(dynamoDbPort),
+          SCRYPT_LOG_N: '14',
+          LOG_LEVEL: 'WARN',
+          DATA_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'key-')), 'data-key'),
+        },
+      });
+      let output = '';
+      child.stdout!.on('data', (c) => (output += c));
+      child.stderr!.on('data', (c) => (output += c));
+      const pgid = child.pid!;
+      try {
+        await waitFor(() => output.includes('listening on'), 60_000);
+        const sent = Date.now();
+        child.kill(signal);
+        await waitFor(() => !groupAlive(pgid), 5_000).catch(() => undefined);
+        const stopped = { group: !groupAlive(pgid), api: await portFree(port), dynamoDb: await portFree(dynamoDbPort) };
+        expect({ ...stopped, withinMs: Date.now() - sent <= 5_500 }).toEqual({ group: true, api: true, dynamoDb: true, withinMs: true });
+      } finally {
+        if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
+      }
+    },
+    90_000,
+  );
 
   it('exits with a clear message when the port is taken', async () => {
     const blocker = createServer().listen(0, '127.0.0.1');

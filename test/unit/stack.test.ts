@@ -11,7 +11,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -32,11 +33,15 @@ type Statement = { Effect: string; Action: string | string[]; Resource?: unknown
 const routes = routeEntries();
 const outdirs: string[] = [];
 
+/** A deployment's own domain: cdk.json's example.com placeholders fail the synth (outside local use). */
+const domain = { issuer: 'https://auth.acme.test', webauthnRpId: 'acme.test', webauthnOrigins: ['https://app.acme.test'] };
+const domainContext = { ...domain, webauthnOrigins: domain.webauthnOrigins.join(',') };
+
 function newApp(context: Record<string, unknown> = {}): App {
   const outdir = mkdtempSync(join(tmpdir(), 'twofactor-cdk-'));
   outdirs.push(outdir);
   // Asset metadata (aws:asset:path) as the CLI enables it.
-  return new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:enable-asset-metadata': true, ...context } });
+  return new App({ outdir, context: { ...cdkJsonContext, ...domainContext, 'aws:cdk:enable-asset-metadata': true, ...context } });
 }
 
 afterAll(() => {
@@ -57,11 +62,39 @@ function expectSmsOnly(statements: Statement[]): void {
   expect(JSON.stringify(statements[1]!.Resource)).toMatch(/"arn:"?,?.*:sns:\*:\*:\*"/);
 }
 
-/** Helpers over one synthesized stack. */
-function inspect(stack: TwoFactorStack, template: Template) {
-  const resources = template.toJSON().Resources as Record<string, Json>;
+/**
+ * The parent's template and every route group's, resolved into one view: a nested template's
+ * parameter references are replaced by the values the parent passes, so that a function's
+ * TABLE_NAME reads `{ Ref: <the table> }` wherever the function lives.
+ */
+function mergedResources(stack: TwoFactorStack): Record<string, Json> {
+  const parent = Template.fromStack(stack).toJSON().Resources as Record<string, Json>;
+  const merged: Record<string, Json> = { ...parent };
+  for (const group of stack.routeGroups) {
+    const nested = Template.fromStack(group).toJSON() as Json;
+    const passed = parent[stack.getLogicalId(group.nestedStackResource as CfnElement)]!.Properties.Parameters ?? {};
+    const resolve = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(resolve);
+      if (value && typeof value === 'object') {
+        const ref = (value as Json).Ref;
+        if (typeof ref === 'string' && ref in (nested.Parameters ?? {})) return passed[ref];
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+      }
+      return value;
+    };
+    for (const [id, resource] of Object.entries(nested.Resources as Record<string, Json>)) {
+      if (id in merged) throw new Error(`logical id ${id} appears twice`);
+      merged[id] = resolve(resource) as Json;
+    }
+  }
+  return merged;
+}
+
+/** Helpers over the synthesized stack and its route groups. */
+function inspect(stack: TwoFactorStack) {
+  const resources = mergedResources(stack);
   const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
-    stack.getLogicalId(construct.node.defaultChild as CfnElement);
+    Stack.of(construct as Construct).getLogicalId(construct.node.defaultChild as CfnElement);
 
   const statementsOf = (routeKey: string): Statement[] => {
     const endpoint = stack.functions.get(routeKey)!;
@@ -89,14 +122,17 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     ({ app, stack } = buildApp(newApp(), { codeOverride: stubCode }));
     // Synthesizes with the cdk-nag plugin registered: an unacknowledged nag error throws here.
     template = Template.fromStack(stack);
-    h = inspect(stack, template);
+    h = inspect(stack);
   }, 120_000);
 
-  test('one Lambda function per route-table entry, and no CDK helper functions or custom resources', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routes.length);
+  test('one Lambda function per route-table entry, the key-material function, and no CDK helper functions', () => {
+    const functions = Object.values(h.resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(routes.length + 1);
     expect(stack.functions.size).toBe(routes.length);
-    const types = new Set(Object.values(h.resources).map((r) => r.Type as string));
-    expect([...types].filter((t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource')).toEqual([]);
+    const types = Object.values(h.resources).map((r) => r.Type as string);
+    expect(types.filter((t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource')).toEqual([
+      'Custom::TwoFactorKeyMaterial',
+    ]);
     for (const [key, route] of routes) {
       expect(h.functionOf(key).Properties.Description).toBe(`${key} (${route.handler})`);
     }
@@ -169,12 +205,12 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     template.hasOutput('KmsKeyArn', { Value: { 'Fn::GetAtt': [h.logicalId(stack.dataKey), 'Arn'] } });
   });
 
-  test('every function: nodejs22.x on arm64, memory, 10 s, own log group, JSON logs, configuration, no source maps', () => {
+  test('every function: nodejs24.x on arm64, memory, 10 s, own log group, JSON logs, configuration, no source maps', () => {
     const logGroups = new Set<string>();
     for (const [key, route] of routes) {
       const p = h.functionOf(key).Properties;
       expect(p).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: route.memoryMb ?? 256,
         Timeout: 10,
@@ -189,11 +225,11 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
         TABLE_NAME: { Ref: h.logicalId(stack.table) },
         DATA_KEY_SOURCE: 'kms',
         KMS_KEY_ID: { 'Fn::GetAtt': [h.logicalId(stack.dataKey), 'Arn'] },
-        TOKEN_ISSUER: cdkJsonContext.issuer,
+        TOKEN_ISSUER: domainContext.issuer,
         TOKEN_AUDIENCE: cdkJsonContext.audience,
         APP_NAME: cdkJsonContext.appName,
-        WEBAUTHN_RP_ID: cdkJsonContext.webauthnRpId,
-        WEBAUTHN_ORIGINS: cdkJsonContext.webauthnOrigins,
+        WEBAUTHN_RP_ID: domainContext.webauthnRpId,
+        WEBAUTHN_ORIGINS: domainContext.webauthnOrigins,
         LOG_LEVEL: 'INFO',
         SMS_SENDER: 'sns',
       });
@@ -250,13 +286,14 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     const indexArn = { 'Fn::Join': ['', [tableArn, `/index/${tableDefinition.gsi1.name}`]] };
     const [key] = routes.find(([, r]) => (r.table ?? 'readwrite') === 'readwrite')!;
     const statements = h.statementsOf(key);
-    const read = statements.find((s) => asList(s.Action).includes('dynamodb:Query'))!;
-    const write = statements.find((s) => asList(s.Action).includes('dynamodb:PutItem'))!;
-    expect(read.Resource).toEqual([tableArn, indexArn]);
+    const read = statements.find((s) => s.Effect === 'Allow' && asList(s.Action).includes('dynamodb:Query'))!;
+    const write = statements.find((s) => s.Effect === 'Allow' && asList(s.Action).includes('dynamodb:PutItem'))!;
+    expect(read.Resource).toHaveLength(2);
+    expect(read.Resource).toEqual(expect.arrayContaining([tableArn, indexArn]));
     expect(write.Resource).toEqual(tableArn);
   });
 
-  test('only secrets routes get kms:Decrypt and kms:GenerateDataKey, bound to the data key and its encryption context', () => {
+  test('only secrets routes get KMS, and only kms:Decrypt, bound to the data key and its encryption context', () => {
     expect(routes.some(([, r]) => r.secrets)).toBe(true);
     for (const [key, route] of routes) {
       const kms = h.statementsOf(key).filter((s) => asList(s.Action).some((a) => a.startsWith('kms:')));
@@ -267,11 +304,82 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
       expect(kms).toEqual([
         expect.objectContaining({
           Effect: 'Allow',
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Action: 'kms:Decrypt',
           Resource: { 'Fn::GetAtt': [h.logicalId(stack.dataKey), 'Arn'] },
           Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'twofactor-data-key' } },
         }),
       ]);
+    }
+  });
+
+  test('key material: every function role is denied writes to the SIGNING_KEYS and CONFIG partitions; nobody may BatchWriteItem', () => {
+    const tableArn = { 'Fn::GetAtt': [h.logicalId(stack.table), 'Arn'] };
+    for (const [key, route] of routes) {
+      const statements = h.statementsOf(key);
+      const denials = statements.filter((s) => s.Effect === 'Deny' && asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+      expect(denials).toEqual(
+        (route.table ?? 'readwrite') === 'none'
+          ? []
+          : [
+              {
+                Sid: 'NoKeyMaterialWrites',
+                Effect: 'Deny',
+                // Sorted by the minimizePolicies flag.
+                Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+                Resource: tableArn,
+                Condition: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': ['SIGNING_KEYS', 'CONFIG'] } },
+              },
+            ],
+      );
+      expect(h.allowedActions(key)).not.toContain('dynamodb:BatchWriteItem');
+      expect(h.allowedActions(key)).not.toContain('kms:GenerateDataKey');
+    }
+  });
+
+  test('the deploy-time key material resource alone may create the data key and write the key partitions', () => {
+    const fn = h.resources[h.logicalId(stack.keyMaterialFunction)]!;
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    expect(fn.Properties.Environment.Variables).toMatchObject({ DATA_KEY_SOURCE: 'kms', TABLE_NAME: { Ref: h.logicalId(stack.table) } });
+    const resource = h.resources[stack.getLogicalId(stack.keyMaterial.node.defaultChild as CfnElement)]!;
+    expect(resource).toMatchObject({ Type: 'Custom::TwoFactorKeyMaterial', Properties: { ServiceToken: { 'Fn::GetAtt': [h.logicalId(stack.keyMaterialFunction), 'Arn'] } } });
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(h.resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((ref: Json) => ref.Ref === roleId))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SIGNING_KEYS', 'CONFIG'] } },
+        }),
+        expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'twofactor-data-key' } } }),
+      ]),
+    );
+    // Every route group (and so every function) is created after the key material exists.
+    for (const group of stack.routeGroups) {
+      expect(h.resources[stack.getLogicalId(group.nestedStackResource as CfnElement)]!.DependsOn).toContain(
+        stack.getLogicalId(stack.keyMaterial.node.defaultChild as CfnElement),
+      );
+    }
+  });
+
+  test('the KMS key policy: the account administers the key but only this deployment\'s roles use it, with the encryption context', () => {
+    const policy = h.resources[h.logicalId(stack.dataKey)]!.Properties.KeyPolicy.Statement as Statement[];
+    const uses = policy.filter((s) => asList(s.Action).some((a) => /^kms:(\*|Decrypt|GenerateDataKey|Encrypt|ReEncrypt)/.test(a)));
+    expect(uses).toEqual([
+      expect.objectContaining({
+        Sid: 'DeploymentRolesUseTheDataKey',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': expect.anything() },
+          StringEquals: { 'kms:EncryptionContext:purpose': 'twofactor-data-key' },
+        },
+      }),
+    ]);
+    expect(JSON.stringify(uses[0]!.Condition!.ArnLike)).toContain(':role/twofactor/TwoFactorStack/*');
+    // Every role of the deployment is under that path.
+    for (const role of Object.values(h.resources).filter((r) => r.Type === 'AWS::IAM::Role')) {
+      expect(role.Properties.Path).toBe('/twofactor/TwoFactorStack/');
     }
   });
 
@@ -302,15 +410,8 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     expect(h.resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Retain' });
   });
 
-  test('a synth warning while the domain settings are still example.com', () => {
-    Annotations.fromStack(stack).hasWarning('/TwoFactorStack', Match.stringLikeRegexp('example\\.com'));
-    const named = new TwoFactorStack(newApp(), 'Named', {
-      issuer: 'https://auth.acme.test',
-      webauthnRpId: 'acme.test',
-      webauthnOrigins: ['https://app.acme.test'],
-      routes: [],
-    });
-    expect(Annotations.fromStack(named).findWarning('*', Match.stringLikeRegexp('example\\.com'))).toEqual([]);
+  test('no placeholder warning once the domain settings name the deployment\'s domain', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('example\\.com'))).toEqual([]);
   });
 
   test('cdk-nag AwsSolutions: no unacknowledged errors or warnings', () => {
@@ -323,7 +424,7 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     const acknowledged = Object.values(h.resources).flatMap(
       (r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; reason: string }>,
     );
-    const expected = ['AwsSolutions-L1', 'AwsSolutions-APIG4'];
+    const expected = ['AwsSolutions-APIG4'];
     if (routes.some(([, r]) => r.sms)) expected.push('AwsSolutions-IAM5[Resource::*]');
     expect(new Set(acknowledged.map((a) => a.id))).toEqual(new Set(expected));
     for (const a of acknowledged) expect(a.reason.length).toBeGreaterThan(40);
@@ -349,13 +450,13 @@ describe('a real NodejsFunction bundle (GET /health)', () => {
   beforeAll(() => {
     const health = routes.find(([key]) => key === 'GET /health')!;
     ({ app } = buildApp(newApp(), { routes: [health] }));
-    const template = Template.fromStack(app.node.findChild('TwoFactorStack') as TwoFactorStack);
+    const template = Template.fromStack((app.node.findChild('TwoFactorStack') as TwoFactorStack).routeGroups[0]!);
     fn = Object.values(template.findResources('AWS::Lambda::Function'))[0]!;
     code = readFileSync(join(app.synth().directory, fn.Metadata['aws:asset:path'], 'index.js'), 'utf8');
   }, 60_000);
 
   test('minified CommonJS, the AWS SDK inside, no source map, exports the handler', () => {
-    expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x' });
+    expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs24.x' });
     // Booleans, so that a failure does not print a megabyte of bundle.
     expect(/module\.exports/.test(code)).toBe(true);
     expect(code.includes('sourceMappingURL')).toBe(false);
@@ -436,9 +537,9 @@ describe('TwoFactorStack variants (stub code)', () => {
   });
 
   test('an sms route may publish SMS to phone numbers only: Allow sns:Publish on *, Deny on every SNS ARN', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (r) => r.Properties.PolicyDocument.Statement as Statement[],
-    );
+    const statements = Object.values(mergedResources(stack))
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
     expectSmsOnly(statements.filter((s) => asList(s.Action).includes('sns:Publish')));
   });
 
@@ -457,7 +558,7 @@ describe('TwoFactorStack variants (stub code)', () => {
       Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] }),
     });
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
-    for (const logGroup of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+    for (const logGroup of Object.values(mergedResources(stack)).filter((r) => r.Type === 'AWS::Logs::LogGroup')) {
       expect(logGroup.DeletionPolicy).toBe('Delete');
     }
   });
@@ -482,6 +583,69 @@ describe('TwoFactorStack variants (stub code)', () => {
       },
       LoggingConfig: Match.objectLike({ ApplicationLogLevel: 'DEBUG' }),
     });
+  });
+});
+
+describe('a deployment that keeps fitting: every stack under 400 resources (CloudFormation allows 500)', () => {
+  const LIMIT = 400;
+  /** Resources per template: the parent's and each route group's. */
+  function counts(routeTable: ReadonlyArray<readonly [string, Route]>): Record<string, number> {
+    const { stack } = buildApp(newApp(), { routes: routeTable, codeOverride: stubCode });
+    const count = (s: Stack) => Object.keys(Template.fromStack(s).toJSON().Resources).length;
+    return Object.fromEntries([[stack.node.id, count(stack)], ...stack.routeGroups.map((g) => [g.node.id, count(g)] as const)]);
+  }
+
+  test('the route table as it is', () => {
+    const perStack = counts(routes);
+    expect(Object.entries(perStack).filter(([, n]) => n > LIMIT)).toEqual([]);
+    // Each route costs 7 (function, role, policy, log group, integration, route, permission).
+    expect(Object.values(perStack).reduce((a, b) => a + b, 0)).toBeGreaterThan(routes.length * 7);
+  }, 120_000);
+
+  test('the route table padded to 150 routes (synthetic entries reusing the health handler)', () => {
+    const health = routes.find(([key]) => key === 'GET /health')![1];
+    const padded = [
+      ...routes,
+      ...Array.from({ length: 150 - routes.length }, (_, i) => [`GET /padding/p${i}`, { ...health, tag: 'padding' }] as const),
+    ];
+    const perStack = counts(padded);
+    expect(Object.entries(perStack).filter(([, n]) => n > LIMIT)).toEqual([]);
+    expect(Object.values(perStack).reduce((a, b) => a + b, 0)).toBeGreaterThan(150 * 7);
+    // 111 routes of one tag split in groups of MAX_ROUTES_PER_GROUP.
+    expect(Object.keys(perStack).filter((id) => id.startsWith('RoutesPadding'))).toEqual(['RoutesPadding', 'RoutesPadding2', 'RoutesPadding3']);
+  }, 240_000);
+});
+
+describe('a bad deployment fails at synth, not at the first request', () => {
+  const placeholders = { issuer: cdkJsonContext.issuer, webauthnRpId: cdkJsonContext.webauthnRpId, webauthnOrigins: cdkJsonContext.webauthnOrigins };
+  const health = routes.filter(([key]) => key === 'GET /health');
+  const synth = (context: Record<string, unknown>) => buildApp(newApp(context), { routes: health, codeOverride: stubCode }).stack;
+
+  test('cdk.json\'s example.com placeholders for issuer and WebAuthn are an error', () => {
+    expect(String(cdkJsonContext.issuer)).toContain('example.com');
+    expect(() => synth(placeholders)).toThrow(/issuer \/ webauthnRpId \/ webauthnOrigins still name example\.com.*-c local=true/);
+    // Any one of the three is enough.
+    expect(() => synth({ webauthnOrigins: 'https://auth.example.com' })).toThrow(/example\.com/);
+  });
+
+  test('with -c local=true (a template for sam local) they are only a warning', () => {
+    const stack = synth({ ...placeholders, local: 'true' });
+    Annotations.fromStack(stack).hasWarning('/TwoFactorStack', Match.stringLikeRegexp('example\\.com'));
+  });
+
+  // Each function's environment goes through the schema the function loads at cold start.
+  test.each([
+    ['SESSION_IDLE_TTL=30m', { environment: '{"SESSION_IDLE_TTL":"30m"}' }, /environment is invalid.*SESSION_IDLE_TTL: Invalid input/],
+    ['an SMS sender id over 11 characters', { smsSenderId: 'TwoFactorService' }, /SMS_SENDER_ID: must be 1-11 letters or digits/],
+    ['an origination number that is not E.164', { smsOriginationNumber: '0045 1234' }, /SMS_ORIGINATION_NUMBER: must be an E\.164 number/],
+    ['SMS templates without {code}', { environment: '{"SMS_TEMPLATES":"{\\"en\\":\\"hello\\"}"}' }, /SMS_TEMPLATES/],
+    ['IMPERSONATION_TTL over 30 minutes', { environment: '{"IMPERSONATION_TTL":"7200"}' }, /IMPERSONATION_TTL/],
+  ])('%s fails the synth, naming the variable', (_name, context, message) => {
+    expect(() => synth(context)).toThrow(message);
+  });
+
+  test('a valid setting synthesizes', () => {
+    expect(() => synth({ environment: '{"SESSION_IDLE_TTL":"1800"}', smsSenderId: 'TwoFactor' })).not.toThrow();
   });
 });
 
@@ -514,14 +678,36 @@ describe('context parsing', () => {
 
   test('a secrets route without table access is refused (the wrapped data key is in the table)', () => {
     const route: Route = { handler: 'x/y', access: 'user', tag: 't', summary: 's', secrets: true, table: 'none' };
-    expect(() => new TwoFactorStack(newApp(), 'Bad', { routes: [['GET /x', route]], codeOverride: stubCode })).toThrow(/GET \/x/);
+    expect(() => new TwoFactorStack(newApp(), 'Bad', { ...domain, routes: [['GET /x', route]], codeOverride: stubCode })).toThrow(
+      /GET \/x/,
+    );
   });
 
   test('extra environment cannot override what the stack wires', () => {
     const app = newApp();
     expect(
-      () => new TwoFactorStack(app, 'Bad', { extraEnvironment: { KMS_KEY_ID: 'x' }, routes: [], codeOverride: stubCode }),
+      () => new TwoFactorStack(app, 'Bad', { ...domain, extraEnvironment: { KMS_KEY_ID: 'x' }, routes: [], codeOverride: stubCode }),
     ).toThrow(/KMS_KEY_ID/);
+  });
+
+  test('architecture and operator role from context', () => {
+    expect(propsFor({ architecture: 'x86_64' }).architecture).toBe('x86_64');
+    expect(() => propsFor({ architecture: 'x86' })).toThrow(/architecture/);
+    expect(propsFor({ operatorRoleArn: 'arn:aws:iam::123456789012:role/ops' }).operatorRoleArn).toBe('arn:aws:iam::123456789012:role/ops');
+  });
+
+  test('the operator role may use the data key, with its encryption context', () => {
+    const stack = new TwoFactorStack(newApp(), 'Ops', { ...domain, routes: [], codeOverride: stubCode, operatorRoleArn: 'arn:aws:iam::123456789012:role/ops' });
+    const policy = Template.fromStack(stack).findResources('AWS::KMS::Key');
+    const statements = Object.values(policy)[0]!.Properties.KeyPolicy.Statement as Statement[];
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'OperatorUsesTheDataKey',
+        Principal: { AWS: 'arn:aws:iam::123456789012:role/ops' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'twofactor-data-key' } },
+      }),
+    );
   });
 
   test('stack name from context', () => {
