@@ -7,7 +7,6 @@
  * route of the template served by its function's bundle, each in its own process, with KMS and SNS
  * stand-ins and DynamoDB Local behind the SDK's endpoint variables.
  */
-import { execFileSync } from 'node:child_process';
 import { ensureTable } from './create-table';
 import { LocalSetupError, reservePort, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { applyLocalDefaults, localPorts } from './environment';
@@ -83,12 +82,8 @@ async function startSynth(port: number, dynamoDbEndpoint: string, tableName: str
     AWS_SECRET_ACCESS_KEY: 'local',
   });
   const { routes, functions } = server.assembly;
-  console.log(`Serving ${routes.length} routes of the template with ${functions.size} functions, each in its own process on Node ${nodeVersion(server.pool.nodeBinary)} (started on first request)`);
+  console.log(`Serving ${routes.length} routes of the template with ${functions.size} functions, each in its own process on Node ${server.nodeVersion} (started on first request)`);
   return server;
-}
-
-function nodeVersion(binary: string): string {
-  return binary === process.execPath ? process.versions.node : execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, '');
 }
 
 main().catch((error) => {

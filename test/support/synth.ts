@@ -6,7 +6,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { localContext, synthesize } from '../../infra/local/synth/synthesize';
 import { startSynthServer, type SynthServer } from '../../infra/local/synth/server';
@@ -75,6 +75,8 @@ async function startProxyTo(target: URL): Promise<{ url: string; close(): Promis
   });
   proxy.on('connect', (_req, socket, head) => {
     const upstream = connect(Number(target.port), target.hostname, () => {
+      sockets.add(upstream);
+      upstream.once('close', () => sockets.delete(upstream));
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(socket);
@@ -83,13 +85,19 @@ async function startProxyTo(target: URL): Promise<{ url: string; close(): Promis
     upstream.on('error', () => socket.destroy());
     socket.on('error', () => upstream.destroy());
   });
+  // Tunnels leave the server's bookkeeping (closeAllConnections misses them): end them by hand.
+  const sockets = new Set<Socket>();
+  proxy.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
     close: () =>
       new Promise((resolve) => {
         proxy.close(() => resolve());
-        proxy.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

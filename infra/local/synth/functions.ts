@@ -6,7 +6,7 @@
  * environment, the runtime's reserved variables, and credentials and endpoints for the local
  * stand-ins of AWS.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,11 @@ const RUNTIME = join(__dirname, 'lambda-runtime.cjs');
 export function lambdaNodeBinary(): string {
   const candidate = join(PROJECT_ROOT, 'node_modules', 'node', 'bin', 'node');
   return existsSync(candidate) ? candidate : process.execPath;
+}
+
+/** `24.21.0` */
+export function nodeVersionOf(binary: string): string {
+  return binary === process.execPath ? process.versions.node : execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, '');
 }
 
 export interface AwsEndpoints {

@@ -9,7 +9,7 @@ import { routeMatcher } from '../api-event';
 import { startGateway, type GatewayBackend } from '../gateway';
 import { readAssembly, type LocalAssembly } from './assembly';
 import { CallRecorder, startDynamoDbRecorder, startKmsStandIn, startSnsStandIn, type StandIn } from './aws-standins';
-import { FunctionPool, type AwsEndpoints } from './functions';
+import { FunctionPool, nodeVersionOf, type AwsEndpoints } from './functions';
 
 export interface SynthServerOptions {
   port: number;
@@ -35,6 +35,8 @@ export interface SynthServer {
   endpoints: AwsEndpoints;
   recorder: CallRecorder;
   pool: FunctionPool;
+  /** The Node version the functions run on. */
+  nodeVersion: string;
   /** The data key's KMS key, as the functions' environment names it (KMS_KEY_ID). */
   kmsKeyId?: string;
   stop(): Promise<void>;
@@ -53,6 +55,13 @@ export async function startSynthServer(options: SynthServerOptions): Promise<Syn
     standIns.push(dynamodb, kms, sns);
     const endpoints = { dynamodb: dynamodb.endpoint, kms: kms.endpoint, sns: sns.endpoint };
     const pool = new FunctionPool(assembly.functions.values(), { endpoints, log: options.functionLog });
+    const nodeVersion = nodeVersionOf(pool.nodeBinary);
+    const runtimes = new Set([...assembly.functions.values()].map((fn) => fn.runtime));
+    for (const runtime of runtimes) {
+      if (runtime !== `nodejs${nodeVersion.split('.')[0]}.x`) {
+        console.warn(`The template's functions run on ${runtime}; locally they run on Node ${nodeVersion} (${pool.nodeBinary}).`);
+      }
+    }
     const backend: GatewayBackend = {
       match: routeMatcher(assembly.routes.map((route) => ({ key: route.key, handler: route.functionId }))),
       invoke: async (route, event) => {
@@ -74,6 +83,7 @@ export async function startSynthServer(options: SynthServerOptions): Promise<Syn
       endpoints,
       recorder,
       pool,
+      nodeVersion,
       kmsKeyId,
       stop: async () => {
         await new Promise<void>((resolve) => {
