@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
@@ -386,7 +386,7 @@ export function readAssembly(dir: string, tableName: string): LocalAssembly {
         stack: scope.name,
         name: reader.physicalName(scope, logicalId),
         arn: scope.getAtt(logicalId, 'Arn') as string,
-        codeDir: join(dir, assetPath),
+        codeDir: resolve(dir, assetPath),
         handler: props.Handler,
         runtime: props.Runtime,
         memoryMb: props.MemorySize ?? 128,

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const PROJECT_ROOT = join(__dirname, '..', '..', '..');
 
@@ -56,7 +56,7 @@ export async function synthesize(
   options: { cacheDir: string; keepOthers?: boolean; log?: (line: string) => void },
 ): Promise<SynthResult> {
   const hash = inputHash(context);
-  const dir = join(options.cacheDir, hash);
+  const dir = resolve(options.cacheDir, hash);
   if (existsSync(join(dir, 'manifest.json'))) return { dir, cached: true };
   if (!options.keepOthers && existsSync(options.cacheDir)) {
     for (const name of readdirSync(options.cacheDir)) rmSync(join(options.cacheDir, name), { recursive: true, force: true });
