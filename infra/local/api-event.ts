@@ -21,18 +21,39 @@ export interface MatchedRoute {
   pathParameters: Record<string, string>;
 }
 
-// API Gateway prefers a literal segment over a {parameter}: try routes with fewer parameters first.
-const compiled = routeEntries()
-  .map(([key, route]) => {
-    const { method, path } = splitRouteKey(key);
-    const names: string[] = [];
-    const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    });
-    return { key, method, handler: route.handler, regex: new RegExp(`^${pattern}$`), names };
-  })
-  .sort((a, b) => a.names.length - b.names.length);
+export type RouteMatcher = (method: string, path: string) => MatchedRoute | 'method' | undefined;
+
+/**
+ * A matcher over route keys (`METHOD /path/{param}`, `{name+}` greedy, `ANY`), as API Gateway
+ * matches them: a literal segment wins over a {parameter}, so routes with fewer parameters go first.
+ */
+export function routeMatcher(routes: ReadonlyArray<{ key: string; handler: string }>): RouteMatcher {
+  const compiled = routes
+    .map(({ key, handler }) => {
+      const { method, path } = splitRouteKey(key as RouteKey);
+      const names: string[] = [];
+      let greedy = 0;
+      const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)(\\?\+)?\\?\}/g, (_, name: string, plus?: string) => {
+        names.push(name);
+        if (plus) greedy++;
+        return plus ? '(.+)' : '([^/]+)';
+      });
+      return { key: key as RouteKey, method, handler, regex: new RegExp(`^${pattern}$`), names, greedy };
+    })
+    .sort((a, b) => a.greedy - b.greedy || a.names.length - b.names.length);
+  return (method, path) => {
+    let pathMatched = false;
+    for (const route of compiled) {
+      const match = route.regex.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== method && route.method !== 'ANY') continue;
+      const pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodePathSegment(match[i + 1]!)]));
+      return { key: route.key, handler: route.handler, pathParameters };
+    }
+    return pathMatched ? 'method' : undefined;
+  };
+}
 
 /** A malformed escape stays as sent: the route's schema then refuses it with a 400. */
 function decodePathSegment(segment: string): string {
@@ -43,18 +64,12 @@ function decodePathSegment(segment: string): string {
   }
 }
 
+/** The route table's routes. */
+const tableMatcher = routeMatcher(routeEntries().map(([key, route]) => ({ key, handler: route.handler })));
+
 /** The route for a method and path; `undefined` when nothing serves the path, 'method' when only the method is wrong. */
 export function matchRoute(method: string, path: string): MatchedRoute | 'method' | undefined {
-  let pathMatched = false;
-  for (const route of compiled) {
-    const match = route.regex.exec(path);
-    if (!match) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
-    const pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodePathSegment(match[i + 1]!)]));
-    return { key: route.key, handler: route.handler, pathParameters };
-  }
-  return pathMatched ? 'method' : undefined;
+  return tableMatcher(method, path);
 }
 
 /**

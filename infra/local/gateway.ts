@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { errorResponse } from '../../shared/http/problem';
 import { ErrorCode, NotFound, PayloadTooLarge, MethodNotAllowed } from '../../shared/errors';
-import { lambdaContext, matchRoute, toApiEvent, type LambdaHandler } from './api-event';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { lambdaContext, matchRoute, toApiEvent, type LambdaHandler, type MatchedRoute, type RouteMatcher } from './api-event';
 import { reservePort } from './dynamodb';
 import { serveStatic } from './static-files';
 
@@ -24,6 +25,17 @@ export function loadHandler(handler: string): Promise<LambdaHandler> {
   }
   return module;
 }
+
+/** What serves the routes: by default the route table's handlers, loaded into this process. */
+export interface GatewayBackend {
+  match: RouteMatcher;
+  invoke(route: MatchedRoute, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+const inProcess: GatewayBackend = {
+  match: matchRoute,
+  invoke: async (route, event) => (await loadHandler(route.handler))(event, lambdaContext(route.handler.replace(/\//g, '-'))),
+};
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -46,10 +58,10 @@ function send(res: ServerResponse, result: { statusCode?: number; headers?: Reco
   res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, backend: GatewayBackend): Promise<void> {
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  const route = matchRoute(method, path);
+  const route = backend.match(method, path);
   if (route === undefined && (method === 'GET' || method === 'HEAD') && (await serveStatic(path, res))) return;
   if (route === undefined || route === 'method') {
     const error =
@@ -68,14 +80,13 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     { method, url: req.url ?? '/', headers: req.headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') },
     route,
   );
-  const handler = await loadHandler(route.handler);
-  send(res, await handler(event, lambdaContext(route.handler.replace(/\//g, '-'))));
+  send(res, await backend.invoke(route, event));
 }
 
-export async function startGateway(port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+export async function startGateway(port: number, host = '127.0.0.1', backend = inProcess): Promise<{ server: Server; url: string }> {
   await reservePort(port, 'the local API, set PORT', host);
   const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
+    handle(req, res, backend).catch((error) => {
       console.error('local gateway error', error);
       if (!res.headersSent) send(res, errorResponse('problem', error));
       else res.end();

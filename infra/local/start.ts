@@ -2,19 +2,29 @@
  * `npm start`: DynamoDB Local (in memory, or under .data/ with --persist), the table, a demo org
  * with an admin, a member and a support user on an empty table, and the HTTP API with the
  * self-service page on 127.0.0.1:$PORT.
+ *
+ * `npm start -- --synth`: the same, but the API is the synthesized stack (infra/local/synth): every
+ * route of the template served by its function's bundle, each in its own process, with KMS and SNS
+ * stand-ins and DynamoDB Local behind the SDK's endpoint variables.
  */
 import { ensureTable } from './create-table';
-import { LocalSetupError, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
+import { LocalSetupError, reservePort, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { applyLocalDefaults, localPorts } from './environment';
 
 async function main() {
   const persist = process.argv.includes('--persist');
+  const synth = process.argv.includes('--synth');
   const { port, dynamoDbPort } = localPorts();
   const dynamo: LocalDynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, persistDir: persist ? '.data/dynamodb' : undefined });
+  let synthServer: { stop(): Promise<void> } | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (code: number) =>
-    (stopping ??= dynamo.stop().finally(() => process.exit(code)));
-  // Ctrl-C, a supervisor's SIGTERM, a closed terminal's SIGHUP: each stops DynamoDB Local (Java) first.
+    (stopping ??= (async () => {
+      await synthServer?.stop();
+      await dynamo.stop();
+    })().finally(() => process.exit(code)));
+  // Ctrl-C, a supervisor's SIGTERM, a closed terminal's SIGHUP: each stops the function processes
+  // (--synth) and DynamoDB Local (Java) first.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
   // npm runs the script through `sh -c` (package.json `exec`s node so signals reach us); should
   // whatever started us die without passing a signal on, we stop too rather than keep the ports.
@@ -26,12 +36,17 @@ async function main() {
     applyLocalDefaults(port, dynamo.endpoint);
     const tableName = process.env.TABLE_NAME!;
     await ensureTable(dynamo.endpoint, tableName);
+    let url: string;
+    if (synth) {
+      const server = await startSynth(port, dynamo.endpoint, tableName);
+      synthServer = server;
+      url = server.url;
+    } else {
+      await (await import('./web-build')).buildWeb();
+      url = (await (await import('./gateway')).startGateway(port)).url;
+    }
     // Imported after the environment is set: configuration is read once.
     const { seedDemo } = await import('./demo');
-    const { startGateway } = await import('./gateway');
-    const { buildWeb } = await import('./web-build');
-    await buildWeb();
-    const { url } = await startGateway(port);
     console.log(`DynamoDB Local: ${dynamo.endpoint} (${persist ? 'persisted in .data/dynamodb' : 'in memory'}), table ${tableName}`);
     await seedDemo();
     console.log(`\nTwo-factor service listening on ${url}\n  health:  ${url}/health\n  OpenAPI: ${url}/openapi.json\n  page:    http://localhost:${port}/\n`);
@@ -39,6 +54,44 @@ async function main() {
     console.error(error instanceof LocalSetupError ? `Cannot start: ${error.message}` : error);
     await stop(1);
   }
+}
+
+/**
+ * Synthesizes the stack for this origin (or reuses the assembly of unchanged sources) and serves
+ * it. The demo seeding in this process then uses the same KMS stand-in for the data key as the
+ * functions, so both read the one wrapped key in the table.
+ */
+async function startSynth(port: number, dynamoDbEndpoint: string, tableName: string) {
+  const { localContext, synthesize } = await import('./synth/synthesize');
+  const { startSynthServer } = await import('./synth/server');
+  const { OutboxSmsSender } = await import('../../shared/factors/sms-sender');
+  const { buildWeb } = await import('./web-build');
+  // A taken port is an error before the synth, not after it.
+  await reservePort(port, 'the local API, set PORT');
+  const started = Date.now();
+  const { dir, cached } = await synthesize(localContext(port), { cacheDir: '.data/synth', log: console.log });
+  console.log(`${cached ? 'Reusing the assembly of unchanged sources' : `Synthesized in ${Math.round((Date.now() - started) / 1000)} s`}: ${dir}`);
+  await buildWeb();
+  const outbox = new OutboxSmsSender(process.env.SMS_OUTBOX_FILE ?? '.data/sms-outbox.jsonl', process.env.SMS_OUTBOX_PRINT !== 'false');
+  const server = await startSynthServer({
+    port,
+    assemblyDir: dir,
+    dynamoDbEndpoint,
+    tableName,
+    kmsSecretFile: '.data/kms-local-root-key',
+    deliverSms: (to, message) => outbox.send(to, message),
+  });
+  Object.assign(process.env, {
+    DATA_KEY_SOURCE: 'kms',
+    KMS_KEY_ID: server.kmsKeyId,
+    AWS_ENDPOINT_URL_KMS: server.endpoints.kms,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local-setup',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  const { routes, functions } = server.assembly;
+  console.log(`Serving ${routes.length} routes of the template with ${functions.size} functions, each in its own process on Node ${server.nodeVersion} (started on first request)`);
+  return server;
 }
 
 main().catch((error) => {

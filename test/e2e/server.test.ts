@@ -1,7 +1,12 @@
-/** The local server over HTTP: routing, hostile requests, and tokens checked by an independent verifier. */
+/**
+ * The local server over HTTP: routing, hostile requests, tokens checked by an independent verifier,
+ * and an SMS factor enrolled end to end. `npm run test:synth` runs the same tests against the
+ * synthesized stack (TEST_SERVER_MODE=synth).
+ */
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { newOrg } from '../support/fixtures';
 import { call, startTestServer, type TestServer } from '../support/server';
+import { lastSms, randomDanishMobile } from '../support/sms';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -59,5 +64,22 @@ describe('local server', () => {
     });
     expect(protectedHeader.typ).toBe('at+jwt');
     expect(payload.sub).toBe(String(member.userId));
+  });
+
+  it('enrols an SMS factor: the code reaches the phone and verifies the factor', async () => {
+    const { admin, member } = await newOrg();
+    const signIn = async (user: { email: string; password: string }) =>
+      (await call(server.url, 'POST', '/api/auth/login', { body: { email: user.email, password: user.password } })).body;
+    const allow = await call(server.url, 'POST', '/api/settings/twofactor/sms', { token: (await signIn(admin)).accessToken });
+    expect(allow.status).toBeLessThan(300);
+    const token = (await signIn(member)).accessToken;
+    const phone = randomDanishMobile();
+    expect((await call(server.url, 'PATCH', '/api/two-factor', { token, body: { method: 'sms', phone_prefix: 45, phone } })).status).toBe(204);
+    expect((await call(server.url, 'POST', '/api/two-factor/send-verification', { token })).status).toBe(204);
+    const sms = await lastSms(`+45${phone}`);
+    expect(sms?.message).toBe(`${sms?.code} is your TwoFactor verification code. It expires in 5 minutes.`);
+    expect((await call(server.url, 'POST', '/api/two-factor/verify', { token, body: { key: sms!.code } })).status).toBe(204);
+    const settings = await call(server.url, 'GET', '/api/two-factor', { token });
+    expect(settings.body.data).toMatchObject({ method: 'sms', phone, verified: true });
   });
 });

@@ -24,7 +24,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export const screenshotDir = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
+const synth = process.env.TEST_SERVER_MODE === 'synth';
+
+export const screenshotDir = join(__dirname, '..', '..', 'test-artifacts', synth ? 'screenshots-synth' : 'screenshots');
 
 export interface PageServer {
   /** The page's origin, http://localhost:<port>: a secure context, and an allowed WebAuthn origin. */
@@ -37,6 +39,9 @@ export interface PageServer {
  * WEBAUTHN_ORIGINS (configuration is read once, so it is reset before any request is handled).
  */
 export async function startPageServer(): Promise<PageServer> {
+  // The synthesized stack's WebAuthn origin is http://localhost:3000; the browser reaches the server
+  // through a proxy (launchChromium, support/synth.ts), so the page's origin is the one the template names.
+  if (synth) return { url: 'http://localhost:3000', close: async () => undefined };
   await buildWeb();
   const port = await reservePort(0, 'the browser test server');
   const origin = `http://localhost:${port}`;
@@ -65,7 +70,13 @@ export async function startPageServer(): Promise<PageServer> {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // Playwright lets loopback requests through the proxy (<-loopback>), including page.request's.
+    ...(synth && { proxy: { server: process.env.TEST_SYNTH_PROXY! } }),
+  });
 }
 
 export type Transport = 'internal' | 'usb';
@@ -101,7 +112,8 @@ export async function screenshot(page: Page, name: string, path = join(screensho
  * with the message, when the page reports an error it was not expecting.
  */
 export async function waitForStatus(page: Page, expected: RegExp, options: { timeoutMs?: number; error?: boolean } = {}): Promise<string> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  // The synthesized stack's first request to each function is a cold start in a fresh process.
+  const deadline = Date.now() + (options.timeoutMs ?? (synth ? 30_000 : 10_000));
   let last = '';
   while (Date.now() < deadline) {
     const { text, isError } = await page.locator('#status').evaluate((node) => ({

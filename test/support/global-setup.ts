@@ -1,4 +1,7 @@
-/** Starts one DynamoDB Local for the whole run and creates the table from the stack's definition. */
+/**
+ * Starts one DynamoDB Local for the whole run and creates the table from the stack's definition;
+ * with TEST_SERVER_MODE=synth, also the synthesized stack the e2e tests then call (support/synth.ts).
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,4 +17,12 @@ export default async function globalSetup(): Promise<void> {
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.TEST_DYNAMODB_PORT = String(dynamo.port);
   process.env.TEST_DATA_DIR = mkdtempSync(join(tmpdir(), 'twofactor-test-'));
+  if (process.env.TEST_SERVER_MODE === 'synth') {
+    const { startSynthForTests } = await import('./synth');
+    (globalThis as { __synth?: { stop(): Promise<void> } }).__synth = await startSynthForTests({
+      dynamoDbEndpoint: dynamo.endpoint,
+      tableName: 'twofactor-test',
+      dataDir: process.env.TEST_DATA_DIR,
+    });
+  }
 }

@@ -1,5 +1,8 @@
-/** Invokes a handler in-process with the API Gateway v2 event the gateway would build. */
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+/**
+ * Invokes a handler in-process with the API Gateway v2 event the gateway would build; with
+ * TEST_SERVER_MODE=synth, the synthesized stack's function for the route, over HTTP.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { lambdaContext, matchRoute, toApiEvent } from '../../infra/local/api-event';
 import { loadHandler } from '../../infra/local/gateway';
 import { splitRouteKey, type RouteKey } from '../../functions/routes';
@@ -43,8 +46,7 @@ export async function invoke(key: RouteKey, options: InvokeOptions = {}): Promis
     },
     route,
   );
-  const handler = await loadHandler(route.handler);
-  const result = (await handler(event, lambdaContext(route.handler))) as APIGatewayProxyStructuredResultV2;
+  const result = process.env.TEST_SERVER_MODE === 'synth' ? await overHttp(event) : await inProcess(route.handler, event);
   const bytes = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
   const json = /^application\/(problem\+)?json\b/.test(String(result.headers?.['content-type']));
   return {
@@ -52,4 +54,21 @@ export async function invoke(key: RouteKey, options: InvokeOptions = {}): Promis
     headers: (result.headers ?? {}) as Record<string, string>,
     body: bytes.length && json ? JSON.parse(bytes.toString('utf8')) : result.isBase64Encoded ? bytes : bytes.toString('utf8'),
   };
+}
+
+async function inProcess(handlerName: string, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const handler = await loadHandler(handlerName);
+  return (await handler(event, lambdaContext(handlerName))) as APIGatewayProxyStructuredResultV2;
+}
+
+async function overHttp(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const response = await fetch(`${process.env.TEST_SYNTH_URL}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`, {
+    method: event.requestContext.http.method,
+    headers: Object.fromEntries(Object.entries(event.headers).filter(([name]) => !name.startsWith('x-forwarded-'))) as Record<string, string>,
+    body: event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8'),
+  });
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  // Bytes as the handler would return them: RPC answers are binary.
+  return { statusCode: response.status, headers, body: Buffer.from(await response.arrayBuffer()).toString('base64'), isBase64Encoded: true };
 }

@@ -1,4 +1,7 @@
-/** The local server (the same gateway `npm start` runs) on a free port, for e2e tests over HTTP. */
+/**
+ * The local server (the same gateway `npm start` runs) on a free port, for e2e tests over HTTP; with
+ * TEST_SERVER_MODE=synth, the synthesized stack the global setup started (support/synth.ts).
+ */
 import type { Server } from 'node:http';
 import { startGateway } from '../../infra/local/gateway';
 
@@ -8,6 +11,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(): Promise<TestServer> {
+  if (process.env.TEST_SERVER_MODE === 'synth') return { url: process.env.TEST_SYNTH_URL!, close: async () => undefined };
   const { server, url }: { server: Server; url: string } = await startGateway(0);
   return {
     url,

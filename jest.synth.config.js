@@ -1,0 +1,13 @@
+/**
+ * The end-to-end tests against the synthesized stack (TEST_SERVER_MODE=synth: `npm run test:synth`),
+ * then the IAM test over the AWS calls they made. One worker, in order: the IAM test runs last.
+ */
+const base = require('./jest.config');
+
+module.exports = {
+  ...base,
+  testMatch: ['**/test/e2e/server.test.ts', '**/test/e2e/browser.test.ts', '**/test/iam/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testSequencer: '<rootDir>/test/support/iam-last-sequencer.js',
+  maxWorkers: 1,
+};

@@ -1,0 +1,103 @@
+/**
+ * TEST_SERVER_MODE=synth: the e2e tests run against the synthesized stack (infra/local/synth),
+ * started once for the run in jest's global setup. The WebAuthn origin the template names is
+ * http://localhost:3000 (the same context `npm start -- --synth` uses, so the assembly is shared);
+ * the browser reaches the server on its free port through it as an HTTP proxy (browser.ts).
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { localContext, synthesize } from '../../infra/local/synth/synthesize';
+import { startSynthServer, type SynthServer } from '../../infra/local/synth/server';
+import { OutboxSmsSender } from '../../shared/factors/sms-sender';
+
+const root = join(__dirname, '..', '..');
+
+/** The context the tests synthesize with: `npm start -- --synth`'s, so the two share one assembly. */
+export const testContext = () => localContext(3000);
+
+export async function startSynthForTests(options: { dynamoDbEndpoint: string; tableName: string; dataDir: string }): Promise<SynthServer> {
+  const { dir, cached } = await synthesize(testContext(), { cacheDir: join(root, '.data', 'synth'), log: (line) => console.log(`\n${line}`) });
+  if (cached) console.log(`\nUsing the synthesized assembly ${dir}`);
+  const { buildWeb } = await import('../../infra/local/web-build');
+  await buildWeb();
+  const logFile = join(root, 'test-artifacts', 'synth-functions.log');
+  mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+  writeFileSync(logFile, '');
+  const outbox = new OutboxSmsSender(join(options.dataDir, 'sms-outbox.jsonl'), false);
+  const server = await startSynthServer({
+    port: 0,
+    assemblyDir: dir,
+    dynamoDbEndpoint: options.dynamoDbEndpoint,
+    tableName: options.tableName,
+    kmsSecretFile: join(options.dataDir, 'kms-root-secret'),
+    deliverSms: (to, message) => outbox.send(to, message),
+    callsFile: join(options.dataDir, 'aws-calls.jsonl'),
+    functionLog: (id, line) => appendFileSync(logFile, `[${id}] ${line}\n`),
+  });
+  const proxy = await startProxyTo(new URL(server.url));
+  // Workers start after this and inherit the environment.
+  Object.assign(process.env, {
+    TEST_SYNTH_URL: server.url,
+    TEST_SYNTH_PROXY: proxy.url,
+    TEST_ASSEMBLY_DIR: dir,
+    TEST_AWS_CALLS_FILE: join(options.dataDir, 'aws-calls.jsonl'),
+    TEST_KMS_KEY_ID: server.kmsKeyId ?? '',
+    TEST_KMS_ENDPOINT: server.endpoints.kms,
+  });
+  return {
+    ...server,
+    stop: async () => {
+      await proxy.close();
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * An HTTP proxy that sends every request, whatever its host, to the server: the browser then loads
+ * http://localhost:3000 (the origin the template names) from the server on its free port.
+ * Playwright's own requests tunnel through CONNECT; Chromium's use absolute URLs.
+ */
+async function startProxyTo(target: URL): Promise<{ url: string; close(): Promise<void> }> {
+  const proxy = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: url.pathname + url.search, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  proxy.on('connect', (_req, socket, head) => {
+    const upstream = connect(Number(target.port), target.hostname, () => {
+      sockets.add(upstream);
+      upstream.once('close', () => sockets.delete(upstream));
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  // Tunnels leave the server's bookkeeping (closeAllConnections misses them): end them by hand.
+  const sockets = new Set<Socket>();
+  proxy.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        proxy.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
