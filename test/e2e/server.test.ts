@@ -80,6 +80,7 @@ describe('local server', () => {
     expect(sms?.message).toBe(`${sms?.code} is your TwoFactor verification code. It expires in 5 minutes.`);
     expect((await call(server.url, 'POST', '/api/two-factor/verify', { token, body: { key: sms!.code } })).status).toBe(204);
     const settings = await call(server.url, 'GET', '/api/two-factor', { token });
-    expect(settings.body.data).toMatchObject({ method: 'sms', phone, verified: true });
+    // The number is shown masked: its last two digits only.
+    expect(settings.body.data).toMatchObject({ method: 'sms', phone: `******${phone.slice(-2)}`, verified: true });
   });
 });
