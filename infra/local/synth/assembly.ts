@@ -253,9 +253,14 @@ class AssemblyReader {
     return found.scope.resolve(found.value);
   }
 
-  /** A local physical id, stable per scope and logical id. */
+  /**
+   * A local physical id, stable per scope and logical id, and unique: nested stacks' scope names are
+   * long, so a name over 64 characters keeps a readable prefix and a digest of the whole (cutting it
+   * would give every function of a nested stack the same name, and so the same ARN).
+   */
   physicalName(scope: Scope, logicalId: string): string {
-    return `${scope.name}-${logicalId}`.slice(0, 64);
+    const name = `${scope.name}-${logicalId}`;
+    return name.length <= 64 ? name : `${name.slice(0, 47)}-${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
   }
 
   localRef(scope: Scope, logicalId: string, resource: Resource): string {
