@@ -68,7 +68,8 @@ describe('every route refuses malformed input with a 4xx', () => {
         }
       }
       expect(failures).toEqual([]);
-    });
+      // About 60 requests a route; the heaviest (a QR PNG each) take ~30 s on a loaded 2-core machine.
+    }, 120_000);
   }
 });
 
