@@ -46,7 +46,8 @@ export function defaultPolicy(orgId: number): Policy {
   };
 }
 
-const CACHE_MS = 5_000;
+/** How long a warm process trusts its copy of an org's policy: a change reaches every login within it. */
+export const POLICY_CACHE_MS = 5_000;
 const cache = new Map<number, { at: number; policy: Policy }>();
 
 export function toPolicy(item: Record<string, unknown> | undefined, orgId: number): Policy {
@@ -59,7 +60,7 @@ export function toPolicy(item: Record<string, unknown> | undefined, orgId: numbe
 export async function getPolicy(orgId: number, options: { fresh?: boolean } = {}): Promise<Policy> {
   const t = now().getTime();
   const hit = cache.get(orgId);
-  if (!options.fresh && hit && t - hit.at < CACHE_MS) return hit.policy;
+  if (!options.fresh && hit && t - hit.at < POLICY_CACHE_MS) return hit.policy;
   const result = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.policy(orgId), ConsistentRead: options.fresh }),
   );

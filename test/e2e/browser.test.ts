@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { accessToken, newOrg } from '../support/fixtures';
+import { accessToken, newOrg, policyChangeSettles } from '../support/fixtures';
 import {
   addVirtualAuthenticator,
   launchChromium,
@@ -134,6 +134,7 @@ describe('the self-service page', () => {
   it('lets a user whose org forces 2FA enrol a key while signing in', async () => {
     const { admin, member } = await newOrg();
     expect((await invoke('POST /api/settings/twofactor/force', { token: await accessToken(admin) })).status).toBe(204);
+    await policyChangeSettles(admin.orgId);
     const { context, page } = await openPage();
     await addVirtualAuthenticator(context, page, 'usb');
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { bootstrapUser, type BootstrappedUser } from '../../shared/identity/bootstrap';
 import type { Role } from '../../shared/tokens/jwt';
+import { forgetCachedPolicy, POLICY_CACHE_MS } from '../../shared/policy/policy';
 import { invoke } from './invoke';
 
 export const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 8)}@example.test`;
@@ -42,4 +43,13 @@ export async function accessToken(user: { email: string; password: string }): Pr
   const body = await login(user);
   if (!body.accessToken) throw new Error('expected full tokens');
   return body.accessToken;
+}
+
+/**
+ * Waits until a policy change reaches logins: in-process, this process's cached copy is dropped; in
+ * the synthesized mode each function caches the org's policy for POLICY_CACHE_MS, as in Lambda.
+ */
+export async function policyChangeSettles(orgId: number): Promise<void> {
+  if (process.env.TEST_SERVER_MODE !== 'synth') return forgetCachedPolicy(orgId);
+  await new Promise((resolve) => setTimeout(resolve, POLICY_CACHE_MS + 100));
 }

@@ -54,7 +54,10 @@ export async function evaluate(fn: LocalFunction, call: AwsCall, assembly: Local
       principal: fn.roleArn,
       action: call.action,
       resource: { resource: call.resource, accountId: LOCAL_ACCOUNT },
-      contextVariables: Object.fromEntries(Object.entries(contextFor(call)).map(([key, value]) => [renameKey(key), value])),
+      // aws:PrincipalArn is the role's ARN, path included (the KMS key policy matches roles by it).
+      contextVariables: Object.fromEntries(
+        Object.entries({ 'aws:PrincipalArn': fn.roleArn, ...contextFor(call) }).map(([key, value]) => [renameKey(key), value]),
+      ),
     },
   };
   const response = await runSimulation(simulation, {});
@@ -68,6 +71,13 @@ export async function evaluate(fn: LocalFunction, call: AwsCall, assembly: Local
 export function iamMatch(pattern: string, value: string, ignoreCase = false): boolean {
   const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'i' : '');
   return regex.test(value);
+}
+
+/** Whether an Allow statement of the function's role names `action` itself. */
+export function allows(fn: LocalFunction, action: string): boolean {
+  return fn.policies.some(({ document }) =>
+    asList((document as PolicyDocument).Statement).some((statement) => statement.Effect === 'Allow' && asList(statement.Action).includes(action)),
+  );
 }
 
 /**

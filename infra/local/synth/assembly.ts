@@ -65,10 +65,19 @@ export interface LocalKmsKey {
   policy?: PolicyDocument;
 }
 
+/** A custom resource backed by a function of the assembly (CloudFormation invokes it at deploy). */
+export interface LocalCustomResource {
+  logicalId: string;
+  type: string;
+  functionId: string;
+  properties: Record<string, unknown>;
+}
+
 export interface LocalAssembly {
   dir: string;
   functions: Map<string, LocalFunction>;
   routes: LocalRoute[];
+  customResources: LocalCustomResource[];
   kmsKeys: LocalKmsKey[];
   tableArn: string;
 }
@@ -290,7 +299,8 @@ class AssemblyReader {
         case 'AWS::Lambda::Function':
           return `${prefix}:function:${this.physicalName(scope, logicalId)}`;
         case 'AWS::IAM::Role':
-          return `arn:${LOCAL_PARTITION}:iam::${LOCAL_ACCOUNT}:role/${this.physicalName(scope, logicalId)}`;
+          // The role's path is part of its ARN (the KMS key policy matches roles by it).
+          return `arn:${LOCAL_PARTITION}:iam::${LOCAL_ACCOUNT}:role${(resource.Properties?.Path as string | undefined) ?? '/'}${this.physicalName(scope, logicalId)}`;
         case 'AWS::Logs::LogGroup':
           return `${prefix}:log-group:${this.physicalName(scope, logicalId)}:*`;
       }
@@ -332,12 +342,14 @@ export function readAssembly(dir: string, tableName: string): LocalAssembly {
       }
     }
   }
+  const roleArnByName = new Map<string, string>();
   const attach = (roleArn: string, policy: { name: string; document: PolicyDocument }) =>
     policiesByRole.set(roleArn, [...(policiesByRole.get(roleArn) ?? []), policy]);
   for (const scope of scopes) {
     for (const [id, resource] of scope.resources()) {
       if (resource.Type === 'AWS::IAM::Role') {
         const roleArn = scope.getAtt(id, 'Arn') as string;
+        roleArnByName.set(reader.physicalName(scope, id), roleArn);
         const props = scope.resolve(resource.Properties ?? {}) as {
           Policies?: Array<{ PolicyName: string; PolicyDocument: PolicyDocument }>;
           ManagedPolicyArns?: string[];
@@ -357,7 +369,7 @@ export function readAssembly(dir: string, tableName: string): LocalAssembly {
       if (resource.Type !== 'AWS::IAM::Policy') continue;
       const props = scope.resolve(resource.Properties) as { PolicyName: string; PolicyDocument: PolicyDocument; Roles?: string[] };
       for (const roleName of props.Roles ?? []) {
-        const roleArn = `arn:${LOCAL_PARTITION}:iam::${LOCAL_ACCOUNT}:role/${roleName}`;
+        const roleArn = roleArnByName.get(roleName) ?? `arn:${LOCAL_PARTITION}:iam::${LOCAL_ACCOUNT}:role/${roleName}`;
         attach(roleArn, { name: `${scope.name}/${id}`, document: props.PolicyDocument });
       }
     }
@@ -431,6 +443,18 @@ export function readAssembly(dir: string, tableName: string): LocalAssembly {
     }
   }
 
+  // Custom resources whose ServiceToken is a function of the assembly, in template order.
+  const customResources: LocalCustomResource[] = [];
+  for (const scope of scopes) {
+    for (const [id, resource] of scope.resources()) {
+      if (!resource.Type.startsWith('Custom::') && resource.Type !== 'AWS::CloudFormation::CustomResource') continue;
+      const props = scope.resolve(resource.Properties ?? {}) as { ServiceToken?: string } & Record<string, unknown>;
+      const fn = props.ServiceToken ? byArn.get(props.ServiceToken) : undefined;
+      if (!fn) throw new Error(`${scope.name}/${id} (${resource.Type}): its ServiceToken names no Lambda function of the assembly`);
+      customResources.push({ logicalId: id, type: resource.Type, functionId: fn.id, properties: props });
+    }
+  }
+
   const kmsKeys: LocalKmsKey[] = [];
   for (const scope of scopes) {
     for (const [id, resource] of scope.resources()) {
@@ -445,6 +469,7 @@ export function readAssembly(dir: string, tableName: string): LocalAssembly {
     dir,
     functions,
     routes,
+    customResources,
     kmsKeys,
     tableArn: `arn:${LOCAL_PARTITION}:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}`,
   };

@@ -175,7 +175,8 @@ class FunctionProcess {
           functionVersion: '$LATEST',
           invokedFunctionArn: this.fn.arn,
           memoryLimitInMB: String(this.fn.memoryMb),
-          awsRequestId: event.requestContext.requestId,
+          // An HTTP API event carries its request id; other events (a custom resource's) get one.
+          awsRequestId: event.requestContext?.requestId ?? `local-${id}`,
           logGroupName: `/aws/lambda/${this.fn.name}`,
           logStreamName: 'local',
         },

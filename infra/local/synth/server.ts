@@ -4,7 +4,7 @@
  * endpoint variables point: DynamoDB Local behind a recording proxy, and the KMS and SNS stand-ins
  * (aws-standins.ts).
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { routeMatcher } from '../api-event';
 import { startGateway, type GatewayBackend } from '../gateway';
 import { readAssembly, type LocalAssembly } from './assembly';
@@ -62,6 +62,7 @@ export async function startSynthServer(options: SynthServerOptions): Promise<Syn
         console.warn(`The template's functions run on ${runtime}; locally they run on Node ${nodeVersion} (${pool.nodeBinary}).`);
       }
     }
+    await createCustomResources(assembly, pool);
     const backend: GatewayBackend = {
       match: routeMatcher(assembly.routes.map((route) => ({ key: route.key, handler: route.functionId }))),
       invoke: async (route, event) => {
@@ -97,5 +98,45 @@ export async function startSynthServer(options: SynthServerOptions): Promise<Syn
   } catch (error) {
     await Promise.all(standIns.map((s) => s.close()));
     throw error;
+  }
+}
+
+/**
+ * What `cdk deploy` does before any route is called: CloudFormation creates each custom resource by
+ * invoking its function with a Create event and waiting for the answer PUT to the response URL (the
+ * key material: the data key and the first signing key, which route functions may not write).
+ */
+async function createCustomResources(assembly: LocalAssembly, pool: FunctionPool): Promise<void> {
+  if (assembly.customResources.length === 0) return;
+  const answers = new Map<string, { Status: string; Reason?: string }>();
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { LogicalResourceId: string; Status: string; Reason?: string };
+      answers.set(answer.LogicalResourceId, answer);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = receiver.address() as { port: number };
+    for (const resource of assembly.customResources) {
+      const { ServiceToken: _, ...properties } = resource.properties;
+      const event = {
+        RequestType: 'Create',
+        ResponseURL: `http://127.0.0.1:${port}/${resource.logicalId}`,
+        StackId: 'arn:aws:cloudformation:local:000000000000:stack/local/0',
+        RequestId: `local-${resource.logicalId}`,
+        ResourceType: resource.type,
+        LogicalResourceId: resource.logicalId,
+        ResourceProperties: properties,
+      };
+      await pool.invoke(resource.functionId, event as unknown as Parameters<FunctionPool['invoke']>[1]);
+      const answer = answers.get(resource.logicalId);
+      if (answer?.Status !== 'SUCCESS') throw new Error(`${resource.logicalId} (${resource.type}): ${answer ? `${answer.Status} ${answer.Reason ?? ''}` : 'no answer'}`);
+    }
+  } finally {
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
   }
 }
