@@ -71,4 +71,32 @@ describe('the IAM evaluation itself', () => {
     expect((await decrypt({ purpose: 'something-else' })).result).toBe('ImplicitlyDenied');
     if (recorded) expect((await decrypt(recorded.encryptionContext!)).result).toBe('Allowed');
   });
+
+  it('denies every route function what only the deploy-time key material may do: write SIGNING_KEYS or CONFIG, GenerateDataKey', async () => {
+    const key = assembly.kmsKeys[0]!;
+    const keyMaterial = [...assembly.functions.values()].filter((fn) => allows(fn, 'kms:GenerateDataKey'));
+    const routeFunctions = new Set(assembly.routes.map((route) => route.functionId));
+    // One function may create key material, and it serves no route.
+    expect(keyMaterial.map((fn) => routeFunctions.has(fn.id))).toEqual([false]);
+    const answers: Record<string, string[]> = {};
+    for (const fn of [...assembly.functions.values()].filter((f) => routeFunctions.has(f.id))) {
+      const results = [];
+      for (const partition of ['SIGNING_KEYS', 'CONFIG']) {
+        for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
+          results.push((await evaluate(fn, { principal: fn.id, action, resource: assembly.tableArn, leadingKeys: [partition] }, assembly)).result);
+        }
+      }
+      const context = { purpose: 'twofactor-data-key' };
+      results.push((await evaluate(fn, { principal: fn.id, action: 'kms:GenerateDataKey', resource: key.arn, encryptionContext: context }, assembly)).result);
+      answers[fn.id] = [...new Set(results)];
+    }
+    for (const [id, results] of Object.entries(answers)) expect({ id, results: results.filter((r) => r === 'Allowed') }).toEqual({ id, results: [] });
+    const writer = [...assembly.functions.values()].find((fn) => routeFunctions.has(fn.id) && allows(fn, 'dynamodb:PutItem'))!;
+    const put = (partition: string) => evaluate(writer, { principal: writer.id, action: 'dynamodb:PutItem', resource: assembly.tableArn, leadingKeys: [partition] }, assembly);
+    expect((await put('SIGNING_KEYS')).result).toBe('ExplicitlyDenied');
+    expect((await put('USER#1')).result).toBe('Allowed');
+    const [material] = keyMaterial;
+    const materialPut = await evaluate(material!, { principal: material!.id, action: 'dynamodb:PutItem', resource: assembly.tableArn, leadingKeys: ['SIGNING_KEYS'] }, assembly);
+    expect(materialPut.result).toBe('Allowed');
+  });
 });
