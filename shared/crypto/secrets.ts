@@ -10,9 +10,6 @@ import { defaultKeyProvider } from './key-provider';
 interface DerivedKeys {
   aead: Buffer;
   mac: Buffer;
-  /** One MAC key per purpose, derived on first use. */
-  purposes: Map<string, Buffer>;
-  derive(info: string): Buffer;
 }
 
 let derived: Promise<DerivedKeys> | undefined;
@@ -21,7 +18,7 @@ function derivedKeys(): Promise<DerivedKeys> {
   derived ??= (async () => {
     const dataKey = await (await defaultKeyProvider()).dataKey();
     const derive = (info: string) => Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), info, 32));
-    return { aead: derive('twofactor/aes-256-gcm'), mac: derive('twofactor/hmac-sha-256'), purposes: new Map(), derive };
+    return { aead: derive('twofactor/aes-256-gcm'), mac: derive('twofactor/hmac-sha-256') };
   })().catch((error) => {
     derived = undefined; // a failed unwrap is retried on the next request, not cached
     throw error;
@@ -65,17 +62,6 @@ export async function open(sealed: string, aad: string): Promise<string> {
 export async function keyedHash(purpose: string, value: string): Promise<string> {
   const { mac } = await derivedKeys();
   return createHmac('sha256', mac).update(purpose).update('\0').update(value).digest('base64url');
-}
-
-/**
- * HMAC-SHA-256 under a key of its own for `purpose` (HKDF from the data key, `info` naming the
- * purpose): a tag made for one purpose never verifies for another, nor as a stored hash.
- */
-export async function purposeMac(purpose: string, message: string): Promise<string> {
-  const keys = await derivedKeys();
-  let key = keys.purposes.get(purpose);
-  if (!key) keys.purposes.set(purpose, (key = keys.derive(`twofactor/mac/${purpose}`)));
-  return createHmac('sha256', key).update(message).digest('base64url');
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -4,7 +4,7 @@
  * partition, or be one DynamoDB rejects with a 500), so a cursor carries an HMAC over the listing,
  * the org and the key; a cursor this listing did not issue for this org is refused before any read.
  */
-import { constantTimeEqual, purposeMac } from '../crypto/secrets';
+import { constantTimeEqual, keyedHash } from '../crypto/secrets';
 import { BadRequest, ErrorCode } from '../errors';
 
 /** The paginated queries: a cursor of one never opens another. */
@@ -20,7 +20,7 @@ export type StartKey = Record<string, string | number>;
 const PURPOSE = 'pagination-cursor';
 
 // The scope's parts contain no NUL (a fixed name and an integer): the message is unambiguous.
-const tagOf = (scope: CursorScope, payload: string) => purposeMac(PURPOSE, `${scope.listing}\0${scope.orgId}\0${payload}`);
+const tagOf = (scope: CursorScope, payload: string) => keyedHash(PURPOSE, `${scope.listing}\0${scope.orgId}\0${payload}`);
 
 export async function issueCursor(scope: CursorScope, key: Record<string, unknown>): Promise<string> {
   const payload = Buffer.from(JSON.stringify(key)).toString('base64url');

@@ -10,7 +10,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { now } from '../clock';
-import { keyedHash, purposeMac, randomToken } from '../crypto/secrets';
+import { keyedHash, randomToken } from '../crypto/secrets';
 import { ErrorCode, Unauthenticated } from '../errors';
 import { db, tableName } from '../store/client';
 import { epochSeconds, isConditionFailed, live } from '../store/conditions';
@@ -179,7 +179,7 @@ export async function refreshSession(refreshToken: string): Promise<Tokens> {
   const presented = await keyedHash(REFRESH, refreshToken);
   // The successor is derived from its parent under a key of its own, not drawn at random: a repeat
   // within the reuse interval recomputes the same one, and still only its hash is stored.
-  const next = `${userId}.${sid}.${await purposeMac(SUCCESSOR, refreshToken)}`;
+  const next = `${userId}.${sid}.${await keyedHash(SUCCESSOR, refreshToken)}`;
   const nextHash = await keyedHash(REFRESH, next);
   const at = now();
   const t = epochSeconds(at);
