@@ -13,7 +13,7 @@ import { auditItem, type Actor } from '../audit/events';
 import { ErrorCode, TooManyRequests, Unprocessable } from '../errors';
 import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
-import { epochSeconds, failedTransactionConditions, isConditionFailed } from '../store/conditions';
+import { epochSeconds, failedTransactionConditions } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { Account, MfaState } from './account';
 
@@ -109,38 +109,37 @@ async function countFailure(account: Account, actor: Actor, t: number, read: num
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     ...update,
   };
+  const lockEvent = read + 1 === LOCKOUT_THRESHOLD || read + 1 === HARD_STOP;
   try {
-    if (read + 1 === LOCKOUT_THRESHOLD || read + 1 === HARD_STOP) {
-      // The lockout is a security event: record it with the state change.
-      await transactWrite([
-        { Update: write },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: auditItem({
-              orgId: account.user.orgId,
-              action: 'mfa.locked_out',
-              actor,
-              targetUserId: userId,
-              details: { failures: read + 1, hardStop: read + 1 >= HARD_STOP },
-            }),
-          },
-        },
-      ]);
-    } else {
-      // A transaction of one, so it carries the request's session check (store/transact.ts): a
-      // token whose session has ended cannot count failures against, and so lock out, its user.
-      await transactWrite([{ Update: write }]);
-    }
+    // Always a transaction, so it carries the request's session check (store/transact.ts): a token
+    // whose session has ended cannot count failures against, and so lock out, its user. A lockout
+    // is a security event: its audit event goes in the same transaction.
+    await transactWrite([
+      { Update: write },
+      ...(lockEvent
+        ? [
+            {
+              Put: {
+                TableName: tableName(),
+                Item: auditItem({
+                  orgId: account.user.orgId,
+                  action: 'mfa.locked_out',
+                  actor,
+                  targetUserId: userId,
+                  details: { failures: read + 1, hardStop: read + 1 >= HARD_STOP },
+                }),
+              },
+            },
+          ]
+        : []),
+    ]);
     return undefined;
   } catch (error) {
-    const refused = isConditionFailed(error)
-      ? (error as { Item?: Record<string, AttributeValue> }).Item
-      : failedTransactionConditions(error)?.includes(0)
-        ? (error as TransactionCanceledException).CancellationReasons?.[0]?.Item
-        : undefined;
+    const failed = failedTransactionConditions(error);
+    if (failed === undefined) throw error;
+    // The item as it refused the write comes back with the cancellation (ALL_OLD, raw attribute values).
+    const refused = failed.includes(0) ? (error as TransactionCanceledException).CancellationReasons?.[0]?.Item : undefined;
     if (refused) return mfaStateOf(refused);
-    if (!isConditionFailed(error) && failedTransactionConditions(error) === undefined) throw error;
     // Refused without the item (it is gone, or contention outlasted the retries): read it.
     const current = await db().send(new GetCommand({ TableName: tableName(), Key: keys.mfaState(userId), ConsistentRead: true }));
     const item = current.Item as Partial<MfaState> | undefined;

@@ -8,13 +8,17 @@ export function isConditionFailed(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 }
 
-/** Which items of a cancelled transaction failed their condition (by index), or undefined if it was not that. */
-export function failedTransactionConditions(error: unknown): number[] | undefined {
+/** Each item's cancellation reason code of a cancelled transaction, or undefined if it was not that. */
+export function cancellationCodes(error: unknown): string[] | undefined {
   if (!(error instanceof TransactionCanceledException) && (error as Error)?.name !== 'TransactionCanceledException') {
     return undefined;
   }
-  const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-  return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+  return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
+
+/** Which items of a cancelled transaction failed their condition (by index), or undefined if it was not that. */
+export function failedTransactionConditions(error: unknown): number[] | undefined {
+  return cancellationCodes(error)?.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [i] : []));
 }
 
 /** Epoch seconds, the unit of the TTL attribute. */

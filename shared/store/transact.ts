@@ -8,10 +8,10 @@
  * item, the guard's condition that the caller's credential is still good (its session not revoked),
  * so a write proves it without another round trip. When that item fails, the guard's error is thrown.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { db } from './client';
+import { cancellationCodes, failedTransactionConditions } from './conditions';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -45,11 +45,6 @@ export interface TransactOptions {
 
 const ATTEMPTS = 4;
 
-const cancellationCodes = (error: unknown): string[] | undefined =>
-  error instanceof TransactionCanceledException || (error as Error)?.name === 'TransactionCanceledException'
-    ? ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None')
-    : undefined;
-
 export function onlyConflicts(error: unknown): boolean {
   const codes = cancellationCodes(error);
   return !!codes && codes.includes('TransactionConflict') && codes.every((c) => c === 'None' || c === 'TransactionConflict');
@@ -66,7 +61,7 @@ export async function transactWrite(items: TransactItem[], options: TransactOpti
       return;
     } catch (error) {
       // The guard item is last: its reason says whether the credential was the problem.
-      if (guardItem && cancellationCodes(error)?.[items.length] === 'ConditionalCheckFailed') throw state!.guard.refused();
+      if (guardItem && failedTransactionConditions(error)?.includes(items.length)) throw state!.guard.refused();
       if (attempt >= ATTEMPTS || !onlyConflicts(error)) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
