@@ -18,7 +18,7 @@ import { Unauthenticated } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
 import { authenticate, type Principal } from '../shared/tokens/principal';
 import { runGuarded } from '../shared/store/transact';
-import { dialectOf, routes, type Route, type RouteKey } from './routes';
+import { dialectOf, routes, splitRouteKey, type Route, type RouteKey } from './routes';
 
 type Entry<K extends RouteKey> = (typeof routes)[K];
 type Parsed<E, F extends string> = E extends { [P in F]: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
@@ -118,7 +118,7 @@ async function inGuardedTransaction(principal: Principal, run: () => Promise<Rep
 
 export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>, wire?: Wire) {
   const route: Route = routes[key];
-  const method = key.split(' ')[0]!;
+  const { method } = splitRouteKey(key);
   return middy<Event, Result, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(errorMapper(key, wire))
