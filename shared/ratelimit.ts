@@ -5,10 +5,10 @@
  * when that is at least the interval ago, so the interval is measured from the last event and no
  * window boundary lets two events through close together.
  */
-import type { AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TooManyRequests } from './errors';
-import { epochSeconds, failedTransactionConditions } from './store/conditions';
+import { epochSeconds, LostRace } from './store/conditions';
 import { transactWrite, type TransactItem } from './store/transact';
 import { db, tableName } from './store/client';
 import { keys } from './store/keys';
@@ -107,10 +107,8 @@ export async function consume(limits: (Limit | Interval)[], now: Date, message?:
   try {
     await transactWrite(checks.map((c) => c.write));
   } catch (error) {
-    const refused = failedTransactionConditions(error);
-    if (!refused?.length) throw error;
-    const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-    throw new TooManyRequests(Math.max(...refused.map((i) => checks[i]!.waitSeconds(reasons[i]?.Item))), message);
+    if (!(error instanceof LostRace) || !error.failed.length) throw error;
+    throw new TooManyRequests(Math.max(...error.failed.map((i) => checks[i]!.waitSeconds(error.refused[i]))), message);
   }
 }
 

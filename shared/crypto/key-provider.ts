@@ -10,7 +10,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { config } from '../config';
 import { db, tableName } from '../store/client';
-import { isConditionFailed } from '../store/conditions';
+import { conditionally, LostRace } from '../store/conditions';
 import { keys } from '../store/keys';
 
 export interface KeyProvider {
@@ -63,16 +63,18 @@ export class KmsKeyProvider implements KeyProvider {
       );
       const candidate = Buffer.from(generated.CiphertextBlob!).toString('base64');
       try {
-        await db().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: { ...keys.dataKey(), wrapped: candidate },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
+        await conditionally(() =>
+          db().send(
+            new PutCommand({
+              TableName: tableName(),
+              Item: { ...keys.dataKey(), wrapped: candidate },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
         );
         return Buffer.from(generated.Plaintext!);
       } catch (error) {
-        if (!isConditionFailed(error)) throw error;
+        if (!(error instanceof LostRace)) throw error;
         // Another cold start won the race: use its key.
         const winner = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey(), ConsistentRead: true }));
         wrapped = winner.Item!.wrapped as string;

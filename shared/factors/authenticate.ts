@@ -11,7 +11,7 @@ import { ErrorCode, Forbidden } from '../errors';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
 import { transactWrite, type TransactOptions } from '../store/transact';
 import { tableName } from '../store/client';
-import { epochSeconds, failedTransactionConditions } from '../store/conditions';
+import { epochSeconds, LostRace } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
 import { prepareSession, type Tokens } from '../tokens/sessions';
 import { loadAccount, type Account, type FactorKind } from './account';
@@ -65,7 +65,7 @@ export async function commit(
   try {
     await transactWrite([{ Update: update }, ...(match.writes ?? []), ...used, ...alongside], options);
   } catch (error) {
-    if (failedTransactionConditions(error) === undefined && (error as Error).name !== 'TransactionConflictException') throw error;
+    if (!(error instanceof LostRace)) throw error;
     throw await recordFailure(account, at, actor);
   }
 }

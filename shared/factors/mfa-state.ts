@@ -7,13 +7,13 @@
  * for 30 s, doubling with each further failure; at 20 it stops until an admin resets the user,
  * far below the 100 the standard allows.
  */
-import type { AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type Actor } from '../audit/events';
 import { ErrorCode, TooManyRequests, Unprocessable } from '../errors';
 import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
-import { epochSeconds, failedTransactionConditions } from '../store/conditions';
+import { epochSeconds, LostRace } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { Account, MfaState } from './account';
 
@@ -135,10 +135,9 @@ async function countFailure(account: Account, actor: Actor, t: number, read: num
     ]);
     return undefined;
   } catch (error) {
-    const failed = failedTransactionConditions(error);
-    if (failed === undefined) throw error;
+    if (!(error instanceof LostRace)) throw error;
     // The item as it refused the write comes back with the cancellation (ALL_OLD, raw attribute values).
-    const refused = failed.includes(0) ? (error as TransactionCanceledException).CancellationReasons?.[0]?.Item : undefined;
+    const refused = error.lost(0) ? error.refused[0] : undefined;
     if (refused) return mfaStateOf(refused);
     // Refused without the item (it is gone, or contention outlasted the retries): read it.
     const current = await db().send(new GetCommand({ TableName: tableName(), Key: keys.mfaState(userId), ConsistentRead: true }));

@@ -5,7 +5,7 @@ import { BadRequest, Conflict, ErrorCode, NotFound } from '../errors';
 import { assertMethodAllowed } from '../policy/policy';
 import { transactWrite } from '../store/transact';
 import { tableName } from '../store/client';
-import { failedTransactionConditions } from '../store/conditions';
+import { LostRace } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
 import { prepareSession, type Tokens } from '../tokens/sessions';
 import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
@@ -58,7 +58,7 @@ export async function finishKeyRegistration(
       ...(session ? [{ Put: { TableName: tableName(), Item: session.item } }] : []),
     ], { consumesCredential: !!session });
   } catch (error) {
-    if (!failedTransactionConditions(error)?.length) throw error;
+    if (!(error instanceof LostRace) || !error.failed.length) throw error;
     throw new BadRequest(ErrorCode.invalidRequest, 'This registration was completed or cancelled already: request new options');
   }
   return {
@@ -98,7 +98,7 @@ export async function removeKey(principal: Principal, credentialId: string, acto
       auditPut(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }),
     ]);
   } catch (error) {
-    if (failedTransactionConditions(error)?.length) throw new NotFound('No such security key');
+    if (error instanceof LostRace && error.failed.length) throw new NotFound('No such security key');
     throw error;
   }
 }

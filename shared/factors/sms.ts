@@ -12,7 +12,7 @@ import { ErrorCode, Unprocessable } from '../errors';
 import { logger } from '../log';
 import type { Policy } from '../policy/policy';
 import { db, tableName } from '../store/client';
-import { epochSeconds, isConditionFailed, live } from '../store/conditions';
+import { conditionally, epochSeconds, live, LostRace } from '../store/conditions';
 import { keys, type Key } from '../store/keys';
 import type { Account, FactorItem } from './account';
 import type { SecondFactor } from './second-factor';
@@ -102,17 +102,19 @@ export function assertCountryAllowed(countryCode: string, policy: Policy): void 
 /** A wrong try uses up one of the code's attempts (a conditional ADD, so racing tries all count). */
 async function spendAttempt(userId: number, codeHash: string): Promise<void> {
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.smsCode(userId),
-        UpdateExpression: 'ADD attempts :one',
-        ConditionExpression: 'codeHash = :h',
-        ExpressionAttributeValues: { ':one': 1, ':h': codeHash },
-      }),
+    await conditionally(() =>
+      db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.smsCode(userId),
+          UpdateExpression: 'ADD attempts :one',
+          ConditionExpression: 'codeHash = :h',
+          ExpressionAttributeValues: { ':one': 1, ':h': codeHash },
+        }),
+      ),
     );
   } catch (error) {
-    if (!isConditionFailed(error)) throw error; // replaced or consumed meanwhile
+    if (!(error instanceof LostRace)) throw error; // replaced or consumed meanwhile
   }
 }
 

@@ -11,7 +11,7 @@ import { accountAndPolicy, accountOf, commit, prove } from '../factors/authentic
 import type { TransactItem } from '../factors/second-factor';
 import { getPolicy } from '../policy/policy';
 import { tableName } from '../store/client';
-import { failedTransactionConditions } from '../store/conditions';
+import { LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import type { Principal } from '../tokens/principal';
 import { endImpersonationItem, prepareImpersonation, prepareSession, readSession, type Tokens } from '../tokens/sessions';
@@ -73,7 +73,7 @@ export async function endImpersonationFor(principal: Principal, actor: Actor): P
       { provesCredential: true },
     );
   } catch (error) {
-    if (failedTransactionConditions(error)?.includes(0)) throw alreadyEnded();
+    if (error instanceof LostRace && error.lost(0)) throw alreadyEnded();
     throw error;
   }
   return session.tokens();

@@ -8,7 +8,7 @@ import { now } from '../clock';
 import { Conflict, ErrorCode, NotFound } from '../errors';
 import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
-import { failedTransactionConditions } from '../store/conditions';
+import { LostRace } from '../store/conditions';
 import { nextId } from '../store/counter';
 import { keys } from '../store/keys';
 import type { Role } from '../tokens/jwt';
@@ -58,7 +58,7 @@ export async function ensureOrg(name: string, actor: Actor): Promise<{ org: Org;
     ]);
     return { org, created: true };
   } catch (error) {
-    if (!failedTransactionConditions(error)?.length) throw error;
+    if (!(error instanceof LostRace) || !error.failed.length) throw error;
     return ensureOrg(name, actor); // created concurrently under the same name: use that one
   }
 }
@@ -119,9 +119,8 @@ export async function createUser(input: NewUser, actor: Actor): Promise<{ user: 
       },
     ]);
   } catch (error) {
-    const failed = failedTransactionConditions(error);
-    if (failed?.includes(0)) throw new NotFound(`Org ${user.orgId} does not exist`);
-    if (failed?.includes(1)) throw new Conflict('A user with this email already exists', ErrorCode.alreadyExists);
+    if (error instanceof LostRace && error.lost(0)) throw new NotFound(`Org ${user.orgId} does not exist`);
+    if (error instanceof LostRace && error.lost(1)) throw new Conflict('A user with this email already exists', ErrorCode.alreadyExists);
     throw error;
   }
   return { user, password: generated };

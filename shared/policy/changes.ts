@@ -10,7 +10,7 @@ import { now } from '../clock';
 import { Conflict, ErrorCode, NotFound } from '../errors';
 import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
-import { failedTransactionConditions } from '../store/conditions';
+import { LostRace } from '../store/conditions';
 import { keys } from '../store/keys';
 import { forgetCachedPolicy, toPolicy, type Method, type Policy } from './policy';
 
@@ -60,8 +60,7 @@ export async function changePolicy(orgId: number, actor: Actor, change: Change):
       forgetCachedPolicy(orgId);
       return next;
     } catch (error) {
-      const lostRace = failedTransactionConditions(error) !== undefined || (error as Error).name === 'TransactionConflictException';
-      if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof LostRace) || attempt >= MAX_ATTEMPTS) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt, 5)));
     }
   }

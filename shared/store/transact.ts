@@ -2,7 +2,8 @@
  * TransactWriteItems with the one retry every caller needs: DynamoDB cancels a transaction with
  * `TransactionConflict` when another one touches the same item at that moment (two SMS sends
  * counting against one org budget, say). That is contention, not an answer, so it is retried. A
- * cancellation with a failed condition is an answer and reaches the caller as thrown.
+ * cancellation with a failed condition is an answer: it reaches the caller as `LostRace`, as does
+ * contention that outlasts the retries.
  *
  * A request may run under a guard (`runGuarded`): then every transaction it makes carries one more
  * item, the guard's condition that the caller's credential is still good (its session not revoked),
@@ -11,7 +12,7 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { db } from './client';
-import { cancellationCodes, failedTransactionConditions } from './conditions';
+import { asLostRace, cancellationCodes, failedTransactionConditions } from './conditions';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -62,7 +63,7 @@ export async function transactWrite(items: TransactItem[], options: TransactOpti
     } catch (error) {
       // The guard item is last: its reason says whether the credential was the problem.
       if (guardItem && failedTransactionConditions(error)?.includes(items.length)) throw state!.guard.refused();
-      if (attempt >= ATTEMPTS || !onlyConflicts(error)) throw error;
+      if (attempt >= ATTEMPTS || !onlyConflicts(error)) throw asLostRace(error);
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }

@@ -14,7 +14,7 @@ import { auditItem, type Actor } from '../audit/events';
 import { now } from '../clock';
 import { ErrorCode, Unauthenticated } from '../errors';
 import { db, tableName } from '../store/client';
-import { epochSeconds, failedTransactionConditions, live } from '../store/conditions';
+import { epochSeconds, live, LostRace } from '../store/conditions';
 import { keys, type Key } from '../store/keys';
 import { transactWrite, type TransactionGuard, type TransactItem } from '../store/transact';
 import type { Principal } from './principal';
@@ -100,7 +100,7 @@ export async function endSession(principal: Principal, actor: Actor): Promise<vo
       { provesCredential: true },
     );
   } catch (error) {
-    if (failedTransactionConditions(error)?.includes(0)) throw ended();
+    if (error instanceof LostRace && error.lost(0)) throw ended();
     throw error;
   }
 }

@@ -13,7 +13,7 @@ import { now } from '../clock';
 import { keyedHash, randomToken } from '../crypto/secrets';
 import { ErrorCode, Unauthenticated } from '../errors';
 import { db, tableName } from '../store/client';
-import { epochSeconds, isConditionFailed, live } from '../store/conditions';
+import { conditionally, epochSeconds, live, LostRace } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { TransactItem } from '../store/transact';
 import { signToken, type Amr, type Role, type TokenClaims } from './jwt';
@@ -187,10 +187,12 @@ export async function refreshSession(refreshToken: string): Promise<Tokens> {
   const usable = 'attribute_not_exists(revokedAt) AND expiresAt > :now AND absoluteExpiresAt > :now';
   const update = async (input: { ConditionExpression: string; UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> }) => {
     try {
-      const result = await db().send(new UpdateCommand({ TableName: tableName(), Key: keys.session(userId, sid), ReturnValues: 'ALL_NEW', ...input }));
+      const result = await conditionally(() =>
+        db().send(new UpdateCommand({ TableName: tableName(), Key: keys.session(userId, sid), ReturnValues: 'ALL_NEW', ...input })),
+      );
       return result.Attributes as SessionItem;
     } catch (error) {
-      if (!isConditionFailed(error)) throw error;
+      if (!(error instanceof LostRace)) throw error;
       return undefined;
     }
   };
@@ -222,33 +224,37 @@ export async function refreshSession(refreshToken: string): Promise<Tokens> {
 
 async function revokeIfReused(userId: number, sid: string, presented: string): Promise<void> {
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.session(userId, sid),
-        ConditionExpression: 'contains(usedHashes, :presented) AND attribute_not_exists(revokedAt)',
-        UpdateExpression: 'SET revokedAt = :at',
-        ExpressionAttributeValues: { ':presented': presented, ':at': now().toISOString() },
-      }),
+    await conditionally(() =>
+      db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.session(userId, sid),
+          ConditionExpression: 'contains(usedHashes, :presented) AND attribute_not_exists(revokedAt)',
+          UpdateExpression: 'SET revokedAt = :at',
+          ExpressionAttributeValues: { ':presented': presented, ':at': now().toISOString() },
+        }),
+      ),
     );
   } catch (error) {
-    if (!isConditionFailed(error)) throw error; // not a reuse (or already revoked): nothing to do
+    if (!(error instanceof LostRace)) throw error; // not a reuse (or already revoked): nothing to do
   }
 }
 
 export async function revokeSession(userId: number, sid: string): Promise<void> {
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.session(userId, sid),
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
-        UpdateExpression: 'SET revokedAt = :at',
-        ExpressionAttributeValues: { ':at': now().toISOString() },
-      }),
+    await conditionally(() =>
+      db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.session(userId, sid),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+          UpdateExpression: 'SET revokedAt = :at',
+          ExpressionAttributeValues: { ':at': now().toISOString() },
+        }),
+      ),
     );
   } catch (error) {
-    if (!isConditionFailed(error)) throw error; // already revoked or gone: logout is idempotent
+    if (!(error instanceof LostRace)) throw error; // already revoked or gone: logout is idempotent
   }
 }
 

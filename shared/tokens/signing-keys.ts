@@ -11,7 +11,7 @@ import { config } from '../config';
 import { now } from '../clock';
 import { open, seal } from '../crypto/secrets';
 import { db, tableName } from '../store/client';
-import { epochSeconds, failedTransactionConditions, isConditionFailed, live } from '../store/conditions';
+import { conditionally, epochSeconds, live, LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import { keys } from '../store/keys';
 
@@ -78,10 +78,10 @@ async function newKeyItem(seq: number): Promise<StoredKey> {
 async function createKey(seq: number): Promise<StoredKey | undefined> {
   const item = await newKeyItem(seq);
   try {
-    await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await conditionally(() => db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
     return item;
   } catch (error) {
-    if (isConditionFailed(error)) return undefined; // another process created this sequence number first
+    if (error instanceof LostRace) return undefined; // another process created this sequence number first
     throw error;
   }
 }
@@ -133,7 +133,7 @@ export async function rotateSigningKey(actor: Actor): Promise<string> {
       },
     ]);
   } catch (error) {
-    if (failedTransactionConditions(error)?.includes(0)) throw new Error('A concurrent rotation created the same key sequence; retry');
+    if (error instanceof LostRace && error.lost(0)) throw new Error('A concurrent rotation created the same key sequence; retry');
     throw error;
   }
   resetSigningKeyCache();

@@ -2,7 +2,8 @@
  * Which cancelled transactions are retried. DynamoDB Local serialises transactions and never
  * answers TransactionConflict, so the classification is pinned down here, on the SDK's own error.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { asLostRace, LostRace } from '../../shared/store/conditions';
 import { onlyConflicts } from '../../shared/store/transact';
 
 const cancelled = (...codes: string[]) =>
@@ -21,5 +22,34 @@ describe('onlyConflicts', () => {
   it('does not retry other errors', () => {
     expect(onlyConflicts(cancelled('None', 'ValidationError'))).toBe(false);
     expect(onlyConflicts(new Error('network'))).toBe(false);
+  });
+});
+
+describe('asLostRace: the one shape a refusal reaches the domain in', () => {
+  it('names the items whose condition failed, with the refused item', () => {
+    const error = new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { failures: { N: '3' } } }],
+    });
+    const race = asLostRace(error) as LostRace;
+    expect(race).toBeInstanceOf(LostRace);
+    expect(race.failed).toEqual([1]);
+    expect(race.lost(1)).toBe(true);
+    expect(race.lost(0)).toBe(false);
+    expect(race.refused[1]).toEqual({ failures: { N: '3' } });
+  });
+
+  it('turns a single conditional write and contention into LostRace', () => {
+    const single = new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+    expect((asLostRace(single) as LostRace).failed).toEqual([0]);
+    expect((asLostRace(cancelled('None', 'TransactionConflict')) as LostRace).failed).toEqual([]);
+  });
+
+  it('leaves every other error as it is: a real failure is not a race', () => {
+    const invalid = cancelled('None', 'ValidationError');
+    expect(asLostRace(invalid)).toBe(invalid);
+    const network = new Error('network');
+    expect(asLostRace(network)).toBe(network);
   });
 });
