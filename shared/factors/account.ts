@@ -4,7 +4,7 @@
  * Sessions share the partition but sort after `SESSION#`, outside the range read here.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { UserRecord } from '../identity/users';
+import type { UserRecord } from '../model/user';
 import type { Method } from '../policy/policy';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';

@@ -1,6 +1,6 @@
 /** Creates an org (if new) and a user in it with a generated password: the bootstrap CLI and the demo seed. */
 import { cliActor, type Actor } from '../audit/events';
-import type { Role } from '../tokens/jwt';
+import type { Role } from '../model/user';
 import { createUser, ensureOrg } from './users';
 
 export interface BootstrappedUser {

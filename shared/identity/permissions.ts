@@ -3,9 +3,9 @@
  * administer org X". Resets, impersonation and the admin routes all ask here.
  */
 import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
-import type { Role } from '../tokens/jwt';
 import type { Principal } from '../tokens/principal';
-import { getUser, type User, type UserRecord } from './users';
+import type { Role, User, UserRecord } from '../model/user';
+import { getUser } from './users';
 
 /**
  * The one rule for "may edit user X" (create, reset, impersonate build on it): support staff may

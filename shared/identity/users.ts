@@ -11,30 +11,8 @@ import { db, tableName } from '../store/client';
 import { LostRace } from '../store/conditions';
 import { nextId } from '../store/counter';
 import { keys } from '../store/keys';
-import type { Role } from '../tokens/jwt';
+import type { Org, Role, User, UserRecord } from '../model/user';
 import { generatePassword, hashPassword } from './passwords';
-
-export interface Org {
-  orgId: number;
-  name: string;
-  createdAt: string;
-}
-
-export interface User {
-  userId: number;
-  orgId: number;
-  email: string;
-  role: Role;
-  createdAt: string;
-}
-
-export interface UserRecord extends User {
-  passwordHash: string;
-  /** The Ziik `method`: the factor the user prefers. */
-  preferredMethod?: 'totp' | 'sms' | 'webauthn';
-  /** Verified factor kinds (a string set), kept in step with the factor items. */
-  enrolled?: Set<string>;
-}
 
 export const publicUser = ({ userId, orgId, email, role, createdAt }: User): User => ({ userId, orgId, email, role, createdAt });
 

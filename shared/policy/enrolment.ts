@@ -8,7 +8,7 @@ import type { FactorKind } from '../factors/account';
 import { db, tableName } from '../store/client';
 import { issueCursor, openCursor } from '../store/cursor';
 import { keys } from '../store/keys';
-import type { Role } from '../tokens/jwt';
+import type { Role } from '../model/user';
 import { getPolicy } from './policy';
 
 export interface EnrolmentRow {

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { now } from '../clock';
 import { ErrorCode, Unauthenticated } from '../errors';
+import type { Role } from '../model/user';
 import { activeSigningKey, publishedKeys } from './signing-keys';
 
-export type Role = 'member' | 'admin' | 'support';
 /** RFC 8176 authentication method reference values. */
 export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa';
 

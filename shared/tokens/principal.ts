@@ -1,6 +1,7 @@
 /** Who is calling, as established from a verified bearer token. */
 import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
-import { verifyToken, type Amr, type Role } from './jwt';
+import type { Role } from '../model/user';
+import { verifyToken, type Amr } from './jwt';
 
 export interface Principal {
   userId: number;

@@ -16,7 +16,8 @@ import { db, tableName } from '../store/client';
 import { conditionally, epochSeconds, live, LostRace } from '../store/conditions';
 import { keys } from '../store/keys';
 import type { TransactItem } from '../store/transact';
-import { signToken, type Amr, type Role, type TokenClaims } from './jwt';
+import type { Role } from '../model/user';
+import { signToken, type Amr, type TokenClaims } from './jwt';
 
 export interface SessionItem {
   pk: string;

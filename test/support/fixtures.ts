@@ -1,7 +1,7 @@
 /** Test data: every test makes its own org and users, so suites can run in parallel on one table. */
 import { randomUUID } from 'node:crypto';
 import { bootstrapUser, type BootstrappedUser } from '../../shared/identity/bootstrap';
-import type { Role } from '../../shared/tokens/jwt';
+import type { Role } from '../../shared/model/user';
 import { forgetCachedPolicy, POLICY_CACHE_MS } from '../../shared/policy/policy';
 import { invoke } from './invoke';
 

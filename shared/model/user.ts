@@ -1,0 +1,28 @@
+/**
+ * The user as every layer sees it. A leaf module of types only: the factors, tokens and identity
+ * folders all speak of users, and none of them should import another just for a type.
+ */
+
+export type Role = 'member' | 'admin' | 'support';
+
+export interface Org {
+  orgId: number;
+  name: string;
+  createdAt: string;
+}
+
+export interface User {
+  userId: number;
+  orgId: number;
+  email: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface UserRecord extends User {
+  passwordHash: string;
+  /** The Ziik `method`: the factor the user prefers. */
+  preferredMethod?: 'totp' | 'sms' | 'webauthn';
+  /** Verified factor kinds (a string set), kept in step with the factor items. */
+  enrolled?: Set<string>;
+}
