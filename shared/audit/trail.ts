@@ -1,7 +1,7 @@
 /** Reading the audit trail: an org's events, newest first, a page at a time (cursor = the last key, authenticated). */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../store/client';
-import { issueCursor, openCursor } from '../store/cursor';
+import { issueCursor, openCursor } from '../crypto/cursor';
 import { keys } from '../store/keys';
 
 export async function auditTrail(orgId: number, limit: number, cursor?: string) {

@@ -6,7 +6,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FactorKind } from '../factors/account';
 import { db, tableName } from '../store/client';
-import { issueCursor, openCursor } from '../store/cursor';
+import { issueCursor, openCursor } from '../crypto/cursor';
 import { keys } from '../store/keys';
 import type { Role } from '../model/user';
 import { getPolicy } from './policy';

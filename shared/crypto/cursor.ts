@@ -4,7 +4,7 @@
  * partition, or be one DynamoDB rejects with a 500), so a cursor carries an HMAC over the listing,
  * the org and the key; a cursor this listing did not issue for this org is refused before any read.
  */
-import { constantTimeEqual, keyedHash } from '../crypto/secrets';
+import { constantTimeEqual, keyedHash } from './secrets';
 import { BadRequest, ErrorCode } from '../errors';
 
 /** The paginated queries: a cursor of one never opens another. */
