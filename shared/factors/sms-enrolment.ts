@@ -18,7 +18,7 @@ import { keyedHash } from '../crypto/secrets';
 import { BadGateway, Conflict, ErrorCode } from '../errors';
 import { logger } from '../log';
 import { assertMethodAllowed } from '../policy/policy';
-import { consume, type Interval, type Limit } from '../ratelimit';
+import { consume, type Interval, type Limit } from '../ratelimit/limits';
 import { transactWrite } from '../store/transact';
 import { db, tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';

@@ -10,7 +10,7 @@ import { now } from '../clock';
 import { ErrorCode, Unauthenticated } from '../errors';
 import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
 import { getPolicy, type Policy } from '../policy/policy';
-import { assertUnderLimits, record, type Limit } from '../ratelimit';
+import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
 import { tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';
 import { transactWrite } from '../store/transact';

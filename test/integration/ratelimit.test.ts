@@ -1,6 +1,6 @@
 /** Rate limits under contention: parallel events on one counter all count, and none is a 5xx. */
 import { randomUUID } from 'node:crypto';
-import { consume } from '../../shared/ratelimit';
+import { consume } from '../../shared/ratelimit/limits';
 
 describe('consume', () => {
   it('counts 30 parallel events on one shared counter exactly, refusing only past the limit', async () => {
