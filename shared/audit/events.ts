@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { now } from '../clock';
 import { knownPolicySequence } from '../policy/policy';
+import { tableName } from '../store/client';
 import { keys } from '../store/keys';
+import type { TransactItem } from '../store/transact';
 import type { Principal } from '../tokens/principal';
 
 /** Every action the trail records (the README lists them). */
@@ -81,3 +83,6 @@ export function auditItem(input: AuditInput): Record<string, unknown> {
     ...(input.actor.userAgent !== undefined && { userAgent: input.actor.userAgent.slice(0, 512) }),
   };
 }
+
+/** The event as one item of a transaction (with the change it records). */
+export const auditPut = (input: AuditInput): TransactItem => ({ Put: { TableName: tableName(), Item: auditItem(input) } });

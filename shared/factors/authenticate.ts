@@ -127,7 +127,7 @@ export async function commitLogin(account: Account, match: Match, actor: Actor):
   const { user } = account;
   const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] });
   await commit(account, match, actor, [
-    { Put: { TableName: tableName(), Item: session.item } },
+    session.write,
     auditPut(account, 'login.two_factor', actor, { method: match.kind, ...match.details }),
   ], { consumesCredential: true });
   return session.tokens();

@@ -55,7 +55,7 @@ export async function finishKeyRegistration(
       { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       profileUpdate(user.userId, { verified: 'webauthn', ...(!user.preferredMethod && { preferred: 'webauthn' }) }),
       auditPut(account, 'factor.verified', actor, { method: 'webauthn', name }),
-      ...(session ? [{ Put: { TableName: tableName(), Item: session.item } }] : []),
+      ...(session ? [session.write] : []),
     ], { consumesCredential: !!session });
   } catch (error) {
     if (!(error instanceof LostRace) || !error.failed.length) throw error;

@@ -9,37 +9,27 @@
  * session, or on the marker's absence, appended by store/transact.ts; no extra round trip), or
  * with one consistent read where a route makes no transaction.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { auditItem, type Actor } from '../audit/events';
+import { auditPut, type Actor } from '../audit/events';
 import { now } from '../clock';
 import { ErrorCode, Unauthenticated } from '../errors';
-import { db, tableName } from '../store/client';
-import { epochSeconds, live, LostRace } from '../store/conditions';
-import { keys, type Key } from '../store/keys';
+import { LostRace } from '../store/conditions';
 import { transactWrite, type TransactionGuard, type TransactItem } from '../store/transact';
 import type { Principal } from './principal';
-import type { SessionItem } from './sessions';
+import { pendingTokenStore, sessionStore, type PendingToken } from './session-store';
+import { isLive } from './sessions';
 
 const ended = () => new Unauthenticated('The session has ended', ErrorCode.invalidToken);
 const spent = () => new Unauthenticated('This login token was used already: sign in again', ErrorCode.invalidToken);
 
-type Credential = { kind: 'session'; key: Key } | { kind: 'pending'; key: Key; expiresAt: number };
+type Credential = { kind: 'session'; userId: number; sid: string } | ({ kind: 'pending' } & PendingToken);
 
 function credentialOf(principal: Principal): Credential {
   if (principal.pending) {
     if (!principal.tokenId) throw new Unauthenticated('The token is invalid', ErrorCode.invalidToken);
-    return { kind: 'pending', key: keys.spentPendingToken(principal.userId, principal.tokenId), expiresAt: principal.expiresAt };
+    return { kind: 'pending', userId: principal.userId, jti: principal.tokenId, expiresAt: principal.expiresAt };
   }
   if (!principal.sid) throw ended();
-  return { kind: 'session', key: keys.session(principal.userId, principal.sid) };
-}
-
-/** The condition a live session item meets (TTL deletes late, so the times are checked too). */
-export function liveSessionCondition(at: Date) {
-  return {
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND expiresAt > :now AND absoluteExpiresAt > :now',
-    ExpressionAttributeValues: { ':now': epochSeconds(at) },
-  };
+  return { kind: 'session', userId: principal.userId, sid: principal.sid };
 }
 
 /** The guard every transaction of a state-changing request carries. */
@@ -47,12 +37,9 @@ export function credentialGuard(principal: Principal): TransactionGuard {
   const credential = credentialOf(principal);
   return {
     item(consume: boolean): TransactItem {
-      const at = now();
-      if (credential.kind === 'session') return { ConditionCheck: { TableName: tableName(), Key: credential.key, ...liveSessionCondition(at) } };
-      const condition = { TableName: tableName(), ConditionExpression: 'attribute_not_exists(pk)' };
-      if (!consume) return { ConditionCheck: { ...condition, Key: credential.key } };
-      // Kept until the token has expired anyway (TTL).
-      return { Put: { ...condition, Item: { ...credential.key, spentAt: at.toISOString(), expiresAt: credential.expiresAt } } };
+      if (credential.kind === 'session') return sessionStore.assertLive(credential.userId, credential.sid, now());
+      // The spent marker is kept until the token has expired anyway (TTL).
+      return consume ? pendingTokenStore.spend(credential, now()) : pendingTokenStore.assertUnspent(credential);
     },
     refused: () => (credential.kind === 'session' ? ended() : spent()),
   };
@@ -61,13 +48,11 @@ export function credentialGuard(principal: Principal): TransactionGuard {
 /** One consistent read: throws 401 when the credential is no longer good. */
 export async function assertCredentialLive(principal: Principal): Promise<void> {
   const credential = credentialOf(principal);
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: credential.key, ConsistentRead: true }));
   if (credential.kind === 'pending') {
-    if (result.Item) throw spent();
+    if (await pendingTokenStore.isSpent(credential)) throw spent();
     return;
   }
-  const session = live(result.Item as SessionItem | undefined, now());
-  if (!session || session.revokedAt || session.absoluteExpiresAt <= epochSeconds(now())) throw ended();
+  if (!isLive(await sessionStore.get(credential.userId, credential.sid), now())) throw ended();
 }
 
 /**
@@ -75,27 +60,13 @@ export async function assertCredentialLive(principal: Principal): Promise<void> 
  * the proof that the session was live; a session that had ended already gets 401.
  */
 export async function endSession(principal: Principal, actor: Actor): Promise<void> {
-  const at = now();
-  const key = credentialOf(principal).key;
-  const condition = liveSessionCondition(at);
+  if (!principal.sid) throw ended(); // a pending token has no session to end
+  const { userId, sid } = principal;
   try {
     await transactWrite(
       [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: key,
-            UpdateExpression: 'SET revokedAt = :at',
-            ConditionExpression: condition.ConditionExpression,
-            ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ':at': at.toISOString() },
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: auditItem({ orgId: principal.orgId, action: 'session.ended', actor, targetUserId: principal.userId, details: { sid: principal.sid! } }),
-          },
-        },
+        sessionStore.revokeLive(userId, sid, now()),
+        auditPut({ orgId: principal.orgId, action: 'session.ended', actor, targetUserId: userId, details: { sid } }),
       ],
       { provesCredential: true },
     );

@@ -6,22 +6,18 @@
  * (REFRESH_TOKEN_REUSE_INTERVAL) while its successor is unused: then it gets that same successor, so
  * two tabs refreshing at once do not sign the user out (as Supabase's interval of the same name).
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import { now } from '../clock';
 import { keyedHash, randomToken } from '../crypto/secrets';
 import { ErrorCode, Unauthenticated } from '../errors';
-import { db, tableName } from '../store/client';
-import { conditionally, epochSeconds, live, LostRace } from '../store/conditions';
-import { keys } from '../store/keys';
+import { epochSeconds, live } from '../store/conditions';
 import type { TransactItem } from '../store/transact';
 import type { Role } from '../model/user';
 import { signToken, type Amr, type TokenClaims } from './jwt';
+import { sessionStore } from './session-store';
 
-export interface SessionItem {
-  pk: string;
-  sk: string;
+export interface Session {
   sid: string;
   userId: number;
   orgId: number;
@@ -79,17 +75,17 @@ const claimsFor = (s: Subject, a: Required<Authentication>, sid: string): TokenC
 });
 
 export interface PreparedSession {
-  /** The session item, to write alone or inside a transaction with what authenticated it. */
-  item: SessionItem;
+  session: Session;
+  /** Stores the session, inside a transaction with what authenticated it. */
+  write: TransactItem;
   /** Signs the access token; call once the item is written. */
   tokens(): Promise<Tokens>;
 }
 
-/** What every session item holds, its own or an impersonation. */
-function sessionItem(subject: Subject, auth: Required<Authentication>, sid: string, lifetime: { absolute: number; idle: number }): SessionItem {
+/** What every session holds, its own or an impersonation. */
+function newSession(subject: Subject, auth: Required<Authentication>, sid: string, lifetime: { absolute: number; idle: number }): Session {
   const t = epochSeconds(now());
   return {
-    ...keys.session(subject.userId, sid),
     sid,
     userId: subject.userId,
     orgId: subject.orgId,
@@ -109,12 +105,13 @@ export async function prepareSession(subject: Subject, authentication: Authentic
   const auth = { ...authentication, authTime: authentication.authTime ?? epochSeconds(now()) };
   const sid = randomUUID();
   const refreshToken = `${subject.userId}.${sid}.${randomToken()}`;
-  const item = {
-    ...sessionItem(subject, auth, sid, { absolute: c.SESSION_ABSOLUTE_TTL, idle: c.SESSION_IDLE_TTL }),
+  const session = {
+    ...newSession(subject, auth, sid, { absolute: c.SESSION_ABSOLUTE_TTL, idle: c.SESSION_IDLE_TTL }),
     tokenHash: await keyedHash(REFRESH, refreshToken),
   };
   return {
-    item,
+    session,
+    write: sessionStore.put(session),
     tokens: async () => {
       const access = await signToken(claimsFor(subject, auth, sid), c.ACCESS_TOKEN_TTL);
       return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn };
@@ -125,7 +122,7 @@ export async function prepareSession(subject: Subject, authentication: Authentic
 /** Starts a session: stores it and answers an access token and its first refresh token. */
 export async function startSession(subject: Subject, authentication: Authentication): Promise<Tokens> {
   const session = await prepareSession(subject, authentication);
-  const [tokens] = await Promise.all([session.tokens(), db().send(new PutCommand({ TableName: tableName(), Item: session.item }))]);
+  const [tokens] = await Promise.all([session.tokens(), sessionStore.create(session.session)]);
   return tokens;
 }
 
@@ -138,32 +135,14 @@ export async function prepareImpersonation(target: Subject, actor: { userId: num
   const auth = { aal: 1 as const, amr: [], authTime: epochSeconds(now()) };
   const sid = randomUUID();
   const lifetime = { absolute: c.IMPERSONATION_TTL, idle: c.IMPERSONATION_TTL };
-  const item = { ...sessionItem(target, auth, sid, lifetime), actorId: actor.userId, actorAmr: actor.amr };
+  const session = { ...newSession(target, auth, sid, lifetime), actorId: actor.userId, actorAmr: actor.amr };
   return {
-    item,
+    session,
+    write: sessionStore.put(session),
     tokens: async () => {
       const claims = { ...claimsFor(target, auth, sid), act: { sub: String(actor.userId) } };
       const access = await signToken(claims, c.IMPERSONATION_TTL);
       return { accessToken: access.token, refreshToken: '', tokenType: 'Bearer', expiresIn: access.expiresIn };
-    },
-  };
-}
-
-/** A session item as stored (consistent read), or undefined. */
-export async function readSession(userId: number, sid: string): Promise<SessionItem | undefined> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(userId, sid), ConsistentRead: true }));
-  return result.Item as SessionItem | undefined;
-}
-
-/** The write that ends an impersonation session at once, for a transaction (fails unless it is live). */
-export function endImpersonationItem(userId: number, sid: string): TransactItem {
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: keys.session(userId, sid),
-      ConditionExpression: 'attribute_exists(actorId) AND attribute_not_exists(revokedAt)',
-      UpdateExpression: 'SET revokedAt = :at',
-      ExpressionAttributeValues: { ':at': now().toISOString() },
     },
   };
 }
@@ -183,37 +162,16 @@ export async function refreshSession(refreshToken: string): Promise<Tokens> {
   const next = `${userId}.${sid}.${await keyedHash(SUCCESSOR, refreshToken)}`;
   const nextHash = await keyedHash(REFRESH, next);
   const at = now();
-  const t = epochSeconds(at);
-  const common = { ':presented': presented, ':next': nextHash, ':now': t, ':idle': t + c.SESSION_IDLE_TTL };
-  const usable = 'attribute_not_exists(revokedAt) AND expiresAt > :now AND absoluteExpiresAt > :now';
-  const update = async (input: { ConditionExpression: string; UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> }) => {
-    try {
-      const result = await conditionally(() =>
-        db().send(new UpdateCommand({ TableName: tableName(), Key: keys.session(userId, sid), ReturnValues: 'ALL_NEW', ...input })),
-      );
-      return result.Attributes as SessionItem;
-    } catch (error) {
-      if (!(error instanceof LostRace)) throw error;
-      return undefined;
-    }
-  };
+  const rotation = { presented, next: nextHash, at, idleUntil: epochSeconds(at) + c.SESSION_IDLE_TTL };
   const session =
-    // Rotation is the race gate: only the holder of the current token moves it on.
-    (await update({
-      ConditionExpression: `tokenHash = :presented AND ${usable}`,
-      UpdateExpression: 'SET tokenHash = :next, parentHash = :presented, rotatedAt = :at, expiresAt = :idle ADD usedHashes :used',
-      ExpressionAttributeValues: { ...common, ':at': at.toISOString(), ':used': new Set([presented]) },
-    })) ??
+    (await sessionStore.rotate(userId, sid, rotation)) ??
     // A repeat of the token just rotated, within the interval and while its successor is unused.
     (c.REFRESH_TOKEN_REUSE_INTERVAL > 0
-      ? await update({
-          ConditionExpression: `parentHash = :presented AND tokenHash = :next AND rotatedAt > :since AND ${usable}`,
-          UpdateExpression: 'SET expiresAt = :idle',
-          ExpressionAttributeValues: { ...common, ':since': new Date(at.getTime() - c.REFRESH_TOKEN_REUSE_INTERVAL * 1000).toISOString() },
-        })
+      ? await sessionStore.repeatRotation(userId, sid, rotation, new Date(at.getTime() - c.REFRESH_TOKEN_REUSE_INTERVAL * 1000))
       : undefined);
   if (!session) {
-    await revokeIfReused(userId, sid, presented);
+    // RFC 9700 §4.14.2: a token already rotated away was stolen or leaked; the whole session goes.
+    await sessionStore.revokeIfUsed(userId, sid, presented, at);
     throw new Unauthenticated('The refresh token is invalid, expired or already used', ErrorCode.invalidRefreshToken);
   }
   const access = await signToken(
@@ -223,69 +181,27 @@ export async function refreshSession(refreshToken: string): Promise<Tokens> {
   return { accessToken: access.token, refreshToken: next, tokenType: 'Bearer', expiresIn: access.expiresIn };
 }
 
-async function revokeIfReused(userId: number, sid: string, presented: string): Promise<void> {
-  try {
-    await conditionally(() =>
-      db().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: keys.session(userId, sid),
-          ConditionExpression: 'contains(usedHashes, :presented) AND attribute_not_exists(revokedAt)',
-          UpdateExpression: 'SET revokedAt = :at',
-          ExpressionAttributeValues: { ':presented': presented, ':at': now().toISOString() },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!(error instanceof LostRace)) throw error; // not a reuse (or already revoked): nothing to do
-  }
-}
-
+/** Revokes a session; idempotent (a session gone or revoked already stays so). */
 export async function revokeSession(userId: number, sid: string): Promise<void> {
-  try {
-    await conditionally(() =>
-      db().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: keys.session(userId, sid),
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
-          UpdateExpression: 'SET revokedAt = :at',
-          ExpressionAttributeValues: { ':at': now().toISOString() },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!(error instanceof LostRace)) throw error; // already revoked or gone: logout is idempotent
-  }
+  await sessionStore.revoke(userId, sid, now());
 }
 
 /** Every live session of a user, revoked (admin reset, password change). */
 export async function revokeAllSessions(userId: number): Promise<number> {
   let revoked = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    // Paged: a user who signs in often can hold more sessions than one Query page.
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: 'attribute_not_exists(revokedAt)',
-        ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
-        ProjectionExpression: 'sid',
-        ExclusiveStartKey: start,
-      }),
-    );
-    const sids = (page.Items ?? []).map((i) => i.sid as string);
+  for await (const sids of sessionStore.unrevokedIds(userId)) {
     await Promise.all(sids.map((sid) => revokeSession(userId, sid)));
     revoked += sids.length;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return revoked;
 }
 
 /** Whether a session is still usable: not revoked, not idle too long, not past its absolute end. */
+export function isLive(session: Session | undefined, at: Date): session is Session {
+  const current = live(session, at);
+  return !!current && !current.revokedAt && current.absoluteExpiresAt > epochSeconds(at);
+}
+
 export async function isSessionLive(userId: number, sid: string): Promise<boolean> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(userId, sid), ConsistentRead: true }));
-  const session = live(result.Item as SessionItem | undefined, now());
-  return !!session && !session.revokedAt && session.absoluteExpiresAt > epochSeconds(now());
+  return isLive(await sessionStore.get(userId, sid), now());
 }
