@@ -1,9 +1,12 @@
-/** Positive integer IDs from an atomic counter item (one UpdateItem with ADD). */
+/**
+ * The id counters (pk=COUNTER sk=org|user): positive integer ids for orgs and users, one atomic
+ * UpdateItem with ADD each. Only creating an org or a user writes one, never a login.
+ */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './client';
-import { keys } from './keys';
+import { db, tableName } from '../store/client';
+import { keys } from '../store/keys';
 
-export async function nextId(name: 'org' | 'user' | 'signingKey'): Promise<number> {
+export async function nextId(name: 'org' | 'user'): Promise<number> {
   const result = await db().send(
     new UpdateCommand({
       TableName: tableName(),

@@ -4,17 +4,17 @@
  * actor; no refresh token, and sensitive routes refuse it. Ending it revokes the session at once
  * and gives the support user fresh tokens of its own. Both steps are audited in both orgs.
  */
-import { auditItem, type Actor } from '../audit/events';
+import { auditPut, type Actor } from '../audit/events';
 import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
 import { usableMethods } from '../factors/account';
 import { accountAndPolicy, accountOf, commit, prove } from '../factors/authenticate';
-import type { TransactItem } from '../factors/second-factor';
-import { getPolicy } from '../policy/policy';
-import { tableName } from '../store/client';
+import { getPolicy, type Policy } from '../policy/policy';
+import { now } from '../clock';
 import { LostRace } from '../store/conditions';
-import { transactWrite } from '../store/transact';
+import { transactWrite, type TransactItem } from '../store/transact';
 import type { Principal } from '../tokens/principal';
-import { endImpersonationItem, prepareImpersonation, prepareSession, readSession, type Tokens } from '../tokens/sessions';
+import { sessionStore } from '../tokens/session-store';
+import { prepareImpersonation, prepareSession, type Tokens } from '../tokens/sessions';
 
 export async function impersonate(principal: Principal, target: { userId: number; teamId: number }, code: string, actor: Actor) {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot start another impersonation');
@@ -26,26 +26,32 @@ export async function impersonate(principal: Principal, target: { userId: number
   const match = await prove(support, { code }, actor, { allowed: policy.methods });
 
   const victim = await accountOf(target.userId).catch(() => undefined);
-  if (victim) await getPolicy(victim.user.orgId); // its sequence goes into the audit event
   // One answer for "no such user" and "not in that team": the caller learns neither.
   if (!victim || victim.user.orgId !== target.teamId) throw new NotFound('No such user in that team');
   if (victim.user.role === 'support' || victim.user.userId === principal.userId) {
     throw new Forbidden('Support staff cannot be impersonated');
   }
   const { user } = victim;
+  const victimPolicy = await getPolicy(user.orgId); // its sequence goes into the audit event
   const session = await prepareImpersonation({ userId: user.userId, orgId: user.orgId, role: user.role }, { userId: principal.userId, amr: ['pwd', match.amr] });
-  const details = { supportUserId: principal.userId, targetUserId: user.userId, sid: session.item.sid };
+  const details = { supportUserId: principal.userId, targetUserId: user.userId, sid: session.session.sid };
   await commit(support, match, actor, [
-    { Put: { TableName: tableName(), Item: session.item } },
-    ...auditBoth(support.user.orgId, user.orgId, 'impersonation.started', actor, user.userId, details),
+    session.write,
+    ...auditBoth([victimPolicy, policy], 'impersonation.started', actor, user.userId, details),
   ]);
   return { tokens: await session.tokens(), isTwoFactorEnable: victim.factors.some((f) => f.verified) };
 }
 
-function auditBoth(supportOrg: number, targetOrg: number, action: 'impersonation.started' | 'impersonation.ended', actor: Actor, targetUserId: number, details: Record<string, string | number>): TransactItem[] {
-  return [...new Set([targetOrg, supportOrg])].map((orgId) => ({
-    Put: { TableName: tableName(), Item: auditItem({ orgId, action, actor, targetUserId, details }) },
-  }));
+/** The event in the target's org and, if another, the support user's, each with its org's policy sequence. */
+function auditBoth(
+  [target, support]: [Policy, Policy],
+  action: 'impersonation.started' | 'impersonation.ended',
+  actor: Actor,
+  targetUserId: number,
+  details: Record<string, string | number>,
+): TransactItem[] {
+  const policies = target.orgId === support.orgId ? [target] : [target, support];
+  return policies.map((p) => auditPut({ orgId: p.orgId, action, actor, targetUserId, details, policySequence: p.sequence }));
 }
 
 /** Ends the impersonation behind this token (audited in the same transaction); answers the support user's own tokens. */
@@ -54,10 +60,12 @@ export async function endImpersonationFor(principal: Principal, actor: Actor): P
     throw new BadRequest(ErrorCode.invalidRequest, 'This token is not an impersonation token');
   }
   const alreadyEnded = () => new BadRequest(ErrorCode.invalidRequest, 'This impersonation has ended already');
-  const impersonation = await readSession(principal.userId, principal.sid);
+  const impersonation = await sessionStore.get(principal.userId, principal.sid);
   if (!impersonation || impersonation.revokedAt) throw alreadyEnded();
   const support = await accountOf(principal.actorId);
-  await Promise.all([...new Set([principal.orgId, support.user.orgId])].map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
+  const orgIds = [...new Set([principal.orgId, support.user.orgId])];
+  const policies = await Promise.all(orgIds.map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
+  const policyOf = (orgId: number) => policies[orgIds.indexOf(orgId)]!;
   const session = await prepareSession(
     { userId: support.user.userId, orgId: support.user.orgId, role: support.user.role },
     { aal: 2, amr: impersonation.actorAmr ?? ['pwd'], authTime: impersonation.authTime },
@@ -66,9 +74,9 @@ export async function endImpersonationFor(principal: Principal, actor: Actor): P
   try {
     await transactWrite(
       [
-        endImpersonationItem(principal.userId, principal.sid),
-        { Put: { TableName: tableName(), Item: session.item } },
-        ...auditBoth(support.user.orgId, principal.orgId, 'impersonation.ended', actor, principal.userId, details),
+        sessionStore.endImpersonation(principal.userId, principal.sid, now()),
+        session.write,
+        ...auditBoth([policyOf(principal.orgId), policyOf(support.user.orgId)], 'impersonation.ended', actor, principal.userId, details),
       ],
       { provesCredential: true },
     );

@@ -4,14 +4,13 @@
  * An unknown email and a wrong password get the same answer in the same time; failures are
  * throttled per account and per source address.
  */
-import { auditItem, type Actor } from '../audit/events';
+import { auditPut, type Actor } from '../audit/events';
 import { config } from '../config';
 import { now } from '../clock';
 import { ErrorCode, Unauthenticated } from '../errors';
 import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
 import { getPolicy, type Policy } from '../policy/policy';
 import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
-import { tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import { signToken } from '../tokens/jwt';
@@ -55,12 +54,11 @@ export async function login(email: string, password: string, from: { sourceIp: s
 }
 
 /** A session from the password alone, audited in the same transaction. */
-async function startPasswordSession(subject: Subject, from: Actor): Promise<Tokens> {
+async function startPasswordSession(subject: Subject, policy: Policy, from: Actor): Promise<Tokens> {
   const session = await prepareSession(subject, { aal: 1, amr: ['pwd'] });
-  const event = auditItem({ orgId: subject.orgId, action: 'login.password', actor: { ...from, subject }, targetUserId: subject.userId });
   await transactWrite([
-    { Put: { TableName: tableName(), Item: session.item } },
-    { Put: { TableName: tableName(), Item: event } },
+    session.write,
+    auditPut({ orgId: subject.orgId, action: 'login.password', actor: { ...from, subject }, targetUserId: subject.userId, policySequence: policy.sequence }),
   ]);
   return session.tokens();
 }
@@ -73,14 +71,14 @@ async function secondFactorStep(account: Account, policy: Policy, at: Date, from
   const enrolled = methods.length > 0;
 
   if (!enrolled && !policy.forced) {
-    return { kind: 'tokens', ...(await startPasswordSession(subject, from)) };
+    return { kind: 'tokens', ...(await startPasswordSession(subject, policy, from)) };
   }
   if (!enrolled) {
     // Forced, not enrolled: inside the grace period the user still signs in, and is told to enrol.
     const graceStart = Math.max(Date.parse(policy.forcedAt ?? policy.changedAt), Date.parse(user.createdAt));
     const enrolBy = graceStart + policy.gracePeriodSeconds * 1000;
     if (at.getTime() < enrolBy) {
-      const tokens = await startPasswordSession(subject, from);
+      const tokens = await startPasswordSession(subject, policy, from);
       return { kind: 'tokens', ...tokens, twoFactorSetupRequired: true, enrolBy: new Date(enrolBy).toISOString() };
     }
   }

@@ -25,7 +25,7 @@ export interface Key {
 const pad = (n: number) => String(n).padStart(12, '0');
 
 export const keys = {
-  counter: (name: 'org' | 'user' | 'signingKey'): Key => ({ pk: 'COUNTER', sk: name }),
+  counter: (name: 'org' | 'user'): Key => ({ pk: 'COUNTER', sk: name }),
 
   org: (orgId: number): Key => ({ pk: `ORG#${orgId}`, sk: 'ORG' }),
   orgName: (name: string): Key => ({ pk: `ORGNAME#${name.trim().toLowerCase()}`, sk: 'ORGNAME' }),
