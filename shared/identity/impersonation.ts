@@ -33,13 +33,13 @@ export async function impersonate(principal: Principal, target: { userId: number
   }
   const { user } = victim;
   const victimPolicy = await getPolicy(user.orgId); // its sequence goes into the audit event
-  const session = await prepareImpersonation({ userId: user.userId, orgId: user.orgId, role: user.role }, { userId: principal.userId, amr: ['pwd', match.amr] });
-  const details = { supportUserId: principal.userId, targetUserId: user.userId, sid: session.session.sid };
+  const started = await prepareImpersonation({ userId: user.userId, orgId: user.orgId, role: user.role }, { userId: principal.userId, amr: ['pwd', match.amr] });
+  const details = { supportUserId: principal.userId, targetUserId: user.userId, sid: started.session.sid };
   await commit(support, match, actor, [
-    session.write,
+    started.write,
     ...auditBoth([victimPolicy, policy], 'impersonation.started', actor, user.userId, details),
   ]);
-  return { tokens: await session.tokens(), isTwoFactorEnable: victim.factors.some((f) => f.verified) };
+  return { tokens: await started.tokens(), isTwoFactorEnable: victim.factors.some((f) => f.verified) };
 }
 
 /** The event in the target's org and, if another, the support user's, each with its org's policy sequence. */

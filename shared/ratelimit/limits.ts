@@ -5,7 +5,7 @@
  * arithmetic in ./windows.
  */
 import { TooManyRequests } from '../errors';
-import { LostRace } from '../store/conditions';
+import { LostRace, type RawItem } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import { rateLimitStore, type CounterRef } from './store';
 import { intervalSince, intervalWaitSeconds, secondsLeft, windowAt } from './windows';
@@ -48,7 +48,7 @@ export async function consume(limits: (Limit | Interval)[], now: Date, message?:
     if (isInterval(limit)) {
       return {
         write: rateLimitStore.markEventAfter(limit, now, intervalSince(limit.intervalSeconds, now), limit.intervalSeconds),
-        waitSeconds: (refused: LostRace['refused'][number]) => intervalWaitSeconds(limit.intervalSeconds, rateLimitStore.lastEventAt(refused), now),
+        waitSeconds: (refused: RawItem | undefined) => intervalWaitSeconds(limit.intervalSeconds, rateLimitStore.lastEventAt(refused), now),
       };
     }
     const counter = counterOf(limit, now);

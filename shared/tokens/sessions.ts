@@ -121,8 +121,8 @@ export async function prepareSession(subject: Subject, authentication: Authentic
 
 /** Starts a session: stores it and answers an access token and its first refresh token. */
 export async function startSession(subject: Subject, authentication: Authentication): Promise<Tokens> {
-  const session = await prepareSession(subject, authentication);
-  const [tokens] = await Promise.all([session.tokens(), sessionStore.create(session.session)]);
+  const prepared = await prepareSession(subject, authentication);
+  const [tokens] = await Promise.all([prepared.tokens(), sessionStore.create(prepared.session)]);
   return tokens;
 }
 
