@@ -36,7 +36,6 @@ export type LoginAnswer = z.output<typeof LoginResponse>;
 /** Password login's full tokens (no second factor needed, or one still to enrol). */
 export type PasswordTokens = Extract<LoginAnswer, { accessToken: string }>;
 export type Authenticated = z.output<typeof AuthenticateResponse>;
-export type TwoFactorSettings = z.output<typeof TwoFactorSettingsResponse>['data'];
 export type SecurityKey = z.output<typeof SecurityKeySchema>;
 
 export class ApiError extends Error {

@@ -29,8 +29,8 @@ export async function submitPassword(event: SubmitEvent): Promise<void> {
       await signedIn(answer);
       return;
     }
-    const methods = answer.methods ?? [];
-    state.pending = { token: answer.pendingToken, methods, setupRequired: answer.twoFactorSetupRequired === true || methods.length === 0 };
+    const { pendingToken: token, methods } = answer;
+    state.pending = { token, methods, setupRequired: answer.twoFactorSetupRequired === true || methods.length === 0 };
     if (state.pending.setupRequired) {
       await showAccount();
       setStatus('Password accepted. Set up a second factor to finish signing in.');
