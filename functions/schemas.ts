@@ -46,10 +46,11 @@ export const CreateUserBody = z.object({
 
 /** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys). */
 export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn' } as const;
-const ziikMethod = z.enum(['google', 'sms', 'u2f'], { message: 'must be one of: google, sms, u2f' });
+/** Ziik's method names as a schema: request parameters, and the settings' answer (response-schemas.ts). */
+export const ZiikMethod = z.enum(['google', 'sms', 'u2f'], { message: 'must be one of: google, sms, u2f' });
 export const ZiikMethodParams = z.object({
   method: z.pipe(
-    ziikMethod,
+    ZiikMethod,
     z.transform((m: keyof typeof ziikMethodNames) => ziikMethodNames[m]),
   ),
 });
@@ -151,93 +152,3 @@ export const AuditQuery = z.extend(PageQuery, {
   /** Support only: the org to read (admins read their own). */
   org: z.optional(id),
 });
-
-// ---------------------------------------------------------------------------------------------
-// Response shapes of the routes the self-service page calls. The page imports their types only
-// (`import type`, so no zod reaches its bundle); test/integration/response-schemas.test.ts parses
-// what the handlers really answer with them, so a change on either side fails a test.
-
-/** RFC 9457 problem details, as shared/http/problem.ts writes them. */
-export const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number(),
-  detail: z.string(),
-  code: z.string(),
-  instance: z.optional(z.string()),
-  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
-});
-
-export const TokensResponse = z.strictObject({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  tokenType: z.literal('Bearer'),
-  expiresIn: z.number(),
-});
-
-export const LoginResponse = z.union([
-  z.extend(TokensResponse, {
-    isTwoFactorEnable: z.literal(false),
-    /** 2FA is forced and the user has none yet, within the grace period: enrol by `enrolBy`. */
-    twoFactorSetupRequired: z.optional(z.literal(true)),
-    enrolBy: z.optional(z.string()),
-  }),
-  z.strictObject({
-    twoFactorRequired: z.literal(true),
-    pendingToken: z.string(),
-    expiresIn: z.number(),
-    /** The factors the user may finish with (shared/factors' kinds: totp, sms, webauthn, recovery). */
-    methods: z.array(z.string()),
-    /** 2FA is forced and nothing is enrolled: the pending token may only enrol a factor. */
-    twoFactorSetupRequired: z.optional(z.literal(true)),
-  }),
-]);
-
-export const AuthenticateResponse = z.extend(TokensResponse, {
-  isTwoFactorEnable: z.literal(true),
-  /** Present when a recovery code was used. */
-  recoveryCodesRemaining: z.optional(z.number()),
-});
-
-export const EnableTwoFactorResponse = z.strictObject({
-  message: z.string(),
-  description: z.string(),
-  /** With a pending login token (2FA forced, enrolling), enabling also finishes the login. */
-  accessToken: z.optional(z.string()),
-  refreshToken: z.optional(z.string()),
-});
-
-export const QrResponse = z.strictObject({ qrCode: z.string(), link: z.string() });
-
-export const TwoFactorSettingsResponse = z.strictObject({
-  data: z.strictObject({
-    method: z.nullable(ziikMethod),
-    /** Only while the authenticator app is not verified. */
-    secret_key: z.nullable(z.string()),
-    phone_prefix: z.nullable(z.number()),
-    /** Masked. */
-    phone: z.nullable(z.string()),
-    verified: z.boolean(),
-    methods: z.array(z.union([ziikMethod, z.literal('recovery')])),
-  }),
-});
-
-export const SecurityKey = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  createdAt: z.string(),
-  lastUsedAt: z.nullable(z.string()),
-});
-
-export const SecurityKeysResponse = z.strictObject({ data: z.array(SecurityKey) });
-
-export const KeyRegisteredResponse = z.strictObject({
-  data: SecurityKey,
-  // With a pending login token (2FA forced, enrolling), registering also finishes the login.
-  ...z.partial(TokensResponse).shape,
-  isTwoFactorEnable: z.optional(z.literal(true)),
-});
-
-export const RecoveryCountResponse = z.strictObject({ data: z.strictObject({ remaining: z.number() }) });
-
-export const RecoveryCodesResponse = z.strictObject({ data: z.strictObject({ codes: z.array(z.string()) }) });

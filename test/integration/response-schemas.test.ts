@@ -1,10 +1,10 @@
 /**
- * The answers of the routes the self-service page calls match the response schemas in
- * functions/schemas.ts, which the page takes its types from: a handler that changes its answer's
- * shape without the schema (or the other way round) fails here.
+ * The answers of the routes the self-service page calls match functions/response-schemas.ts, which
+ * the page takes its types from: a handler that changes its answer's shape without the schema (or
+ * the other way round) fails here.
  */
 import type * as z from 'zod/mini';
-import * as s from '../../functions/schemas';
+import * as s from '../../functions/response-schemas';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { testClock } from '../support/clock';
 import { accessToken, login, newOrg, newUser } from '../support/fixtures';

@@ -1,9 +1,9 @@
 /**
  * The API client: one fetch wrapper (JSON, the bearer token, problem details turned into ApiError),
  * the session's token refresh, and one function per route the page calls. Routes are named by their
- * key in functions/routes.ts and answers typed by the response schemas in functions/schemas.ts, so a
- * change to either fails the page's type check; both are imported as types only, so no zod (nor any
- * server code) reaches the page's bundle.
+ * key in functions/routes.ts, and bodies and answers are typed by the API's own schemas
+ * (functions/schemas.ts, functions/response-schemas.ts), so a change there fails the page's type
+ * check. All are imported as types only: no zod, nor any server code, reaches the page's bundle.
  */
 import type {
   AuthenticationResponseJSON,
@@ -15,10 +15,8 @@ import type * as z from 'zod/mini';
 import type { RouteKey } from '../../functions/routes';
 import type {
   AuthenticateResponse,
-  CodeBody,
   EnableTwoFactorResponse,
   KeyRegisteredResponse,
-  LoginBody,
   LoginResponse,
   Problem,
   QrResponse,
@@ -28,7 +26,8 @@ import type {
   SecurityKeysResponse,
   TokensResponse,
   TwoFactorSettingsResponse,
-} from '../../functions/schemas';
+} from '../../functions/response-schemas';
+import type { CodeBody, LoginBody } from '../../functions/schemas';
 import { saveSession, state } from './state';
 
 export type Tokens = z.output<typeof TokensResponse>;
