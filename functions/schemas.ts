@@ -46,9 +46,11 @@ export const CreateUserBody = z.object({
 
 /** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys). */
 export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn' } as const;
+/** Ziik's method names as a schema: request parameters, and the settings' answer (response-schemas.ts). */
+export const ZiikMethod = z.enum(['google', 'sms', 'u2f'], { message: 'must be one of: google, sms, u2f' });
 export const ZiikMethodParams = z.object({
   method: z.pipe(
-    z.enum(['google', 'sms', 'u2f'], { message: 'must be one of: google, sms, u2f' }),
+    ZiikMethod,
     z.transform((m: keyof typeof ziikMethodNames) => ziikMethodNames[m]),
   ),
 });

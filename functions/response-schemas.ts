@@ -1,0 +1,92 @@
+/**
+ * Response shapes of the routes the self-service page calls. The page imports their types only
+ * (`import type`, so no zod reaches its bundle); test/integration/response-schemas.test.ts parses
+ * what the handlers really answer with them, so a change on either side fails a test. Apart from
+ * schemas.ts, so that handlers, which bundle the request schemas, do not carry these too.
+ */
+import * as z from 'zod/mini';
+import { ZiikMethod } from './schemas';
+
+/** RFC 9457 problem details, as shared/http/problem.ts writes them. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  code: z.string(),
+  instance: z.optional(z.string()),
+  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+});
+
+export const TokensResponse = z.strictObject({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number(),
+});
+
+export const LoginResponse = z.union([
+  z.extend(TokensResponse, {
+    isTwoFactorEnable: z.literal(false),
+    /** 2FA is forced and the user has none yet, within the grace period: enrol by `enrolBy`. */
+    twoFactorSetupRequired: z.optional(z.literal(true)),
+    enrolBy: z.optional(z.string()),
+  }),
+  z.strictObject({
+    twoFactorRequired: z.literal(true),
+    pendingToken: z.string(),
+    expiresIn: z.number(),
+    /** The factors the user may finish with (shared/factors' kinds: totp, sms, webauthn, recovery). */
+    methods: z.array(z.string()),
+    /** 2FA is forced and nothing is enrolled: the pending token may only enrol a factor. */
+    twoFactorSetupRequired: z.optional(z.literal(true)),
+  }),
+]);
+
+export const AuthenticateResponse = z.extend(TokensResponse, {
+  isTwoFactorEnable: z.literal(true),
+  /** Present when a recovery code was used. */
+  recoveryCodesRemaining: z.optional(z.number()),
+});
+
+export const EnableTwoFactorResponse = z.strictObject({
+  message: z.string(),
+  description: z.string(),
+  /** With a pending login token (2FA forced, enrolling), enabling also finishes the login. */
+  accessToken: z.optional(z.string()),
+  refreshToken: z.optional(z.string()),
+});
+
+export const QrResponse = z.strictObject({ qrCode: z.string(), link: z.string() });
+
+export const TwoFactorSettingsResponse = z.strictObject({
+  data: z.strictObject({
+    method: z.nullable(ZiikMethod),
+    /** Only while the authenticator app is not verified. */
+    secret_key: z.nullable(z.string()),
+    phone_prefix: z.nullable(z.number()),
+    /** Masked. */
+    phone: z.nullable(z.string()),
+    verified: z.boolean(),
+    methods: z.array(z.union([ZiikMethod, z.literal('recovery')])),
+  }),
+});
+
+export const SecurityKey = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.nullable(z.string()),
+});
+
+export const SecurityKeysResponse = z.strictObject({ data: z.array(SecurityKey) });
+
+/** With a pending login token (2FA forced, enrolling), registering also finishes the login: tokens. */
+export const KeyRegisteredResponse = z.extend(z.partial(TokensResponse), {
+  data: SecurityKey,
+  isTwoFactorEnable: z.optional(z.literal(true)),
+});
+
+export const RecoveryCountResponse = z.strictObject({ data: z.strictObject({ remaining: z.number() }) });
+
+export const RecoveryCodesResponse = z.strictObject({ data: z.strictObject({ codes: z.array(z.string()) }) });

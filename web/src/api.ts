@@ -1,0 +1,156 @@
+/**
+ * The API client: one fetch wrapper (JSON, the bearer token, problem details turned into ApiError),
+ * the session's token refresh, and one function per route the page calls. Routes are named by their
+ * key in functions/routes.ts, and bodies and answers are typed by the API's own schemas
+ * (functions/schemas.ts, functions/response-schemas.ts), so a change there fails the page's type
+ * check. All are imported as types only: no zod, nor any server code, reaches the page's bundle.
+ */
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
+import type * as z from 'zod/mini';
+import type { RouteKey } from '../../functions/routes';
+import type {
+  AuthenticateResponse,
+  EnableTwoFactorResponse,
+  KeyRegisteredResponse,
+  LoginResponse,
+  Problem,
+  QrResponse,
+  RecoveryCodesResponse,
+  RecoveryCountResponse,
+  SecurityKey as SecurityKeySchema,
+  SecurityKeysResponse,
+  TokensResponse,
+  TwoFactorSettingsResponse,
+} from '../../functions/response-schemas';
+import type { CodeBody, LoginBody } from '../../functions/schemas';
+import { saveSession, state } from './state';
+
+export type Tokens = z.output<typeof TokensResponse>;
+export type LoginAnswer = z.output<typeof LoginResponse>;
+/** Password login's full tokens (no second factor needed, or one still to enrol). */
+export type PasswordTokens = Extract<LoginAnswer, { accessToken: string }>;
+export type Authenticated = z.output<typeof AuthenticateResponse>;
+export type SecurityKey = z.output<typeof SecurityKeySchema>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+
+let sessionEnded: (message: string) => void = () => undefined;
+
+/** What the page does when the server ends the session (a 401 that a refresh cannot cure). */
+export function whenSessionEnds(listener: (message: string) => void): void {
+  sessionEnded = listener;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  token?: string;
+  /** Values for the route's `{name}` path segments. */
+  params?: Record<string, string>;
+}
+
+async function request<T>(route: RouteKey, options: RequestOptions = {}): Promise<T> {
+  const [method, template] = route.split(' ') as [string, string];
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? ''));
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection and try again.');
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    // Whatever answered (a proxy, say) may not speak problem details: every field is a maybe.
+    const problem = (parsed ?? {}) as Partial<z.output<typeof Problem>>;
+    let detail = problem.detail ?? problem.title ?? `The request failed (HTTP ${response.status}).`;
+    const retryAfter = response.headers.get('retry-after');
+    if (response.status === 429 && retryAfter) detail += ` Try again in ${retryAfter} seconds.`;
+    throw new ApiError(response.status, problem.code ?? 'error', detail);
+  }
+  return parsed as T;
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/** Rotates the refresh token once (concurrent callers share the attempt). */
+function refresh(): Promise<boolean> {
+  const current = state.session;
+  if (!current) return Promise.resolve(false);
+  refreshing ??= request<Tokens>('POST /api/auth/refresh', { body: { refreshToken: current.refreshToken } })
+    .then((tokens) => {
+      saveSession({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+/** A request with the current token: the session's (refreshed once on a 401) or the pending login's. */
+async function call<T>(route: RouteKey, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
+  const token = state.session?.accessToken ?? state.pending?.token;
+  try {
+    return await request<T>(route, { ...options, token });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    if (state.session && (await refresh())) return request<T>(route, { ...options, token: state.session?.accessToken });
+    if (state.session || state.pending) sessionEnded(SESSION_ENDED);
+    throw new ApiError(401, 'session_ended', SESSION_ENDED);
+  }
+}
+
+// The routes the page calls.
+export const login = (body: z.input<typeof LoginBody>) => request<LoginAnswer>('POST /api/auth/login', { body });
+/** Revokes the session server-side. */
+export const logout = (token: string) => request<void>('POST /api/auth/logout', { token });
+
+// Finishing a login (with the pending token)
+export const authenticate = (proof: z.input<typeof CodeBody> | { webauthn: AuthenticationResponseJSON }) =>
+  call<Authenticated>('POST /2fa/authenticate', { body: proof });
+export const keyLoginOptions = () => call<PublicKeyCredentialRequestOptionsJSON>('POST /2fa/webauthn/options');
+export const sendSmsCode = () => call<void>('POST /api/two-factor/send-verification');
+
+// The account
+export const twoFactorSettings = async () => (await call<z.output<typeof TwoFactorSettingsResponse>>('GET /api/two-factor')).data;
+export const securityKeys = async () => (await call<z.output<typeof SecurityKeysResponse>>('GET /api/two-factor/webauthn')).data;
+export const recoveryCodesLeft = async () => (await call<z.output<typeof RecoveryCountResponse>>('GET /api/two-factor/recovery-codes')).data.remaining;
+
+// Enrolment (also with a pending token, where 2FA is forced: finishing it then signs in)
+export const startTotp = () => call<z.output<typeof QrResponse>>('GET /2fa/generate-qr');
+export const enableTotp = (body: z.input<typeof CodeBody>) => call<z.output<typeof EnableTwoFactorResponse>>('POST /2fa/enable-two-factor-auth', { body });
+export const keyRegistrationOptions = () => call<PublicKeyCredentialCreationOptionsJSON>('POST /api/two-factor/webauthn/register/options');
+export const registerKey = (response: RegistrationResponseJSON, name: string) =>
+  call<z.output<typeof KeyRegisteredResponse>>('POST /api/two-factor/webauthn/register', { body: { response, name } });
+export const removeKey = (id: string) => call<void>('DELETE /api/two-factor/webauthn/{id}', { params: { id } });
+export const generateRecoveryCodes = async () => (await call<z.output<typeof RecoveryCodesResponse>>('POST /api/two-factor/recovery-codes', { body: {} })).data.codes;

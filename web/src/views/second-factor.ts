@@ -1,0 +1,76 @@
+/**
+ * The second-factor screen, after the password: a code (authenticator app, SMS, recovery code) or a
+ * security key finishes the login.
+ */
+import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
+import * as api from '../api';
+import { el, focus, markInvalid, show } from '../dom';
+import { state } from '../state';
+import { busy, clearStatus, refusedCode, setStatus } from '../status';
+import { showScreen } from './screens';
+import { signedIn } from './session';
+
+export function showSecondFactor(): void {
+  const methods = state.pending?.methods ?? [];
+  const key = methods.includes('webauthn') && browserSupportsWebAuthn();
+  const codeSources = [
+    methods.includes('totp') && 'the 6-digit code from your authenticator app',
+    methods.includes('sms') && 'the code we text you',
+    'one of your recovery codes',
+  ].filter(Boolean) as string[];
+  el('second-factor-hint').textContent = key
+    ? 'Finish signing in with your security key, or with a code.'
+    : 'Finish signing in with a code.';
+  el('login-code-help').textContent = `Enter ${codeSources.length > 1 ? `${codeSources.slice(0, -1).join(', ')} or ${codeSources.at(-1)}` : codeSources[0]}.`;
+  el<HTMLInputElement>('login-code').inputMode = methods.includes('totp') || methods.includes('sms') ? 'numeric' : 'text';
+  show(el('second-factor-key'), key);
+  show(el('send-sms'), methods.includes('sms'));
+  el<HTMLInputElement>('login-code').value = '';
+  markInvalid(el<HTMLInputElement>('login-code'), false);
+  setStatus('Password accepted. One more step.');
+  showScreen('second-factor');
+}
+
+export async function submitCode(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const input = el<HTMLInputElement>('login-code');
+  const code = input.value.replace(/\s+/g, '');
+  markInvalid(input, !code);
+  if (!code) {
+    setStatus('Enter a code.', 'error');
+    focus(input);
+    return;
+  }
+  await busy(event.submitter as HTMLButtonElement | null, async () => {
+    setStatus('Checking the code…');
+    try {
+      await signedIn(await api.authenticate({ code }));
+    } catch (error) {
+      throw refusedCode(input, error);
+    }
+  });
+}
+
+export async function useSecurityKey(event: MouseEvent): Promise<void> {
+  await busy(event.currentTarget as HTMLButtonElement, async () => {
+    setStatus('Follow your browser’s prompt to use your security key.');
+    const optionsJSON = await api.keyLoginOptions();
+    const assertion = await startAuthentication({ optionsJSON });
+    await signedIn(await api.authenticate({ webauthn: assertion }));
+  });
+}
+
+export async function sendSmsCode(event: MouseEvent): Promise<void> {
+  await busy(event.currentTarget as HTMLButtonElement, async () => {
+    await api.sendSmsCode();
+    setStatus('We sent a code to your phone. It is valid for 5 minutes.', 'success');
+    focus(el('login-code'));
+  });
+}
+
+/** "Cancel and start over": back to the password. */
+export function cancelLogin(): void {
+  state.pending = null;
+  clearStatus();
+  showScreen('login');
+}
