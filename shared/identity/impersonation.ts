@@ -4,12 +4,12 @@
  * actor; no refresh token, and sensitive routes refuse it. Ending it revokes the session at once
  * and gives the support user fresh tokens of its own. Both steps are audited in both orgs.
  */
-import { auditItem, type Actor } from '../audit/events';
+import { auditPut, type Actor } from '../audit/events';
 import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
 import { usableMethods } from '../factors/account';
 import { accountAndPolicy, accountOf, commit, prove } from '../factors/authenticate';
 import type { TransactItem } from '../factors/second-factor';
-import { getPolicy } from '../policy/policy';
+import { getPolicy, type Policy } from '../policy/policy';
 import { tableName } from '../store/client';
 import { LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
@@ -26,7 +26,7 @@ export async function impersonate(principal: Principal, target: { userId: number
   const match = await prove(support, { code }, actor, { allowed: policy.methods });
 
   const victim = await accountOf(target.userId).catch(() => undefined);
-  if (victim) await getPolicy(victim.user.orgId); // its sequence goes into the audit event
+  const victimPolicy = victim && (await getPolicy(victim.user.orgId)); // its sequence goes into the audit event
   // One answer for "no such user" and "not in that team": the caller learns neither.
   if (!victim || victim.user.orgId !== target.teamId) throw new NotFound('No such user in that team');
   if (victim.user.role === 'support' || victim.user.userId === principal.userId) {
@@ -37,15 +37,15 @@ export async function impersonate(principal: Principal, target: { userId: number
   const details = { supportUserId: principal.userId, targetUserId: user.userId, sid: session.item.sid };
   await commit(support, match, actor, [
     { Put: { TableName: tableName(), Item: session.item } },
-    ...auditBoth(support.user.orgId, user.orgId, 'impersonation.started', actor, user.userId, details),
+    ...auditBoth([victimPolicy!, policy], 'impersonation.started', actor, user.userId, details),
   ]);
   return { tokens: await session.tokens(), isTwoFactorEnable: victim.factors.some((f) => f.verified) };
 }
 
-function auditBoth(supportOrg: number, targetOrg: number, action: 'impersonation.started' | 'impersonation.ended', actor: Actor, targetUserId: number, details: Record<string, string | number>): TransactItem[] {
-  return [...new Set([targetOrg, supportOrg])].map((orgId) => ({
-    Put: { TableName: tableName(), Item: auditItem({ orgId, action, actor, targetUserId, details }) },
-  }));
+/** One event in each org (support's and the target's), with that org's policy sequence. */
+function auditBoth(policies: Policy[], action: 'impersonation.started' | 'impersonation.ended', actor: Actor, targetUserId: number, details: Record<string, string | number>): TransactItem[] {
+  const sequences = new Map(policies.map((p) => [p.orgId, p.sequence]));
+  return [...sequences].map(([orgId, policySequence]) => auditPut({ orgId, action, actor, targetUserId, details, policySequence }));
 }
 
 /** Ends the impersonation behind this token (audited in the same transaction); answers the support user's own tokens. */
@@ -57,7 +57,7 @@ export async function endImpersonationFor(principal: Principal, actor: Actor): P
   const impersonation = await readSession(principal.userId, principal.sid);
   if (!impersonation || impersonation.revokedAt) throw alreadyEnded();
   const support = await accountOf(principal.actorId);
-  await Promise.all([...new Set([principal.orgId, support.user.orgId])].map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
+  const policies = await Promise.all([...new Set([principal.orgId, support.user.orgId])].map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
   const session = await prepareSession(
     { userId: support.user.userId, orgId: support.user.orgId, role: support.user.role },
     { aal: 2, amr: impersonation.actorAmr ?? ['pwd'], authTime: impersonation.authTime },
@@ -68,7 +68,7 @@ export async function endImpersonationFor(principal: Principal, actor: Actor): P
       [
         endImpersonationItem(principal.userId, principal.sid),
         { Put: { TableName: tableName(), Item: session.item } },
-        ...auditBoth(support.user.orgId, principal.orgId, 'impersonation.ended', actor, principal.userId, details),
+        ...auditBoth(policies, 'impersonation.ended', actor, principal.userId, details),
       ],
       { provesCredential: true },
     );
