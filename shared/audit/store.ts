@@ -40,7 +40,7 @@ export interface ShardEntry {
   event: AuditEvent;
 }
 
-/** Up to `limit` events of one shard, newest first, older than `before` (a position) if given. */
+/** Up to `limit` events of one shard, newest first, older than `before` (a position) if given; `more`: the shard may hold older ones. */
 export async function newestInShard(
   orgId: number,
   shard: number,
