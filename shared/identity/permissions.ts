@@ -30,10 +30,10 @@ export async function visibleUser(actor: Principal, userId: number): Promise<Use
 }
 
 /** The org a new user goes into: admins create in their own org; support names one. */
-export function targetOrgFor(actor: Principal, requested: number | undefined): number {
-  if (actor.role === 'support') return requested ?? actor.orgId;
+export function targetOrgFor(actor: Principal, requested: number | undefined): OrgScope {
+  if (actor.role === 'support') return (requested ?? actor.orgId) as OrgScope;
   if (requested !== undefined && requested !== actor.orgId) throw new Forbidden('Admins can only create users in their own org');
-  return actor.orgId;
+  return actor.orgId as OrgScope;
 }
 
 export function assertMayCreateRole(actor: Principal, role: Role): void {
