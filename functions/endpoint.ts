@@ -2,7 +2,8 @@
  * The middleware stack every handler runs in (middy): request-scoped logs, the dialect's error
  * mapping, body limits and JSON parsing, authentication by the route's access level, zod
  * validation of body, path and query, and the proof that the caller's session is still live on
- * every request that changes state. A handler gets typed, validated input and returns a Reply.
+ * every request that changes state. A handler gets typed, validated input, the principal and the
+ * actor its audit events name, and returns a Reply.
  * RPC routes (gRPC-web, Connect) pass a Wire that decodes the request message to the JSON their
  * schema validates and encodes the reply and errors (functions/rpc.ts); the rest is the same.
  */
@@ -10,6 +11,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import type { Actor } from '../shared/audit/events';
 import { config } from '../shared/config';
 import { publicError, errorResponse } from '../shared/http/problem';
 import { header, readJsonBody, validate } from '../shared/http/request';
@@ -23,8 +25,11 @@ import { dialectOf, routes, splitRouteKey, type Route, type RouteKey } from './r
 type Entry<K extends RouteKey> = (typeof routes)[K];
 type Parsed<E, F extends string> = E extends { [P in F]: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
 
-export interface RequestMeta {
-  requestId: string;
+type CallerOf<K extends RouteKey> = Entry<K>['access'] extends 'public' ? undefined : Principal;
+
+/** Who makes the request, as the audit trail records it: the principal (none on a public route) and where from. */
+export interface RequestActor<P extends Principal | undefined = Principal | undefined> extends Actor {
+  principal: P;
   sourceIp: string;
   userAgent: string;
 }
@@ -33,9 +38,9 @@ export interface ApiRequest<K extends RouteKey> {
   body: Parsed<Entry<K>, 'body'>;
   params: Parsed<Entry<K>, 'params'>;
   query: Parsed<Entry<K>, 'query'>;
-  principal: Entry<K>['access'] extends 'public' ? undefined : Principal;
+  principal: CallerOf<K>;
+  actor: RequestActor<CallerOf<K>>;
   headers: Record<string, string | undefined>;
-  meta: RequestMeta;
 }
 
 export interface Reply {
@@ -133,12 +138,8 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
         params: validate(route.params, event.pathParameters, 'path'),
         query: validate(route.query, event.queryStringParameters, 'query'),
         principal,
+        actor: { principal, sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '' },
         headers: event.headers ?? {},
-        meta: {
-          requestId: event.requestContext.requestId,
-          sourceIp: event.requestContext.http.sourceIp,
-          userAgent: event.requestContext.http.userAgent ?? '',
-        },
       } as ApiRequest<K>;
       const proof = principal ? sessionProof(method, route, principal) : 'none';
       if (proof === 'read') await assertCredentialLive(principal!);

@@ -5,8 +5,12 @@
 export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** One GSI: an org's users (and other per-org listings) by `gsi1pk`/`gsi1sk`. */
-  gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /**
+   * One GSI: an org's users by `gsi1pk`/`gsi1sk`, for the enrolment report. It carries only what
+   * that report reads (an INCLUDE projection; never the password hash), so a profile write that
+   * changes none of these costs the index nothing. shared/store/keys.ts says which query uses it.
+   */
+  gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: ['userId', 'email', 'role', 'enrolled'] },
   /** Epoch seconds. DynamoDB deletes expired items late, so reads check it too. */
   ttlAttribute: 'expiresAt',
 } as const;

@@ -1,7 +1,7 @@
 import { endSession } from '../../shared/tokens/live-session';
 import { endpoint, noContent } from '../endpoint';
 
-export const handler = endpoint('POST /api/auth/logout', async ({ principal, meta }) => {
-  await endSession(principal, { principal, ...meta });
+export const handler = endpoint('POST /api/auth/logout', async ({ principal, actor }) => {
+  await endSession(principal, actor);
   return noContent();
 });

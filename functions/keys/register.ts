@@ -1,7 +1,7 @@
 import { finishKeyRegistration } from '../../shared/factors/security-keys';
 import { endpoint, ok } from '../endpoint';
 
-export const handler = endpoint('POST /api/two-factor/webauthn/register', async ({ principal, body, meta }) => {
-  const { key, tokens } = await finishKeyRegistration(principal, body.response, body.name, { principal, ...meta });
+export const handler = endpoint('POST /api/two-factor/webauthn/register', async ({ principal, body, actor }) => {
+  const { key, tokens } = await finishKeyRegistration(principal, body.response, body.name, actor);
   return ok({ data: key, ...(tokens && { ...tokens, isTwoFactorEnable: true }) }, 201);
 });

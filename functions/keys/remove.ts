@@ -1,7 +1,7 @@
 import { removeKey } from '../../shared/factors/security-keys';
 import { endpoint, noContent } from '../endpoint';
 
-export const handler = endpoint('DELETE /api/two-factor/webauthn/{id}', async ({ principal, params, body, meta }) => {
-  await removeKey(principal, params.id, { principal, ...meta }, body?.code);
+export const handler = endpoint('DELETE /api/two-factor/webauthn/{id}', async ({ principal, params, body, actor }) => {
+  await removeKey(principal, params.id, actor, body?.code);
   return noContent();
 });

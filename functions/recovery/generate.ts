@@ -1,7 +1,7 @@
 import { regenerateRecoveryCodes } from '../../shared/factors/recovery-codes';
 import { endpoint, ok } from '../endpoint';
 
-export const handler = endpoint('POST /api/two-factor/recovery-codes', async ({ principal, body, meta }) => {
-  const codes = await regenerateRecoveryCodes(principal, { principal, ...meta }, body?.code);
+export const handler = endpoint('POST /api/two-factor/recovery-codes', async ({ principal, body, actor }) => {
+  const codes = await regenerateRecoveryCodes(principal, actor, body?.code);
   return ok({ data: { codes } }, 201);
 });

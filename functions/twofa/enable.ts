@@ -1,8 +1,8 @@
 import { verifyCode } from '../../shared/factors/enrolment';
 import { endpoint, ok } from '../endpoint';
 
-export const handler = endpoint('POST /2fa/enable-two-factor-auth', async ({ principal, body, meta }) => {
-  const outcome = await verifyCode(principal, body.code, { principal, ...meta });
+export const handler = endpoint('POST /2fa/enable-two-factor-auth', async ({ principal, body, actor }) => {
+  const outcome = await verifyCode(principal, body.code, actor);
   return ok({
     message: 'Two-factor authentication enabled successfully',
     description: 'Two-factor authentication has been enabled for your account.',

@@ -2,7 +2,7 @@ import { enrolTotp } from '../../shared/factors/enrolment';
 import { qrDataUrl } from '../../shared/factors/qr';
 import { endpoint, ok } from '../endpoint';
 
-export const handler = endpoint('GET /2fa/generate-qr', async ({ principal, meta }) => {
-  const { uri } = await enrolTotp(principal, { principal, ...meta });
+export const handler = endpoint('GET /2fa/generate-qr', async ({ principal, actor }) => {
+  const { uri } = await enrolTotp(principal, actor);
   return ok({ qrCode: await qrDataUrl(uri), link: uri });
 });

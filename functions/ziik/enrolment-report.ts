@@ -1,5 +1,5 @@
 import { administeredOrg } from '../../shared/identity/permissions';
-import { enrolmentReport } from '../../shared/policy/enrolment';
+import { enrolmentReport } from '../../shared/identity/enrolment-report';
 import { endpoint, ok } from '../endpoint';
 import { ziikMethods, ziikPolicy } from './presenters';
 

@@ -1,8 +1,9 @@
 import { administeredOrg } from '../../shared/identity/permissions';
-import { changePolicy, setForced } from '../../shared/policy/changes';
+import { changePolicy } from '../../shared/policy/changes';
+import { setForced } from '../../shared/policy/rules';
 import { endpoint, noContent } from '../endpoint';
 
-export const handler = endpoint('POST /api/settings/twofactor/force', async ({ principal, meta }) => {
-  await changePolicy(administeredOrg(principal), { principal, ...meta }, setForced(true));
+export const handler = endpoint('POST /api/settings/twofactor/force', async ({ principal, actor }) => {
+  await changePolicy(administeredOrg(principal), actor, setForced(true));
   return noContent();
 });

@@ -1,8 +1,9 @@
 import { administeredOrg } from '../../shared/identity/permissions';
-import { changePolicy, allowMethod } from '../../shared/policy/changes';
+import { changePolicy } from '../../shared/policy/changes';
+import { allowMethod } from '../../shared/policy/rules';
 import { endpoint, noContent } from '../endpoint';
 
-export const handler = endpoint('POST /api/settings/twofactor/{method}', async ({ principal, params, meta }) => {
-  await changePolicy(administeredOrg(principal), { principal, ...meta }, allowMethod(params.method, { strict: false }));
+export const handler = endpoint('POST /api/settings/twofactor/{method}', async ({ principal, params, actor }) => {
+  await changePolicy(administeredOrg(principal), actor, allowMethod(params.method, { strict: false }));
   return noContent();
 });

@@ -1,8 +1,8 @@
 import { administeredOrg } from '../../shared/identity/permissions';
-import { getPolicy } from '../../shared/policy/policy';
+import { currentPolicy } from '../../shared/policy/policy';
 import { endpoint, ok } from '../endpoint';
 import { ziikPolicy } from './presenters';
 
 export const handler = endpoint('GET /api/settings/twofactor', async ({ principal }) => {
-  return ok({ data: ziikPolicy(await getPolicy(administeredOrg(principal), { fresh: true })) });
+  return ok({ data: ziikPolicy(await currentPolicy(administeredOrg(principal))) });
 });

@@ -1,8 +1,9 @@
 import { administeredOrg } from '../../shared/identity/permissions';
-import { changePolicy, setSettings } from '../../shared/policy/changes';
+import { changePolicy } from '../../shared/policy/changes';
+import { setSettings } from '../../shared/policy/rules';
 import { endpoint, noContent } from '../endpoint';
 
-export const handler = endpoint('PATCH /api/settings/twofactor', async ({ principal, body, meta }) => {
-  await changePolicy(administeredOrg(principal), { principal, ...meta }, setSettings(body));
+export const handler = endpoint('PATCH /api/settings/twofactor', async ({ principal, body, actor }) => {
+  await changePolicy(administeredOrg(principal), actor, setSettings(body));
   return noContent();
 });

@@ -2,8 +2,7 @@ import { disableTwoFactor, enrolTotp } from '../../shared/factors/enrolment';
 import { enrolSms } from '../../shared/factors/sms-enrolment';
 import { endpoint, noContent } from '../endpoint';
 
-export const handler = endpoint('PATCH /api/two-factor', async ({ principal, body, meta }) => {
-  const actor = { principal, ...meta };
+export const handler = endpoint('PATCH /api/two-factor', async ({ principal, body, actor }) => {
   if (body.method === '') await disableTwoFactor(principal, actor, body.code);
   else if (body.method === 'google') await enrolTotp(principal, actor, { secret: body.secret_key, code: body.code });
   else await enrolSms(principal, actor, { prefix: body.phone_prefix!, phone: body.phone!, code: body.code });

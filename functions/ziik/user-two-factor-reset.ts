@@ -1,7 +1,7 @@
 import { resetTwoFactor } from '../../shared/factors/enrolment';
 import { endpoint, noContent } from '../endpoint';
 
-export const handler = endpoint('POST /api/users/{id}/two-factor/reset', async ({ principal, params, meta }) => {
-  await resetTwoFactor(principal, params.id, { principal, ...meta });
+export const handler = endpoint('POST /api/users/{id}/two-factor/reset', async ({ principal, params, actor }) => {
+  await resetTwoFactor(principal, params.id, actor);
   return noContent();
 });

@@ -1,5 +1,6 @@
 import { administeredOrg } from '../../shared/identity/permissions';
-import { allowMethod, changePolicy } from '../../shared/policy/changes';
+import { changePolicy } from '../../shared/policy/changes';
+import { allowMethod } from '../../shared/policy/rules';
 import { endpoint, ok } from '../endpoint';
 import { rpc } from '../rpc';
 import { ManagementService } from './gen/zitadel/management_pb';
@@ -7,9 +8,9 @@ import { objectDetails } from './presenters';
 
 export const handler = endpoint(
   'POST /zitadel.management.v1.ManagementService/AddSecondFactorToLoginPolicy',
-  async ({ principal, body, headers, meta }) => {
+  async ({ principal, body, headers, actor }) => {
     const orgId = administeredOrg(principal, headers['x-zitadel-orgid']);
-    const policy = await changePolicy(orgId, { principal, ...meta }, allowMethod(body.type, { strict: true }));
+    const policy = await changePolicy(orgId, actor, allowMethod(body.type, { strict: true }));
     return ok({ details: objectDetails(policy) });
   },
   rpc(ManagementService.method.addSecondFactorToLoginPolicy),

@@ -1,5 +1,5 @@
 import { administeredOrg } from '../../shared/identity/permissions';
-import { getPolicy } from '../../shared/policy/policy';
+import { currentPolicy } from '../../shared/policy/policy';
 import { endpoint, ok } from '../endpoint';
 import { rpc } from '../rpc';
 import { ManagementService } from './gen/zitadel/management_pb';
@@ -8,7 +8,7 @@ import { secondFactorList } from './presenters';
 export const handler = endpoint(
   'POST /zitadel.management.v1.ManagementService/ListLoginPolicySecondFactors',
   async ({ principal, headers }) => {
-    const policy = await getPolicy(administeredOrg(principal, headers['x-zitadel-orgid']), { fresh: true });
+    const policy = await currentPolicy(administeredOrg(principal, headers['x-zitadel-orgid']));
     return ok(secondFactorList(policy));
   },
   rpc(ManagementService.method.listLoginPolicySecondFactors),

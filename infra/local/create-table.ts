@@ -29,7 +29,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
               { AttributeName: t.gsi1.partitionKey, KeyType: 'HASH' },
               { AttributeName: t.gsi1.sortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...t.gsi1.projection] },
           },
         ],
       }),

@@ -1,15 +1,10 @@
 /**
- * The audit trail: one item per state change in the org's partition (platform events in their own),
- * always written in the same transaction as the change it records: no change without its event.
- * Events name who, when, what, from where; never a secret.
+ * The audit trail: one event per state change, always written in the same transaction as the change
+ * it records: no change without its event. Events name who, when, what, from where; never a secret.
+ * This module knows nothing of policies or tokens: the caller says what it knows (the principal, the
+ * policy's sequence where it has the policy at hand).
  */
-import { randomUUID } from 'node:crypto';
-import { now } from '../clock';
-import { knownPolicySequence } from '../policy/policy';
-import { tableName } from '../store/client';
-import { keys } from '../store/keys';
-import type { TransactItem } from '../store/transact';
-import type { Principal } from '../tokens/principal';
+export { auditItem, auditPut } from './store';
 
 /** Every action the trail records (the README lists them). */
 export type AuditAction =
@@ -35,12 +30,21 @@ export type AuditAction =
   | 'impersonation.started'
   | 'impersonation.ended';
 
+/** Who a request acts as: the parts of an authenticated principal the trail records (a Principal is one). */
+export interface ActingPrincipal {
+  userId: number;
+  orgId: number;
+  role: string;
+  /** The support user acting through an impersonation token. */
+  actorId?: number;
+}
+
 /**
  * Who did it and from where: the request's principal and network facts; or, before there is a
  * principal, the user signing in (`subject`); or a command-line tool (`system`).
  */
 export interface Actor {
-  principal?: Principal;
+  principal?: ActingPrincipal;
   subject?: { userId: number; orgId: number; role: string };
   system?: string;
   sourceIp?: string;
@@ -58,31 +62,24 @@ export interface AuditInput {
   /** Acting on someone other than the actor (a reset, an impersonation). */
   targetUserId?: number;
   details?: Record<string, string | number | boolean | string[]>;
-  /** The org policy's sequence when the event happened (default: as this process last read it). */
+  /** The org policy's sequence when the event happened, where the caller has the policy at hand. */
   policySequence?: number;
 }
 
-export function auditItem(input: AuditInput): Record<string, unknown> {
-  const at = now().toISOString();
-  const id = randomUUID();
-  const p = input.actor.principal ?? input.actor.subject;
-  const policySequence = input.policySequence ?? (input.orgId === 'platform' ? undefined : knownPolicySequence(input.orgId));
-  return {
-    ...keys.audit(input.orgId, at, id),
-    eventId: id,
-    orgId: input.orgId,
-    at,
-    action: input.action,
-    ...(p && { actorId: p.userId, actorOrgId: p.orgId, actorRole: p.role }),
-    ...(input.actor.principal?.actorId !== undefined && { act: { sub: String(input.actor.principal.actorId) } }),
-    ...(input.actor.system && { actorSystem: input.actor.system }),
-    ...(input.targetUserId !== undefined && { targetUserId: input.targetUserId }),
-    ...(input.details && { details: input.details }),
-    ...(policySequence !== undefined && { policySequence }),
-    ...(input.actor.sourceIp !== undefined && { sourceIp: input.actor.sourceIp }),
-    ...(input.actor.userAgent !== undefined && { userAgent: input.actor.userAgent.slice(0, 512) }),
-  };
+/** An event as the trail answers it (GET /api/audit). */
+export interface AuditEvent {
+  eventId: string;
+  orgId: number | 'platform';
+  at: string;
+  action: AuditAction;
+  actorId?: number;
+  actorOrgId?: number;
+  actorRole?: string;
+  act?: { sub: string };
+  actorSystem?: string;
+  targetUserId?: number;
+  details?: AuditInput['details'];
+  policySequence?: number;
+  sourceIp?: string;
+  userAgent?: string;
 }
-
-/** The event as one item of a transaction (with the change it records). */
-export const auditPut = (input: AuditInput): TransactItem => ({ Put: { TableName: tableName(), Item: auditItem(input) } });

@@ -9,7 +9,7 @@ import { now } from '../clock';
 import { Conflict, ErrorCode, Forbidden, NotFound } from '../errors';
 import { mayEditUser } from '../identity/permissions';
 import { getUser } from '../identity/users';
-import { assertMethodAllowed, getPolicy, type Method, type Policy } from '../policy/policy';
+import { assertMethodAllowed, type Method, type Policy } from '../policy/policy';
 import { transactWrite } from '../store/transact';
 import { tableName } from '../store/client';
 import { keys } from '../store/keys';
@@ -160,8 +160,7 @@ export async function disableTwoFactor(principal: Principal, actor: Actor, code?
 export async function resetTwoFactor(principal: Principal, targetUserId: number, actor: Actor): Promise<void> {
   const target = await getUser(targetUserId);
   if (!target || !mayEditUser(principal, target)) throw new NotFound(`User ${targetUserId} not found`);
-  // The policy read also gives the audit event its sequence.
-  const [account] = await Promise.all([accountOf(targetUserId), getPolicy(target.orgId)]);
+  const account = await accountOf(targetUserId);
   const kinds = [...new Set(account.factors.map((f) => f.kind))];
   await transactWrite([
     ...deleteFactors(account.factors),

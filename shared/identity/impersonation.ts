@@ -42,16 +42,10 @@ export async function impersonate(principal: Principal, target: { userId: number
   return { tokens: await started.tokens(), isTwoFactorEnable: victim.factors.some((f) => f.verified) };
 }
 
-/** The event in the target's org and, if another, the support user's, each with its org's policy sequence. */
-function auditBoth(
-  [target, support]: [Policy, Policy],
-  action: 'impersonation.started' | 'impersonation.ended',
-  actor: Actor,
-  targetUserId: number,
-  details: Record<string, string | number>,
-): TransactItem[] {
-  const policies = target.orgId === support.orgId ? [target] : [target, support];
-  return policies.map((p) => auditPut({ orgId: p.orgId, action, actor, targetUserId, details, policySequence: p.sequence }));
+/** One event in each org (support's and the target's), with that org's policy sequence. */
+function auditBoth(policies: Policy[], action: 'impersonation.started' | 'impersonation.ended', actor: Actor, targetUserId: number, details: Record<string, string | number>): TransactItem[] {
+  const sequences = new Map(policies.map((p) => [p.orgId, p.sequence]));
+  return [...sequences].map(([orgId, policySequence]) => auditPut({ orgId, action, actor, targetUserId, details, policySequence }));
 }
 
 /** Ends the impersonation behind this token (audited in the same transaction); answers the support user's own tokens. */
@@ -63,9 +57,7 @@ export async function endImpersonationFor(principal: Principal, actor: Actor): P
   const impersonation = await sessionStore.get(principal.userId, principal.sid);
   if (!impersonation || impersonation.revokedAt) throw alreadyEnded();
   const support = await accountOf(principal.actorId);
-  const orgIds = [...new Set([principal.orgId, support.user.orgId])];
-  const policies = await Promise.all(orgIds.map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
-  const policyOf = (orgId: number) => policies[orgIds.indexOf(orgId)]!;
+  const policies = await Promise.all([...new Set([principal.orgId, support.user.orgId])].map((orgId) => getPolicy(orgId))); // their sequences go into the audit events
   const session = await prepareSession(
     { userId: support.user.userId, orgId: support.user.orgId, role: support.user.role },
     { aal: 2, amr: impersonation.actorAmr ?? ['pwd'], authTime: impersonation.authTime },
@@ -76,7 +68,7 @@ export async function endImpersonationFor(principal: Principal, actor: Actor): P
       [
         sessionStore.endImpersonation(principal.userId, principal.sid, now()),
         session.write,
-        ...auditBoth([policyOf(principal.orgId), policyOf(support.user.orgId)], 'impersonation.ended', actor, principal.userId, details),
+        ...auditBoth(policies, 'impersonation.ended', actor, principal.userId, details),
       ],
       { provesCredential: true },
     );

@@ -4,6 +4,7 @@
  */
 import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
 import type { Principal } from '../tokens/principal';
+import type { OrgScope } from '../model/org-scope';
 import type { Role, User, UserRecord } from '../model/user';
 import { getUser } from './users';
 
@@ -29,10 +30,10 @@ export async function visibleUser(actor: Principal, userId: number): Promise<Use
 }
 
 /** The org a new user goes into: admins create in their own org; support names one. */
-export function targetOrgFor(actor: Principal, requested: number | undefined): number {
-  if (actor.role === 'support') return requested ?? actor.orgId;
+export function targetOrgFor(actor: Principal, requested: number | undefined): OrgScope {
+  if (actor.role === 'support') return (requested ?? actor.orgId) as OrgScope;
   if (requested !== undefined && requested !== actor.orgId) throw new Forbidden('Admins can only create users in their own org');
-  return actor.orgId;
+  return actor.orgId as OrgScope;
 }
 
 export function assertMayCreateRole(actor: Principal, role: Role): void {
@@ -41,12 +42,13 @@ export function assertMayCreateRole(actor: Principal, role: Role): void {
 
 /**
  * The org an admin route acts on: the caller's own, or the one named (Zitadel's `x-zitadel-orgid`);
- * admins may only name their own org, support staff any.
+ * admins may only name their own org, support staff any. The one maker of an `OrgScope`, which every
+ * org-wide read or write requires.
  */
-export function administeredOrg(actor: Principal, requested?: string | number): number {
-  if (requested === undefined || requested === '') return actor.orgId;
+export function administeredOrg(actor: Principal, requested?: string | number): OrgScope {
+  if (requested === undefined || requested === '') return actor.orgId as OrgScope;
   const orgId = Number(requested);
   if (!Number.isSafeInteger(orgId) || orgId < 1) throw new BadRequest(ErrorCode.invalidRequest, 'The org id must be a positive integer');
   if (orgId !== actor.orgId && actor.role !== 'support') throw new Forbidden('You may only administer your own org');
-  return orgId;
+  return orgId as OrgScope;
 }

@@ -2,11 +2,10 @@
  * The org's two-factor policy: one item per org that every dialect reads and writes. An org that
  * never changed it has the default policy (sequence 0).
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '../clock';
 import { Conflict, ErrorCode } from '../errors';
-import { db, tableName } from '../store/client';
-import { keys } from '../store/keys';
+import type { OrgScope } from '../model/org-scope';
+import { readPolicyItem } from './store';
 
 export const METHODS = ['totp', 'sms', 'webauthn', 'email'] as const;
 export type Method = (typeof METHODS)[number];
@@ -50,29 +49,25 @@ export function defaultPolicy(orgId: number): Policy {
 export const POLICY_CACHE_MS = 5_000;
 const cache = new Map<number, { at: number; policy: Policy }>();
 
-export function toPolicy(item: Record<string, unknown> | undefined, orgId: number): Policy {
-  if (!item) return defaultPolicy(orgId);
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return { ...defaultPolicy(orgId), ...rest } as Policy;
+export function toPolicy(stored: Partial<Policy> | undefined, orgId: number): Policy {
+  return stored ? { ...defaultPolicy(orgId), ...stored } : defaultPolicy(orgId);
 }
 
-/** The policy, cached per warm process for a few seconds so one read serves many logins. */
-export async function getPolicy(orgId: number, options: { fresh?: boolean } = {}): Promise<Policy> {
-  const t = now().getTime();
-  const hit = cache.get(orgId);
-  if (!options.fresh && hit && t - hit.at < POLICY_CACHE_MS) return hit.policy;
-  const result = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.policy(orgId), ConsistentRead: options.fresh }),
-  );
-  const policy = toPolicy(result.Item, orgId);
-  cache.set(orgId, { at: t, policy });
+async function readPolicy(orgId: number, consistent: boolean): Promise<Policy> {
+  const policy = toPolicy(await readPolicyItem(orgId, { consistent }), orgId);
+  cache.set(orgId, { at: now().getTime(), policy });
   return policy;
 }
 
-/** The sequence of the org's policy as this process last read it (audit events record it). */
-export function knownPolicySequence(orgId: number): number | undefined {
-  return cache.get(orgId)?.policy.sequence;
+/** The policy of the caller's own org (logins, enrolment), cached per warm process for a few seconds so one read serves many logins. */
+export async function getPolicy(orgId: number): Promise<Policy> {
+  const hit = cache.get(orgId);
+  if (hit && now().getTime() - hit.at < POLICY_CACHE_MS) return hit.policy;
+  return readPolicy(orgId, false);
 }
+
+/** The policy as it is now (a consistent read), for an admin of the org. */
+export const currentPolicy = (scope: OrgScope): Promise<Policy> => readPolicy(scope, true);
 
 export function forgetCachedPolicy(orgId?: number): void {
   if (orgId === undefined) cache.clear();

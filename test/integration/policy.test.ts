@@ -1,10 +1,8 @@
 /** One policy per org, two dialects: the Ziik settings routes and Zitadel's login policy second factors. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import { setClock } from '../../shared/clock';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
-import { db, tableName } from '../../shared/store/client';
-import { keys } from '../../shared/store/keys';
+import { storedAuditEvents } from '../support/audit';
 import { accessToken, login, newOrg, newUser } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
@@ -14,15 +12,8 @@ async function adminOf() {
 }
 
 async function auditEvents(orgId: number) {
-  const result = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.auditPartition(orgId), ':prefix': keys.auditPrefix },
-    }),
-  );
   // The policy's own events (users created and signing in are audited too).
-  return (result.Items ?? []).filter((e) => String(e.action).startsWith('policy.'));
+  return (await storedAuditEvents(orgId)).filter((e) => String(e.action).startsWith('policy.'));
 }
 
 describe('Ziik dialect: /api/settings/twofactor', () => {

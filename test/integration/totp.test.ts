@@ -1,9 +1,10 @@
 /** TOTP end to end in the Ziik and /2fa dialects, and the attacks it must withstand. */
-import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
+import { storedAuditEvents } from '../support/audit';
 import { testClock } from '../support/clock';
 import { accessToken, login, newOrg, newUser } from '../support/fixtures';
 import { invoke } from '../support/invoke';
@@ -346,14 +347,8 @@ describe('POST /api/users/{id}/two-factor/reset', () => {
     expect(response.status).toBe(204);
     expect((await invoke('POST /api/auth/refresh', { body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
     expect(await login(member)).toMatchObject({ accessToken: expect.any(String) });
-    const events = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': keys.auditPartition(orgId), ':p': keys.auditPrefix },
-      }),
-    );
-    expect(events.Items).toContainEqual(
+    const events = await storedAuditEvents(orgId);
+    expect(events).toContainEqual(
       expect.objectContaining({ action: 'factor.reset_by_admin', actorId: admin.userId, targetUserId: member.userId }),
     );
   });

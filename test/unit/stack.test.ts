@@ -183,7 +183,7 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
               { AttributeName: t.gsi1.partitionKey, KeyType: 'HASH' },
               { AttributeName: t.gsi1.sortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...t.gsi1.projection] },
           },
         ],
         TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true },
