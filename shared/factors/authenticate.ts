@@ -63,7 +63,7 @@ export async function commit(account: Account, match: Match, actor: Actor, along
   const at = now();
   const { policySequence, ...transactOptions } = options;
   const gate = mfaStore.successGate(account.user.userId, account.mfa, epochSeconds(at), match.advance);
-  const used = match.kind === 'recovery' ? [auditPut(account, 'recovery.used', actor, match.details, policySequence)] : [];
+  const used = match.kind === 'recovery' ? [accountEvent(account, 'recovery.used', actor, match.details, policySequence)] : [];
   try {
     await transactWrite([gate, ...(match.writes ?? []), ...used, ...alongside], transactOptions);
   } catch (error) {
@@ -80,7 +80,7 @@ export async function commit(account: Account, match: Match, actor: Actor, along
  */
 async function recordFailure(account: Account, at: Date, actor: Actor, policySequence?: number): Promise<Error> {
   const t = epochSeconds(at);
-  const { userId, orgId } = account.user;
+  const { userId } = account.user;
   let state: MfaState = account.mfa;
   for (let attempt = 0; attempt < 50; attempt++) {
     const retryAfter = lockedFor(state, t);
@@ -88,18 +88,7 @@ async function recordFailure(account: Account, at: Date, actor: Actor, policySeq
     const failure = nextFailure(state.failures, t);
     // A lockout is a security event: its audit event goes in the same transaction.
     const event = failure.lockEvent
-      ? [
-          putAlongside(
-            auditItem({
-              orgId,
-              action: 'mfa.locked_out',
-              actor,
-              targetUserId: userId,
-              details: { failures: failure.failures, hardStop: failure.hardStop },
-              policySequence,
-            }),
-          ),
-        ]
+      ? [accountEvent(account, 'mfa.locked_out', actor, { failures: failure.failures, hardStop: failure.hardStop }, policySequence)]
       : [];
     const refusedBy = await mfaStore.countFailure(userId, failure, t, event);
     if (!refusedBy) return failure.lock ? lockedOut(failure.lock - t) : invalidCode();
@@ -108,8 +97,8 @@ async function recordFailure(account: Account, at: Date, actor: Actor, policySeq
   return invalidCode();
 }
 
-/** The audit event of a change to the account's factors, as a transaction item. */
-export const auditPut = (
+/** The audit event of an action on the account (its factors, its logins, its lockout), as a transaction item. */
+export const accountEvent = (
   account: Account,
   action: AuditAction,
   actor: Actor,
@@ -166,7 +155,7 @@ export async function commitLogin(account: Account, policy: Policy, match: Match
     account,
     match,
     actor,
-    [putAlongside(session.item), auditPut(account, 'login.two_factor', actor, { method: match.kind, ...match.details }, policy.sequence)],
+    [putAlongside(session.item), accountEvent(account, 'login.two_factor', actor, { method: match.kind, ...match.details }, policy.sequence)],
     { consumesCredential: true, policySequence: policy.sequence },
   );
   return session.tokens();

@@ -14,7 +14,7 @@ import type { Principal } from '../tokens/principal';
 import type { Tokens } from '../tokens/sessions';
 import { usableMethods, type Account, type FactorItem, type FactorKind } from './account';
 import { removeFactors, verifyFactor } from './account-store';
-import { accountAndPolicy, assertRecentSecondFactor, auditPut, commit, commitLogin, finishLogin, prove } from './authenticate';
+import { accountAndPolicy, accountEvent, assertRecentSecondFactor, commit, commitLogin, finishLogin, prove } from './authenticate';
 import * as mfaStore from './mfa-store';
 import { profileUpdate } from './profile-store';
 import type { TransactItem } from './second-factor';
@@ -67,7 +67,7 @@ function verificationWrites(account: Account, factor: FactorItem, actor: Actor, 
       verified: factor.kind,
       preferred: factor.kind === 'recovery' ? undefined : (factor.kind as Method),
     }),
-    auditPut(account, 'factor.verified', actor, { method: factor.kind }, policy.sequence),
+    accountEvent(account, 'factor.verified', actor, { method: factor.kind }, policy.sequence),
   ];
 }
 
@@ -94,5 +94,5 @@ export async function disableTwoFactor(principal: Principal, actor: Actor, code?
   if (account.factors.length === 0) return;
   if (account.factors.some((f) => f.verified)) await assertRecentSecondFactor(principal, account, policy, actor, code);
   const { kinds, writes } = factorRemoval(account);
-  await transactWrite([...writes, auditPut(account, 'factor.removed', actor, { methods: kinds.join(',') }, policy.sequence)]);
+  await transactWrite([...writes, accountEvent(account, 'factor.removed', actor, { methods: kinds.join(',') }, policy.sequence)]);
 }

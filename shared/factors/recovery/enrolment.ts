@@ -4,7 +4,7 @@ import { now } from '../../clock';
 import { Conflict } from '../../errors';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
-import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut } from '../authenticate';
+import { accountAndPolicy, accountEvent, accountOf, assertRecentSecondFactor } from '../authenticate';
 import { profileUpdate } from '../profile-store';
 import { newRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash, recoveryHashes } from './codes';
 import * as recoveryStore from './store';
@@ -25,7 +25,7 @@ export async function regenerateRecoveryCodes(principal: Principal, actor: Actor
   await transactWrite([
     recoveryStore.put(userId, hashes, now()),
     profileUpdate(userId, { verified: 'recovery' }),
-    auditPut(account, 'recovery.generated', actor, { count: RECOVERY_CODE_COUNT }, policy.sequence),
+    accountEvent(account, 'recovery.generated', actor, { count: RECOVERY_CODE_COUNT }, policy.sequence),
   ]);
   return codes;
 }

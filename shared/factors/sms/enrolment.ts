@@ -22,7 +22,7 @@ import { epochSeconds } from '../../store/conditions';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { factorOfKind, type Account, type FactorItem } from '../account';
-import { accountAndPolicy, assertRecentSecondFactor, auditPut } from '../authenticate';
+import { accountAndPolicy, accountEvent, assertRecentSecondFactor } from '../authenticate';
 import { assertMayEnrol } from '../enrolment';
 import { profileUpdate } from '../profile-store';
 import { assertCountryAllowed, openPhone, parsePhone, phoneRateSubject, storedPhone } from './phone';
@@ -48,7 +48,7 @@ export async function enrolSms(
     smsStore.putFactor(userId, await storedPhone(userId, phone), now()),
     smsStore.deleteCode(userId),
     profileUpdate(userId, { preferred: 'sms', ...(existing?.verified && { unverified: ['sms'] }) }),
-    auditPut(account, 'factor.enrolled', actor, { method: 'sms', country: phone.countryCode }, policy.sequence),
+    accountEvent(account, 'factor.enrolled', actor, { method: 'sms', country: phone.countryCode }, policy.sequence),
   ]);
 }
 
@@ -95,7 +95,7 @@ export async function sendSmsCode(principal: Principal, actor: Actor, language?:
   const item: SmsCodeItem = { codeHash: await smsCodeHash(userId, code), attempts: 0, expiresAt: epochSeconds(at) + CODE_TTL_SECONDS };
   await transactWrite([
     smsStore.putCode(userId, item, at),
-    auditPut(
+    accountEvent(
       account,
       'sms.code_sent',
       actor,

@@ -6,7 +6,7 @@ import { assertMethodAllowed } from '../../policy/policy';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { factorOfKind } from '../account';
-import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut } from '../authenticate';
+import { accountAndPolicy, accountEvent, accountOf, assertRecentSecondFactor } from '../authenticate';
 import { assertMayEnrol } from '../enrolment';
 import { profileUpdate } from '../profile-store';
 import { newTotpSecret, normaliseTotpSecret, openTotpSecret, otpauthUri, sealTotpSecret } from './secret';
@@ -24,7 +24,7 @@ export async function enrolTotp(principal: Principal, actor: Actor, options: { s
   await transactWrite([
     totpStore.put(userId, await sealTotpSecret(userId, secret), now()),
     profileUpdate(userId, { preferred: 'totp', ...(existing?.verified && { unverified: ['totp'] }) }),
-    auditPut(account, 'factor.enrolled', actor, { method: 'totp', replaced: !!existing?.verified }, policy.sequence),
+    accountEvent(account, 'factor.enrolled', actor, { method: 'totp', replaced: !!existing?.verified }, policy.sequence),
   ]);
   return { secret, uri: otpauthUri(account.user.email, secret) };
 }

@@ -8,7 +8,7 @@ import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { prepareSession, type Tokens } from '../../tokens/sessions';
 import { putAlongside } from '../alongside-store';
-import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut } from '../authenticate';
+import { accountAndPolicy, accountEvent, accountOf, assertRecentSecondFactor } from '../authenticate';
 import { assertMayEnrol } from '../enrolment';
 import { profileUpdate } from '../profile-store';
 import { authenticationOptions, credentialsOf, newChallenge, registrationOptions, verifyRegistration } from './ceremony';
@@ -55,7 +55,7 @@ export async function finishKeyRegistration(
       webauthnStore.consumeChallenge(user.userId, 'registration', challenge, epochSeconds(at)),
       webauthnStore.putCredential(user.userId, credential),
       profileUpdate(user.userId, { verified: 'webauthn', ...(!user.preferredMethod && { preferred: 'webauthn' }) }),
-      auditPut(account, 'factor.verified', actor, { method: 'webauthn', name }, policy.sequence),
+      accountEvent(account, 'factor.verified', actor, { method: 'webauthn', name }, policy.sequence),
       ...(session ? [putAlongside(session.item)] : []),
     ], { consumesCredential: !!session });
   } catch (error) {
@@ -96,7 +96,7 @@ export async function removeKey(principal: Principal, credentialId: string, acto
             }),
           ]
         : []),
-      auditPut(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }, policy.sequence),
+      accountEvent(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }, policy.sequence),
     ]);
   } catch (error) {
     if (error instanceof LostRace && error.failed.length) throw new NotFound('No such security key');
