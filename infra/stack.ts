@@ -36,7 +36,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { routeEntries, splitRouteKey, type Route, type RouteKey } from '../functions/routes';
-import { KMS_ENCRYPTION_CONTEXT } from '../shared/crypto/key-provider';
+import { KMS_ENCRYPTION_CONTEXT } from '../shared/adapters/kms-context';
 import {
   constructIdFor,
   EndpointFunction,

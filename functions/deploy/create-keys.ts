@@ -5,7 +5,7 @@
  * roles deny writes to those partitions, and they may only kms:Decrypt). Idempotent: an existing
  * key is kept. Deleting the stack keeps both (the table is retained with them).
  */
-import { defaultKeyProvider } from '../../shared/crypto/key-provider';
+import { defaultKeyProvider } from '../../shared/adapters/key-provider';
 import { activeSigningKey } from '../../shared/tokens/signing-keys';
 
 interface CustomResourceEvent {

@@ -1,4 +1,4 @@
-import { listKeys } from '../../shared/factors/security-keys';
+import { listKeys } from '../../shared/factors/webauthn/enrolment';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('GET /api/two-factor/webauthn', async ({ principal }) => ok({ data: await listKeys(principal) }));

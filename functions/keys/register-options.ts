@@ -1,4 +1,4 @@
-import { startKeyRegistration } from '../../shared/factors/security-keys';
+import { startKeyRegistration } from '../../shared/factors/webauthn/enrolment';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('POST /api/two-factor/webauthn/register/options', async ({ principal }) => ok(await startKeyRegistration(principal)));

@@ -1,4 +1,4 @@
-import { finishKeyRegistration } from '../../shared/factors/security-keys';
+import { finishKeyRegistration } from '../../shared/factors/webauthn/enrolment';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('POST /api/two-factor/webauthn/register', async ({ principal, body, actor }) => {

@@ -1,4 +1,4 @@
-import { removeKey } from '../../shared/factors/security-keys';
+import { removeKey } from '../../shared/factors/webauthn/enrolment';
 import { endpoint, noContent } from '../endpoint';
 
 export const handler = endpoint('DELETE /api/two-factor/webauthn/{id}', async ({ principal, params, body, actor }) => {

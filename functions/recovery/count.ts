@@ -1,4 +1,4 @@
-import { countRecoveryCodes } from '../../shared/factors/recovery-codes';
+import { countRecoveryCodes } from '../../shared/factors/recovery/enrolment';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('GET /api/two-factor/recovery-codes', async ({ principal }) => ok({ data: { remaining: await countRecoveryCodes(principal) } }));

@@ -1,4 +1,4 @@
-import { regenerateRecoveryCodes } from '../../shared/factors/recovery-codes';
+import { regenerateRecoveryCodes } from '../../shared/factors/recovery/enrolment';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('POST /api/two-factor/recovery-codes', async ({ principal, body, actor }) => {

@@ -1,5 +1,5 @@
-import { enrolTotp } from '../../shared/factors/enrolment';
-import { qrDataUrl } from '../../shared/factors/qr';
+import { enrolTotp } from '../../shared/factors/totp/enrolment';
+import { qrDataUrl } from '../../shared/factors/totp/qr';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('GET /2fa/generate-qr', async ({ principal, actor }) => {

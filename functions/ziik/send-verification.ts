@@ -1,4 +1,4 @@
-import { sendSmsCode } from '../../shared/factors/sms-enrolment';
+import { sendSmsCode } from '../../shared/factors/sms/enrolment';
 import { endpoint, noContent } from '../endpoint';
 
 export const handler = endpoint('POST /api/two-factor/send-verification', async ({ principal, headers, actor }) => {

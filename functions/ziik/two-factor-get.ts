@@ -1,4 +1,4 @@
-import { twoFactorSettings } from '../../shared/factors/enrolment';
+import { twoFactorSettings } from '../../shared/factors/settings';
 import { endpoint, ok } from '../endpoint';
 import { ziikMethods } from './presenters';
 

@@ -1,5 +1,5 @@
-import { pendingTotpUri } from '../../shared/factors/enrolment';
-import { qrDataUrl } from '../../shared/factors/qr';
+import { pendingTotpUri } from '../../shared/factors/totp/enrolment';
+import { qrDataUrl } from '../../shared/factors/totp/qr';
 import { endpoint, ok } from '../endpoint';
 
 export const handler = endpoint('GET /api/two-factor/qr', async ({ principal }) => {

@@ -1,5 +1,6 @@
-import { disableTwoFactor, enrolTotp } from '../../shared/factors/enrolment';
-import { enrolSms } from '../../shared/factors/sms-enrolment';
+import { disableTwoFactor } from '../../shared/factors/enrolment';
+import { enrolTotp } from '../../shared/factors/totp/enrolment';
+import { enrolSms } from '../../shared/factors/sms/enrolment';
 import { endpoint, noContent } from '../endpoint';
 
 export const handler = endpoint('PATCH /api/two-factor', async ({ principal, body, actor }) => {

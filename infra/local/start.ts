@@ -64,7 +64,7 @@ async function main() {
 async function startSynth(port: number, dynamoDbEndpoint: string, tableName: string) {
   const { localContext, synthesize } = await import('./synth/synthesize');
   const { startSynthServer } = await import('./synth/server');
-  const { OutboxSmsSender } = await import('../../shared/factors/sms-sender');
+  const { OutboxSmsSender } = await import('../../shared/adapters/sms-sender');
   const { buildWeb } = await import('./web-build');
   // A taken port is an error before the synth, not after it.
   await reservePort(port, 'the local API, set PORT');

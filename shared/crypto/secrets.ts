@@ -5,7 +5,7 @@
  * Both keys derive from the one data key (HKDF), fetched once per process.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { defaultKeyProvider } from './key-provider';
+import { defaultKeyProvider } from '../adapters/key-provider';
 
 interface DerivedKeys {
   aead: Buffer;

@@ -1,14 +1,15 @@
 /**
- * Everything needed to authenticate a user's second factor lives in the user's partition, so one
- * Query reads it: the profile, the second-factor state (lockout, last TOTP step) and the factors.
- * Sessions share the partition but sort after `SESSION#`, outside the range read here.
+ * The account a second factor is checked against: the user's profile, second-factor state and
+ * factors, read in one Query (account-store.ts), plus the rules read from it.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserRecord } from '../model/user';
 import type { Method } from '../policy/policy';
-import { db, tableName } from '../store/client';
-import { keys } from '../store/keys';
+import type { MfaState } from './lockout';
 
+export { loadAccount } from './account-store';
+export type { MfaState };
+
+/** Every factor kind; registry.ts fails to compile while one has no strategy. */
 export type FactorKind = Exclude<Method, 'email'> | 'recovery';
 
 export interface FactorItem {
@@ -20,37 +21,16 @@ export interface FactorItem {
   [attribute: string]: unknown;
 }
 
-export interface MfaState {
-  failures: number;
-  lockedUntil?: number;
-  lastTotpStep?: number;
-}
-
 export interface Account {
   user: UserRecord;
   mfa: MfaState;
   factors: FactorItem[];
-  /** Every other item of the partition read (SMS code, WebAuthn challenges), by sort key. */
+  /** Every other item of the partition read (SMS code, WebAuthn challenges), by sort key: each factor's store reads its own. */
   others: Map<string, Record<string, unknown>>;
 }
 
-export async function loadAccount(userId: number): Promise<Account | undefined> {
-  const result = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND sk < :sessions',
-      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':sessions': keys.sessionPrefix },
-      ConsistentRead: true,
-    }),
-  );
-  const items = result.Items ?? [];
-  const user = items.find((i) => i.sk === keys.user(userId).sk) as UserRecord | undefined;
-  if (!user) return undefined;
-  const mfa = (items.find((i) => i.sk === keys.mfaState(userId).sk) as MfaState | undefined) ?? { failures: 0 };
-  const factors = items.filter((i) => (i.sk as string).startsWith(keys.factorPrefix)) as FactorItem[];
-  const others = new Map(items.map((i) => [i.sk as string, i]));
-  return { user, mfa, factors, others };
-}
+/** The factor of a kind that has one item (TOTP, SMS, recovery). */
+export const factorOfKind = (account: Account, kind: FactorKind): FactorItem | undefined => account.factors.find((f) => f.kind === kind);
 
 /** The verified methods a user can finish a login with under the org's allowed methods. */
 export function usableMethods(account: Account, allowed: readonly Method[]): FactorKind[] {

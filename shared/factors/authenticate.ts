@@ -5,20 +5,20 @@
  * (the session, the audit event). Every failure counts against the user and looks the same.
  */
 
-import { auditItem, type Actor, type AuditAction } from '../audit/events';
+import { auditPut, type Actor, type AuditAction } from '../audit/events';
 import { now } from '../clock';
 import { ErrorCode, Forbidden } from '../errors';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
 import { transactWrite, type TransactOptions } from '../store/transact';
-import { tableName } from '../store/client';
 import { epochSeconds, LostRace } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
 import { prepareSession, type Tokens } from '../tokens/sessions';
 import { loadAccount, type Account, type FactorKind } from './account';
-import { assertNotLocked, recordFailure, successUpdate } from './mfa-state';
+import { assertNotLocked, invalidCode, lockedFor, lockedOut, nextFailure, type MfaState } from './lockout';
+import * as mfaStore from './mfa-store';
+import { FEW_RECOVERY_CODES, recoveryHashes } from './recovery/codes';
+import { strategies } from './registry';
 import type { Match, Proof, SecondFactor, TransactItem } from './second-factor';
-import { FEW_RECOVERY_CODES, recoveryHashes } from './recovery';
-import { strategies } from './strategies';
 
 export interface ProveOptions {
   /** Methods the policy allows; recovery codes are always allowed. */
@@ -27,6 +27,8 @@ export interface ProveOptions {
   includeUnverified?: boolean;
   /** Only these kinds (e.g. enrolment verifies the factor being enrolled). */
   only?: FactorKind[];
+  /** The policy's sequence, for the audit event of a lockout. */
+  policySequence?: number;
 }
 
 function usable(strategy: SecondFactor, proof: Proof, options: ProveOptions): boolean {
@@ -44,43 +46,65 @@ export async function prove(account: Account, proof: Proof, actor: Actor, option
     const match = await strategy.check(account, proof, at, { includeUnverified: options.includeUnverified });
     if (match) return match;
   }
-  throw await recordFailure(account, at, actor);
+  throw await recordFailure(account, at, actor, options.policySequence);
+}
+
+export interface CommitOptions extends TransactOptions {
+  /** The policy's sequence, for the audit events the commit writes. */
+  policySequence?: number;
 }
 
 /**
  * Commits a match: the state update (the race gate), the strategy's own writes and `alongside`, in
  * one transaction. A lost race (a replayed code, a failure counted meanwhile) is a failure.
  */
-export async function commit(
-  account: Account,
-  match: Match,
-  actor: Actor,
-  alongside: TransactItem[] = [],
-  options: TransactOptions = {},
-): Promise<void> {
+export async function commit(account: Account, match: Match, actor: Actor, alongside: TransactItem[] = [], options: CommitOptions = {}): Promise<void> {
   const at = now();
-  const update = successUpdate(account, at, match.mfaSet);
-  if (match.mfaCondition) update.ConditionExpression += ` AND ${match.mfaCondition}`;
-  const used = match.kind === 'recovery' ? [auditPut(account, 'recovery.used', actor, match.details)] : [];
+  const { policySequence, ...transactOptions } = options;
+  const gate = mfaStore.successGate(account.user.userId, account.mfa, epochSeconds(at), match.advance);
+  const used = match.kind === 'recovery' ? [accountEvent(account, 'recovery.used', actor, match.details, policySequence)] : [];
   try {
-    await transactWrite([{ Update: update }, ...(match.writes ?? []), ...used, ...alongside], options);
+    await transactWrite([gate, ...(match.writes ?? []), ...used, ...alongside], transactOptions);
   } catch (error) {
     if (!(error instanceof LostRace)) throw error;
-    throw await recordFailure(account, at, actor);
+    throw await recordFailure(account, at, actor, policySequence);
   }
 }
 
-export const auditPut = (
+/**
+ * Counts one failure and answers the error to send: the plain invalid-code error, or the lockout
+ * once it starts. A failure counts only while the step is unlocked (a conditional update), so a
+ * burst of parallel guesses, or of copies of a code a racing success already used, counts at most
+ * the failures up to the next lock; every later one finds the step locked and changes nothing.
+ */
+async function recordFailure(account: Account, at: Date, actor: Actor, policySequence?: number): Promise<Error> {
+  const t = epochSeconds(at);
+  const { userId } = account.user;
+  let state: MfaState = account.mfa;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const retryAfter = lockedFor(state, t);
+    if (retryAfter !== undefined) return lockedOut(retryAfter);
+    const failure = nextFailure(state.failures, t);
+    // A lockout is a security event: its audit event goes in the same transaction.
+    const event = failure.lockEvent
+      ? [accountEvent(account, 'mfa.locked_out', actor, { failures: failure.failures, hardStop: failure.hardStop }, policySequence)]
+      : [];
+    const refusedBy = await mfaStore.countFailure(userId, failure, t, event);
+    if (!refusedBy) return failure.lock ? lockedOut(failure.lock - t) : invalidCode();
+    state = refusedBy; // a race moved the state on: decide again from what it is now
+  }
+  return invalidCode();
+}
+
+/** The audit event of an action on the account (its factors, its logins, its lockout), as a transaction item. */
+export const accountEvent = (
   account: Account,
   action: AuditAction,
   actor: Actor,
   details?: Record<string, string | number | boolean>,
-): TransactItem => ({
-  Put: {
-    TableName: tableName(),
-    Item: auditItem({ orgId: account.user.orgId, action, actor, targetUserId: account.user.userId, details }),
-  },
-});
+  policySequence?: number,
+): TransactItem =>
+  auditPut({ orgId: account.user.orgId, action, actor, targetUserId: account.user.userId, details, policySequence });
 
 export async function accountAndPolicy(principal: Principal): Promise<{ account: Account; policy: Policy }> {
   const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
@@ -110,8 +134,8 @@ export async function finishLogin(
 ): Promise<LoginOutcome> {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot sign in as its target');
   const { account, policy } = loaded ?? (await accountAndPolicy(principal));
-  const match = await prove(account, proof, actor, { allowed: policy.methods });
-  const tokens = await commitLogin(account, match, actor);
+  const match = await prove(account, proof, actor, { allowed: policy.methods, policySequence: policy.sequence });
+  const tokens = await commitLogin(account, policy, match, actor);
   const held = recoveryHashes(account).size;
   const left = match.kind === 'recovery' ? held - 1 : held;
   const tell = match.kind === 'recovery' || (held > 0 && left <= FEW_RECOVERY_CODES);
@@ -123,13 +147,16 @@ export async function finishLogin(
  * transaction spends the pending login token (store/transact.ts's guard): of two logins with one
  * pending token, even with two valid proofs, one wins.
  */
-export async function commitLogin(account: Account, match: Match, actor: Actor): Promise<Tokens> {
+export async function commitLogin(account: Account, policy: Policy, match: Match, actor: Actor): Promise<Tokens> {
   const { user } = account;
   const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] });
-  await commit(account, match, actor, [
-    session.write,
-    auditPut(account, 'login.two_factor', actor, { method: match.kind, ...match.details }),
-  ], { consumesCredential: true });
+  await commit(
+    account,
+    match,
+    actor,
+    [session.write, accountEvent(account, 'login.two_factor', actor, { method: match.kind, ...match.details }, policy.sequence)],
+    { consumesCredential: true, policySequence: policy.sequence },
+  );
   return session.tokens();
 }
 
@@ -153,6 +180,6 @@ export async function assertRecentSecondFactor(
       ErrorCode.recentAuthRequired,
     );
   }
-  const match = await prove(account, { code }, actor, { allowed: policy.methods });
-  await commit(account, match, actor);
+  const match = await prove(account, { code }, actor, { allowed: policy.methods, policySequence: policy.sequence });
+  await commit(account, match, actor, [], { policySequence: policy.sequence });
 }

@@ -6,6 +6,7 @@
 import type { TransactItem } from '../store/transact';
 import type { Amr } from '../tokens/jwt';
 import type { Account, FactorKind } from './account';
+import type { Advance } from './mfa-store';
 
 export type { TransactItem };
 
@@ -18,18 +19,16 @@ export interface Proof {
 export interface Match {
   kind: FactorKind;
   amr: Amr;
-  /** Attributes to set on the user's second-factor state with the success (e.g. the TOTP step). */
-  mfaSet?: Record<string, unknown>;
-  /** An extra condition on that state (e.g. the TOTP step only moves forward: RFC 6238 §5.2). */
-  mfaCondition?: string;
+  /** What the success moves forward on the user's second-factor state (e.g. the TOTP step). */
+  advance?: Advance;
   /** Writes that consume the proof, each conditional: of two racing requests one wins. */
   writes?: TransactItem[];
   /** Facts for the audit event (never the proof itself). */
   details?: Record<string, string | number | boolean>;
 }
 
-export interface SecondFactor {
-  kind: FactorKind;
+export interface SecondFactor<K extends FactorKind = FactorKind> {
+  kind: K;
   amr: Amr;
   /** Whether this proof is for this factor at all (a 6-digit code is not a recovery code). */
   accepts(proof: Proof): boolean;

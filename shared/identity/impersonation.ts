@@ -23,7 +23,7 @@ export async function impersonate(principal: Principal, target: { userId: number
   if (usableMethods(support, policy.methods).length === 0) {
     throw new Forbidden('Impersonation needs your own verified second factor: set one up first', ErrorCode.twoFactorRequired);
   }
-  const match = await prove(support, { code }, actor, { allowed: policy.methods });
+  const match = await prove(support, { code }, actor, { allowed: policy.methods, policySequence: policy.sequence });
 
   const victim = await accountOf(target.userId).catch(() => undefined);
   // One answer for "no such user" and "not in that team": the caller learns neither.
@@ -38,7 +38,7 @@ export async function impersonate(principal: Principal, target: { userId: number
   await commit(support, match, actor, [
     started.write,
     ...auditBoth([victimPolicy, policy], 'impersonation.started', actor, user.userId, details),
-  ]);
+  ], { policySequence: policy.sequence });
   return { tokens: await started.tokens(), isTwoFactorEnable: victim.factors.some((f) => f.verified) };
 }
 

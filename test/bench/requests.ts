@@ -9,7 +9,7 @@ import { splitRouteKey, routes } from '../../functions/routes';
 import { db } from '../../shared/store/client';
 import { resetSigningKeyCache } from '../../shared/tokens/signing-keys';
 import { resetSecrets } from '../../shared/crypto/secrets';
-import { setKeyProvider } from '../../shared/crypto/key-provider';
+import { setKeyProvider } from '../../shared/adapters/key-provider';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import type { BenchContext, BenchRequest, Scenario, Tokens } from './scenarios';
 import { percentile } from './stats';

@@ -5,7 +5,8 @@
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { KMS_ENCRYPTION_CONTEXT, KmsKeyProvider } from '../../shared/crypto/key-provider';
+import { KMS_ENCRYPTION_CONTEXT } from '../../shared/adapters/kms-context';
+import { KmsKeyProvider } from '../../shared/adapters/key-provider';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
 

@@ -4,7 +4,7 @@ async function loadWithLogs() {
   jest.resetModules();
   process.env.LOG_LEVEL = 'DEBUG';
   return {
-    ...(await import('../../shared/factors/sms-sender')),
+    ...(await import('../../shared/adapters/sms-sender')),
     ...(await import('../support/clock')),
     ...(await import('../support/fixtures')),
     ...(await import('../support/invoke')),

@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { localContext, synthesize } from '../../infra/local/synth/synthesize';
 import { startSynthServer, type SynthServer } from '../../infra/local/synth/server';
-import { OutboxSmsSender } from '../../shared/factors/sms-sender';
+import { OutboxSmsSender } from '../../shared/adapters/sms-sender';
 
 const root = join(__dirname, '..', '..');
 

@@ -1,7 +1,7 @@
 /** SNS has no local stand-in: the one place a mock is right. The exact Publish request is asserted. */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SnsSmsSender } from '../../shared/factors/sms-sender';
+import { SnsSmsSender } from '../../shared/adapters/sms-sender';
 
 const sns = mockClient(SNSClient);
 beforeEach(() => sns.reset());

@@ -1,6 +1,7 @@
 /** The TOTP verifier against RFC 6238 and its drift window. */
 import { generate } from 'otplib';
-import { matchTotpCode, normaliseTotpSecret, otpauthUri } from '../../shared/factors/totp';
+import { normaliseTotpSecret, otpauthUri } from '../../shared/factors/totp/secret';
+import { matchTotpCode } from '../../shared/factors/totp/strategy';
 
 // RFC 6238 Appendix B: the SHA-1 seed is the ASCII string "12345678901234567890".
 const RFC_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';

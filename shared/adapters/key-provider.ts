@@ -1,24 +1,21 @@
 /**
- * The data key that encrypts reversible secrets and keys the hashes of codes and tokens.
- * In AWS it is wrapped by a KMS key and unwrapped once per cold start; locally it lives in a key
- * file the server creates on first run. Either way the key material never reaches the table or logs.
+ * The port the data key comes through: the key that encrypts reversible secrets and keys the hashes
+ * of codes and tokens. In AWS it is wrapped by a KMS key and unwrapped once per cold start; locally it
+ * lives in a key file the server creates on first run. Either way the key material never reaches the
+ * table or logs.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { config } from '../config';
-import { db, tableName } from '../store/client';
-import { conditionally, LostRace } from '../store/conditions';
-import { keys } from '../store/keys';
+import * as dataKeyStore from '../crypto/data-key-store';
+import { LostRace } from '../store/conditions';
+import { KMS_ENCRYPTION_CONTEXT } from './kms-context';
 
 export interface KeyProvider {
   dataKey(): Promise<Buffer>;
 }
-
-/** Binds wrapped keys to this service (KMS encryption context). */
-export const KMS_ENCRYPTION_CONTEXT = { purpose: 'twofactor-data-key' };
 
 export class FileKeyProvider implements KeyProvider {
   constructor(private readonly path: string) {}
@@ -55,29 +52,19 @@ export class KmsKeyProvider implements KeyProvider {
 
   async dataKey(): Promise<Buffer> {
     const { DecryptCommand, GenerateDataKeyCommand } = await import('@aws-sdk/client-kms');
-    const stored = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey(), ConsistentRead: true }));
-    let wrapped = stored.Item?.wrapped as string | undefined;
+    let wrapped = await dataKeyStore.read();
     if (!wrapped) {
       const generated = await this.kms.send(
         new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: KMS_ENCRYPTION_CONTEXT }),
       );
       const candidate = Buffer.from(generated.CiphertextBlob!).toString('base64');
       try {
-        await conditionally(() =>
-          db().send(
-            new PutCommand({
-              TableName: tableName(),
-              Item: { ...keys.dataKey(), wrapped: candidate },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          ),
-        );
+        await dataKeyStore.create(candidate);
         return Buffer.from(generated.Plaintext!);
       } catch (error) {
         if (!(error instanceof LostRace)) throw error;
         // Another cold start won the race: use its key.
-        const winner = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey(), ConsistentRead: true }));
-        wrapped = winner.Item!.wrapped as string;
+        wrapped = (await dataKeyStore.read())!;
       }
     }
     const unwrapped = await this.kms.send(

@@ -6,8 +6,8 @@
 import type { Method } from '../policy/policy';
 import { tableName } from '../store/client';
 import { keys } from '../store/keys';
+import type { TransactItem } from '../store/transact';
 import type { FactorKind } from './account';
-import type { TransactItem } from './second-factor';
 
 export function profileUpdate(userId: number, change: { verified?: FactorKind; unverified?: FactorKind[]; preferred?: Method | null }): TransactItem {
   const set: string[] = [];

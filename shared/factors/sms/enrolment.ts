@@ -9,38 +9,26 @@
  * number on throwaway users cannot lock the victim out. Verifying a number needs its code, so the
  * per-user caps also bound what a verified number can receive.
  */
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomInt } from 'node:crypto';
-import type { Actor } from '../audit/events';
-import { config } from '../config';
-import { now } from '../clock';
-import { keyedHash } from '../crypto/secrets';
-import { BadGateway, Conflict, ErrorCode } from '../errors';
-import { logger } from '../log';
-import { assertMethodAllowed } from '../policy/policy';
-import { consume, type Interval, type Limit } from '../ratelimit/limits';
-import { transactWrite } from '../store/transact';
-import { db, tableName } from '../store/client';
-import { epochSeconds } from '../store/conditions';
-import { keys } from '../store/keys';
-import type { Principal } from '../tokens/principal';
-import type { Account, FactorItem } from './account';
-import { accountAndPolicy, assertRecentSecondFactor, auditPut } from './authenticate';
-import { assertMayEnrol } from './enrolment';
-import { profileUpdate } from './profile';
-import {
-  assertCountryAllowed,
-  CODE_TTL_SECONDS,
-  openPhone,
-  parsePhone,
-  phoneRateSubject,
-  smsCodePurpose,
-  smsFactor,
-  smsKey,
-  storedPhone,
-  type SmsCodeItem,
-} from './sms';
-import { smsSender } from './sms-sender';
+import { smsSender } from '../../adapters/sms-sender';
+import type { Actor } from '../../audit/events';
+import { config } from '../../config';
+import { now } from '../../clock';
+import { BadGateway, Conflict, ErrorCode } from '../../errors';
+import { logger } from '../../log';
+import { assertMethodAllowed } from '../../policy/policy';
+import { consume, type Interval, type Limit } from '../../ratelimit/limits';
+import { epochSeconds } from '../../store/conditions';
+import { transactWrite } from '../../store/transact';
+import type { Principal } from '../../tokens/principal';
+import { factorOfKind, type Account, type FactorItem } from '../account';
+import { accountAndPolicy, accountEvent, assertRecentSecondFactor } from '../authenticate';
+import { assertMayEnrol } from '../enrolment';
+import { profileUpdate } from '../profile-store';
+import { assertCountryAllowed, openPhone, parsePhone, phoneRateSubject, storedPhone } from './phone';
+import * as smsStore from './store';
+import type { SmsCodeItem } from './store';
+import { CODE_TTL_SECONDS, smsCodeHash } from './strategy';
 
 /** Sets (or replaces) the user's phone number, unverified until a sent code comes back. */
 export async function enrolSms(
@@ -53,24 +41,14 @@ export async function enrolSms(
   assertMethodAllowed(policy, 'sms');
   const phone = parsePhone(input.prefix, input.phone);
   assertCountryAllowed(phone.countryCode, policy);
-  const existing = smsFactor(account);
+  const existing = factorOfKind(account, 'sms');
   if (existing?.verified) await assertRecentSecondFactor(principal, account, policy, actor, input.code);
+  const userId = account.user.userId;
   await transactWrite([
-    {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...smsKey(account.user.userId),
-          kind: 'sms',
-          verified: false,
-          ...(await storedPhone(account.user.userId, phone)),
-          createdAt: now().toISOString(),
-        },
-      },
-    },
-    { Delete: { TableName: tableName(), Key: keys.smsCode(account.user.userId) } },
-    profileUpdate(account.user.userId, { preferred: 'sms', ...(existing?.verified && { unverified: ['sms'] }) }),
-    auditPut(account, 'factor.enrolled', actor, { method: 'sms', country: phone.countryCode }),
+    smsStore.putFactor(userId, await storedPhone(userId, phone), now()),
+    smsStore.deleteCode(userId),
+    profileUpdate(userId, { preferred: 'sms', ...(existing?.verified && { unverified: ['sms'] }) }),
+    accountEvent(account, 'factor.enrolled', actor, { method: 'sms', country: phone.countryCode }, policy.sequence),
   ]);
 }
 
@@ -102,7 +80,7 @@ function messageFor(code: string, language?: string): string {
 /** Sends a fresh code to the user's phone (enrolment, or a login with a pending token), audited with the code. */
 export async function sendSmsCode(principal: Principal, actor: Actor, language?: string): Promise<void> {
   const { account, policy } = await accountAndPolicy(principal);
-  const factor = smsFactor(account);
+  const factor = factorOfKind(account, 'sms');
   if (!factor) throw new Conflict('Your two-factor method is not SMS: set a phone number first', ErrorCode.conflict);
   assertMethodAllowed(policy, 'sms');
   if (!factor.verified) assertMayEnrol(principal, account, policy);
@@ -113,31 +91,24 @@ export async function sendSmsCode(principal: Principal, actor: Actor, language?:
   await consume(await sendLimits(account, factor, to), at, 'Too many codes sent; retry later');
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const key = keys.smsCode(account.user.userId);
-  const item: SmsCodeItem = {
-    codeHash: await keyedHash(smsCodePurpose(account.user.userId), code),
-    attempts: 0,
-    expiresAt: epochSeconds(at) + CODE_TTL_SECONDS,
-  };
+  const userId = account.user.userId;
+  const item: SmsCodeItem = { codeHash: await smsCodeHash(userId, code), attempts: 0, expiresAt: epochSeconds(at) + CODE_TTL_SECONDS };
   await transactWrite([
-    { Put: { TableName: tableName(), Item: { ...key, ...item, sentAt: at.toISOString() } } },
-    auditPut(account, 'sms.code_sent', actor, { purpose: factor.verified ? 'login' : 'enrolment', country: factor.countryCode as string }),
+    smsStore.putCode(userId, item, at),
+    accountEvent(
+      account,
+      'sms.code_sent',
+      actor,
+      { purpose: factor.verified ? 'login' : 'enrolment', country: factor.countryCode as string },
+      policy.sequence,
+    ),
   ]);
   try {
     await (await smsSender()).send(to, messageFor(code, language));
   } catch (cause) {
     // The code never reached the user: do not leave it usable.
-    await db()
-      .send(
-        new DeleteCommand({
-          TableName: tableName(),
-          Key: key,
-          ConditionExpression: 'codeHash = :h',
-          ExpressionAttributeValues: { ':h': item.codeHash },
-        }),
-      )
-      .catch(() => undefined);
-    logger.error('SMS delivery failed', { userId: account.user.userId, error: cause as Error });
+    await smsStore.discardCode(userId, item.codeHash).catch(() => undefined);
+    logger.error('SMS delivery failed', { userId, error: cause as Error });
     throw new BadGateway(ErrorCode.smsDeliveryFailed, 'The SMS could not be sent; try again later', { cause });
   }
 }

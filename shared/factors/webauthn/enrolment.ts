@@ -1,17 +1,17 @@
 /** A user's security keys and passkeys: register, list, remove; and the options a key login starts with. */
-import type { Actor } from '../audit/events';
-import { now } from '../clock';
-import { BadRequest, Conflict, ErrorCode, NotFound } from '../errors';
-import { assertMethodAllowed } from '../policy/policy';
-import { transactWrite } from '../store/transact';
-import { tableName } from '../store/client';
-import { LostRace } from '../store/conditions';
-import type { Principal } from '../tokens/principal';
-import { prepareSession, type Tokens } from '../tokens/sessions';
-import { accountAndPolicy, accountOf, assertRecentSecondFactor, auditPut } from './authenticate';
-import { assertMayEnrol } from './enrolment';
-import { profileUpdate } from './profile';
-import { authenticationOptions, challengeItem, consumeChallenge, credentialsOf, registrationOptions, verifyRegistration } from './webauthn';
+import type { Actor } from '../../audit/events';
+import { now } from '../../clock';
+import { BadRequest, Conflict, ErrorCode, NotFound } from '../../errors';
+import { assertMethodAllowed } from '../../policy/policy';
+import { epochSeconds, LostRace } from '../../store/conditions';
+import { transactWrite } from '../../store/transact';
+import type { Principal } from '../../tokens/principal';
+import { prepareSession, type Tokens } from '../../tokens/sessions';
+import { accountAndPolicy, accountEvent, accountOf, assertRecentSecondFactor } from '../authenticate';
+import { assertMayEnrol } from '../enrolment';
+import { profileUpdate } from '../profile-store';
+import { authenticationOptions, credentialsOf, newChallenge, registrationOptions, verifyRegistration } from './ceremony';
+import * as webauthnStore from './store';
 
 export interface SecurityKey {
   id: string;
@@ -26,7 +26,7 @@ export async function startKeyRegistration(principal: Principal) {
   assertMethodAllowed(policy, 'webauthn');
   const options = await registrationOptions(account);
   // A transaction of one: it carries the request's session check (store/transact.ts).
-  await transactWrite([{ Put: { TableName: tableName(), Item: challengeItem(account.user.userId, 'registration', options.challenge, now()) } }]);
+  await transactWrite([webauthnStore.putChallenge(account.user.userId, 'registration', newChallenge(options.challenge, now()))]);
   return options;
 }
 
@@ -44,17 +44,17 @@ export async function finishKeyRegistration(
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'webauthn');
   const at = now();
-  const { item, challenge } = await verifyRegistration(account, response, name, at);
+  const { credential, challenge } = await verifyRegistration(account, response, name, at);
   const { user } = account;
   const session = principal.pending
     ? await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', 'hwk'] })
     : undefined;
   try {
     await transactWrite([
-      consumeChallenge(account, 'registration', challenge, at),
-      { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      webauthnStore.consumeChallenge(user.userId, 'registration', challenge, epochSeconds(at)),
+      webauthnStore.putCredential(user.userId, credential),
       profileUpdate(user.userId, { verified: 'webauthn', ...(!user.preferredMethod && { preferred: 'webauthn' }) }),
-      auditPut(account, 'factor.verified', actor, { method: 'webauthn', name }),
+      accountEvent(account, 'factor.verified', actor, { method: 'webauthn', name }, policy.sequence),
       ...(session ? [session.write] : []),
     ], { consumesCredential: !!session });
   } catch (error) {
@@ -62,7 +62,7 @@ export async function finishKeyRegistration(
     throw new BadRequest(ErrorCode.invalidRequest, 'This registration was completed or cancelled already: request new options');
   }
   return {
-    key: { id: item.credentialId, name: item.name, createdAt: item.createdAt, lastUsedAt: null },
+    key: { id: credential.credentialId, name: credential.name, createdAt: credential.createdAt, lastUsedAt: null },
     ...(session && { tokens: await session.tokens() }),
   };
 }
@@ -86,7 +86,7 @@ export async function removeKey(principal: Principal, credentialId: string, acto
   const last = credentials.length === 1;
   try {
     await transactWrite([
-      { Delete: { TableName: tableName(), Key: { pk: credential.pk, sk: credential.sk }, ConditionExpression: 'attribute_exists(pk)' } },
+      webauthnStore.removeCredential(credential),
       ...(last
         ? [
             profileUpdate(account.user.userId, {
@@ -95,7 +95,7 @@ export async function removeKey(principal: Principal, credentialId: string, acto
             }),
           ]
         : []),
-      auditPut(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }),
+      accountEvent(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }, policy.sequence),
     ]);
   } catch (error) {
     if (error instanceof LostRace && error.failed.length) throw new NotFound('No such security key');
@@ -109,6 +109,6 @@ export async function startKeyLogin(principal: Principal) {
   assertMethodAllowed(policy, 'webauthn');
   if (credentialsOf(account).length === 0) throw new Conflict('You have no security key registered');
   const options = await authenticationOptions(account);
-  await transactWrite([{ Put: { TableName: tableName(), Item: challengeItem(account.user.userId, 'authentication', options.challenge, now()) } }]);
+  await transactWrite([webauthnStore.putChallenge(account.user.userId, 'authentication', newChallenge(options.challenge, now()))]);
   return options;
 }
