@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '../clock';
 import { db, tableName } from '../store/client';
-import { keys } from '../store/keys';
+import { AUDIT_SHARDS, keys } from '../store/keys';
 import type { TransactItem } from '../store/transact';
 import type { AuditEvent, AuditInput } from './events';
 
@@ -40,8 +40,12 @@ export interface ShardEntry {
   event: AuditEvent;
 }
 
+/** Per shard of the org's trail, its newest events (see newestInShard). */
+export const newestInEachShard = (orgId: number, limit: number, before?: string) =>
+  Promise.all(Array.from({ length: AUDIT_SHARDS }, (_, shard) => newestInShard(orgId, shard, limit, before)));
+
 /** Up to `limit` events of one shard, newest first, older than `before` (a position) if given; `more`: the shard may hold older ones. */
-export async function newestInShard(
+async function newestInShard(
   orgId: number,
   shard: number,
   limit: number,

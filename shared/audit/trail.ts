@@ -1,6 +1,6 @@
 /**
  * Reading an org's audit trail: newest first, a page at a time. The events are spread over
- * AUDIT_SHARDS partitions (store/keys.ts), so a page reads the newest `limit` events of every shard
+ * AUDIT_SHARDS partitions (store/keys.ts; read by audit/store.ts), so a page reads the newest `limit` events of every shard
  * and keeps the newest `limit` of those. They are the org's newest `limit` (each of them is among
  * its own shard's newest `limit`), so every event still unseen, in whichever shard, is older than
  * the page's last one: that one position is where each shard's next page starts. The cursor carries
@@ -9,14 +9,13 @@
 import { issueCursor, openCursor } from '../crypto/cursor';
 import { BadRequest, ErrorCode } from '../errors';
 import type { OrgScope } from '../model/org-scope';
-import { AUDIT_SHARDS } from '../store/keys';
 import type { AuditEvent } from './events';
-import { newestInShard } from './store';
+import { newestInEachShard } from './store';
 
 export async function auditTrail(scope: OrgScope, limit: number, cursor?: string): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
   const listing = { listing: 'audit-trail', orgId: scope } as const;
   const before = cursor ? positionIn(await openCursor(listing, cursor)) : undefined;
-  const shards = await Promise.all(Array.from({ length: AUDIT_SHARDS }, (_, shard) => newestInShard(scope, shard, limit, before)));
+  const shards = await newestInEachShard(scope, limit, before);
   const newest = shards
     .flatMap((shard) => shard.entries)
     // A position is the event's sort key, `AUDIT#<time>#<id>`: time order across shards too.
