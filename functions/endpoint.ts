@@ -13,6 +13,7 @@ import type * as z from 'zod/mini';
 import { config } from '../shared/config';
 import { publicError, errorResponse } from '../shared/http/problem';
 import { header, readJsonBody, validate } from '../shared/http/request';
+import { clientAddress } from '../shared/http/client-address';
 import { logger } from '../shared/log';
 import { Unauthenticated } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
@@ -136,7 +137,7 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
         headers: event.headers ?? {},
         meta: {
           requestId: event.requestContext.requestId,
-          sourceIp: event.requestContext.http.sourceIp,
+          sourceIp: clientAddress({ sourceIp: event.requestContext.http.sourceIp, headers: event.headers ?? {} }, config().ORIGIN_VERIFY_SECRET),
           userAgent: event.requestContext.http.userAgent ?? '',
         },
       } as ApiRequest<K>;
