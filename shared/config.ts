@@ -86,7 +86,7 @@ const schema = z.object({
    * The secret CloudFront adds to API requests (shared/http/client-address.ts): only a request that
    * carries it is believed about the viewer's address. Set by the stack when CloudFront is in front.
    */
-  ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
+  ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
 });
 
 export type Config = z.output<typeof schema>;

@@ -1,0 +1,12 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { buildApp } from './infra/app';
+const t0=Date.now();
+const app = new App({ context: { issuer: 'https://auth.acme.test', webauthnRpId: 'acme.test', webauthnOrigins: 'https://app.acme.test', ...JSON.parse(process.argv[2]??'{}') } });
+const { stack, edge } = buildApp(app, { codeOverride: lambda.Code.fromInline('x') });
+const asm = app.synth();
+console.log('synth ms', Date.now()-t0);
+console.log(JSON.stringify(Template.fromStack(stack.frontDoor!).toJSON().Resources, null, 1).slice(0, 200000));
+console.log(JSON.stringify(Template.fromStack(edge!).toJSON(), null, 1));
+for (const m of asm.stacks.flatMap(s=>s.messages)) console.log(m.level, m.id, String(m.entry.data).slice(0,300));
