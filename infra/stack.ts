@@ -412,6 +412,12 @@ export class TwoFactorStack extends Stack {
         rolePath,
         logRetention,
       });
+      if (this.frontDoor.apiDomain) {
+        // The mapping names the stage by '$default', no reference: it must wait for the stage itself.
+        new apigw.ApiMapping(this, 'ApiMapping', { api: this.api, domainName: this.frontDoor.apiDomain, stage: this.stage }).node.addDependency(
+          this.stage,
+        );
+      }
       // Only requests that carry it are believed about the viewer's address (shared/http/client-address.ts).
       environment.ORIGIN_VERIFY_SECRET = this.frontDoor.originSecret.secretValue.unsafeUnwrap();
       new CfnOutput(this, 'SiteUrl', { value: this.frontDoor.url, description: 'The page and the API, behind CloudFront' });
@@ -501,10 +507,11 @@ export class TwoFactorStack extends Stack {
     this.routeGroups = groups;
 
     // Per-route throttles from the route table; the stage names routes, so it follows them.
+    // RouteSettings is a plain JSON map in the CloudFormation schema: CloudFormation's own key names.
     const routeSettings = Object.fromEntries(
       entries
         .filter(([, route]) => route.throttle)
-        .map(([key, route]) => [key, { throttlingRateLimit: route.throttle!.rateLimit, throttlingBurstLimit: route.throttle!.burstLimit }]),
+        .map(([key, route]) => [key, { ThrottlingRateLimit: route.throttle!.rateLimit, ThrottlingBurstLimit: route.throttle!.burstLimit }]),
     );
     if (Object.keys(routeSettings).length > 0) {
       (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;

@@ -13,7 +13,7 @@
  * A nested stack: its helper function (the page upload) and its checks stay out of the service
  * stack's template.
  */
-import { type CfnElement, CfnOutput, Duration, NestedStack, type NestedStackProps, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Token, NestedStack, type NestedStackProps, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -110,7 +110,10 @@ export class FrontDoor extends NestedStack {
   readonly distribution: cloudfront.Distribution;
   readonly originSecret: secretsmanager.Secret;
   readonly headersPolicy: cloudfront.ResponseHeadersPolicy;
-  /** The custom domain CloudFront reaches the API by, when there is one. */
+  /**
+   * The custom domain CloudFront reaches the API by, when there is one. The service stack maps its
+   * stage to it (the stage follows the route groups, whose functions read this stack's secret).
+   */
   readonly apiDomain?: apigw.DomainName;
   /** `https://<domain>`: the site's URL. */
   readonly url: string;
@@ -193,7 +196,6 @@ export class FrontDoor extends NestedStack {
               ),
             }),
       });
-      new apigw.ApiMapping(this, 'ApiMapping', { api: props.api, domainName: this.apiDomain });
       apiOrigin = this.apiDomain.regionalDomainName;
       forwardHost.push('host');
     } else {
@@ -265,6 +267,8 @@ export class FrontDoor extends NestedStack {
     });
     const uploadLogs = new logGroups.LogGroup(this, 'PageUploadLogs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
     uploadLogs.grantWrite(uploadRole);
+    // cdk-nag names a finding by the resolved ARN where the environment is known.
+    const known = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
     const pageBucketId = this.getLogicalId(this.bucket.node.defaultChild as CfnElement);
     Validations.of(uploadRole).acknowledge(
       ...[
@@ -274,7 +278,7 @@ export class FrontDoor extends NestedStack {
         'Action::s3:DeleteObject*',
         'Action::s3:Abort*',
         `Resource::<${pageBucketId}.Arn>/*`,
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        `Resource::arn:${known(this.partition, '<AWS::Partition>')}:s3:::cdk-hnb659fds-assets-${known(this.account, '<AWS::AccountId>')}-${known(this.region, '<AWS::Region>')}/*`,
       ].map((finding) => ({
         id: `AwsSolutions-IAM5[${finding}]`,
         reason:
