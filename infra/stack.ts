@@ -117,7 +117,7 @@ export interface TwoFactorStackProps extends StackProps {
   /**
    * CloudFront in front of the page and the API (infra/constructs/front-door.ts), with the web ACL
    * of the us-east-1 edge stack (infra/constructs/edge-protection.ts).
-   * @default true
+   * @default true, except for a template for local use
    */
   readonly frontDoor?: boolean;
   /**
@@ -345,7 +345,8 @@ export class TwoFactorStack extends Stack {
       environment[name] = String(value);
     }
 
-    const frontDoor = props.frontDoor ?? true;
+    // A template for sam local has no use for CloudFront (the local gateway is its front door).
+    const frontDoor = props.frontDoor ?? !props.localUse;
     // CloudFront reaches the API by a custom domain of the site's name where there is a regional
     // certificate for it; only then can the execute-api endpoint be off.
     const apiCertificateArn =
