@@ -424,9 +424,7 @@ export class TwoFactorStack extends Stack {
       new CfnOutput(this, 'SiteUrl', { value: this.frontDoor.url, description: 'The page and the API, behind CloudFront' });
     }
 
-    const placeholders = [environment.TOKEN_ISSUER, environment.WEBAUTHN_RP_ID, environment.WEBAUTHN_ORIGINS].some((value) =>
-      /(^|[/.])example\.com(\/|,|$)/.test(value ?? ''),
-    );
+    const placeholders = [environment.TOKEN_ISSUER, environment.WEBAUTHN_RP_ID, environment.WEBAUTHN_ORIGINS].some(isPlaceholder);
     // Deployed with a placeholder, every token would carry a foreign issuer and every WebAuthn
     // ceremony would fail: that is a synth error, except for a local template (sam local).
     const placeholderMessage =

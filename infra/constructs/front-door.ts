@@ -31,8 +31,20 @@ import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '../../shared/http/c
 import { HSTS_MAX_AGE_SECONDS, SECURITY_HEADERS, type SecurityHeader } from '../../shared/http/security-headers';
 import { stagePage } from '../web-page';
 
-/** Request headers the functions read, besides Authorization (in the cache key, so forwarded too). */
-export const API_FORWARDED_HEADERS = ['content-type', 'user-agent', 'x-zitadel-orgid'] as const;
+/**
+ * Request headers the functions read, besides Authorization (in the cache key, so forwarded too):
+ * body types and encodings (JSON, gRPC-web, Connect), the audit trail's user agent, Zitadel's org
+ * selector, the SMS language. CloudFront forwards at most 10 by default; `host` and the viewer
+ * address take two more.
+ */
+export const API_FORWARDED_HEADERS = [
+  'content-type',
+  'content-encoding',
+  'grpc-encoding',
+  'user-agent',
+  'x-zitadel-orgid',
+  'accept-language',
+] as const;
 
 /**
  * The distribution's path patterns for the API: one per first path segment of the route table
