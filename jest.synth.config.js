@@ -6,7 +6,12 @@ const base = require('./jest.config');
 
 module.exports = {
   ...base,
-  testMatch: ['**/test/e2e/server.test.ts', '**/test/e2e/browser.test.ts', '**/test/iam/*.test.ts'],
+  testMatch: [
+    '**/test/e2e/server.test.ts',
+    '**/test/e2e/browser.test.ts',
+    '**/test/e2e/security-headers.test.ts',
+    '**/test/iam/*.test.ts',
+  ],
   testPathIgnorePatterns: ['/node_modules/'],
   testSequencer: '<rootDir>/test/support/iam-last-sequencer.js',
   maxWorkers: 1,

@@ -15,6 +15,7 @@ import type { Actor } from '../shared/audit/events';
 import { config } from '../shared/config';
 import { publicError, errorResponse } from '../shared/http/problem';
 import { header, readJsonBody, validate } from '../shared/http/request';
+import { clientAddress } from '../shared/http/client-address';
 import { logger } from '../shared/log';
 import { Unauthenticated } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
@@ -138,7 +139,11 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
         params: validate(route.params, event.pathParameters, 'path'),
         query: validate(route.query, event.queryStringParameters, 'query'),
         principal,
-        actor: { principal, sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent ?? '' },
+        actor: {
+          principal,
+          sourceIp: clientAddress({ sourceIp: event.requestContext.http.sourceIp, headers: event.headers ?? {} }, config().ORIGIN_VERIFY_SECRET),
+          userAgent: event.requestContext.http.userAgent ?? '',
+        },
         headers: event.headers ?? {},
       } as ApiRequest<K>;
       const proof = principal ? sessionProof(method, route, principal) : 'none';

@@ -47,7 +47,30 @@ export interface Route {
   secrets?: boolean;
   /** Sends SMS: gets sns:Publish. */
   sms?: boolean;
+  /**
+   * This route's own API Gateway throttle (all clients together) instead of the stage's default:
+   * the routes that check a credential or cost money per call get a smaller share (THROTTLES).
+   */
+  throttle?: Throttle;
 }
+
+/** Requests per second (steady) and the burst API Gateway lets through, across all clients of a route. */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/**
+ * Route throttles tighter than the stage's default (100/s, burst 200): a flood of password or code
+ * guesses, or of SMS sends, is cut at the API before it costs Lambda time (scrypt at 1 GB) or money
+ * (each SMS), and cannot use up the stage's share that every other route needs.
+ */
+export const THROTTLES = {
+  /** Checks a password or a second-factor code. */
+  credential: { rateLimit: 50, burstLimit: 100 },
+  /** Sends an SMS (each one is paid for). */
+  sms: { rateLimit: 5, burstLimit: 10 },
+} as const satisfies Record<string, Throttle>;
 
 export const routes = {
   'GET /health': { handler: 'platform/health', access: 'public', tag: 'platform', summary: 'Liveness and table reachability', table: 'read' },
@@ -62,6 +85,7 @@ export const routes = {
     secrets: true,
     // scrypt with N=2^17, r=8 needs 128 MiB; more memory also means more CPU.
     memoryMb: 1024,
+    throttle: THROTTLES.credential,
   },
   'POST /api/auth/refresh': {
     handler: 'auth/refresh',
@@ -152,6 +176,7 @@ export const routes = {
     secrets: true,
     sms: true,
     sensitive: true,
+    throttle: THROTTLES.sms,
   },
   'POST /api/two-factor/verify': {
     handler: 'ziik/two-factor-verify',
@@ -162,6 +187,7 @@ export const routes = {
     body: s.VerifyKeyBody,
     secrets: true,
     sensitive: true,
+    throttle: THROTTLES.credential,
   },
   'POST /api/two-factor/webauthn/register/options': {
     handler: 'keys/register-options',
@@ -249,6 +275,7 @@ export const routes = {
     body: s.CodeBody,
     secrets: true,
     sensitive: true,
+    throttle: THROTTLES.credential,
   },
   'POST /2fa/disable-two-factor-auth': {
     handler: 'twofa/disable',
@@ -275,6 +302,7 @@ export const routes = {
     summary: 'Finish a login with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
     body: s.AuthenticateBody,
     secrets: true,
+    throttle: THROTTLES.credential,
   },
   'POST /2fa/impersonate': {
     handler: 'twofa/impersonate',
@@ -284,6 +312,7 @@ export const routes = {
     summary: 'Support staff: act as a user (teamId = the user’s org), proven by your own second factor',
     body: s.ImpersonateBody,
     secrets: true,
+    throttle: THROTTLES.credential,
   },
   'POST /2fa/desimpersonation': {
     handler: 'twofa/desimpersonation',

@@ -19,12 +19,22 @@
  * | `local`              | `false`                      | a template for local use only (`sam local`): example.com placeholders are a warning, not an error |
  * | `architecture`       | `arm64`                      | Lambda architecture; `x86_64` for `sam local` on an x86 Docker host |
  * | `operatorRoleArn`    | none                         | an IAM role the KMS key policy also lets use the data key (the `--aws` CLIs) |
+ * | `frontDoor`          | `true`                       | CloudFront in front of the page and the API, WAF in the `<stackName>Edge` stack (us-east-1) |
+ * | `domainName`         | none                         | the site's domain; issuer and WebAuthn settings derive from it unless set |
+ * | `certificateArn`     | none                         | ACM certificate in us-east-1 for domainName (else requested in the hosted zone) |
+ * | `hostedZoneId`, `hostedZoneName` | none             | Route 53 zone of domainName: certificate validation and alias records |
+ * | `apiCertificateArn`  | none                         | ACM certificate for domainName in the stack's region (the API's custom domain) |
+ * | `executeApiEndpoint` | `false`                      | keep the execute-api endpoint on behind CloudFront |
+ * | `wafLoginLimit`, `wafTwoFactorLimit`, `wafSmsLimit` | 100, 100, 20 | WAF rate limits per client address per 5 minutes |
+ * | `loginReservedConcurrency` | `20`                   | reserved concurrency of the login function (`none`: no reservation) |
  *
  * Account and region come from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (the CLI's credentials).
  * cdk-nag's AWS Solutions checks run on every synth; an unsuppressed finding fails it.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { routeEntries } from '../functions/routes';
+import { DEFAULT_EDGE_RATE_LIMITS, EdgeStack, type EdgeRateLimits } from './constructs/edge-protection';
 import { DEFAULTS, type LogLevel, TwoFactorStack, type TwoFactorStackProps } from './stack';
 
 /** Context values arrive as JSON values from cdk.json and as strings from `-c`. */
@@ -69,6 +79,36 @@ export function contextObject(app: App, name: string): Record<string, string> | 
   return Object.fromEntries(Object.entries(parsed).map(([key, item]) => [key, String(item)]));
 }
 
+export function contextInteger(app: App, name: string): number | undefined {
+  const text = contextString(app, name);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new Error(`Context value ${name} must be a whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** WAF rate limits (requests per client address per 5 minutes) from context. */
+export function edgeLimitsFromContext(app: App): EdgeRateLimits {
+  return {
+    login: contextInteger(app, 'wafLoginLimit') ?? DEFAULT_EDGE_RATE_LIMITS.login,
+    twoFactor: contextInteger(app, 'wafTwoFactorLimit') ?? DEFAULT_EDGE_RATE_LIMITS.twoFactor,
+    sms: contextInteger(app, 'wafSmsLimit') ?? DEFAULT_EDGE_RATE_LIMITS.sms,
+  };
+}
+
+function contextHostedZone(app: App): TwoFactorStackProps['hostedZone'] {
+  const id = contextString(app, 'hostedZoneId');
+  const name = contextString(app, 'hostedZoneName');
+  if ((id === undefined) !== (name === undefined)) throw new Error('Context values hostedZoneId and hostedZoneName go together');
+  return id && name ? { id, name } : undefined;
+}
+
+function contextReservedConcurrency(app: App): TwoFactorStackProps['reservedConcurrency'] {
+  const login = Object.keys(DEFAULTS.reservedConcurrency)[0]!;
+  if (contextString(app, 'loginReservedConcurrency') === 'none') return { [login]: undefined };
+  const value = contextInteger(app, 'loginReservedConcurrency');
+  return value === undefined ? undefined : { [login]: value };
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 function contextArchitecture(app: App): 'arm64' | 'x86_64' | undefined {
@@ -98,6 +138,13 @@ export function stackPropsFromContext(app: App): TwoFactorStackProps {
     localUse: contextBoolean(app, 'local'),
     architecture: contextArchitecture(app),
     operatorRoleArn: contextString(app, 'operatorRoleArn'),
+    frontDoor: contextBoolean(app, 'frontDoor'),
+    domainName: contextString(app, 'domainName'),
+    certificateArn: contextString(app, 'certificateArn'),
+    hostedZone: contextHostedZone(app),
+    apiCertificateArn: contextString(app, 'apiCertificateArn'),
+    executeApiEndpoint: contextBoolean(app, 'executeApiEndpoint'),
+    reservedConcurrency: contextReservedConcurrency(app),
   };
 }
 
@@ -109,17 +156,28 @@ export function stackNameFromContext(app: App): string {
 export function buildApp(
   app: App = new App(),
   overrides: Partial<TwoFactorStackProps> = {},
-): { app: App; stack: TwoFactorStack } {
+): { app: App; stack: TwoFactorStack; edge?: EdgeStack } {
   // The construct id names the template (cdk.out/TwoFactorStack.template.json); stackName the stack.
-  const stack = new TwoFactorStack(app, 'TwoFactorStack', {
-    stackName: stackNameFromContext(app),
-    ...stackPropsFromContext(app),
-    ...overrides,
-  });
+  const props: TwoFactorStackProps = { stackName: stackNameFromContext(app), ...stackPropsFromContext(app), ...overrides };
+  const stack = new TwoFactorStack(app, 'TwoFactorStack', props);
+  let edge: EdgeStack | undefined;
+  if (stack.frontDoor) {
+    // us-east-1: the web ACL (and certificate) CloudFront takes only from there; deployed first.
+    edge = new EdgeStack(app, 'TwoFactorStackEdge', {
+      stackName: `${stack.stackName}Edge`,
+      env: { account: props.env?.account },
+      limits: edgeLimitsFromContext(app),
+      routes: props.routes ?? routeEntries(),
+      ...(props.domainName &&
+        props.hostedZone &&
+        !props.certificateArn && { certificate: { domainName: props.domainName, hostedZone: props.hostedZone } }),
+    });
+    stack.addStackDependency(edge, 'the distribution reads the web ACL (and certificate) from its outputs');
+  }
   // cdk-nag v3 is a policy-validation plugin (v2 was an Aspect); findings are acknowledged with
   // Validations.of(construct).acknowledge(...), and written to the template's Metadata (cdk_nag) for audit.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
-  return { app, stack };
+  return { app, stack, edge };
 }
 
 if (require.main === module) {

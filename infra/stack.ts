@@ -19,10 +19,12 @@ import {
   CfnOutput,
   CustomResource,
   Duration,
+  Fn,
   NestedStack,
   RemovalPolicy,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -44,6 +46,8 @@ import {
   PROJECT_ROOT,
   validateEnvironment,
 } from './constructs/endpoint-function';
+import { EDGE_OUTPUTS, EDGE_REGION } from './constructs/edge-protection';
+import { FrontDoor } from './constructs/front-door';
 import { esbuildOptions } from './bundling';
 import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
@@ -111,6 +115,42 @@ export interface TwoFactorStackProps extends StackProps {
   /** Default stage throttling. @default burst 200, rate 100 requests/s */
   readonly throttle?: apigw.ThrottleSettings;
   /**
+   * CloudFront in front of the page and the API (infra/constructs/front-door.ts), with the web ACL
+   * of the us-east-1 edge stack (infra/constructs/edge-protection.ts).
+   * @default true, except for a template for local use
+   */
+  readonly frontDoor?: boolean;
+  /**
+   * The site's domain (e.g. `auth.example.org`): the distribution's alternate name; the issuer and
+   * the WebAuthn RP ID and origin derive from it unless set. Needs `certificateArn` or `hostedZone`.
+   * @default none: CloudFront's own *.cloudfront.net name
+   */
+  readonly domainName?: string;
+  /** An ACM certificate in us-east-1 for `domainName`. @default requested by the edge stack (needs hostedZone) */
+  readonly certificateArn?: string;
+  /** The Route 53 hosted zone of `domainName`: certificates are DNS-validated in it and the alias records created. @default none */
+  readonly hostedZone?: { readonly id: string; readonly name: string };
+  /**
+   * An ACM certificate for `domainName` in this stack's region, for the API's custom domain (the
+   * origin CloudFront reaches once the execute-api endpoint is off).
+   * @default certificateArn in us-east-1; requested in hostedZone elsewhere
+   */
+  readonly apiCertificateArn?: string;
+  /**
+   * Keep the execute-api endpoint with CloudFront in front (e.g. for server-to-server clients that
+   * call the raw API). It stays on anyway without a custom domain: CloudFront needs it then.
+   * @default false
+   */
+  readonly executeApiEndpoint?: boolean;
+  /** The stack that holds the web ACL (and certificate) in us-east-1. @default `<stack name>Edge` */
+  readonly edgeStackName?: string;
+  /**
+   * Reserved concurrency per route key: a cap no burst on that route can exceed, and capacity the
+   * other routes keep. `undefined` for a route removes the reservation.
+   * @default { 'POST /api/auth/login': 20 }
+   */
+  readonly reservedConcurrency?: Readonly<Record<string, number | undefined>>;
+  /**
    * The routes to deploy. Tests only (e.g. a fixture route with `sms: true`).
    * @default routeEntries() from functions/routes.ts
    */
@@ -130,7 +170,11 @@ export const DEFAULTS = {
   webauthnOrigins: ['https://auth.example.com'],
   logLevel: 'INFO' as LogLevel,
   throttle: { burstLimit: 200, rateLimit: 100 },
+  reservedConcurrency: { 'POST /api/auth/login': 20 } as Readonly<Record<string, number | undefined>>,
 } as const;
+
+/** cdk.json's placeholders for the domain settings (an error to deploy with). */
+const isPlaceholder = (value: string | undefined) => /(^|[/.])example\.com(\/|,|$)/.test(value ?? '');
 
 const HTTP_METHODS: Record<string, apigw.HttpMethod> = {
   GET: apigw.HttpMethod.GET,
@@ -181,6 +225,8 @@ export class TwoFactorStack extends Stack {
   /** By route key. */
   readonly functions: ReadonlyMap<string, EndpointFunction>;
   readonly routeGroups: readonly RouteGroupStack[];
+  /** CloudFront, the page bucket and the origin secret (unless frontDoor is false). */
+  readonly frontDoor?: FrontDoor;
 
   constructor(scope: Construct, id: string, props: TwoFactorStackProps = {}) {
     super(scope, id, {
@@ -268,15 +314,18 @@ export class TwoFactorStack extends Stack {
       pendingWindow: Duration.days(30),
     });
 
+    // With a custom domain, a domain setting left unset (or at cdk.json's placeholder) derives from it.
+    const site = (value: string | undefined, derived: string): string | undefined =>
+      props.domainName && (value === undefined || isPlaceholder(value)) ? derived : value;
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
       DATA_KEY_SOURCE: 'kms',
       KMS_KEY_ID: this.dataKey.keyArn,
-      TOKEN_ISSUER: props.issuer ?? DEFAULTS.issuer,
+      TOKEN_ISSUER: site(props.issuer, `https://${props.domainName}`) ?? DEFAULTS.issuer,
       TOKEN_AUDIENCE: props.audience ?? DEFAULTS.audience,
       APP_NAME: props.appName ?? DEFAULTS.appName,
-      WEBAUTHN_RP_ID: props.webauthnRpId ?? DEFAULTS.webauthnRpId,
-      WEBAUTHN_ORIGINS: (props.webauthnOrigins ?? DEFAULTS.webauthnOrigins).join(','),
+      WEBAUTHN_RP_ID: site(props.webauthnRpId, props.domainName ?? '') ?? DEFAULTS.webauthnRpId,
+      WEBAUTHN_ORIGINS: site(props.webauthnOrigins?.join(','), `https://${props.domainName}`) ?? DEFAULTS.webauthnOrigins.join(','),
       LOG_LEVEL: logLevel,
       // Direct-to-phone SMS through SNS (only `sms` routes may publish).
       SMS_SENDER: 'sns',
@@ -290,17 +339,34 @@ export class TwoFactorStack extends Stack {
       environment.DYNAMODB_ENDPOINT = SAM_ENV_DEFAULTS.dynamoDbEndpoint;
       environment.DATA_KEY_FILE = SAM_ENV_DEFAULTS.dataKeyFile;
     }
-    const wired = new Set([...Object.keys(environment), 'DYNAMODB_ENDPOINT', 'DATA_KEY_FILE', 'SMS_OUTBOX_FILE', 'AWS_REGION']);
+    const wired = new Set([...Object.keys(environment), 'ORIGIN_VERIFY_SECRET', 'DYNAMODB_ENDPOINT', 'DATA_KEY_FILE', 'SMS_OUTBOX_FILE', 'AWS_REGION']);
     for (const [name, value] of Object.entries(props.extraEnvironment ?? {})) {
       if (wired.has(name)) throw new Error(`extraEnvironment cannot set ${name}: the stack sets it (or it only applies locally)`);
       if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`extraEnvironment: ${JSON.stringify(name)} is not an environment variable name`);
       environment[name] = String(value);
     }
 
+    // A template for sam local has no use for CloudFront (the local gateway is its front door).
+    const frontDoor = props.frontDoor ?? !props.localUse;
+    // CloudFront reaches the API by a custom domain of the site's name where there is a regional
+    // certificate for it; only then can the execute-api endpoint be off.
+    const apiCertificateArn =
+      props.apiCertificateArn ?? (this.region === EDGE_REGION && !Token.isUnresolved(this.region) ? props.certificateArn : undefined);
+    const apiDomain = frontDoor && props.domainName !== undefined && (apiCertificateArn !== undefined || props.hostedZone !== undefined);
+    const disableExecuteApi = apiDomain && !props.executeApiEndpoint;
+    if (frontDoor && !apiDomain) {
+      Annotations.of(this).addWarningV2(
+        'twofactor:execute-api-reachable',
+        'The execute-api endpoint stays on: CloudFront reaches the API through it until a custom domain (domainName with hostedZone or apiCertificateArn) is set. ' +
+          'Requests that bypass CloudFront are still counted by their own address.',
+      );
+    }
+
     const corsOrigins = props.corsOrigins ?? [];
     this.api = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Two-factor authentication service',
       createDefaultStage: false,
+      disableExecuteApiEndpoint: disableExecuteApi,
       ...(corsOrigins.length > 0 && {
         corsPreflight: {
           allowOrigins: [...corsOrigins],
@@ -326,9 +392,40 @@ export class TwoFactorStack extends Stack {
       },
     });
 
-    const placeholders = [environment.TOKEN_ISSUER, environment.WEBAUTHN_RP_ID, environment.WEBAUTHN_ORIGINS].some((value) =>
-      /(^|[/.])example\.com(\/|,|$)/.test(value ?? ''),
-    );
+    if (frontDoor) {
+      const edgeStack = props.edgeStackName ?? `${this.stackName}Edge`;
+      const edgeOutput = (name: string) => Fn.getStackOutput(edgeStack, name, EDGE_REGION);
+      if (props.domainName && !props.certificateArn && !props.hostedZone) {
+        throw new Error(`domainName ${props.domainName} needs certificateArn (an ACM certificate in us-east-1) or hostedZoneId and hostedZoneName to request one`);
+      }
+      this.frontDoor = new FrontDoor(this, 'FrontDoor', {
+        api: this.api,
+        routeKeys: (props.routes ?? routeEntries()).map(([key]) => key),
+        webAclArn: edgeOutput(EDGE_OUTPUTS.webAclArn),
+        ...(props.domainName && {
+          domain: {
+            name: props.domainName,
+            certificateArn: props.certificateArn ?? edgeOutput(EDGE_OUTPUTS.certificateArn),
+            hostedZone: props.hostedZone,
+          },
+        }),
+        apiDomain: apiDomain ? { certificateArn: apiCertificateArn } : undefined,
+        removalPolicy: retainIfProtected,
+        rolePath,
+        logRetention,
+      });
+      if (this.frontDoor.apiDomain) {
+        // The mapping names the stage by '$default', no reference: it must wait for the stage itself.
+        new apigw.ApiMapping(this, 'ApiMapping', { api: this.api, domainName: this.frontDoor.apiDomain, stage: this.stage }).node.addDependency(
+          this.stage,
+        );
+      }
+      // Only requests that carry it are believed about the viewer's address (shared/http/client-address.ts).
+      environment.ORIGIN_VERIFY_SECRET = this.frontDoor.originSecret.secretValue.unsafeUnwrap();
+      new CfnOutput(this, 'SiteUrl', { value: this.frontDoor.url, description: 'The page and the API, behind CloudFront' });
+    }
+
+    const placeholders = [environment.TOKEN_ISSUER, environment.WEBAUTHN_RP_ID, environment.WEBAUTHN_ORIGINS].some(isPlaceholder);
     // Deployed with a placeholder, every token would carry a foreign issuer and every WebAuthn
     // ceremony would fail: that is a synth error, except for a local template (sam local).
     const placeholderMessage =
@@ -354,7 +451,12 @@ export class TwoFactorStack extends Stack {
 
     const functions = new Map<string, EndpointFunction>();
     const groups: RouteGroupStack[] = [];
-    for (const group of routeGroups(props.routes ?? routeEntries())) {
+    const entries = props.routes ?? routeEntries();
+    for (const key of Object.keys(props.reservedConcurrency ?? {})) {
+      if (!entries.some(([k]) => k === key)) throw new Error(`reservedConcurrency: no route ${key}`);
+    }
+    const reserved = { ...DEFAULTS.reservedConcurrency, ...props.reservedConcurrency };
+    for (const group of routeGroups(entries)) {
       const scope = new RouteGroupStack(this, group.id, {
         description: `Two-factor authentication service: ${group.routes.length} routes (${group.routes[0]![1].tag})`,
       });
@@ -385,6 +487,7 @@ export class TwoFactorStack extends Stack {
           logRemovalPolicy: retainIfProtected,
           applicationLogLevel,
           code: props.codeOverride,
+          reservedConcurrency: reserved[key],
         });
         // Key material exists before any function can run.
         endpoint.function.node.addDependency(this.keyMaterial);
@@ -402,6 +505,18 @@ export class TwoFactorStack extends Stack {
     }
     this.functions = functions;
     this.routeGroups = groups;
+
+    // Per-route throttles from the route table; the stage names routes, so it follows them.
+    // RouteSettings is a plain JSON map in the CloudFormation schema: CloudFormation's own key names.
+    const routeSettings = Object.fromEntries(
+      entries
+        .filter(([, route]) => route.throttle)
+        .map(([key, route]) => [key, { ThrottlingRateLimit: route.throttle!.rateLimit, ThrottlingBurstLimit: route.throttle!.burstLimit }]),
+    );
+    if (Object.keys(routeSettings).length > 0) {
+      (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
+      this.stage.node.addDependency(...groups);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

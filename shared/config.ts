@@ -82,6 +82,11 @@ const schema = z.object({
   SMS_MAX_PER_PHONE_DAILY: seconds(10),
   SMS_MAX_PER_ORG_HOURLY: seconds(200),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
+  /**
+   * The secret CloudFront adds to API requests (shared/http/client-address.ts): only a request that
+   * carries it is believed about the viewer's address. Set by the stack when CloudFront is in front.
+   */
+  ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
 });
 
 export type Config = z.output<typeof schema>;

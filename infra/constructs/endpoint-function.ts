@@ -66,6 +66,8 @@ export interface EndpointFunctionProps {
   readonly architecture: lambda.Architecture;
   /** Lambda application log level (JSON logging); matches LOG_LEVEL. */
   readonly applicationLogLevel: lambda.ApplicationLogLevel;
+  /** Reserved concurrency: the function's cap, and capacity no other function can take. @default none */
+  readonly reservedConcurrency?: number;
   /**
    * Tests only: code to deploy instead of the esbuild bundle of `functions/<handler>.ts`.
    * @default the real bundle
@@ -135,6 +137,7 @@ export class EndpointFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: props.applicationLogLevel,
       environment: { ...props.environment },
+      reservedConcurrentExecutions: props.reservedConcurrency,
     };
 
     this.function = props.code

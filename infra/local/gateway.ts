@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { lambdaContext, matchRoute, toApiEvent, type LambdaHandler, type MatchedRoute, type RouteMatcher } from './api-event';
 import { reservePort } from './dynamodb';
 import { serveStatic } from './static-files';
+import { SECURITY_HEADERS } from '../../shared/http/security-headers';
 
 /** API Gateway's own payload limit; the handlers enforce a much smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -59,6 +60,8 @@ function send(res: ServerResponse, result: { statusCode?: number; headers?: Reco
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, backend: GatewayBackend): Promise<void> {
+  // The set CloudFront's response-headers policy adds in AWS, on the page and the API alike.
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const route = backend.match(method, path);

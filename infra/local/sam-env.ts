@@ -54,7 +54,7 @@ export function stackTemplates(cdkOut: string): string[] {
     .map((a) => a.properties.templateFile as string);
 }
 
-/** Every Lambda function of a template and of its nested stacks (CDK writes their templates beside it). */
+/** Every function of the service in a template and in its nested stacks (CDK writes their templates beside it). */
 export function samFunctions(cdkOut: string, templateFile: string, prefix = ''): SamFunction[] {
   const template = JSON.parse(readFileSync(join(cdkOut, templateFile), 'utf8')) as Json;
   return Object.entries((template.Resources ?? {}) as Record<string, Json>).flatMap(([id, resource]): SamFunction[] => {
@@ -64,6 +64,8 @@ export function samFunctions(cdkOut: string, templateFile: string, prefix = ''):
       return samFunctions(cdkOut, nested, `${prefix}${id}/`);
     }
     if (resource.Type !== 'AWS::Lambda::Function') return [];
+    // The service's functions all read TABLE_NAME; CDK's helpers (the front door's page upload) are no business of sam local.
+    if (!('TABLE_NAME' in (resource.Properties?.Environment?.Variables ?? {}))) return [];
     const asset = resource.Metadata?.['aws:asset:path'] as string | undefined;
     return [
       {

@@ -1,4 +1,7 @@
-/** Serves the self-service page (web/public, and the bundle built into web/dist) for GET requests. */
+/**
+ * Serves the self-service page (web/public, and the bundle built into web/dist) for GET requests.
+ * The security headers come from the gateway, on every response (as CloudFront adds them).
+ */
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -28,8 +31,6 @@ export async function serveStatic(path: string, res: ServerResponse): Promise<bo
       res.writeHead(200, {
         'content-type': types[extname(relative)]!,
         'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
       });
       res.end(content);
       return true;

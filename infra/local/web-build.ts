@@ -1,20 +1,9 @@
 /** Bundles the self-service page's script with esbuild into web/dist (when web/src exists). */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-
-const webDir = join(__dirname, '..', '..', 'web');
+import { WEB_DIR, webBuildOptions } from '../web-page';
 
 export async function buildWeb(): Promise<void> {
-  const entry = join(webDir, 'src', 'app.ts');
-  if (!existsSync(entry)) return;
-  await build({
-    entryPoints: [entry],
-    outfile: join(webDir, 'dist', 'app.js'),
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    logLevel: 'warning',
-  });
+  const options = webBuildOptions(join(WEB_DIR, 'dist'));
+  if (options) await build(options);
 }

@@ -14,13 +14,18 @@ const PROJECT_ROOT = join(__dirname, '..', '..', '..');
 const INPUTS = ['infra', 'functions', 'shared', 'package-lock.json', 'cdk.json', 'tsconfig.json'];
 const EXCLUDED = [join('infra', 'local')];
 
-/** Context values for a deployment served on this machine: its origin, and nothing to retain. */
+/**
+ * Context values for a deployment served on this machine: its origin, and nothing to retain. The
+ * local gateway is the front door here (the page, the security headers, the source address), so
+ * the synthesized stack has no CloudFront of its own.
+ */
 export function localContext(port: number): Record<string, string> {
   return {
     issuer: `http://127.0.0.1:${port}`,
     webauthnRpId: 'localhost',
     webauthnOrigins: `http://localhost:${port}`,
     deletionProtection: 'false',
+    frontDoor: 'false',
   };
 }
 
