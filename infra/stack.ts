@@ -34,7 +34,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { routeEntries, splitRouteKey, type Route, type RouteKey } from '../functions/routes';
 import { KMS_ENCRYPTION_CONTEXT } from '../shared/crypto/key-provider';
 import {
@@ -44,7 +44,7 @@ import {
   PROJECT_ROOT,
   validateEnvironment,
 } from './constructs/endpoint-function';
-import { esbuildOptions } from './bundling';
+import { functionBundling } from './constructs/function-bundling';
 import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
 
@@ -458,15 +458,7 @@ export class TwoFactorStack extends Stack {
           handler: 'handler',
           projectRoot: PROJECT_ROOT,
           depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-          bundling: {
-            minify: esbuildOptions.minify,
-            format: OutputFormat.CJS,
-            mainFields: [...esbuildOptions.mainFields],
-            target: esbuildOptions.target,
-            sourceMap: false,
-            externalModules: [...esbuildOptions.external],
-            forceDockerBundling: false,
-          },
+          bundling: functionBundling,
         });
     const resource = new CustomResource(scope, 'Resource', {
       serviceToken: fn.functionArn,
