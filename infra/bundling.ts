@@ -6,6 +6,27 @@
  */
 import type { BuildOptions } from 'esbuild';
 
+/**
+ * Packages only reached through `import()` on a branch most cold starts never take. esbuild would
+ * inline them into the one CommonJS file, and every cold start would parse them for nothing;
+ * instead they are external to the handler's bundle and shipped beside it, each bundled on its own
+ * (infra/lazy-chunks.ts):
+ * - @simplewebauthn/server (with its ASN.1 and X.509 parsers): WebAuthn ceremonies only;
+ * - the SDK's credential providers other than the environment's: Lambda always sets credentials in
+ *   the environment, so the default chain never goes further.
+ * Not the KMS and SNS clients: the first request of a function that has them needs them (the data
+ * key's unwrap, the SMS it sends), and on its own each carries a second copy of the SDK core that
+ * the handler's bundle shares with the DynamoDB client (measured: slower to the first answer).
+ */
+export const LAZY_PACKAGES = [
+  '@simplewebauthn/server',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+] as const;
+
 /** Lambda's nodejs24.x (Node 22 ends its life on 2027-04-30; Lambda deprecates nodejs22.x with it). */
 export const LAMBDA_NODE_TARGET = 'node24';
 
@@ -19,5 +40,7 @@ export const esbuildOptions = {
   sourcemap: false,
   legalComments: 'none',
   // Only what a handler imports is bundled; the SDK v3 is tree-shaken from its ES modules.
-  external: [],
+  external: [...LAZY_PACKAGES],
+  // `import()` of those becomes `require()`: CommonJS loading, without the ESM loader on first use.
+  supported: { 'dynamic-import': false },
 } satisfies BuildOptions;

@@ -36,7 +36,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { routeEntries, splitRouteKey, type Route, type RouteKey } from '../functions/routes';
 import { KMS_ENCRYPTION_CONTEXT } from '../shared/adapters/kms-context';
 import {
@@ -48,7 +48,7 @@ import {
 } from './constructs/endpoint-function';
 import { EDGE_OUTPUTS, EDGE_REGION } from './constructs/edge-protection';
 import { FrontDoor } from './constructs/front-door';
-import { esbuildOptions } from './bundling';
+import { functionBundling } from './constructs/function-bundling';
 import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
 
@@ -574,15 +574,7 @@ export class TwoFactorStack extends Stack {
           handler: 'handler',
           projectRoot: PROJECT_ROOT,
           depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-          bundling: {
-            minify: esbuildOptions.minify,
-            format: OutputFormat.CJS,
-            mainFields: [...esbuildOptions.mainFields],
-            target: esbuildOptions.target,
-            sourceMap: false,
-            externalModules: [...esbuildOptions.external],
-            forceDockerBundling: false,
-          },
+          bundling: functionBundling,
         });
     const resource = new CustomResource(scope, 'Resource', {
       serviceToken: fn.functionArn,

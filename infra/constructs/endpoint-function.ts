@@ -10,13 +10,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route } from '../../functions/routes';
 import { loadConfig } from '../../shared/config';
 import { keys } from '../../shared/store/keys';
-import { esbuildOptions } from '../bundling';
+import { functionBundling } from './function-bundling';
 
 /** The repository root: functions/, package-lock.json. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -148,20 +148,7 @@ export class EndpointFunction extends Construct {
           handler: 'handler',
           projectRoot: PROJECT_ROOT,
           depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-          bundling: {
-            // The same options the benchmark measures (infra/bundling.ts).
-            minify: esbuildOptions.minify,
-            format: esbuildOptions.format === 'cjs' ? OutputFormat.CJS : OutputFormat.ESM,
-            mainFields: [...esbuildOptions.mainFields],
-            target: esbuildOptions.target,
-            // No source maps: they add latency at run time, and so no NODE_OPTIONS either.
-            sourceMap: false,
-            // Bundle the AWS SDK v3 rather than load the runtime's copy: it imports faster.
-            externalModules: [...esbuildOptions.external],
-            esbuildArgs: { '--legal-comments': esbuildOptions.legalComments },
-            // Synthesizes offline with the esbuild in node_modules; never Docker.
-            forceDockerBundling: false,
-          },
+          bundling: functionBundling,
         });
 
 

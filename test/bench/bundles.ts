@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../../infra/bundling';
+import { addLazyChunks } from '../../infra/lazy-chunks';
 import { median } from './stats';
 
 const execFileAsync = promisify(execFile);
@@ -29,6 +30,8 @@ export interface BuiltBundle extends BundleTarget {
   bytes: number;
   /** Bytes in the output per package (`(project)` for this repository's code), largest first. */
   packages: Array<{ name: string; bytes: number }>;
+  /** Lazily loaded packages shipped beside it (infra/lazy-chunks.ts), not read at import. */
+  lazy: Array<{ name: string; bytes: number }>;
 }
 
 /**
@@ -81,7 +84,9 @@ export async function buildBundles(targets: BundleTarget[], outDir: string): Pro
       const file = join(outDir, out + ext);
       const output = outputs.get(file);
       if (!output) throw new Error(`esbuild wrote no ${file} for ${target.entry}`);
-      built.push({ ...target, file, bytes: statSync(file).size, packages: packagesOf(output) });
+      // As the stack deploys it: the lazily loaded packages beside the handler, found on first use.
+      const lazy = addLazyChunks(file).map((chunk) => ({ name: relative(join(outDir, format, 'node_modules'), join(chunk, '..')), bytes: statSync(chunk).size }));
+      built.push({ ...target, file, bytes: statSync(file).size, packages: packagesOf(output), lazy });
     }
   }
   return targets.map((t) => built.find((b) => b.name === t.name)!);

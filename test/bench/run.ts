@@ -276,6 +276,10 @@ function watchedPackageLines(functions: BuiltBundle[], kb: (bytes: number) => st
         : `  ${label}: ${holders.map((h) => `${h.f.name} ${kb(h.bytes)}`).join(', ')}`,
     );
   }
+  const lazy = new Map<string, { bytes: number; functions: number }>();
+  for (const f of functions) for (const c of f.lazy) lazy.set(c.name, { bytes: c.bytes, functions: (lazy.get(c.name)?.functions ?? 0) + 1 });
+  lines.push('Lazy chunks (shipped beside the handler, read on first use only; infra/lazy-chunks.ts):');
+  for (const [name, { bytes, functions: n }] of lazy) lines.push(`  ${name}: ${kb(bytes)} KB, beside ${n} of ${functions.length} functions`);
   return lines;
 }
 
@@ -400,6 +404,7 @@ async function main(): Promise<number> {
         importMaxMs: round(s.maxMs, 2),
         importRatioToBaseline: round(s.medianMs / baseMs, 3),
         packages: b.packages,
+        lazy: b.lazy,
       };
     }),
     esmVsCjs: Object.fromEntries(

@@ -1,0 +1,62 @@
+/**
+ * The lazily loaded packages of one function (infra/bundling.ts's LAZY_PACKAGES), each bundled on its
+ * own into `node_modules/<package>/index.js` beside the handler's file: Node's resolution finds it
+ * there on the first `import()`, and a cold start that never takes that branch never reads it.
+ * Only the packages the handler's bundle requires are shipped. The CDK stack runs this after
+ * bundling each function (`node --import tsx infra/lazy-chunks.ts <asset dir>`); the benchmark
+ * calls it on its own bundles, so what it measures is what deploys. A chunk is built once per
+ * lockfile and options, then copied: forty functions share a handful of chunks.
+ */
+import { buildSync } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { esbuildOptions, LAZY_PACKAGES } from './bundling';
+
+const PROJECT_ROOT = join(__dirname, '..');
+
+/** The lazy packages a built handler requires (esbuild writes `require("<package>")` for them). */
+export function lazyPackagesOf(handlerFile: string): string[] {
+  const code = readFileSync(handlerFile, 'utf8');
+  return LAZY_PACKAGES.filter((name) => code.includes(`require("${name}")`));
+}
+
+function chunkCacheDir(): string {
+  const hash = createHash('sha256')
+    .update(readFileSync(join(PROJECT_ROOT, 'package-lock.json')))
+    .update(JSON.stringify(esbuildOptions))
+    .digest('hex')
+    .slice(0, 16);
+  return join(PROJECT_ROOT, 'node_modules', '.cache', 'lazy-chunks', hash);
+}
+
+function chunk(name: string): string {
+  const file = join(chunkCacheDir(), name, 'index.js');
+  if (!existsSync(file)) {
+    buildSync({
+      ...esbuildOptions,
+      // Everything the package needs goes into its chunk.
+      external: [],
+      stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: PROJECT_ROOT, loader: 'js' },
+      outfile: file,
+      logLevel: 'error',
+    });
+  }
+  return file;
+}
+
+/** Puts the chunks `handlerFile` needs into `node_modules/` of its directory; answers their files. */
+export function addLazyChunks(handlerFile: string): string[] {
+  const dir = join(handlerFile, '..');
+  return lazyPackagesOf(handlerFile).map((name) => {
+    const target = join(dir, 'node_modules', name, 'index.js');
+    cpSync(chunk(name), target);
+    return target;
+  });
+}
+
+if (require.main === module) {
+  const [dir] = process.argv.slice(2);
+  if (!dir) throw new Error('usage: node --import tsx infra/lazy-chunks.ts <asset dir with index.js>');
+  addLazyChunks(join(dir, 'index.js'));
+}
