@@ -69,6 +69,13 @@ module.exports = {
       to: { path: ['^shared/.*store\\.ts$', '^shared/store/(client|keys)\\.ts$'], dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'the-page-takes-only-types',
+      comment: "The page's bundle holds only its own code: it takes the API's types, never its modules",
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(functions|shared|infra)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'shared-knows-no-handlers',
       comment: 'The domain knows nothing of HTTP events, handlers or the deployment',
       severity: 'error',
@@ -77,11 +84,11 @@ module.exports = {
     },
     {
       name: 'cdk-app-loads-no-runtime',
-      comment: 'Synthesizing the stack must not load the service: no AWS SDK client, middleware or domain code',
+      comment: 'Synthesizing the stack must not load the service: no AWS SDK client, middleware or domain code (leaf constants and config only)',
       severity: 'error',
       from: { path: '^infra/(?!local/)' },
       to: {
-        path: ['@aws-sdk/', '@middy/', '@aws-lambda-powertools/', '^shared/(?!config\\.ts$|model/|store/keys\\.ts$|adapters/kms-context\\.ts$)'],
+        path: ['@aws-sdk/', '@middy/', '@aws-lambda-powertools/', '^shared/(?!config\\.ts$|model/|http/|store/keys\\.ts$|adapters/kms-context\\.ts$)'],
         reachable: true,
       },
     },
