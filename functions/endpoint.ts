@@ -15,9 +15,9 @@ import type { Actor } from '../shared/audit/events';
 import { config } from '../shared/config';
 import { publicError, errorResponse } from '../shared/http/problem';
 import { header, readJsonBody, validate } from '../shared/http/request';
-import { clientAddress } from '../shared/http/client-address';
+import { cameThroughFrontDoor, clientAddress } from '../shared/http/client-address';
 import { logger } from '../shared/log';
-import { Unauthenticated } from '../shared/errors';
+import { Forbidden, Unauthenticated } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
 import { authenticate, type Principal } from '../shared/tokens/principal';
 import { runGuarded } from '../shared/store/transact';
@@ -129,6 +129,12 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(errorMapper(key, wire))
     .handler(async (event) => {
+      const { ORIGIN_VERIFY_SECRET: originSecret, FRONT_DOOR_ONLY } = config();
+      // Behind the front door, a request without CloudFront's origin secret went around it (and its
+      // WAF) to the API's own hostname: refused before anything else runs.
+      if (FRONT_DOOR_ONLY === 'true' && !(originSecret && cameThroughFrontDoor(event.headers ?? {}, originSecret))) {
+        throw new Forbidden("Requests go through the service's domain; the API's own endpoint is not served");
+      }
       const body = wire ? wire.readBody(event, config().MAX_BODY_BYTES) : readJsonBody(event, config().MAX_BODY_BYTES, route.body !== undefined);
       const principal =
         route.access === 'public'
@@ -141,7 +147,7 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
         principal,
         actor: {
           principal,
-          sourceIp: clientAddress({ sourceIp: event.requestContext.http.sourceIp, headers: event.headers ?? {} }, config().ORIGIN_VERIFY_SECRET),
+          sourceIp: clientAddress({ sourceIp: event.requestContext.http.sourceIp, headers: event.headers ?? {} }, originSecret),
           userAgent: event.requestContext.http.userAgent ?? '',
         },
         headers: event.headers ?? {},

@@ -339,7 +339,7 @@ export class TwoFactorStack extends Stack {
       environment.DYNAMODB_ENDPOINT = SAM_ENV_DEFAULTS.dynamoDbEndpoint;
       environment.DATA_KEY_FILE = SAM_ENV_DEFAULTS.dataKeyFile;
     }
-    const wired = new Set([...Object.keys(environment), 'ORIGIN_VERIFY_SECRET', 'DYNAMODB_ENDPOINT', 'DATA_KEY_FILE', 'SMS_OUTBOX_FILE', 'AWS_REGION']);
+    const wired = new Set([...Object.keys(environment), 'ORIGIN_VERIFY_SECRET', 'FRONT_DOOR_ONLY', 'DYNAMODB_ENDPOINT', 'DATA_KEY_FILE', 'SMS_OUTBOX_FILE', 'AWS_REGION']);
     for (const [name, value] of Object.entries(props.extraEnvironment ?? {})) {
       if (wired.has(name)) throw new Error(`extraEnvironment cannot set ${name}: the stack sets it (or it only applies locally)`);
       if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`extraEnvironment: ${JSON.stringify(name)} is not an environment variable name`);
@@ -422,6 +422,8 @@ export class TwoFactorStack extends Stack {
       }
       // Only requests that carry it are believed about the viewer's address (shared/http/client-address.ts).
       environment.ORIGIN_VERIFY_SECRET = this.frontDoor.originSecret.secretValue.unsafeUnwrap();
+      // ...and requests without it are refused, unless the raw API is kept for direct clients.
+      if (!props.executeApiEndpoint) environment.FRONT_DOOR_ONLY = 'true';
       new CfnOutput(this, 'SiteUrl', { value: this.frontDoor.url, description: 'The page and the API, behind CloudFront' });
     }
 

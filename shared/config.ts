@@ -87,6 +87,11 @@ const schema = z.object({
    * carries it is believed about the viewer's address. Set by the stack when CloudFront is in front.
    */
   ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  /**
+   * Serve only requests that came through CloudFront (they carry ORIGIN_VERIFY_SECRET); set by the
+   * stack behind the front door unless `executeApiEndpoint` keeps the raw API for direct clients.
+   */
+  FRONT_DOOR_ONLY: z._default(z.enum(['true', 'false']), 'false'),
 });
 
 export type Config = z.output<typeof schema>;

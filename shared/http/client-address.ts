@@ -28,6 +28,14 @@ function sameSecret(presented: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Whether the request came through CloudFront (carries the origin secret). Behind the front door
+ * every request must: one without it went around CloudFront and its WAF, to the API's own hostname.
+ */
+export function cameThroughFrontDoor(headers: AddressSource['headers'], originSecret: string): boolean {
+  return sameSecret(headers[ORIGIN_VERIFY_HEADER], originSecret);
+}
+
 /** `198.51.100.10:46532` or `2001:db8::8a2e:370:7334:46532` (IPv6 without brackets): the address without the port. */
 export function parseViewerAddress(value: string | undefined): string | undefined {
   const match = /^(.+):\d{1,5}$/.exec(value?.trim() ?? '');

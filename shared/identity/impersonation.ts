@@ -13,7 +13,7 @@ import { now } from '../clock';
 import { LostRace } from '../store/conditions';
 import { transactWrite, type TransactItem } from '../store/transact';
 import type { Principal } from '../tokens/principal';
-import { sessionStore } from '../tokens/session-store';
+import * as sessionStore from '../tokens/session-store';
 import { prepareImpersonation, prepareSession, type Tokens } from '../tokens/sessions';
 
 export async function impersonate(principal: Principal, target: { userId: number; teamId: number }, code: string, actor: Actor) {

@@ -4,11 +4,8 @@
  * failed condition into a named error): the domain branches on which of its items lost, never on
  * SDK exception names or cancellation codes.
  */
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+// Types only: errors are told apart by name, so no bundle carries the SDK's exception classes for it.
+import type { AttributeValue, ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 /** An item as DynamoDB returned it with a refusal (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`). */
 export type RawItem = Record<string, AttributeValue>;
@@ -38,7 +35,7 @@ export class LostRace extends Error {
 
 /** Each item's cancellation reason code of a cancelled transaction, or undefined if it was not that. */
 export function cancellationCodes(error: unknown): string[] | undefined {
-  if (!(error instanceof TransactionCanceledException) && (error as Error)?.name !== 'TransactionCanceledException') {
+  if ((error as Error)?.name !== 'TransactionCanceledException') {
     return undefined;
   }
   return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
@@ -52,7 +49,7 @@ export function failedTransactionConditions(error: unknown): number[] | undefine
 /** DynamoDB's refusal as a LostRace; any other error unchanged (a real failure stays one). */
 export function asLostRace(error: unknown): unknown {
   if (error instanceof LostRace) return error;
-  if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException') {
+  if ((error as Error)?.name === 'ConditionalCheckFailedException') {
     return new LostRace([0], [(error as ConditionalCheckFailedException).Item], { cause: error });
   }
   // A single write that met a transaction in flight on its item.

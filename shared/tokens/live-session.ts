@@ -15,7 +15,9 @@ import { ErrorCode, Unauthenticated } from '../errors';
 import { LostRace } from '../store/conditions';
 import { transactWrite, type TransactionGuard, type TransactItem } from '../store/transact';
 import type { Principal } from './principal';
-import { pendingTokenStore, sessionStore, type PendingToken } from './session-store';
+import * as pendingTokenStore from './pending-token-store';
+import type { PendingToken } from './pending-token-store';
+import * as sessionStore from './session-store';
 import { isLive } from './sessions';
 
 const ended = () => new Unauthenticated('The session has ended', ErrorCode.invalidToken);

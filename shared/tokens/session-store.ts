@@ -1,10 +1,10 @@
 /**
- * The session items (pk=USER#<id> sk=SESSION#<sid>) and the spent-pending-token markers
- * (sk=USED_PENDING#<jti>): every condition that makes a refresh token single-use, a revocation
- * final and a pending login token finish one login only.
+ * The session items (pk=USER#<id> sk=SESSION#<sid>): every condition that makes a refresh token
+ * single-use and a revocation final. Plain functions, imported as a namespace (`sessionStore.get`),
+ * so a bundle keeps only the ones its route calls.
  *
  * Access patterns: a session by its id (consistent read: refresh, logout, the guard); a user's
- * unrevoked sessions (Query on the user partition, paged: revoke them all); a marker by its jti.
+ * unrevoked sessions (Query on the user partition, paged: revoke them all).
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../store/client';
@@ -50,100 +50,98 @@ export interface Rotation {
   idleUntil: number;
 }
 
-export const sessionStore = {
-  /** Stores a new session, for a transaction with what authenticated it. */
-  put(session: Session): TransactItem {
-    return { Put: { TableName: tableName(), Item: { ...keys.session(session.userId, session.sid), ...session } } };
-  },
+/** Stores a new session, for a transaction with what authenticated it. */
+export function put(session: Session): TransactItem {
+  return { Put: { TableName: tableName(), Item: { ...keys.session(session.userId, session.sid), ...session } } };
+}
 
-  /** Stores a new session alone. */
-  async create(session: Session): Promise<void> {
-    await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.session(session.userId, session.sid), ...session } }));
-  },
+/** Stores a new session alone. */
+export async function create(session: Session): Promise<void> {
+  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.session(session.userId, session.sid), ...session } }));
+}
 
-  /** The session as stored (consistent read), or undefined. */
-  async get(userId: number, sid: string): Promise<Session | undefined> {
-    const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(userId, sid), ConsistentRead: true }));
-    return result.Item as Session | undefined;
-  },
+/** The session as stored (consistent read), or undefined. */
+export async function get(userId: number, sid: string): Promise<Session | undefined> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.session(userId, sid), ConsistentRead: true }));
+  return result.Item as Session | undefined;
+}
 
-  /** Moves the current token on; the race gate: only the holder of the current token wins. */
-  rotate(userId: number, sid: string, r: Rotation): Promise<Session | undefined> {
-    const t = epochSeconds(r.at);
-    return updateSession(userId, sid, {
-      ConditionExpression: `tokenHash = :presented AND ${USABLE}`,
-      UpdateExpression: 'SET tokenHash = :next, parentHash = :presented, rotatedAt = :at, expiresAt = :idle ADD usedHashes :used',
-      ExpressionAttributeValues: {
-        ':presented': r.presented,
-        ':next': r.next,
-        ':now': t,
-        ':idle': r.idleUntil,
-        ':at': r.at.toISOString(),
-        ':used': new Set([r.presented]),
-      },
-    });
-  },
+/** Moves the current token on; the race gate: only the holder of the current token wins. */
+export function rotate(userId: number, sid: string, r: Rotation): Promise<Session | undefined> {
+  const t = epochSeconds(r.at);
+  return updateSession(userId, sid, {
+    ConditionExpression: `tokenHash = :presented AND ${USABLE}`,
+    UpdateExpression: 'SET tokenHash = :next, parentHash = :presented, rotatedAt = :at, expiresAt = :idle ADD usedHashes :used',
+    ExpressionAttributeValues: {
+      ':presented': r.presented,
+      ':next': r.next,
+      ':now': t,
+      ':idle': r.idleUntil,
+      ':at': r.at.toISOString(),
+      ':used': new Set([r.presented]),
+    },
+  });
+}
 
-  /** Accepts a repeat of the token rotated after `since` while its successor is still unused (keeps it alive). */
-  repeatRotation(userId: number, sid: string, r: Rotation, since: Date): Promise<Session | undefined> {
-    return updateSession(userId, sid, {
-      ConditionExpression: `parentHash = :presented AND tokenHash = :next AND rotatedAt > :since AND ${USABLE}`,
-      UpdateExpression: 'SET expiresAt = :idle',
-      ExpressionAttributeValues: { ':presented': r.presented, ':next': r.next, ':now': epochSeconds(r.at), ':idle': r.idleUntil, ':since': since.toISOString() },
-    });
-  },
+/** Accepts a repeat of the token rotated after `since` while its successor is still unused (keeps it alive). */
+export function repeatRotation(userId: number, sid: string, r: Rotation, since: Date): Promise<Session | undefined> {
+  return updateSession(userId, sid, {
+    ConditionExpression: `parentHash = :presented AND tokenHash = :next AND rotatedAt > :since AND ${USABLE}`,
+    UpdateExpression: 'SET expiresAt = :idle',
+    ExpressionAttributeValues: { ':presented': r.presented, ':next': r.next, ':now': epochSeconds(r.at), ':idle': r.idleUntil, ':since': since.toISOString() },
+  });
+}
 
-  /** Revokes the session if `presented` is a token it already rotated away; whether it did. */
-  async revokeIfUsed(userId: number, sid: string, presented: string, at: Date): Promise<boolean> {
-    return revokeWhen(revokedAt(userId, sid, 'contains(usedHashes, :presented) AND attribute_not_exists(revokedAt)', at, { ':presented': presented }));
-  },
+/** Revokes the session if `presented` is a token it already rotated away; whether it did. */
+export async function revokeIfUsed(userId: number, sid: string, presented: string, at: Date): Promise<boolean> {
+  return revokeWhen(revokedAt(userId, sid, 'contains(usedHashes, :presented) AND attribute_not_exists(revokedAt)', at, { ':presented': presented }));
+}
 
-  /** Revokes the session; false when it is gone or revoked already. */
-  async revoke(userId: number, sid: string, at: Date): Promise<boolean> {
-    return revokeWhen(revokedAt(userId, sid, 'attribute_exists(pk) AND attribute_not_exists(revokedAt)', at));
-  },
+/** Revokes the session; false when it is gone or revoked already. */
+export async function revoke(userId: number, sid: string, at: Date): Promise<boolean> {
+  return revokeWhen(revokedAt(userId, sid, 'attribute_exists(pk) AND attribute_not_exists(revokedAt)', at));
+}
 
-  /** The ids of a user's unrevoked sessions, a Query page at a time (a frequent user holds more than a page). */
-  async *unrevokedIds(userId: number): AsyncGenerator<string[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: 'attribute_not_exists(revokedAt)',
-          ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
-          ProjectionExpression: 'sid',
-          ExclusiveStartKey: start,
-        }),
-      );
-      yield (page.Items ?? []).map((i) => i.sid as string);
-      start = page.LastEvaluatedKey;
-    } while (start);
-  },
-
-  /** Revokes a live session, for a transaction (logout): its condition proves the session was live. */
-  revokeLive(userId: number, sid: string, at: Date): TransactItem {
-    return { Update: revokedAt(userId, sid, LIVE, at, { ':now': epochSeconds(at) }) };
-  },
-
-  /** Ends an impersonation session, for a transaction; fails unless it is one and not revoked. */
-  endImpersonation(userId: number, sid: string, at: Date): TransactItem {
-    return { Update: revokedAt(userId, sid, 'attribute_exists(actorId) AND attribute_not_exists(revokedAt)', at) };
-  },
-
-  /** A transaction's proof that the session is live (the request guard). */
-  assertLive(userId: number, sid: string, at: Date): TransactItem {
-    return {
-      ConditionCheck: {
+/** The ids of a user's unrevoked sessions, a Query page at a time (a frequent user holds more than a page). */
+export async function* unrevokedIds(userId: number): AsyncGenerator<string[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
         TableName: tableName(),
-        Key: keys.session(userId, sid),
-        ConditionExpression: LIVE,
-        ExpressionAttributeValues: { ':now': epochSeconds(at) },
-      },
-    };
-  },
-};
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
+        ProjectionExpression: 'sid',
+        ExclusiveStartKey: start,
+      }),
+    );
+    yield (page.Items ?? []).map((i) => i.sid as string);
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Revokes a live session, for a transaction (logout): its condition proves the session was live. */
+export function revokeLive(userId: number, sid: string, at: Date): TransactItem {
+  return { Update: revokedAt(userId, sid, LIVE, at, { ':now': epochSeconds(at) }) };
+}
+
+/** Ends an impersonation session, for a transaction; fails unless it is one and not revoked. */
+export function endImpersonation(userId: number, sid: string, at: Date): TransactItem {
+  return { Update: revokedAt(userId, sid, 'attribute_exists(actorId) AND attribute_not_exists(revokedAt)', at) };
+}
+
+/** A transaction's proof that the session is live (the request guard). */
+export function assertLive(userId: number, sid: string, at: Date): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.session(userId, sid),
+      ConditionExpression: LIVE,
+      ExpressionAttributeValues: { ':now': epochSeconds(at) },
+    },
+  };
+}
 
 async function revokeWhen(update: ReturnType<typeof revokedAt>): Promise<boolean> {
   try {
@@ -154,35 +152,3 @@ async function revokeWhen(update: ReturnType<typeof revokedAt>): Promise<boolean
     return false;
   }
 }
-
-/** A pending login token's jti: spent once a login finished with it. */
-export interface PendingToken {
-  userId: number;
-  jti: string;
-  /** Epoch seconds when the token expires: the marker is kept until then (TTL). */
-  expiresAt: number;
-}
-
-export const pendingTokenStore = {
-  /** Marks the token spent, for a transaction; fails if it was spent already. */
-  spend(token: PendingToken, at: Date): TransactItem {
-    return {
-      Put: {
-        TableName: tableName(),
-        ConditionExpression: 'attribute_not_exists(pk)',
-        Item: { ...keys.spentPendingToken(token.userId, token.jti), spentAt: at.toISOString(), expiresAt: token.expiresAt },
-      },
-    };
-  },
-
-  /** A transaction's proof that the token is not spent. */
-  assertUnspent(token: PendingToken): TransactItem {
-    return { ConditionCheck: { TableName: tableName(), Key: keys.spentPendingToken(token.userId, token.jti), ConditionExpression: 'attribute_not_exists(pk)' } };
-  },
-
-  /** Whether the token was spent (consistent read). */
-  async isSpent(token: PendingToken): Promise<boolean> {
-    const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.spentPendingToken(token.userId, token.jti), ConsistentRead: true }));
-    return !!result.Item;
-  },
-};

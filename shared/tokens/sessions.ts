@@ -15,7 +15,7 @@ import { epochSeconds, live } from '../store/conditions';
 import type { TransactItem } from '../store/transact';
 import type { Role } from '../model/user';
 import { signToken, type Amr, type TokenClaims } from './jwt';
-import { sessionStore } from './session-store';
+import * as sessionStore from './session-store';
 
 export interface Session {
   sid: string;

@@ -83,6 +83,8 @@ describe('with a custom domain and its hosted zone (the service in eu-west-1)', 
     // The origin secret reaches the functions as a dynamic reference: its value is in no template.
     const secret = JSON.stringify(fn.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET);
     expect(secret).toContain('{{resolve:secretsmanager:');
+    // ...and requests without it are refused (FRONT_DOOR_ONLY): nothing reaches a function around CloudFront.
+    expect(fn.Properties.Environment.Variables.FRONT_DOOR_ONLY).toBe('true');
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('example\\.com'))).toEqual([]);
   });
 
@@ -282,6 +284,8 @@ describe("cdk.json's defaults (no domain): the front door on CloudFront's own na
 
   test('the execute-api endpoint stays on (CloudFront\'s origin), with a warning; the default reservation for login', () => {
     expect(only(stack, 'AWS::ApiGatewayV2::Api').Properties.DisableExecuteApiEndpoint).not.toBe(true);
+    // On, but only for CloudFront: a request without the origin secret is refused (FRONT_DOOR_ONLY).
+    expect(JSON.stringify(Template.fromStack(stack.routeGroups[0]!).toJSON())).toContain('"FRONT_DOOR_ONLY":"true"');
     Annotations.fromStack(stack).hasWarning('/TwoFactorStack', Match.stringLikeRegexp('execute-api endpoint stays on'));
     const distribution = only(stack.frontDoor!, 'AWS::CloudFront::Distribution').Properties.DistributionConfig;
     const apiOrigin = distribution.Origins.find((o: Json) => o.CustomOriginConfig)!;
@@ -315,6 +319,8 @@ describe('switches', () => {
   test('executeApiEndpoint=true keeps the raw API next to the custom domain', () => {
     const { stack } = build({ domainName: 'auth.acme.test', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', apiCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/def', executeApiEndpoint: 'true' });
     expect(only(stack, 'AWS::ApiGatewayV2::Api').Properties.DisableExecuteApiEndpoint).not.toBe(true);
+    // Direct clients of the raw API carry no origin secret: the functions serve them.
+    expect(JSON.stringify(Template.fromStack(stack.routeGroups[0]!).toJSON())).not.toContain('FRONT_DOOR_ONLY');
     // The certificate from context: none requested.
     expect(resourcesOf(stack.frontDoor!, 'AWS::CertificateManager::Certificate')).toEqual([]);
   }, 60_000);
