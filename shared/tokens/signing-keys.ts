@@ -32,7 +32,8 @@ const CACHE_SECONDS = 300;
 const alg = 'ES256';
 
 let cache: { loadedAt: number; keys: StoredKey[] } | undefined;
-let signer: Promise<SigningKey> | undefined;
+/** The signing key, with the kid it was loaded for (undefined: the first key is being created). */
+let signer: { kid: string | undefined; key: Promise<SigningKey> } | undefined;
 
 async function loadKeys(): Promise<StoredKey[]> {
   const stored = await signingKeyStore.newestFirst();
@@ -61,21 +62,34 @@ async function newKey(seq: number): Promise<StoredKey> {
   };
 }
 
-/** The key new tokens are signed with: the newest one, created if there is none. */
-export function activeSigningKey(): Promise<SigningKey> {
-  signer ??= (async () => {
-    let newest = (await publishedKeys({ refresh: true }))[0];
+/**
+ * The key new tokens are signed with: the newest published one, created if there is none. A warm
+ * process follows a rotation made elsewhere (the operator's CLI) when its copy of the published keys
+ * refreshes: signing on with a retired key would, once that key expires, mint tokens nobody accepts.
+ */
+export async function activeSigningKey(): Promise<SigningKey> {
+  const newest = (await publishedKeys())[0];
+  if (signer?.kid !== undefined && newest && signer.kid !== newest.kid) signer = undefined;
+  signer ??= loadSigner(newest);
+  return signer.key;
+}
+
+function loadSigner(known: StoredKey | undefined): NonNullable<typeof signer> {
+  const entry: NonNullable<typeof signer> = { kid: known?.kid, key: Promise.resolve(undefined as never) };
+  entry.key = (async () => {
+    let newest = known;
     if (!newest) {
       await signingKeyStore.create(await newKey(1)); // a process that loses this race uses the winner's key
       newest = (await publishedKeys({ refresh: true }))[0]!;
+      entry.kid = newest.kid;
     }
     const jwk = JSON.parse(await open(newest.sealedPrivateJwk, `signing-key#${newest.kid}`)) as JWK;
     return { kid: newest.kid, privateKey: (await importJWK(jwk, alg)) as CryptoKey };
   })().catch((error) => {
-    signer = undefined;
+    if (signer === entry) signer = undefined;
     throw error;
   });
-  return signer;
+  return entry;
 }
 
 /**
