@@ -39,7 +39,7 @@ export async function enrolSms(
   const { account, policy } = await accountAndPolicy(principal);
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'sms');
-  const phone = parsePhone(input.prefix, input.phone);
+  const phone = await parsePhone(input.prefix, input.phone);
   assertCountryAllowed(phone.countryCode, policy);
   const existing = factorOfKind(account, 'sms');
   if (existing?.verified) await assertRecentSecondFactor(principal, account, policy, actor, input.code);
