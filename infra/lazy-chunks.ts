@@ -21,13 +21,18 @@ export function lazyPackagesOf(handlerFile: string): string[] {
   return LAZY_PACKAGES.filter((name) => code.includes(`require("${name}")`));
 }
 
+let cacheDir: string | undefined;
+
+/** Where built chunks are kept: one folder per lockfile and options (hashed once per process). */
 function chunkCacheDir(): string {
+  if (cacheDir) return cacheDir;
   const hash = createHash('sha256')
     .update(readFileSync(join(PROJECT_ROOT, 'package-lock.json')))
     .update(JSON.stringify(esbuildOptions))
     .digest('hex')
     .slice(0, 16);
-  return join(PROJECT_ROOT, 'node_modules', '.cache', 'lazy-chunks', hash);
+  cacheDir = join(PROJECT_ROOT, 'node_modules', '.cache', 'lazy-chunks', hash);
+  return cacheDir;
 }
 
 function chunk(name: string): string {

@@ -49,6 +49,6 @@ export function parseViewerAddress(value: string | undefined): string | undefine
  * local server) no header is ever trusted.
  */
 export function clientAddress(request: AddressSource, originSecret: string | undefined): string {
-  if (!originSecret || !sameSecret(request.headers[ORIGIN_VERIFY_HEADER], originSecret)) return request.sourceIp;
+  if (!originSecret || !cameThroughFrontDoor(request.headers, originSecret)) return request.sourceIp;
   return parseViewerAddress(request.headers[VIEWER_ADDRESS_HEADER]) ?? request.sourceIp;
 }

@@ -50,14 +50,16 @@ export interface Rotation {
   idleUntil: number;
 }
 
+const newSessionPut = (session: Session) => ({ TableName: tableName(), Item: { ...keys.session(session.userId, session.sid), ...session } });
+
 /** Stores a new session, for a transaction with what authenticated it. */
 export function put(session: Session): TransactItem {
-  return { Put: { TableName: tableName(), Item: { ...keys.session(session.userId, session.sid), ...session } } };
+  return { Put: newSessionPut(session) };
 }
 
 /** Stores a new session alone. */
 export async function create(session: Session): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.session(session.userId, session.sid), ...session } }));
+  await db().send(new PutCommand(newSessionPut(session)));
 }
 
 /** The session as stored (consistent read), or undefined. */
