@@ -13,6 +13,7 @@ import type { BuildOptions } from 'esbuild';
  * (infra/lazy-chunks.ts):
  * - @simplewebauthn/server (with its ASN.1 and X.509 parsers): WebAuthn ceremonies only;
  * - libphonenumber-js's full metadata: enrolling a phone number only (PATCH /api/two-factor's SMS branch);
+ * - the common-password list (@zxcvbn-ts/language-common, decompressed at import): setting a password only;
  * - the SDK's credential providers other than the environment's: Lambda always sets credentials in
  *   the environment, so the default chain never goes further.
  * Not the KMS and SNS clients: the first request of a function that has them needs them (the data
@@ -22,6 +23,7 @@ import type { BuildOptions } from 'esbuild';
 export const LAZY_PACKAGES = [
   '@simplewebauthn/server',
   'libphonenumber-js/max',
+  '@zxcvbn-ts/language-common',
   '@aws-sdk/credential-provider-http',
   '@aws-sdk/credential-provider-ini',
   '@aws-sdk/credential-provider-process',

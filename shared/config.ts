@@ -81,6 +81,16 @@ const schema = z.object({
   SMS_MAX_PER_PHONE_10MIN: seconds(5),
   SMS_MAX_PER_PHONE_DAILY: seconds(10),
   SMS_MAX_PER_ORG_HOURLY: seconds(200),
+  /** `outbox` appends messages to EMAIL_OUTBOX_FILE (local); `ses` sends through Amazon SES v2. */
+  EMAIL_SENDER: z._default(z.enum(['outbox', 'ses']), 'outbox'),
+  EMAIL_OUTBOX_FILE: text('.data/email-outbox.jsonl'),
+  /** Print each outbox message to the console (the local server does; tests do not). */
+  EMAIL_OUTBOX_PRINT: z._default(z.enum(['true', 'false']), 'true'),
+  /** The verified SES identity mail is sent from (`Name <address>` or an address); required with `ses`. */
+  EMAIL_FROM: z.optional(z.string().check(z.minLength(3))),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  /** Where the self-service page is served: links in emails (invitations, password reset) point here. */
+  PUBLIC_URL: z._default(z.url(), 'http://localhost:3000'),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
   /**
    * The secret CloudFront adds to API requests (shared/http/client-address.ts): only a request that
@@ -105,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (config.DATA_KEY_SOURCE === 'kms' && !config.KMS_KEY_ID) {
     throw new Error('Invalid configuration: KMS_KEY_ID is required when DATA_KEY_SOURCE=kms (it wraps the data key)');
+  }
+  if (config.EMAIL_SENDER === 'ses' && !config.EMAIL_FROM) {
+    throw new Error('Invalid configuration: EMAIL_FROM is required when EMAIL_SENDER=ses (the verified SES identity)');
   }
   return config;
 }

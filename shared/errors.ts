@@ -29,6 +29,8 @@ export const ErrorCode = Object.freeze({
   twoFactorForced: 'two_factor_forced',
   tooManyRequests: 'too_many_requests',
   smsDeliveryFailed: 'sms_delivery_failed',
+  emailDeliveryFailed: 'email_delivery_failed',
+  weakPassword: 'weak_password',
   internal: 'internal_error',
 } as const);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -5,6 +5,12 @@
 
 export type Role = 'member' | 'admin' | 'support';
 
+/**
+ * Where a user is in their lifecycle: invited (no password of their own yet), active, or deactivated
+ * (offboarded: no login, refresh or token use). Items written before the lifecycle have none: active.
+ */
+export type UserStatus = 'invited' | 'active' | 'deactivated';
+
 export interface Org {
   orgId: number;
   name: string;
@@ -17,6 +23,8 @@ export interface User {
   email: string;
   role: Role;
   createdAt: string;
+  /** Absent on items written before the lifecycle: active. */
+  status?: UserStatus;
 }
 
 export interface UserRecord extends User {

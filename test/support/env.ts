@@ -13,6 +13,8 @@ process.env.SMS_OUTBOX_FILE = `${process.env.TEST_DATA_DIR ?? '/tmp/twofactor-te
 process.env.WEBAUTHN_RP_ID = 'localhost';
 process.env.WEBAUTHN_ORIGINS ??= 'http://localhost:3000';
 process.env.SMS_OUTBOX_PRINT = 'false';
+process.env.EMAIL_OUTBOX_FILE = `${process.env.TEST_DATA_DIR ?? '/tmp/twofactor-test'}/email-outbox.jsonl`;
+process.env.EMAIL_OUTBOX_PRINT = 'false';
 
 if (process.env.TEST_SERVER_MODE === 'synth') {
   // The synthesized functions keep the data key wrapped by KMS in the table; the tests' own calls

@@ -1,0 +1,78 @@
+/**
+ * The port email leaves through: Amazon SES (v2 SendEmail, simple content) in AWS, an outbox file
+ * locally (the server prints each message). Like the SMS port, the SES client is loaded only here,
+ * so only the routes that send email bundle it.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { config } from '../config';
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailSender {
+  send(message: EmailMessage): Promise<void>;
+}
+
+export class SesEmailSender implements EmailSender {
+  constructor(
+    private readonly ses: SESv2Client,
+    private readonly options: { from: string; configurationSet?: string },
+  ) {}
+
+  async send({ to, subject, text, html }: EmailMessage): Promise<void> {
+    const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+    await this.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.options.from,
+        Destination: { ToAddresses: [to] },
+        Content: {
+          Simple: {
+            Subject: { Data: subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
+          },
+        },
+        ...(this.options.configurationSet && { ConfigurationSetName: this.options.configurationSet }),
+      }),
+    );
+  }
+}
+
+/** Local stand-in for a mailbox: one JSON line per message, and the text printed. */
+export class OutboxEmailSender implements EmailSender {
+  constructor(
+    private readonly file: string,
+    private readonly print = true,
+  ) {}
+
+  async send(message: EmailMessage): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, JSON.stringify({ at: new Date().toISOString(), ...message }) + '\n', { mode: 0o600 });
+    if (this.print) console.log(`[email outbox] to ${message.to}: ${message.subject}\n${message.text}`);
+  }
+}
+
+let sender: EmailSender | undefined;
+
+export async function emailSender(): Promise<EmailSender> {
+  if (!sender) {
+    const c = config();
+    if (c.EMAIL_SENDER === 'ses') {
+      const { SESv2Client } = await import('@aws-sdk/client-sesv2');
+      sender = new SesEmailSender(new SESv2Client({ region: c.AWS_REGION }), { from: c.EMAIL_FROM!, configurationSet: c.SES_CONFIGURATION_SET });
+    } else {
+      sender = new OutboxEmailSender(c.EMAIL_OUTBOX_FILE, c.EMAIL_OUTBOX_PRINT === 'true');
+    }
+  }
+  return sender;
+}
+
+/** Tests only: swap the sender (e.g. one that fails). */
+export function setEmailSender(next: EmailSender | undefined): void {
+  sender = next;
+}

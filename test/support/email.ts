@@ -1,0 +1,23 @@
+/** The email outbox as a test's mailbox: the messages sent to an address, and links in them. */
+import { readFile } from 'node:fs/promises';
+import type { EmailMessage } from '../../shared/adapters/email-sender';
+
+export async function emailsTo(address: string): Promise<EmailMessage[]> {
+  const text = await readFile(process.env.EMAIL_OUTBOX_FILE!, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as EmailMessage)
+    .filter((m) => m.to.toLowerCase() === address.toLowerCase());
+}
+
+export async function lastEmail(address: string): Promise<EmailMessage | undefined> {
+  return (await emailsTo(address)).at(-1);
+}
+
+/** The first link in the last message to this address that starts with `prefix` (e.g. the page URL). */
+export async function lastLink(address: string, prefix = 'http'): Promise<URL | undefined> {
+  const message = await lastEmail(address);
+  const match = message?.text.match(new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S+`));
+  return match ? new URL(match[0]) : undefined;
+}
