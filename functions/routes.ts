@@ -121,6 +121,15 @@ export const routes = {
     body: s.CreateUserBody,
     memoryMb: 1024,
   },
+  'POST /api/users/import': {
+    handler: 'users/import',
+    access: 'admin',
+    tag: 'users',
+    summary: 'Import up to 25 users (README: Moving in): each row created, unchanged or refused with its reason',
+    body: s.ImportUsersBody,
+    // Sealing imported TOTP secrets uses the data key.
+    secrets: true,
+  },
   'GET /api/users/{id}': {
     handler: 'users/get',
     access: 'user',

@@ -44,6 +44,14 @@ export const CreateUserBody = z.object({
   password: z.optional(z.string().check(z.minLength(12, 'must be at least 12 characters'), z.maxLength(1024))),
 });
 
+/** A batch of import rows: each is checked on its own (shared/identity/import.ts), so one bad row refuses only itself. */
+export const ImportUsersBody = z.object({
+  users: z.array(z.looseObject({})).check(z.minLength(1), z.maxLength(25, 'at most 25 rows per request; use `npm run import` for a file')),
+  /** Support only: the org to import into. */
+  orgId: z.optional(id),
+  dryRun: z._default(z.boolean(), false),
+});
+
 /** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys). */
 export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn' } as const;
 /** Ziik's method names as a schema: request parameters, and the settings' answer (response-schemas.ts). */

@@ -14,6 +14,7 @@ import type { BuildOptions } from 'esbuild';
  * - @simplewebauthn/server (with its ASN.1 and X.509 parsers): WebAuthn ceremonies only;
  * - libphonenumber-js's full metadata: enrolling a phone number only (PATCH /api/two-factor's SMS branch);
  * - the common-password list (@zxcvbn-ts/language-common, decompressed at import): setting a password only;
+ * - hash-wasm (argon2id and bcrypt): a login whose password hash was imported in those formats only;
  * - the SDK's credential providers other than the environment's: Lambda always sets credentials in
  *   the environment, so the default chain never goes further.
  * Not the KMS and SNS clients: the first request of a function that has them needs them (the data
@@ -24,6 +25,7 @@ export const LAZY_PACKAGES = [
   '@simplewebauthn/server',
   'libphonenumber-js/max',
   '@zxcvbn-ts/language-common',
+  'hash-wasm',
   '@aws-sdk/credential-provider-http',
   '@aws-sdk/credential-provider-ini',
   '@aws-sdk/credential-provider-process',

@@ -10,6 +10,8 @@ export { auditItem, auditPut } from './store';
 export type AuditAction =
   | 'org.created'
   | 'user.created'
+  | 'user.imported'
+  | 'org.exported'
   | 'login.password'
   | 'session.ended'
   | 'sms.code_sent'

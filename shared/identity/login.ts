@@ -15,7 +15,8 @@ import { epochSeconds } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import { signToken } from '../tokens/jwt';
 import { prepareSession, type Subject, type Tokens } from '../tokens/sessions';
-import { verifyAgainstDecoy, verifyPassword } from './passwords';
+import { hashPassword, needsRehash, verifyAgainstDecoy, verifyPassword } from './passwords';
+import { userStore } from './user-store';
 import { userIdByEmail } from './users';
 
 export type LoginResult =
@@ -50,7 +51,16 @@ export async function login(email: string, password: string, from: { sourceIp: s
     await record(limits, at);
     throw new Unauthenticated('Invalid email or password', ErrorCode.invalidCredentials);
   }
+  if (needsRehash(account.user.passwordHash)) await upgradePasswordHash(account.user.userId, account.user.passwordHash, password);
   return secondFactorStep(account, await getPolicy(account.user.orgId), at, from);
+}
+
+/**
+ * An imported hash (or ours with parameters weaker than today's) is replaced by ours now that the
+ * password is known; only if it is still the hash just verified, so a concurrent password change wins.
+ */
+async function upgradePasswordHash(userId: number, verified: string, password: string): Promise<void> {
+  await userStore.replacePasswordHash(userId, verified, await hashPassword(password));
 }
 
 /** A session from the password alone, audited in the same transaction. */

@@ -28,11 +28,22 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (stored.startsWith('$')) {
+    // A hash imported from another system, until the next successful login replaces it.
+    const { verifyImportedHash } = await import('./imported-hashes');
+    return verifyImportedHash(password, stored);
+  }
   const [scheme, logN, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');
   const actual = await scrypt(password, Buffer.from(salt, 'base64'), optionsFor(Number(logN), Number(r), Number(p)));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** An imported hash, or ours with weaker parameters than configured now: hash again at the next login. */
+export function needsRehash(stored: string): boolean {
+  const [scheme, logN] = stored.split('$');
+  return scheme !== 'scrypt' || Number(logN) < config().SCRYPT_LOG_N;
 }
 
 let decoy: Promise<string> | undefined;

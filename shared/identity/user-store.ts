@@ -4,7 +4,8 @@
  * org through gsi1) and its email (pk=EMAIL#<email>). A uniqueness item is written in the same
  * transaction as what it names, on condition that it does not exist yet.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionally, LostRace } from '../store/conditions';
 import { db, tableName } from '../store/client';
 import { keys, type Key } from '../store/keys';
 import type { TransactItem } from '../store/transact';
@@ -58,8 +59,32 @@ export const userStore = {
     return putNew({ ...keys.email(email), userId });
   },
 
-  /** Stores a new user (listed in its org), for a transaction; fails if its id is taken. */
-  put(user: User, passwordHash: string): TransactItem {
-    return putNew({ ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, passwordHash });
+  /**
+   * Stores a new user (listed in its org), for a transaction; fails if its id is taken. `factors`:
+   * the summary of factors it arrives with (an import with a TOTP secret).
+   */
+  put(user: User, passwordHash: string, factors?: Pick<UserRecord, 'enrolled' | 'preferredMethod'>): TransactItem {
+    return putNew({ ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, passwordHash, ...factors });
+  },
+
+  /** Replaces the password hash if it is still `expected`; answers whether it did. */
+  async replacePasswordHash(userId: number, expected: string, next: string): Promise<boolean> {
+    try {
+      await conditionally(() =>
+        db().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: keys.user(userId),
+            UpdateExpression: 'SET passwordHash = :next',
+            ConditionExpression: 'passwordHash = :expected',
+            ExpressionAttributeValues: { ':next': next, ':expected': expected },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof LostRace) return false;
+      throw error;
+    }
   },
 };

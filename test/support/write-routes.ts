@@ -132,6 +132,18 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
     },
   },
 
+  'POST /api/users/import': {
+    async setup() {
+      const { admin: importer, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(importer), body: { users: [{ email: uniqueEmail('imported'), role: 'member' }] } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.imported', actorId: importer.userId, details: { role: 'member', password: 'none', factors: [] } }],
+      };
+    },
+  },
+
   'PATCH /api/two-factor': {
     async setup() {
       const { member, orgId } = await newOrg();

@@ -1,0 +1,9 @@
+import { importUsers } from '../../shared/identity/import';
+import { targetOrgFor } from '../../shared/identity/permissions';
+import { endpoint, ok } from '../endpoint';
+
+export const handler = endpoint('POST /api/users/import', async ({ body, principal, actor }) => {
+  const orgId = targetOrgFor(principal, body.orgId);
+  const outcomes = await importUsers(orgId, body.users, actor, { dryRun: body.dryRun });
+  return ok({ data: { outcomes } });
+});

@@ -1,0 +1,172 @@
+/**
+ * Moving users in: one JSON object per row, `{"email", "role", "passwordHash"?, "totpSecret"?}`.
+ * Each row is created in one transaction (email claim, profile, imported TOTP factor, audit event)
+ * or not at all, so a failure leaves nothing half-imported and a re-run finishes the rest; a row
+ * whose email exists already is "unchanged" (idempotent by email), never updated.
+ */
+import * as z from 'zod/mini';
+import { auditPut, type Actor } from '../audit/events';
+import { now } from '../clock';
+import { NotFound } from '../errors';
+import { sealTotpSecret, normaliseTotpSecret } from '../factors/totp/secret';
+import * as totpStore from '../factors/totp/store';
+import { putCredential } from '../factors/webauthn/store';
+import { LostRace } from '../store/conditions';
+import { transactWrite } from '../store/transact';
+import type { User } from '../model/user';
+import { nextId } from './counter-store';
+import { parseImportedHash, UnsupportedHash } from './imported-hashes';
+import { orgStore, userStore } from './user-store';
+
+/** Longer rows are refused unread: no real row is near it, and a hostile file cannot make us parse megabytes. */
+export const MAX_ROW_BYTES = 4096;
+
+const Row = z.strictObject({
+  email: z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254), z.email()), z.transform((e: string) => e)),
+  // Support staff are platform operators: they are made with the bootstrap command, never imported.
+  role: z.enum(['member', 'admin']),
+  passwordHash: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  totpSecret: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  /** Security keys and passkeys as another deployment with the same relying party id registered them. */
+  webauthn: z.optional(
+    z
+      .array(
+        z.strictObject({
+          credentialId: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,1366}$/, 'must be base64url')),
+          publicKey: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,1366}$/, 'must be base64url')),
+          counter: z.number().check(z.int(), z.minimum(0), z.maximum(2 ** 32 - 1)),
+          transports: z.optional(z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).check(z.maxLength(7))),
+          name: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+        }),
+      )
+      .check(z.maxLength(10)),
+  ),
+  /** Written by the export for information; the import decides the status itself. */
+  status: z.optional(z.enum(['invited', 'active', 'deactivated'])),
+});
+export type ImportRow = z.output<typeof Row>;
+
+export type RowOutcome =
+  | { line: number; outcome: 'created' | 'unchanged' | 'would create'; email: string; userId?: number }
+  | { line: number; outcome: 'refused'; email?: string; reason: string };
+
+/** A row (a line of text, or an object from an API body) parsed and checked, or why it is refused; no table access. */
+export function parseRow(input: string | object, line: number): { row: ImportRow; totpSecret?: string } | RowOutcome {
+  let json: unknown = input;
+  if (typeof input === 'string') {
+    if (Buffer.byteLength(input) > MAX_ROW_BYTES) return { line, outcome: 'refused', reason: `the row is longer than ${MAX_ROW_BYTES} bytes` };
+    try {
+      json = JSON.parse(input);
+    } catch {
+      return { line, outcome: 'refused', reason: 'the row is not JSON' };
+    }
+  }
+  const parsed = Row.safeParse(json);
+  if (!parsed.success) {
+    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
+    return { line, outcome: 'refused', email: emailOf(json), reason };
+  }
+  const row = parsed.data;
+  try {
+    if (row.passwordHash) parseImportedHash(row.passwordHash);
+    return { row, totpSecret: row.totpSecret === undefined ? undefined : normaliseTotpSecret(row.totpSecret) };
+  } catch (error) {
+    if (error instanceof UnsupportedHash) return { line, outcome: 'refused', email: row.email, reason: `passwordHash: ${error.message}` };
+    return { line, outcome: 'refused', email: row.email, reason: `totpSecret: ${(error as Error).message}` };
+  }
+}
+
+const emailOf = (json: unknown) =>
+  json && typeof json === 'object' && typeof (json as { email?: unknown }).email === 'string' ? String((json as { email: string }).email).slice(0, 254) : undefined;
+
+/** Users without a password arrive invited: this stands for "no password yet" and matches no password. */
+const NO_PASSWORD = '!';
+
+/**
+ * Imports rows into an org, in order; answers every row's outcome. `dryRun` checks everything and
+ * reads which emails exist, and writes nothing.
+ */
+export async function importUsers(
+  orgId: number,
+  rows: Iterable<string | object> | AsyncIterable<string | object>,
+  actor: Actor,
+  options: { dryRun?: boolean } = {},
+): Promise<RowOutcome[]> {
+  if (!(await orgStore.get(orgId))) throw new NotFound(`Org ${orgId} does not exist`);
+  const outcomes: RowOutcome[] = [];
+  const seen = new Map<string, number>();
+  let line = 0;
+  for await (const input of rows) {
+    line += 1;
+    if (typeof input === 'string' && !input.trim()) continue;
+    const parsed = parseRow(input, line);
+    if ('outcome' in parsed) {
+      outcomes.push(parsed);
+      continue;
+    }
+    const { row } = parsed;
+    const first = seen.get(row.email);
+    if (first !== undefined) {
+      outcomes.push({ line, outcome: 'refused', email: row.email, reason: `the email is on line ${first} already` });
+      continue;
+    }
+    seen.set(row.email, line);
+    outcomes.push(await importRow(orgId, row, parsed.totpSecret, line, actor, options.dryRun ?? false));
+  }
+  return outcomes;
+}
+
+async function importRow(orgId: number, row: ImportRow, totpSecret: string | undefined, line: number, actor: Actor, dryRun: boolean): Promise<RowOutcome> {
+  const existing = await userStore.idByEmail(row.email);
+  if (existing !== undefined) return existingOutcome(orgId, existing, row.email, line);
+  if (dryRun) return { line, outcome: 'would create', email: row.email };
+
+  const at = now();
+  const enrolled = [...(totpSecret ? ['totp' as const] : []), ...(row.webauthn?.length ? ['webauthn' as const] : [])];
+  const user: User = {
+    userId: await nextId('user'),
+    orgId,
+    email: row.email,
+    role: row.role,
+    createdAt: at.toISOString(),
+    status: row.passwordHash ? 'active' : 'invited',
+  };
+  const writes = [
+    orgStore.assertExists(orgId),
+    userStore.claimEmail(user.email, user.userId),
+    userStore.put(user, row.passwordHash ?? NO_PASSWORD, enrolled.length ? { enrolled: new Set(enrolled), preferredMethod: enrolled[0] } : undefined),
+    ...(totpSecret ? [totpStore.putImported(user.userId, await sealTotpSecret(user.userId, totpSecret), at)] : []),
+    ...(row.webauthn ?? []).map((key) =>
+      putCredential(user.userId, { ...key, aaguid: '00000000-0000-0000-0000-000000000000', name: key.name ?? 'Imported key', createdAt: at.toISOString() }),
+    ),
+    auditPut({
+      orgId,
+      action: 'user.imported',
+      actor,
+      targetUserId: user.userId,
+      details: {
+        role: user.role,
+        password: row.passwordHash ? parseImportedHash(row.passwordHash).format : 'none',
+        factors: enrolled,
+      },
+    }),
+  ];
+  try {
+    await transactWrite(writes);
+  } catch (error) {
+    // The email was claimed between the read and the write (a concurrent import or signup).
+    if (error instanceof LostRace && error.lost(1)) {
+      const winner = await userStore.idByEmail(row.email);
+      if (winner !== undefined) return existingOutcome(orgId, winner, row.email, line);
+    }
+    throw error;
+  }
+  return { line, outcome: 'created', email: user.email, userId: user.userId };
+}
+
+async function existingOutcome(orgId: number, userId: number, email: string, line: number): Promise<RowOutcome> {
+  const user = await userStore.get(userId);
+  // Same answer as creating a user whose email is taken: nothing tells an admin which org has it.
+  if (user?.orgId !== orgId) return { line, outcome: 'refused', email, reason: 'a user with this email already exists' };
+  return { line, outcome: 'unchanged', email, userId };
+}
