@@ -83,8 +83,10 @@ export const routes = {
     summary: 'Password login: full tokens, or a pending token when a second factor is needed',
     body: s.LoginBody,
     secrets: true,
-    // scrypt with N=2^17, r=8 needs 128 MiB; more memory also means more CPU.
-    memoryMb: 1024,
+    // scrypt (N=2^17, r=8: 128 MiB) is one thread of CPU-bound work, and Lambda's CPU share grows
+    // with memory up to one full vCPU at 1,769 MB: below that the hash's GB-seconds are the same at
+    // any size and only its latency grows; above it nothing gets faster (README, Performance).
+    memoryMb: 1769,
     throttle: THROTTLES.credential,
   },
   'POST /api/auth/refresh': {

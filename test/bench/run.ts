@@ -8,6 +8,8 @@
  *   2. DynamoDB calls per request, cold and warm, for every scenario in scenarios.ts, through the
  *      local gateway against DynamoDB Local, counted on the handlers' DocumentClient.
  *   3. p50/p99 latency of the scenarios marked `latency`, as a ratio to GET /health.
+ *   4. Load (test/bench/load/): the second-factor and password steps at c=1 and c=16 from a separate
+ *      server process, beside better-auth's two-factor plugin; DynamoDB units; cost per million.
  * Fails (exit 1) when a bundle is over BENCH_MAX_BUNDLE_BYTES (1.5 MB), a warm request makes more
  * DynamoDB calls than its scenario's `maxCalls`, or a scenario gets an unexpected status.
  * Results: printed tables, then JSON on stdout and in test/bench/results.json.
@@ -28,6 +30,7 @@ import { buildBundles, measureImports, pairedRatio, repoRoot, type BundleTarget,
 import type { LocalDynamoDb } from '../../infra/local/dynamodb';
 import type { Scenario } from './scenarios';
 import { median } from './stats';
+import { runLoadPhase } from './load';
 
 const numberFromEnv = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -310,6 +313,8 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const bundles = await benchBundles(failures);
   const requests = await benchRequests(failures);
+  // Load: our server and the peer side by side, driven from this process (test/bench/load/).
+  const load = await phase('load', () => runLoadPhase(dynamo!.endpoint, benchTmpDir, failures, table));
   const seconds = (performance.now() - started) / 1000;
 
   const { built, stats } = bundles;
@@ -380,6 +385,7 @@ async function main(): Promise<number> {
   if (requests.results.some((r) => r.latency?.stoppedEarly)) out.push(`* stopped at the ${settings.latencyMaxSeconds}-second time cap`);
   if (requests.notExercised.length) out.push(`Routes without a scenario (add one to test/bench/scenarios.ts): ${requests.notExercised.join(', ')}`);
   out.push('');
+  out.push(...load.lines, '');
   const warnings = await designWarnings(built.filter((b) => b.kind === 'function'));
   if (warnings.length) out.push(`Warnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}`);
   out.push(failures.length ? `FAIL (${failures.length}):\n${failures.map((f) => `  - ${f}`).join('\n')}` : 'Thresholds: all passed');
@@ -436,6 +442,7 @@ async function main(): Promise<number> {
       },
     })),
     routesWithoutScenario: requests.notExercised,
+    load: load.result,
     warnings,
     failures,
     totalSeconds: round(seconds, 1),

@@ -1,0 +1,73 @@
+/**
+ * What a login costs in AWS, per million, from figures the benchmark measures (DynamoDB calls and
+ * consumed units per request, request durations, the scrypt hash time) and list prices (us-east-1,
+ * on demand, checked 2026-11: DynamoDB's since its November 2024 cut).
+ */
+export const PRICES = {
+  /** API Gateway HTTP API, per million requests (the first 300 million a month). */
+  httpApiPerMillion: 1.0,
+  /** Lambda, per million requests. */
+  lambdaRequestPerMillion: 0.2,
+  /** Lambda on arm64, per GB-second (the first 7.5 billion GB-s a month). */
+  lambdaArmPerGbSecond: 0.0000133334,
+  /** DynamoDB on demand: per million write request units (1 KB each; 2 per KB in a transaction). */
+  dynamoWritePerMillion: 0.625,
+  /** Per million read request units (4 KB strongly consistent; half that eventually consistent). */
+  dynamoReadPerMillion: 0.125,
+  /** KMS, per million requests ($0.03 per 10,000): a Decrypt per cold start, none warm. */
+  kmsPerMillion: 3.0,
+} as const;
+
+/** Lambda gives a function a share of a vCPU proportional to its memory: one full vCPU at 1,769 MB. */
+export const FULL_VCPU_MB = 1769;
+
+export interface StepCost {
+  memoryMb: number;
+  /** Billed duration, ms (rounded up to the ms, as Lambda bills). */
+  durationMs: number;
+  readUnits: number;
+  writeUnits: number;
+  /** KMS calls per request (0 warm: the data key is unwrapped once per cold start). */
+  kmsCalls: number;
+}
+
+export interface CostBreakdown {
+  apiGateway: number;
+  lambdaRequests: number;
+  lambdaDuration: number;
+  dynamoReads: number;
+  dynamoWrites: number;
+  kms: number;
+  total: number;
+}
+
+/** Dollars per million requests of one step. */
+export function costPerMillion(step: StepCost): CostBreakdown {
+  const gbSeconds = (step.memoryMb / 1024) * (Math.ceil(step.durationMs) / 1000);
+  const parts = {
+    apiGateway: PRICES.httpApiPerMillion,
+    lambdaRequests: PRICES.lambdaRequestPerMillion,
+    lambdaDuration: gbSeconds * PRICES.lambdaArmPerGbSecond * 1e6,
+    dynamoReads: step.readUnits * PRICES.dynamoReadPerMillion,
+    dynamoWrites: step.writeUnits * PRICES.dynamoWritePerMillion,
+    kms: step.kmsCalls * PRICES.kmsPerMillion,
+  };
+  return { ...parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * The password step's duration at a memory size: the hash runs on one thread, at the function's
+ * share of a vCPU (`hashMs` is its time on one full core), plus the time spent waiting on DynamoDB,
+ * which no CPU share shortens.
+ */
+export function loginDurationMs(memoryMb: number, hashMs: number, waitMs: number): number {
+  return hashMs * Math.max(1, FULL_VCPU_MB / memoryMb) + waitMs;
+}
+
+/** The password step's duration and Lambda cost (per million) at each memory size. */
+export function loginMemoryTable(hashMs: number, waitMs: number, sizes = [512, 1024, 1536, FULL_VCPU_MB, 2048, 3008]) {
+  return sizes.map((memoryMb) => {
+    const durationMs = loginDurationMs(memoryMb, hashMs, waitMs);
+    return { memoryMb, durationMs, lambdaDurationPerMillion: (memoryMb / 1024) * (Math.ceil(durationMs) / 1000) * PRICES.lambdaArmPerGbSecond * 1e6 };
+  });
+}

@@ -1,0 +1,320 @@
+/**
+ * The load benchmark: our server and better-auth's two-factor plugin side by side, each in its own
+ * process, driven from this one by the same bounded client (client.ts) at concurrency 1 and 16, for
+ * the second-factor step (verify a TOTP code) and the password step. Everything a timed request
+ * needs is made before its window. Then the DynamoDB accounting of both steps (calls and consumed
+ * units per request, in an untimed pass), the scrypt hash time, and what each step costs in AWS.
+ *
+ * Knobs (environment): LOAD_VERIFY_C1 (150), LOAD_VERIFY_C16 (600), LOAD_PEER_VERIFY_C1 (80),
+ * LOAD_PEER_VERIFY_C16 (240), LOAD_PASSWORD_C1 (8), LOAD_PASSWORD_C16 (32), LOAD_CAP_SECONDS (20
+ * per window), LOAD_PEER=0 (skip the peer), LOAD_CPU_PROFILE=<dir> (a CPU profile of our server over the verify
+ * windows, written there).
+ */
+import { scrypt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { LoadResult } from './client';
+import { costPerMillion, FULL_VCPU_MB, loginMemoryTable, type CostBreakdown } from './cost';
+import { passwordWindow, prepare, startServer, verifyWindow, VerifyPlan } from './ours';
+import { PeerClient, serverNode, peerInstalled, peerSignInOk, peerVerifyWindow, startPeer, peerDir, type PeerServer, type PeerUser } from './peer';
+import type { Accounting } from './server';
+import { load } from './client';
+import { median } from '../stats';
+
+const num = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0, not "${raw}"`);
+  return value;
+};
+
+const settings = () => ({
+  verify: { c1: num('LOAD_VERIFY_C1', 150), c16: num('LOAD_VERIFY_C16', 600) },
+  peerVerify: { c1: num('LOAD_PEER_VERIFY_C1', 80), c16: num('LOAD_PEER_VERIFY_C16', 240) },
+  password: { c1: num('LOAD_PASSWORD_C1', 8), c16: num('LOAD_PASSWORD_C16', 32) },
+  capSeconds: num('LOAD_CAP_SECONDS', 20),
+  warmup: 10,
+  accountingRequests: 10,
+  peer: process.env.LOAD_PEER !== '0',
+});
+
+const log = (message: string) => process.stderr.write(`[bench:load] ${message}\n`);
+
+export interface StepResults {
+  c1?: LoadResult;
+  c16?: LoadResult;
+}
+
+export interface LoadBenchResult {
+  /** The servers' Node (both), and the driver's. */
+  node: string;
+  driverNode: string;
+  ours: { verify: StepResults; password: StepResults; accounting: { verify: PerRequest; password: PerRequest } };
+  peer?: { verify: StepResults; password: StepResults } | { skipped: string };
+  scryptMs: { ours: number; peer: number };
+  cost: ReturnType<typeof costs>;
+  seconds: number;
+}
+
+interface PerRequest {
+  calls: Record<string, number>;
+  callsPerRequest: number;
+  readUnits: number;
+  writeUnits: number;
+  /** Largest size, bytes, of each kind of item written. */
+  itemBytes: Record<string, number>;
+}
+
+const perRequest = (a: Accounting, n: number): PerRequest => ({
+  itemBytes: a.items,
+  calls: Object.fromEntries(Object.entries(a.calls).map(([k, v]) => [k, v / n])),
+  callsPerRequest: Object.values(a.calls).reduce((x, y) => x + y, 0) / n,
+  readUnits: a.readUnits / n,
+  writeUnits: a.writeUnits / n,
+});
+
+/** One hash on this thread's core, the median of `runs` (node:crypto's scrypt runs on the libuv pool, one hash per thread). */
+async function hashMs(N: number, r: number, keylen: number, runs = 3): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await new Promise((resolve, reject) => scrypt('password', 'saltsaltsaltsalt', keylen, { N, r, p: 1, maxmem: 256 * N * r }, (e, k) => (e ? reject(e) : resolve(k))));
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+function costs(verifyMs: number, passwordWaitMs: number, hash: number, accounting: { verify: PerRequest; password: PerRequest }, verifyMemoryMb: number, loginMemoryMb: number) {
+  const memory = loginMemoryTable(hash, passwordWaitMs);
+  const password = costPerMillion({
+    memoryMb: loginMemoryMb,
+    durationMs: memory.find((m) => m.memoryMb === loginMemoryMb)?.durationMs ?? hash * Math.max(1, FULL_VCPU_MB / loginMemoryMb) + passwordWaitMs,
+    readUnits: accounting.password.readUnits,
+    writeUnits: accounting.password.writeUnits,
+    kmsCalls: 0,
+  });
+  const verify = costPerMillion({ memoryMb: verifyMemoryMb, durationMs: verifyMs, readUnits: accounting.verify.readUnits, writeUnits: accounting.verify.writeUnits, kmsCalls: 0 });
+  return { verify, password, memory, verifyDurationMs: verifyMs, verifyMemoryMb, loginMemoryMb, hashMs: hash, passwordWaitMs };
+}
+
+async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof settings>) {
+  const verifies = s.verify.c1 + s.verify.c16 + s.warmup + s.accountingRequests;
+  const perUser = 2; // steps a user surely has left: the enrolment's, the next (a third if the clock moves on)
+  log(`preparing ${Math.ceil(verifies / perUser)} enrolled users with pending tokens, and 4 password users (scrypt 2^17)`);
+  const t0 = performance.now();
+  const [verifyPrep, passwordPrep] = await Promise.all([
+    prepare({ ...env, SCRYPT_LOG_N: '14' }, 'verify', Math.ceil(verifies / perUser), join(tmp, 'load-verify.json')),
+    prepare(env, 'password', 4, join(tmp, 'load-password.json')),
+  ]);
+  log(`  prepared in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const serverLog = join(tmp, 'load-server.log');
+  const server = await startServer(env, serverLog);
+  const profileDir = process.env.LOAD_CPU_PROFILE;
+  try {
+    const plan = new VerifyPlan(verifyPrep);
+    // Warm-up (the first request's one-time work: signing key, data key, policy), then accounting.
+    await verifyWindow(server, plan, s.warmup, 1, s.capSeconds);
+    await passwordWindow(server, passwordPrep, 2, 1, s.capSeconds);
+    server.account(true);
+    await server.take();
+    const accountedVerify = await verifyWindow(server, plan, s.accountingRequests, 1, s.capSeconds);
+    const verifyCounts = perRequest(await server.take(), accountedVerify.n);
+    const accountedPassword = await passwordWindow(server, passwordPrep, 4, 1, s.capSeconds);
+    const passwordCounts = perRequest(await server.take(), accountedPassword.n);
+    server.account(false);
+
+    const verify: StepResults = {};
+    const password: StepResults = {};
+    log(`ours: verify c=1 (${s.verify.c1}), c=16 (${s.verify.c16}); ${plan.remaining()} (user, step) pairs ready`);
+    if (profileDir) await server.profile(true);
+    verify.c1 = await verifyWindow(server, plan, s.verify.c1, 1, s.capSeconds);
+    verify.c16 = await verifyWindow(server, plan, s.verify.c16, 16, s.capSeconds);
+    if (profileDir) {
+      const file = join(profileDir, `verify-${Date.now()}.cpuprofile`);
+      await server.profile(false, file);
+      log(`CPU profile of the verify windows: ${file} (npx tsx test/bench/load/profile-summary.ts ${file})`);
+    }
+    log(`ours: password c=1 (${s.password.c1}), c=16 (${s.password.c16})`);
+    password.c1 = await passwordWindow(server, passwordPrep, s.password.c1, 1, s.capSeconds);
+    password.c16 = await passwordWindow(server, passwordPrep, s.password.c16, 16, s.capSeconds);
+    const failed = [verify.c1, verify.c16, password.c1, password.c16].some((r) => r.errors);
+    if (failed && process.env.LOAD_KEEP_LOG === '1') log(`errors: the server's log is ${serverLog}`);
+    else if (failed) log(`errors; the server's log: ${readFileSync(serverLog, 'utf8').slice(-2000)}`);
+    return { verify, password, accounting: { verify: verifyCounts, password: passwordCounts } };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function peerSide(tmp: string, s: ReturnType<typeof settings>) {
+  let server: PeerServer | undefined;
+  let client: PeerClient | undefined;
+  try {
+    server = await startPeer(join(tmp, 'peer.db'));
+    client = new PeerClient(server);
+    const c = client;
+    log('peer: enrolling 16 users');
+    const users: PeerUser[] = [];
+    for (let batch = 0; batch < 16; batch += 4) {
+      users.push(...(await Promise.all([0, 1, 2, 3].map((i) => c.enrol(`peer-${batch + i}-${Date.now()}@example.com`)))));
+    }
+    const wanted = s.peerVerify.c1 + s.peerVerify.c16 + s.warmup;
+    log(`peer: ${wanted} sign-in challenges (one per verify)`);
+    const challenges: Array<{ user: PeerUser; cookie: string }> = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = next++; i < wanted; i = next++) {
+          const user = users[i % users.length]!;
+          challenges.push({ user, cookie: await c.challenge(user) });
+        }
+      }),
+    );
+    const verify: StepResults = {};
+    const password: StepResults = {};
+    await peerVerifyWindow(server, client, challenges, s.warmup, 1, s.capSeconds);
+    log(`peer: verify c=1 (${s.peerVerify.c1}), c=16 (${s.peerVerify.c16})`);
+    verify.c1 = await peerVerifyWindow(server, client, challenges, s.peerVerify.c1, 1, s.capSeconds);
+    verify.c16 = await peerVerifyWindow(server, client, challenges, s.peerVerify.c16, 16, s.capSeconds);
+    log(`peer: password c=1 (${s.password.c1}), c=16 (${s.password.c16})`);
+    const signIn = (count: number, concurrency: number) =>
+      load({ base: server!.url, serverPid: server!.pid, count, concurrency, capSeconds: s.capSeconds, next: (i) => c.signInRequest(users[i % users.length]!), check: peerSignInOk });
+    password.c1 = await signIn(s.password.c1, 1);
+    password.c16 = await signIn(s.password.c16, 16);
+    return { verify, password };
+  } finally {
+    client?.close();
+    await server?.stop();
+  }
+}
+
+/**
+ * Runs the whole comparison against the DynamoDB Local at `env.DYNAMODB_ENDPOINT` (the table must
+ * exist). `env` is what both children get: table, data key file, token issuer.
+ */
+export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: { verifyMb: number; loginMb: number }): Promise<LoadBenchResult> {
+  const s = settings();
+  const started = performance.now();
+  const hash = { ours: await hashMs(2 ** 17, 8, 32), peer: await hashMs(2 ** 14, 16, 64) };
+  log(`scrypt on one core: ours (N=2^17, r=8) ${hash.ours.toFixed(0)} ms, the peer's (N=2^14, r=16) ${hash.peer.toFixed(0)} ms`);
+  const ours = await ourSide(env, tmp, s);
+  let peer: LoadBenchResult['peer'];
+  if (!s.peer) peer = { skipped: 'LOAD_PEER=0' };
+  else if (!peerInstalled()) peer = { skipped: `not installed: npx tsx test/bench/load/peer.ts --install (into ${peerDir})` };
+  else peer = await peerSide(tmp, s);
+  // The verify step's Lambda duration: its latency alone (c=1, p50) through the local gateway.
+  const verifyMs = ours.verify.c1!.p50;
+  // The password step's time not spent hashing (its DynamoDB calls): its c=1 p50 less one hash.
+  const passwordWaitMs = Math.max(0, ours.password.c1!.p50 - hash.ours);
+  return {
+    node: execFileSync(serverNode(), ['--version'], { encoding: 'utf8' }).trim(),
+    driverNode: process.version,
+    ours,
+    peer,
+    scryptMs: hash,
+    cost: costs(verifyMs, passwordWaitMs, hash.ours, ours.accounting, memory.verifyMb, memory.loginMb),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const f = (n: number | undefined, d = 1) => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(d));
+const x = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b ? '–' : `${(a / b).toFixed(2)}×`);
+const usd = (n: number) => `$${n.toFixed(3)}`;
+
+/** The printed report: the steps side by side with ratios, the DynamoDB accounting, the costs. */
+export function loadReport(r: LoadBenchResult, table: (header: string[], rows: string[][], right?: number[]) => string): string[] {
+  const out: string[] = [];
+  const peer = r.peer && 'verify' in r.peer ? r.peer : undefined;
+  out.push(
+    `Load (separate server processes on ${r.node}, one bounded keep-alive client on ${r.driverNode}; ours: the local gateway against DynamoDB Local; peer: better-auth two-factor, SQLite). ` +
+      'Latency ms; CPU: the server process (user+system) per successful request.',
+  );
+  const rows: string[][] = [];
+  for (const [label, ourStep, peerStep] of [
+    ['verify (2FA step)', r.ours.verify, peer?.verify],
+    ['password step', r.ours.password, peer?.password],
+  ] as const) {
+    for (const c of ['c1', 'c16'] as const) {
+      const o = ourStep[c];
+      const p = peerStep?.[c];
+      rows.push([
+        label,
+        c.slice(1),
+        `${o?.n ?? 0}${o?.errors ? `/${o.errors}err` : ''}`,
+        f(o?.reqPerSec),
+        f(o?.p50, 2),
+        f(o?.p90, 2),
+        f(o?.p99, 2),
+        f(o?.serverCpuMs, 2),
+        p ? `${p.n}${p.errors ? `/${p.errors}err` : ''}` : '–',
+        f(p?.reqPerSec),
+        f(p?.p50, 2),
+        f(p?.p99, 2),
+        f(p?.serverCpuMs, 2),
+        x(o?.reqPerSec, p?.reqPerSec),
+        x(o?.p50, p?.p50),
+        x(o?.p99, p?.p99),
+        x(o?.serverCpuMs, p?.serverCpuMs),
+      ]);
+    }
+  }
+  out.push(
+    table(
+      ['step', 'c', 'n', 'req/s', 'p50', 'p90', 'p99', 'cpu ms', 'peer n', 'req/s', 'p50', 'p99', 'cpu ms', 'req/s ×peer', 'p50 ×peer', 'p99 ×peer', 'cpu ×peer'],
+      rows,
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+    ),
+  );
+  if (r.peer && 'skipped' in r.peer) out.push(`Peer skipped: ${r.peer.skipped}`);
+  for (const [name, step] of Object.entries({ ...r.ours.verify, ...Object.fromEntries(Object.entries(r.ours.password).map(([k, v]) => [`password ${k}`, v])) })) {
+    if (step?.errors) out.push(`  ours ${name}: ${step.errors} errors, e.g. ${step.errorSamples.join(' | ')}`);
+  }
+  out.push(
+    `scrypt, one hash on one core: ours N=2^17 r=8 ${f(r.scryptMs.ours, 0)} ms, the peer's N=2^14 r=16 ${f(r.scryptMs.peer, 0)} ms (${x(r.scryptMs.ours, r.scryptMs.peer)}): ` +
+      'the password step is the hash; compare its ratio against this one.',
+  );
+  const a = r.ours.accounting;
+  const calls = (p: PerRequest) => Object.entries(p.calls).map(([k, v]) => `${f(v, 2)} ${k}`).join(' + ');
+  out.push(
+    `DynamoDB per request (an untimed pass; units from the sizes of the items read and written): verify ${f(a.verify.callsPerRequest, 2)} calls (${calls(a.verify)}), ` +
+      `${f(a.verify.readUnits, 2)} RRU, ${f(a.verify.writeUnits, 2)} WRU; password step ${f(a.password.callsPerRequest, 2)} calls (${calls(a.password)}), ` +
+      `${f(a.password.readUnits, 2)} RRU, ${f(a.password.writeUnits, 2)} WRU`,
+  );
+  const sizes = (p: PerRequest) => Object.entries(p.itemBytes).map(([k, v]) => `${k} ${v} B`).join(', ') || 'none';
+  out.push(`  items written (largest, bytes): verify ${sizes(a.verify)}; password step ${sizes(a.password)}`);
+  const c = r.cost;
+  out.push(
+    `Login memory (Lambda: a vCPU share proportional to memory, a full vCPU at ${FULL_VCPU_MB} MB; the hash is one thread): ` +
+      c.memory.map((m) => `${m.memoryMb} MB ${f(m.durationMs, 0)} ms ${usd(m.lambdaDurationPerMillion)}/M`).join(', '),
+  );
+  const line = (name: string, b: CostBreakdown) =>
+    `  ${name}: ${usd(b.total)} = API Gateway ${usd(b.apiGateway)} + Lambda requests ${usd(b.lambdaRequests)} + Lambda GB-s ${usd(b.lambdaDuration)} + ` +
+    `DynamoDB reads ${usd(b.dynamoReads)} + writes ${usd(b.dynamoWrites)} + KMS ${usd(b.kms)}`;
+  out.push(`Cost per million (us-east-1, arm64, on demand; durations measured here, DynamoDB units counted above):`);
+  out.push(line(`second-factor step (${c.verifyMemoryMb} MB, ${f(c.verifyDurationMs, 1)} ms)`, c.verify));
+  out.push(line(`password step (${c.loginMemoryMb} MB, hash ${f(c.hashMs, 0)} ms on a full core + ${f(c.passwordWaitMs, 1)} ms waiting)`, c.password));
+  out.push(`  a 2FA login (both): ${usd(c.verify.total + c.password.total)}; goal for the second-factor step: $2.50 (${c.verify.total <= 2.5 ? 'met' : 'not met'})`);
+  out.push(`Load phase ${f(r.seconds, 1)} s`);
+  return out;
+}
+
+/**
+ * `npm run bench`'s load phase, against its DynamoDB Local: the report's lines and the JSON; a window
+ * with errors is a failure (the peer missing is not: the report says how to install it).
+ */
+export async function runLoadPhase(
+  dynamoEndpoint: string,
+  tmp: string,
+  failures: string[],
+  table: (header: string[], rows: string[][], right?: number[]) => string,
+): Promise<{ lines: string[]; result: LoadBenchResult }> {
+  const { loadEnvironment, loadMemory } = await import('./environment');
+  const { ensureTable } = await import('../../../infra/local/create-table');
+  const env = loadEnvironment(tmp, dynamoEndpoint);
+  await ensureTable(dynamoEndpoint, env.TABLE_NAME!);
+  const result = await runLoadBench(env, tmp, await loadMemory());
+  const windows = [result.ours.verify, result.ours.password, ...(result.peer && 'verify' in result.peer ? [result.peer.verify, result.peer.password] : [])];
+  for (const w of windows) for (const r of [w.c1, w.c16]) if (r?.errors) failures.push(`load: ${r.errors} failed requests at c=${r.concurrency}: ${r.errorSamples.join(' | ')}`);
+  return { lines: loadReport(result, table), result };
+}

@@ -1,0 +1,163 @@
+/**
+ * Our side of the load benchmark: the server and preparation children, and the timed windows of the
+ * second-factor step (POST /2fa/authenticate with a TOTP code) and the password step
+ * (POST /api/auth/login of an enrolled user: the pending token).
+ *
+ * TOTP codes are single-use per user and time step, and steps only move forward, so each verify
+ * needs a (user, step) not used yet: users are enrolled at step E-1 and each serves steps up to
+ * now+1, in order. The driver walks the users in passes (one step each per pass), so no user has two
+ * requests in flight, and the codes of every user for the steps a window may reach are computed
+ * before the window starts.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from 'otplib';
+import { load, type HttpRequest, type LoadResult } from './client';
+import { serverNode } from './peer';
+import type { Prepared, PreparedVerifyUser } from './prepare';
+import type { Accounting } from './server';
+
+const here = __dirname;
+const step = () => Math.floor(Date.now() / 30_000);
+
+export interface OurServer {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  account(on: boolean): void;
+  /** Starts a CPU profile, or stops it and writes it to `file`. */
+  profile(on: boolean, file?: string): Promise<void>;
+  take(): Promise<Accounting>;
+  stop(): Promise<void>;
+}
+
+/** A child running a TypeScript file through tsx, with the IPC channel. */
+function tsChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = [], logFile?: string): ChildProcess {
+  const out = logFile ? openSync(logFile, 'a') : 'inherit';
+  // The same Node as the peer's server (peer.ts), so the two share a runtime.
+  return fork(join(here, file), [], { env, execPath: serverNode(), execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', out, out, 'ipc'] });
+}
+
+/** The server's log (errors only) goes to `logFile`. */
+export async function startServer(env: NodeJS.ProcessEnv, logFile: string): Promise<OurServer> {
+  const child = tsChild('server.ts', { ...env, LOG_LEVEL: 'ERROR' }, [], logFile);
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m: { type: string; url: string }) => (m.type === 'ready' ? resolve(m.url) : reject(new Error(`unexpected ${m.type}`))));
+    child.once('exit', (code) => reject(new Error(`the load server exited (${code}) before it was ready`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    account: (on) => child.send({ type: 'account', on }),
+    profile: (on, file) =>
+      new Promise((resolve) => {
+        child.once('message', () => resolve());
+        child.send({ type: 'profile', on, file });
+      }),
+    take: () =>
+      new Promise((resolve) => {
+        child.once('message', (m: { counts: Accounting }) => resolve(m.counts));
+        child.send({ type: 'take' });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ type: 'stop' });
+      }),
+  };
+}
+
+export async function prepare(env: NodeJS.ProcessEnv, role: 'verify' | 'password', users: number, outFile: string): Promise<Prepared> {
+  const child = tsChild('prepare.ts', { ...env, LOAD_ROLE: role, LOAD_USERS: String(users), LOAD_PREP_OUT: outFile });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`preparing ${role} users failed (exit ${code})`);
+  return JSON.parse(readFileSync(outFile, 'utf8')) as Prepared;
+}
+
+interface VerifyCursor {
+  user: PreparedVerifyUser;
+  lastStep: number;
+  codes: Map<number, string>;
+}
+
+/**
+ * The verify requests of one or more windows: each call of `next` takes the next user of the pass
+ * and its next unused step inside the drift window. Codes for steps up to `now + 2` are made by
+ * `refill` (before a window), never inside it.
+ */
+export class VerifyPlan {
+  private cursors: VerifyCursor[];
+  private index = 0;
+  private pass = 0;
+
+  constructor(prepared: Prepared) {
+    this.cursors = prepared.verify.map((user) => ({ user, lastStep: user.enrolledStep, codes: new Map() }));
+  }
+
+  async refill(): Promise<void> {
+    const now = step();
+    for (const c of this.cursors) {
+      for (let s = Math.max(c.lastStep + 1, now - 1); s <= now + 2; s++) {
+        if (!c.codes.has(s)) c.codes.set(s, await generate({ secret: c.user.secret, epoch: s * 30 }));
+      }
+    }
+  }
+
+  next(): HttpRequest | undefined {
+    const now = step();
+    for (let tried = 0; tried < this.cursors.length * 3; tried++) {
+      if (this.index >= this.cursors.length) {
+        this.index = 0;
+        this.pass++;
+      }
+      const c = this.cursors[this.index++]!;
+      const s = Math.max(c.lastStep + 1, now - 1);
+      const token = c.user.tokens.shift();
+      const code = c.codes.get(s);
+      if (s > now + 1 || !token || !code) {
+        if (token) c.user.tokens.unshift(token);
+        continue;
+      }
+      c.lastStep = s;
+      return { method: 'POST', path: '/2fa/authenticate', headers: { authorization: `Bearer ${token}` }, body: { code } };
+    }
+    return undefined;
+  }
+
+  /** How many more verifies the prepared users can still serve now. */
+  remaining(): number {
+    const now = step();
+    return this.cursors.reduce((sum, c) => sum + Math.min(c.user.tokens.length, Math.max(0, now + 1 - Math.max(c.lastStep + 1, now - 1) + 1)), 0);
+  }
+}
+
+export const verifyOk = (res: { status: number; text: string }) => res.status === 200 && res.text.includes('"accessToken"');
+export const pendingOk = (res: { status: number; text: string }) => res.status === 200 && res.text.includes('"pendingToken"');
+
+export async function verifyWindow(server: OurServer, plan: VerifyPlan, count: number, concurrency: number, capSeconds: number): Promise<LoadResult> {
+  await plan.refill();
+  return load({ base: server.url, serverPid: server.pid, count, concurrency, capSeconds, next: () => plan.next(), check: verifyOk });
+}
+
+export function passwordWindow(server: OurServer, prepared: Prepared, count: number, concurrency: number, capSeconds: number): Promise<LoadResult> {
+  const users = prepared.password;
+  return load({
+    base: server.url,
+    serverPid: server.pid,
+    count,
+    concurrency,
+    capSeconds,
+    next: (i) => {
+      const u = users[i % users.length]!;
+      return { method: 'POST', path: '/api/auth/login', body: { email: u.email, password: u.password } };
+    },
+    check: pendingOk,
+  });
+}

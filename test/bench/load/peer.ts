@@ -1,0 +1,201 @@
+/**
+ * The peer side by side: better-auth's two-factor plugin, from the harness in
+ * ../shared/peers/better-auth (its server.mjs, SQLite backend), installed outside the repository's
+ * tracked files by `npx tsx test/bench/load/peer.ts --install` (into .data/peers/better-auth, which
+ * git ignores). Driven by the same client as our server, with the same preparation outside the timed
+ * window: users signed up and enrolled, one sign-in challenge cookie per verify, codes per step.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { Agent } from 'node:http';
+import { createServer } from 'node:net';
+import { delimiter, dirname, join, resolve, sep } from 'node:path';
+import { generate } from 'otplib';
+import { load, send, type HttpRequest, type HttpResponse, type LoadResult } from './client';
+
+const repoRoot = resolve(__dirname, '..', '..', '..');
+export const peerSource = resolve(repoRoot, '..', 'shared', 'peers', 'better-auth');
+export const peerDir = join(repoRoot, '.data', 'peers', 'better-auth');
+const PASSWORD = 'correct-horse-battery-staple-42';
+const API = '/api/auth';
+const step = () => Math.floor(Date.now() / 30_000);
+
+/**
+ * The Node both servers run on, so the comparison shares a runtime: LOAD_NODE, or the first `node` on
+ * PATH outside node_modules/.bin (the machine's Node, which the peer's native SQLite module was built
+ * for by its `npm ci`), or this process's.
+ */
+export function serverNode(): string {
+  if (process.env.LOAD_NODE) return process.env.LOAD_NODE;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || dir.includes(`node_modules${sep}.bin`)) continue;
+    const candidate = join(dir, 'node');
+    if (existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+
+export const peerInstalled = () => existsSync(join(peerDir, 'node_modules', 'better-auth')) && existsSync(join(peerDir, 'server.mjs'));
+
+/** Copies the harness's server and lockfile and installs its dependencies (about 2 minutes: better-sqlite3 builds from source). */
+export function installPeer(): void {
+  mkdirSync(peerDir, { recursive: true });
+  for (const file of ['server.mjs', 'package.json', 'package-lock.json']) copyFileSync(join(peerSource, file), join(peerDir, file));
+  // Built by (and for) the Node the servers run on.
+  const path = [dirname(serverNode()), ...(process.env.PATH ?? '').split(delimiter)].join(delimiter);
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: peerDir, stdio: 'inherit', env: { ...process.env, PATH: path } });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface PeerServer {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startPeer(dbFile: string): Promise<PeerServer> {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(dbFile + suffix, { force: true });
+  const port = await freePort();
+  const child = spawn(serverNode(), ['server.mjs'], {
+    cwd: peerDir,
+    env: { ...process.env, PORT: String(port), BACKEND: 'sqlite', DB_FILE: dbFile, MIGRATE: '1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((ready, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      if (out.includes('READY')) ready();
+    });
+    child.once('exit', (code) => reject(new Error(`the peer server exited (${code}) before it was ready`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    child,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null) return done();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          done();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function cookie(res: HttpResponse, suffix: string): string | undefined {
+  for (const line of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+    const pair = line.split(';')[0]!;
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if ((name === suffix || name.endsWith(`.${suffix}`)) && value && !/max-age=0/i.test(line)) return `${name}=${value}`;
+  }
+  return undefined;
+}
+
+export interface PeerUser {
+  email: string;
+  secret: string;
+}
+
+export class PeerClient {
+  private agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  private base: URL;
+
+  constructor(private server: PeerServer) {
+    this.base = new URL(server.url);
+  }
+
+  request(path: string, body: unknown, cookieHeader?: string): HttpRequest {
+    return { method: 'POST', path: API + path, body, headers: { origin: this.server.url, ...(cookieHeader && { cookie: cookieHeader }) } };
+  }
+
+  private async call(path: string, body: unknown, cookieHeader?: string): Promise<HttpResponse> {
+    const res = await send(this.agent, this.base, this.request(path, body, cookieHeader));
+    if (res.status !== 200) throw new Error(`peer ${path}: ${res.status} ${res.text.slice(0, 200)}`);
+    return res;
+  }
+
+  /** Sign-up, enable TOTP, verify the first code: what turns 2FA on. */
+  async enrol(email: string): Promise<PeerUser> {
+    const signedUp = await this.call('/sign-up/email', { email, password: PASSWORD, name: email.split('@')[0] });
+    const session = cookie(signedUp, 'session_token');
+    const enabled = JSON.parse((await this.call('/two-factor/enable', { password: PASSWORD }, session)).text) as { totpURI: string };
+    const secret = new URL(enabled.totpURI).searchParams.get('secret')!;
+    await this.call('/two-factor/verify-totp', { code: await generate({ secret, epoch: Date.now() / 1000 }) }, session);
+    return { email, secret };
+  }
+
+  /** The password step: its answer carries the two_factor challenge cookie. */
+  signInRequest = (user: PeerUser) => this.request('/sign-in/email', { email: user.email, password: PASSWORD });
+
+  async challenge(user: PeerUser): Promise<string> {
+    const res = await send(this.agent, this.base, this.signInRequest(user));
+    const c = cookie(res, 'two_factor');
+    if (res.status !== 200 || !c) throw new Error(`peer sign-in: ${res.status} ${res.text.slice(0, 200)}`);
+    return c;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+export const peerVerifyOk = (res: HttpResponse) => res.status === 200 && res.text.includes('"token"');
+export const peerSignInOk = (res: HttpResponse) => res.status === 200 && res.text.includes('twoFactorRedirect');
+
+/** Codes of each user for the steps a window may reach (the peer accepts a code again: no single use). */
+export async function peerCodes(users: PeerUser[]): Promise<Map<string, Map<number, string>>> {
+  const now = step();
+  const out = new Map<string, Map<number, string>>();
+  for (const u of users) {
+    const byStep = new Map<number, string>();
+    for (let s = now; s <= now + 2; s++) byStep.set(s, await generate({ secret: u.secret, epoch: s * 30 }));
+    out.set(u.email, byStep);
+  }
+  return out;
+}
+
+export async function peerVerifyWindow(
+  server: PeerServer,
+  client: PeerClient,
+  challenges: Array<{ user: PeerUser; cookie: string }>,
+  count: number,
+  concurrency: number,
+  capSeconds: number,
+): Promise<LoadResult> {
+  const codes = await peerCodes([...new Set(challenges.map((c) => c.user))]);
+  return load({
+    base: server.url,
+    serverPid: server.pid,
+    count,
+    concurrency,
+    capSeconds,
+    next: () => {
+      const c = challenges.shift();
+      return c && client.request('/two-factor/verify-totp', { code: codes.get(c.user.email)!.get(step())! }, c.cookie);
+    },
+    check: peerVerifyOk,
+  });
+}
+
+if (require.main === module && process.argv.includes('--install')) {
+  installPeer();
+  console.log(`installed the peer into ${peerDir}`);
+}

@@ -1,0 +1,125 @@
+/**
+ * A child process of the load benchmark: the local gateway (the handlers in this process, as
+ * `npm start` serves them) on a free port, driven over HTTP by the benchmark's process. Its own
+ * process, so its CPU time (/proc/<pid>/stat) is the server's alone.
+ *
+ * IPC from the driver: `{ type: 'account', on }` turns DynamoDB accounting on or off (calls by
+ * command, and the request units they consume, from the sizes of the items they read and write:
+ * item-size.ts; it reads items before and after updates, so it is off while timing),
+ * `{ type: 'take' }` answers and resets the counts, `{ type: 'profile', on, file }` starts or stops
+ * a CPU profile (the V8 profiler, written to `file`: the timed windows alone), `{ type: 'stop' }` exits.
+ */
+import { writeFileSync } from 'node:fs';
+import { applyLocalDefaults } from '../../../infra/local/environment';
+import { itemSize, readUnits, writeUnits } from './item-size';
+
+export interface Accounting {
+  calls: Record<string, number>;
+  readUnits: number;
+  writeUnits: number;
+  /** Largest size seen, bytes, per kind of item written. */
+  items: Record<string, number>;
+}
+
+async function main() {
+  applyLocalDefaults(0, process.env.DYNAMODB_ENDPOINT!);
+  const { startGateway } = await import('../../../infra/local/gateway');
+  const { db } = await import('../../../shared/store/client');
+  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+  let accounting = false;
+  let inner = false;
+  let counts: Accounting = { calls: {}, readUnits: 0, writeUnits: 0, items: {} };
+  const sizeOfStored = async (TableName: string, Key: Record<string, unknown>) => {
+    inner = true;
+    try {
+      return itemSize((await db().send(new GetCommand({ TableName, Key, ConsistentRead: true }))).Item);
+    } finally {
+      inner = false;
+    }
+  };
+  const noteItem = (sk: unknown, bytes: number) => {
+    // The kind of item: its sort key's prefix (SESSION#…, AUDIT#…, MFA, USED_PENDING#…).
+    const kind = String(sk ?? '?').split('#')[0]!;
+    counts.items[kind] = Math.max(counts.items[kind] ?? 0, bytes);
+  };
+  /** Units of one write; an update is charged on the larger of the item before and after. */
+  const writeOf = async (op: Record<string, any>, transactional: boolean, before = 0): Promise<number> => {
+    if (op.Put) {
+      const bytes = itemSize(op.Put.Item);
+      noteItem(op.Put.Item.sk, bytes);
+      return writeUnits(bytes, transactional);
+    }
+    const target = op.Update ?? op.Delete ?? op.ConditionCheck;
+    const bytes = Math.max(before, op.Delete ? before : await sizeOfStored(target.TableName, target.Key));
+    noteItem(target.Key.sk, bytes);
+    return writeUnits(bytes, transactional);
+  };
+  db().middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!accounting || inner) return next(args);
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      counts.calls[name] = (counts.calls[name] ?? 0) + 1;
+      const input = args.input as Record<string, any>;
+      // Sizes before the write, for deletes and updates (the larger of before and after is charged).
+      const befores: number[] = [];
+      if (name === 'TransactWriteItems') {
+        for (const op of input.TransactItems) {
+          const target = op.Update ?? op.Delete;
+          befores.push(target ? await sizeOfStored(target.TableName, target.Key) : 0);
+        }
+      } else if (name === 'UpdateItem' || name === 'DeleteItem') befores.push(await sizeOfStored(input.TableName, input.Key));
+      const result = await next(args);
+      const output = result.output as Record<string, any>;
+      if (name === 'TransactWriteItems') {
+        for (const [i, op] of (input.TransactItems as Array<Record<string, any>>).entries()) counts.writeUnits += await writeOf(op, true, befores[i]);
+      } else if (name === 'PutItem') counts.writeUnits += await writeOf({ Put: input }, false);
+      else if (name === 'UpdateItem') counts.writeUnits += await writeOf({ Update: input }, false, befores[0]);
+      else if (name === 'DeleteItem') counts.writeUnits += await writeOf({ Delete: input }, false, befores[0]);
+      else if (name === 'GetItem') counts.readUnits += readUnits(itemSize(output.Item), !!input.ConsistentRead);
+      else if (name === 'Query' || name === 'Scan') {
+        const bytes = (output.Items ?? []).reduce((sum: number, item: Record<string, unknown>) => sum + itemSize(item), 0);
+        counts.readUnits += readUnits(bytes, !!input.ConsistentRead);
+      } else if (name === 'BatchGetItem') {
+        for (const [table, request] of Object.entries(input.RequestItems as Record<string, { Keys: unknown[]; ConsistentRead?: boolean }>)) {
+          const found = (output.Responses?.[table] ?? []) as Array<Record<string, unknown>>;
+          for (const item of found) counts.readUnits += readUnits(itemSize(item), !!request.ConsistentRead);
+          counts.readUnits += (request.Keys.length - found.length) * readUnits(0, !!request.ConsistentRead);
+        }
+      } else if (name === 'TransactGetItems') {
+        for (const r of output.Responses ?? []) counts.readUnits += 2 * readUnits(itemSize(r.Item), true);
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'loadBenchAccounting' },
+  );
+  const { server, url } = await startGateway(0);
+  const { Session } = await import('node:inspector/promises');
+  const inspector = new Session();
+  process.on('message', async (message: { type: string; on?: boolean; file?: string }) => {
+    if (message.type === 'account') accounting = !!message.on;
+    else if (message.type === 'profile' && message.on) {
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+      process.send!({ type: 'profiling' });
+    } else if (message.type === 'profile') {
+      const { profile } = await inspector.post('Profiler.stop');
+      writeFileSync(message.file!, JSON.stringify(profile));
+      inspector.disconnect();
+      process.send!({ type: 'profiled' });
+    }
+    else if (message.type === 'take') {
+      process.send!({ type: 'taken', counts });
+      counts = { calls: {}, readUnits: 0, writeUnits: 0, items: {} };
+    } else if (message.type === 'stop') {
+      server.closeAllConnections();
+      server.close(() => process.exit(0));
+    }
+  });
+  process.send!({ type: 'ready', url });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
