@@ -263,10 +263,9 @@ export class TwoFactorStack extends Stack {
       removalPolicy: retainIfProtected,
     });
 
-    this.securityEvents = new SecurityEvents(this, 'SecurityEvents', { table: this.table, logRetention, removalPolicy: retainIfProtected });
-
     // Every role of this deployment lives under this IAM path; the key policy names the path.
     const rolePath = `/twofactor/${this.stackName}/`;
+    this.securityEvents = new SecurityEvents(this, 'SecurityEvents', { table: this.table, logRetention, removalPolicy: retainIfProtected, rolePath });
     const encryptionContext = Object.fromEntries(
       Object.entries(KMS_ENCRYPTION_CONTEXT).map(([name, value]) => [`kms:EncryptionContext:${name}`, value]),
     );

@@ -26,6 +26,8 @@ export interface SecurityEventsProps {
   readonly table: dynamodb.TableV2;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** The deployment's IAM path (its roles live under it). */
+  readonly rolePath: string;
 }
 
 /** Retries of a batch the bus refuses before its records go to the dead-letter queue. */
@@ -66,6 +68,7 @@ export class SecurityEvents extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
       description: 'Reads the table stream and puts security events on their bus',
+      path: props.rolePath,
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
