@@ -29,7 +29,7 @@ export interface FollowerOptions {
 }
 
 export interface SecurityEventFollower {
-  /** Stops polling once the poll under way (and its write) has finished. */
+  /** Stops polling: a request under way is abandoned (what it would have read is not written). */
   stop(): Promise<void>;
 }
 
@@ -41,6 +41,9 @@ export async function followSecurityEvents(options: FollowerOptions): Promise<Se
   const tables = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
   const pollMs = options.pollMs ?? 200;
+  // Stopping must not wait for DynamoDB Local: `npm start` stops it right after this.
+  const abort = new AbortController();
+  const signal = { abortSignal: abort.signal };
   let streamArn: string;
   try {
     const { Table } = await tables.send(new DescribeTableCommand({ TableName: options.tableName }));
@@ -55,13 +58,13 @@ export async function followSecurityEvents(options: FollowerOptions): Promise<Se
   const iterators = new Map<string, string>();
   const done = new Set<string>();
   const iteratorOf = async (shard: Shard, type: 'LATEST' | 'TRIM_HORIZON') =>
-    (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: type }))).ShardIterator;
+    (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: type }), signal)).ShardIterator;
 
   /** Takes up shards not seen yet: at the start, the open ones from their end; later, from their start. */
   async function discover(first: boolean): Promise<void> {
     let start: string | undefined;
     do {
-      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }));
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }), signal);
       for (const shard of StreamDescription?.Shards ?? []) {
         const id = shard.ShardId!;
         if (iterators.has(id) || done.has(id)) continue;
@@ -82,7 +85,7 @@ export async function followSecurityEvents(options: FollowerOptions): Promise<Se
     let shardClosed = false;
     const lines: string[] = [];
     for (const [id, iterator] of iterators) {
-      const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }), signal);
       for (const record of Records) {
         const event = securityEventOf(record as StreamRecord, LOCAL);
         if (event) lines.push(JSON.stringify(event));
@@ -106,7 +109,9 @@ export async function followSecurityEvents(options: FollowerOptions): Promise<Se
     if (stopped) return;
     timer = setTimeout(() => {
       current = poll()
-        .catch((error: Error) => options.log?.(`Security events: ${error.name}: ${error.message}`))
+        .catch((error: Error) => {
+          if (!stopped) options.log?.(`Security events: ${error.name}: ${error.message}`);
+        })
         .finally(schedule);
     }, pollMs);
     // Following the stream alone keeps no process alive.
@@ -117,6 +122,7 @@ export async function followSecurityEvents(options: FollowerOptions): Promise<Se
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      abort.abort();
       await current;
       streams.destroy();
     },
