@@ -48,6 +48,7 @@ import {
 } from './constructs/endpoint-function';
 import { EDGE_OUTPUTS, EDGE_REGION } from './constructs/edge-protection';
 import { FrontDoor } from './constructs/front-door';
+import { SecurityEvents } from './constructs/security-events';
 import { functionBundling } from './constructs/function-bundling';
 import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
@@ -227,6 +228,8 @@ export class TwoFactorStack extends Stack {
   readonly routeGroups: readonly RouteGroupStack[];
   /** CloudFront, the page bucket and the origin secret (unless frontDoor is false). */
   readonly frontDoor?: FrontDoor;
+  /** The table stream's pipe to the security-events bus. */
+  readonly securityEvents: SecurityEvents;
 
   constructor(scope: Construct, id: string, props: TwoFactorStackProps = {}) {
     super(scope, id, {
@@ -253,6 +256,7 @@ export class TwoFactorStack extends Stack {
         },
       ],
       timeToLiveAttribute: t.ttlAttribute,
+      dynamoStream: dynamodb.StreamViewType[t.streamViewType],
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: protect,
@@ -261,6 +265,7 @@ export class TwoFactorStack extends Stack {
 
     // Every role of this deployment lives under this IAM path; the key policy names the path.
     const rolePath = `/twofactor/${this.stackName}/`;
+    this.securityEvents = new SecurityEvents(this, 'SecurityEvents', { table: this.table, logRetention, removalPolicy: retainIfProtected, rolePath });
     const encryptionContext = Object.fromEntries(
       Object.entries(KMS_ENCRYPTION_CONTEXT).map(([name, value]) => [`kms:EncryptionContext:${name}`, value]),
     );
@@ -523,6 +528,7 @@ export class TwoFactorStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'KmsKeyArn', { value: this.dataKey.keyArn, description: 'Wraps the data key' });
+    new CfnOutput(this, 'SecurityEventBusName', { value: this.securityEvents.bus.eventBusName, description: 'Security events (README: Security events)' });
   }
 
   /**

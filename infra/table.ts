@@ -13,4 +13,9 @@ export const tableDefinition = {
   gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: ['userId', 'email', 'role', 'enrolled'] },
   /** Epoch seconds. DynamoDB deletes expired items late, so reads check it too. */
   ttlAttribute: 'expiresAt',
+  /**
+   * The change stream: new images only (the security events need nothing else). The EventBridge
+   * Pipe reads it in AWS, the local follower in DynamoDB Local (infra/security-events.ts).
+   */
+  streamViewType: 'NEW_IMAGE',
 } as const;

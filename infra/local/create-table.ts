@@ -1,8 +1,10 @@
 /** Creates the table in DynamoDB Local from the same definition the CDK stack uses. */
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition as t } from '../table';
@@ -32,6 +34,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
             Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...t.gsi1.projection] },
           },
         ],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType },
       }),
     );
     await client.send(
@@ -42,8 +45,15 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     );
     return 'created';
   } catch (error) {
-    if (error instanceof ResourceInUseException) return 'exists';
-    throw error;
+    if (!(error instanceof ResourceInUseException)) throw error;
+    // A table persisted (.data/dynamodb) before it had a stream gets one.
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType } }),
+      );
+    }
+    return 'exists';
   } finally {
     client.destroy();
   }

@@ -6,6 +6,9 @@
  * `npm start -- --synth`: the same, but the API is the synthesized stack (infra/local/synth): every
  * route of the template served by its function's bundle, each in its own process, with KMS and SNS
  * stand-ins and DynamoDB Local behind the SDK's endpoint variables.
+ *
+ * Either way, the security events (the EventBridge Pipe's, from DynamoDB Local's stream) are appended
+ * to SECURITY_EVENTS_FILE (default .data/events.jsonl).
  */
 import { ensureTable } from './create-table';
 import { LocalSetupError, reservePort, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
@@ -17,10 +20,12 @@ async function main() {
   const { port, dynamoDbPort } = localPorts();
   const dynamo: LocalDynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, persistDir: persist ? '.data/dynamodb' : undefined });
   let synthServer: { stop(): Promise<void> } | undefined;
+  let follower: { stop(): Promise<void> } | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (code: number) =>
     (stopping ??= (async () => {
       await synthServer?.stop();
+      await follower?.stop();
       await dynamo.stop();
     })().finally(() => process.exit(code)));
   // Ctrl-C, a supervisor's SIGTERM, a closed terminal's SIGHUP: each stops the function processes
@@ -36,6 +41,9 @@ async function main() {
     applyLocalDefaults(port, dynamo.endpoint);
     const tableName = process.env.TABLE_NAME!;
     await ensureTable(dynamo.endpoint, tableName);
+    const eventsFile = process.env.SECURITY_EVENTS_FILE ?? '.data/events.jsonl';
+    const { followSecurityEvents } = await import('./security-event-follower');
+    follower = await followSecurityEvents({ endpoint: dynamo.endpoint, tableName, file: eventsFile, log: console.error });
     let url: string;
     if (synth) {
       const server = await startSynth(port, dynamo.endpoint, tableName);
@@ -49,7 +57,7 @@ async function main() {
     const { seedDemo } = await import('./demo');
     console.log(`DynamoDB Local: ${dynamo.endpoint} (${persist ? 'persisted in .data/dynamodb' : 'in memory'}), table ${tableName}`);
     await seedDemo();
-    console.log(`\nTwo-factor service listening on ${url}\n  health:  ${url}/health\n  OpenAPI: ${url}/openapi.json\n  page:    http://localhost:${port}/\n`);
+    console.log(`\nTwo-factor service listening on ${url}\n  health:  ${url}/health\n  OpenAPI: ${url}/openapi.json\n  page:    http://localhost:${port}/\n  security events: ${eventsFile}\n`);
   } catch (error) {
     console.error(error instanceof LocalSetupError ? `Cannot start: ${error.message}` : error);
     await stop(1);
