@@ -34,7 +34,8 @@ afterAll(() => {
 function synth(context: Record<string, unknown>, env?: { account: string; region: string }) {
   const outdir = mkdtempSync(join(tmpdir(), 'twofactor-front-door-'));
   outdirs.push(outdir);
-  const app = new App({ outdir, context: { ...cdkJsonContext, ...context } });
+  // SMS needs its allowed countries named (a synth error otherwise).
+  const app = new App({ outdir, context: { ...cdkJsonContext, smsAllowedCountryCodes: '45', ...context } });
   const built = buildApp(app, { codeOverride: stubCode, ...(env && { env }) });
   return built;
 }
