@@ -29,7 +29,9 @@ const withoutMetrics: Plugin = {
       args.importer.includes('/shared/') || args.importer.includes('/functions/') ? { path: 'stub', namespace: 'no-metrics' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'no-metrics' }, () => ({
-      contents: 'const n = () => {}; module.exports = new Proxy({}, { get: (_t, k) => (k === "__esModule" ? false : n) });',
+      contents: ['login', 'secondFactorFailure', 'lockout', 'smsSent', 'smsRefused', 'emailSent', 'emailRefused', 'impersonationStarted', 'refreshTokenReuse', 'flush']
+        .map((name) => `export const ${name} = () => {};`)
+        .join('\n'),
       loader: 'js',
     }));
   },
