@@ -16,7 +16,7 @@ const LAYERS = [
   ['shared/audit/', 'shared/mail/'],
   ['shared/ratelimit/', 'shared/crypto/', 'shared/adapters/'],
   ['shared/store/'],
-  ['shared/model/', 'shared/http/', 'shared/config.ts', 'shared/clock.ts', 'shared/errors.ts', 'shared/log.ts'],
+  ['shared/model/', 'shared/http/', 'shared/config.ts', 'shared/clock.ts', 'shared/errors.ts', 'shared/log.ts', 'shared/metrics.ts'],
 ];
 
 const escape = (s) => s.replace(/[.]/g, '\\.');

@@ -17,6 +17,7 @@ import { publicError, errorResponse } from '../shared/http/problem';
 import { header, readJsonBody, validate } from '../shared/http/request';
 import { cameThroughFrontDoor, clientAddress } from '../shared/http/client-address';
 import { logger } from '../shared/log';
+import * as metrics from '../shared/metrics';
 import { Forbidden, Unauthenticated } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
 import { authenticate, type Principal } from '../shared/tokens/principal';
@@ -127,6 +128,8 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
   const { method } = splitRouteKey(key);
   return middy<Event, Result, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Once per invocation, after the error mapping (onError runs in reverse order of use).
+    .use({ after: metrics.flush, onError: metrics.flush })
     .use(errorMapper(key, wire))
     .handler(async (event) => {
       const { ORIGIN_VERIFY_SECRET: originSecret, FRONT_DOOR_ONLY } = config();

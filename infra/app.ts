@@ -1,6 +1,8 @@
 /**
  * The CDK app: one TwoFactorStack, configured by context values (cdk.json, or `-c name=value`):
  *
+ * The table and the KMS key deploy as `<stackName>Data` (termination protection), beside the stack.
+ *
  * | context              | default                      | becomes                                   |
  * |----------------------|------------------------------|-------------------------------------------|
  * | `stackName`          | `TwoFactorStack`             | the CloudFormation stack name             |
@@ -14,7 +16,7 @@
  * | `logLevel`           | `INFO`                       | LOG_LEVEL and the Lambda application log level |
  * | `smsSenderId`        | none                         | SMS_SENDER_ID                             |
  * | `smsOriginationNumber` | none                       | SMS_ORIGINATION_NUMBER (E.164)            |
- * | `smsAllowedCountryCodes` | all                      | SMS_ALLOWED_COUNTRY_CODES (comma-separated) |
+ * | `smsAllowedCountryCodes` | required when SMS is on  | SMS_ALLOWED_COUNTRY_CODES (comma-separated), or `all` to allow every country deliberately |
  * | `environment`        | none                         | more variables for every function (a JSON object, e.g. `{"SESSION_IDLE_TTL":"1800"}`) |
  * | `local`              | `false`                      | a template for local use only (`sam local`): example.com placeholders are a warning, not an error |
  * | `architecture`       | `arm64`                      | Lambda architecture; `x86_64` for `sam local` on an x86 Docker host |
@@ -27,6 +29,11 @@
  * | `executeApiEndpoint` | `false`                      | keep the execute-api endpoint on behind CloudFront |
  * | `wafLoginLimit`, `wafTwoFactorLimit`, `wafSmsLimit` | 100, 100, 20 | WAF rate limits per client address per 5 minutes |
  * | `loginReservedConcurrency` | `20`                   | reserved concurrency of the login function (`none`: no reservation) |
+ * | `alarmEmail`         | none                         | an email address subscribed to the alarm topic (confirm the subscription) |
+ * | `alarmThresholds`    | see operations.ts            | a JSON object overriding alarm thresholds, e.g. `{"lockouts":50,"loginP99Ms":2000}` |
+ * | `smsMonthlySpendLimit` | `1`                        | the account's SNS monthly SMS spend limit in USD (the SMS spend alarm fires at 80 % of it) |
+ * | `rollout`            | `canary`                     | how auth routes take a new version: `canary` (10 %, 5 min), `linear` (10 % a minute), `all-at-once` |
+ * | `tracing`            | `auth`                       | X-Ray active tracing: `auth` (the auth routes), `all`, `off` |
  *
  * Account and region come from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (the CLI's credentials).
  * cdk-nag's AWS Solutions checks run on every synth; an unsuppressed finding fails it.
@@ -35,6 +42,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routeEntries } from '../functions/routes';
 import { DEFAULT_EDGE_RATE_LIMITS, EdgeStack, type EdgeRateLimits } from './constructs/edge-protection';
+import { DEFAULT_ALARM_THRESHOLDS } from './constructs/operations';
 import { DEFAULTS, type LogLevel, TwoFactorStack, type TwoFactorStackProps } from './stack';
 
 /** Context values arrive as JSON values from cdk.json and as strings from `-c`. */
@@ -117,6 +125,35 @@ function contextArchitecture(app: App): 'arm64' | 'x86_64' | undefined {
   throw new Error(`Context value architecture must be arm64 or x86_64, got ${JSON.stringify(value)}`);
 }
 
+function contextThresholds(app: App): TwoFactorStackProps['alarmThresholds'] {
+  const values = contextObject(app, 'alarmThresholds');
+  if (!values) return undefined;
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => {
+      if (!(name in DEFAULT_ALARM_THRESHOLDS)) {
+        throw new Error(`Context value alarmThresholds: no threshold ${name} (one of ${Object.keys(DEFAULT_ALARM_THRESHOLDS).join(', ')})`);
+      }
+      const number = Number(value);
+      if (!Number.isFinite(number) || number < 0) throw new Error(`Context value alarmThresholds.${name} must be a number ≥ 0, got ${JSON.stringify(value)}`);
+      return [name, number];
+    }),
+  );
+}
+
+function contextChoice<T extends string>(app: App, name: string, choices: readonly T[]): T | undefined {
+  const value = contextString(app, name);
+  if (value === undefined || (choices as readonly string[]).includes(value)) return value as T | undefined;
+  throw new Error(`Context value ${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+function contextNumber(app: App, name: string): number | undefined {
+  const text = contextString(app, name);
+  if (text === undefined) return undefined;
+  const number = Number(text);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`Context value ${name} must be a positive number, got ${JSON.stringify(text)}`);
+  return number;
+}
+
 /** Stack props from the app's context. */
 export function stackPropsFromContext(app: App): TwoFactorStackProps {
   const logLevel = (contextString(app, 'logLevel') ?? DEFAULTS.logLevel).toUpperCase() as LogLevel;
@@ -145,6 +182,11 @@ export function stackPropsFromContext(app: App): TwoFactorStackProps {
     apiCertificateArn: contextString(app, 'apiCertificateArn'),
     executeApiEndpoint: contextBoolean(app, 'executeApiEndpoint'),
     reservedConcurrency: contextReservedConcurrency(app),
+    alarmEmail: contextString(app, 'alarmEmail'),
+    alarmThresholds: contextThresholds(app),
+    smsMonthlySpendLimitUsd: contextNumber(app, 'smsMonthlySpendLimit'),
+    rollout: contextChoice(app, 'rollout', ['canary', 'linear', 'all-at-once'] as const),
+    tracing: contextChoice(app, 'tracing', ['auth', 'all', 'off'] as const),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * The service as one deployment: this stack holds what every route shares (the single table, the
- * KMS key that wraps the data key, the key material created at deploy time, the HTTP API and its
- * stage), and one nested stack per route group (the route table's `tag`, at most
+ * The service's functions and API: this stack holds what every route shares (the key material
+ * created at deploy time, the HTTP API and its stage, the alarms and dashboard), and one nested
+ * stack per route group (the route table's `tag`, at most
  * MAX_ROUTES_PER_GROUP routes each) holds that group's functions, roles, log groups and API
  * routes. Everything is derived from functions/routes.ts and infra/table.ts; nothing here lists a
  * route.
@@ -9,13 +9,16 @@
  * Why nested stacks rather than separate stacks: a CloudFormation stack holds at most 500
  * resources and each route costs seven, but the route groups are no deployment units of their own.
  * Nested stacks keep one `cdk deploy`, one rollback for everything, and references passed as
- * parameters; separate stacks would pass the table, key and API through exports, which
- * CloudFormation refuses to change while another stack imports them.
+ * parameters; separate stacks would pass the API through exports, which CloudFormation refuses to
+ * change while another stack imports them.
+ *
+ * The table and the KMS key live apart, in `<stack name>Data` (infra/data-stack.ts, termination
+ * protection, backups), which this stack creates beside itself and reads by weak references (stack
+ * outputs, no exports): deploying or deleting the functions can never touch the data.
  */
 import * as path from 'node:path';
 import {
   Annotations,
-  ArnFormat,
   CfnOutput,
   CustomResource,
   Duration,
@@ -39,6 +42,7 @@ import { Construct } from 'constructs';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { routeEntries, splitRouteKey, type Route, type RouteKey } from '../functions/routes';
 import { KMS_ENCRYPTION_CONTEXT } from '../shared/adapters/kms-context';
+import { METRICS_NAMESPACE } from '../shared/metrics';
 import {
   constructIdFor,
   EndpointFunction,
@@ -52,6 +56,14 @@ import { SecurityEvents } from './constructs/security-events';
 import { functionBundling } from './constructs/function-bundling';
 import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
+import { TwoFactorDataStack } from './data-stack';
+import {
+  AUTH_ROUTES,
+  DEFAULT_ALARM_THRESHOLDS,
+  Operations,
+  type AlarmThresholds,
+  type RolloutKind,
+} from './constructs/operations';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -82,7 +94,11 @@ export interface TwoFactorStackProps extends StackProps {
   readonly smsSenderId?: string;
   /** SMS_ORIGINATION_NUMBER (E.164, an origination identity of the account). @default none */
   readonly smsOriginationNumber?: string;
-  /** SMS_ALLOWED_COUNTRY_CODES: country calling codes SMS may go to. @default all */
+  /**
+   * SMS_ALLOWED_COUNTRY_CODES: country calling codes SMS may go to, or `['all']`. Required (a synth
+   * error without it) when the routes send SMS, except for a template for local use: SMS spend is
+   * fraud's favourite target (SMS pumping), so where it may go is a decision, not a default.
+   */
   readonly smsAllowedCountryCodes?: readonly string[];
   /**
    * More configuration for every function (shared/config.ts: e.g. SESSION_IDLE_TTL, SMS_TEMPLATES).
@@ -111,8 +127,18 @@ export interface TwoFactorStackProps extends StackProps {
    * @default false
    */
   readonly localUse?: boolean;
-  /** @default one month */
+  /** Logs of an authentication service are evidence. @default three months */
   readonly logRetention?: logs.RetentionDays;
+  /** Alarms and their recoveries go to this address too (a subscription to confirm). @default the topic only */
+  readonly alarmEmail?: string;
+  /** @default DEFAULT_ALARM_THRESHOLDS (infra/constructs/operations.ts) */
+  readonly alarmThresholds?: Partial<AlarmThresholds>;
+  /** The account's monthly SMS spend limit (USD): the SMS spend alarm fires at a share of it. @default 1 (the SNS default) */
+  readonly smsMonthlySpendLimitUsd?: number;
+  /** How a new version of an auth route takes traffic. @default 'canary' (10 %, then all after 5 minutes) */
+  readonly rollout?: RolloutKind;
+  /** X-Ray active tracing: the auth routes, every function, or none. @default 'auth' */
+  readonly tracing?: 'auth' | 'all' | 'off';
   /** Default stage throttling. @default burst 200, rate 100 requests/s */
   readonly throttle?: apigw.ThrottleSettings;
   /**
@@ -216,8 +242,12 @@ export function routeGroups(
 export class RouteGroupStack extends NestedStack {}
 
 export class TwoFactorStack extends Stack {
+  /** The table, the key and the backups, in a stack of their own. */
+  readonly data: TwoFactorDataStack;
   readonly table: dynamodb.TableV2;
   readonly dataKey: kms.Key;
+  /** Alarms, their topic, the dashboard, the auth routes' aliases and deployment groups. */
+  readonly operations: Operations;
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   /** The deploy-time resource that creates the data key and the first signing key. */
@@ -239,85 +269,25 @@ export class TwoFactorStack extends Stack {
 
     const protect = props.deletionProtection ?? true;
     const retainIfProtected = protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const logLevel = props.logLevel ?? DEFAULTS.logLevel;
-
-    const t = tableDefinition;
-    this.table = new dynamodb.TableV2(this, 'Table', {
-      partitionKey: { name: t.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: t.sortKey, type: dynamodb.AttributeType.STRING },
-      globalSecondaryIndexes: [
-        {
-          indexName: t.gsi1.name,
-          partitionKey: { name: t.gsi1.partitionKey, type: dynamodb.AttributeType.STRING },
-          sortKey: { name: t.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.INCLUDE,
-          nonKeyAttributes: [...t.gsi1.projection],
-        },
-      ],
-      timeToLiveAttribute: t.ttlAttribute,
-      dynamoStream: dynamodb.StreamViewType[t.streamViewType],
-      billing: dynamodb.Billing.onDemand(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: protect,
-      removalPolicy: retainIfProtected,
-    });
 
     // Every role of this deployment lives under this IAM path; the key policy names the path.
     const rolePath = `/twofactor/${this.stackName}/`;
-    this.securityEvents = new SecurityEvents(this, 'SecurityEvents', { table: this.table, logRetention, removalPolicy: retainIfProtected, rolePath });
+    this.data = new TwoFactorDataStack(scope, `${id}Data`, {
+      stackName: `${this.stackName}Data`,
+      env: props.env,
+      protect,
+      rolePath,
+      operatorRoleArn: props.operatorRoleArn,
+    });
+    this.table = this.data.table;
+    this.dataKey = this.data.dataKey;
+    this.securityEvents = this.data.securityEvents;
+    const t = tableDefinition;
     const encryptionContext = Object.fromEntries(
       Object.entries(KMS_ENCRYPTION_CONTEXT).map(([name, value]) => [`kms:EncryptionContext:${name}`, value]),
     );
-    const account = new iam.AccountRootPrincipal();
-    const keyPolicy = new iam.PolicyDocument({
-      statements: [
-        // The account administers the key (IAM decides who), but may not use it: an IAM policy
-        // with kms:Decrypt on * elsewhere in the account does not reach this key.
-        new iam.PolicyStatement({
-          sid: 'KeyAdministration',
-          principals: [account],
-          actions: [
-            'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*',
-            'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource',
-            'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand',
-          ],
-          resources: ['*'],
-        }),
-        // This deployment's roles (their IAM policies still have to allow it), for the data key only.
-        new iam.PolicyStatement({
-          sid: 'DeploymentRolesUseTheDataKey',
-          principals: [account],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          conditions: {
-            ArnLike: {
-              'aws:PrincipalArn': this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${rolePath.slice(1)}*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
-            },
-            StringEquals: encryptionContext,
-          },
-        }),
-        ...(props.operatorRoleArn
-          ? [
-              new iam.PolicyStatement({
-                sid: 'OperatorUsesTheDataKey',
-                principals: [new iam.ArnPrincipal(props.operatorRoleArn)],
-                actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-                resources: ['*'],
-                conditions: { StringEquals: encryptionContext },
-              }),
-            ]
-          : []),
-      ],
-    });
-    this.dataKey = new kms.Key(this, 'DataKeyWrappingKey', {
-      description: 'Wraps the two-factor service data key (TOTP secrets, signing keys, code and token hashes)',
-      enableKeyRotation: true,
-      policy: keyPolicy,
-      // Losing this key loses every secret in the table.
-      removalPolicy: retainIfProtected,
-      pendingWindow: Duration.days(30),
-    });
 
     // With a custom domain, a domain setting left unset (or at cdk.json's placeholder) derives from it.
     const site = (value: string | undefined, derived: string): string | undefined =>
@@ -334,9 +304,12 @@ export class TwoFactorStack extends Stack {
       LOG_LEVEL: logLevel,
       // Direct-to-phone SMS through SNS (only `sms` routes may publish).
       SMS_SENDER: 'sns',
+      // Business metrics as EMF lines (shared/metrics.ts); the alarms read this namespace.
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       ...(props.smsSenderId && { SMS_SENDER_ID: props.smsSenderId }),
       ...(props.smsOriginationNumber && { SMS_ORIGINATION_NUMBER: props.smsOriginationNumber }),
-      ...(props.smsAllowedCountryCodes && { SMS_ALLOWED_COUNTRY_CODES: props.smsAllowedCountryCodes.join(',') }),
+      ...(props.smsAllowedCountryCodes &&
+        !props.smsAllowedCountryCodes.includes('all') && { SMS_ALLOWED_COUNTRY_CODES: props.smsAllowedCountryCodes.join(',') }),
     };
     if (props.localUse) {
       // sam local overrides only the variables a function declares: a local template declares the
@@ -459,6 +432,25 @@ export class TwoFactorStack extends Stack {
     const functions = new Map<string, EndpointFunction>();
     const groups: RouteGroupStack[] = [];
     const entries = props.routes ?? routeEntries();
+    const smsRoutes = entries.filter(([, route]) => route.sms).map(([key]) => key);
+    if (smsRoutes.length > 0 && !props.localUse && !props.smsAllowedCountryCodes?.length) {
+      throw new Error(
+        `SMS is on (${smsRoutes.join(', ')}): set smsAllowedCountryCodes (-c smsAllowedCountryCodes=45,46) to the country ` +
+          'calling codes SMS may go to, or to "all" to allow every country deliberately.',
+      );
+    }
+    if (props.smsAllowedCountryCodes?.includes('all') && props.smsAllowedCountryCodes.length > 1) {
+      throw new Error('smsAllowedCountryCodes: "all" stands alone, not in a list of codes');
+    }
+    const authRoutes = new Set<string>(AUTH_ROUTES);
+    const tracing = props.tracing ?? 'auth';
+    this.operations = new Operations(this, 'Operations', {
+      alarmEmail: props.alarmEmail,
+      thresholds: { ...DEFAULT_ALARM_THRESHOLDS, ...props.alarmThresholds },
+      smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd ?? 1,
+      rollout: props.rollout ?? 'canary',
+      rolePath,
+    });
     for (const key of Object.keys(props.reservedConcurrency ?? {})) {
       if (!entries.some(([k]) => k === key)) throw new Error(`reservedConcurrency: no route ${key}`);
     }
@@ -495,7 +487,10 @@ export class TwoFactorStack extends Stack {
           applicationLogLevel,
           code: props.codeOverride,
           reservedConcurrency: reserved[key],
+          tracing: tracing === 'all' || (tracing === 'auth' && authRoutes.has(key)),
         });
+        // The auth routes take a new version gradually, through their `live` alias.
+        const target = authRoutes.has(key) ? this.operations.guardAuthRoute(key, endpoint) : endpoint.function;
         // Key material exists before any function can run.
         endpoint.function.node.addDependency(this.keyMaterial);
         const { method, path: routePath } = splitRouteKey(key as RouteKey);
@@ -504,7 +499,7 @@ export class TwoFactorStack extends Stack {
         new apigw.HttpRoute(scope, `${id}Route`, {
           httpApi: this.api,
           routeKey: apigw.HttpRouteKey.with(routePath, httpMethod),
-          integration: new HttpLambdaIntegration(`${id}Integration`, endpoint.function),
+          integration: new HttpLambdaIntegration(`${id}Integration`, target),
         });
         functions.set(key, endpoint);
       }
@@ -513,22 +508,30 @@ export class TwoFactorStack extends Stack {
     this.functions = functions;
     this.routeGroups = groups;
 
-    // Per-route throttles from the route table; the stage names routes, so it follows them.
+    // Per-route throttles from the route table, and detailed (per-route, paid per metric) metrics
+    // for the auth routes only; the stage names routes, so it follows them.
     // RouteSettings is a plain JSON map in the CloudFormation schema: CloudFormation's own key names.
     const routeSettings = Object.fromEntries(
       entries
-        .filter(([, route]) => route.throttle)
-        .map(([key, route]) => [key, { ThrottlingRateLimit: route.throttle!.rateLimit, ThrottlingBurstLimit: route.throttle!.burstLimit }]),
+        .filter(([key, route]) => route.throttle || authRoutes.has(key))
+        .map(([key, route]) => [
+          key,
+          {
+            ...(route.throttle && { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit }),
+            ...(authRoutes.has(key) && { DetailedMetricsEnabled: true }),
+          },
+        ]),
     );
     if (Object.keys(routeSettings).length > 0) {
       (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
       this.stage.node.addDependency(...groups);
     }
 
+    this.operations.finish({ api: this.api, table: this.table, sms: smsRoutes.length > 0, dashboardName: this.stackName });
+
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'KmsKeyArn', { value: this.dataKey.keyArn, description: 'Wraps the data key' });
-    new CfnOutput(this, 'SecurityEventBusName', { value: this.securityEvents.bus.eventBusName, description: 'Security events (README: Security events)' });
   }
 
   /**
@@ -572,6 +575,7 @@ export class TwoFactorStack extends Stack {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: props.applicationLogLevel,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: { ...props.environment },
     };
     const fn = props.code

@@ -66,6 +66,8 @@ export interface EndpointFunctionProps {
   readonly architecture: lambda.Architecture;
   /** Lambda application log level (JSON logging); matches LOG_LEVEL. */
   readonly applicationLogLevel: lambda.ApplicationLogLevel;
+  /** X-Ray active tracing (infra/constructs/operations.ts: the auth routes by default). @default false */
+  readonly tracing?: boolean;
   /** Reserved concurrency: the function's cap, and capacity no other function can take. @default none */
   readonly reservedConcurrency?: number;
   /**
@@ -136,6 +138,10 @@ export class EndpointFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: props.applicationLogLevel,
+      // The runtime's own lines (START, END, REPORT) only when something is wrong; REPORT's
+      // numbers are in the function's CloudWatch metrics anyway.
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      ...(props.tracing && { tracing: lambda.Tracing.ACTIVE }),
       environment: { ...props.environment },
       reservedConcurrentExecutions: props.reservedConcurrency,
     };
@@ -154,7 +160,16 @@ export class EndpointFunction extends Construct {
 
     this.grantTable(route.table ?? 'readwrite', table, props.indexNames);
     if (route.secrets) this.grantDataKey(props.dataKey, props.encryptionContext);
-    if (route.sms) this.grantSms();
+    const wildcards = [
+      ...(route.sms ? [this.grantSms()] : []),
+      ...(props.tracing
+        ? [
+            'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource ARN, so IAM ' +
+              'only accepts Resource "*" (what Lambda itself grants for tracing).',
+          ]
+        : []),
+    ];
+    if (wildcards.length > 0) Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: wildcards.join(' ') });
   }
 
   private grantTable(level: 'none' | 'read' | 'readwrite', table: dynamodb.ITableV2, indexNames: readonly string[]): void {
@@ -209,9 +224,9 @@ export class EndpointFunction extends Construct {
   /**
    * Direct-to-phone SMS: SNS has no resource ARN for a phone number and no condition key for it, so
    * the allow is on `*`; an explicit deny on every SNS ARN (topics, platform endpoints) narrows it
-   * to direct SMS publishing.
+   * to direct SMS publishing. Answers why the wildcard is acceptable (the cdk-nag acknowledgement).
    */
-  private grantSms(): void {
+  private grantSms(): string {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'SmsPublish', actions: ['sns:Publish'], resources: ['*'] }),
     );
@@ -223,12 +238,10 @@ export class EndpointFunction extends Construct {
         resources: [`arn:${Stack.of(this).partition}:sns:*:*:*`],
       }),
     );
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
+    return (
         'SMS sent directly to a phone number (SNS Publish with PhoneNumber) has no resource ARN and no condition key, ' +
         'so IAM only accepts Resource "*"; a Deny on arn:<partition>:sns:*:*:* in the same policy removes topics and ' +
-        'platform endpoints, leaving direct SMS only.',
-    });
+        'platform endpoints, leaving direct SMS only.'
+    );
   }
 }

@@ -8,6 +8,7 @@
 import { auditPut, type Actor, type AuditAction } from '../audit/events';
 import { now } from '../clock';
 import { ErrorCode, Forbidden } from '../errors';
+import * as metrics from '../metrics';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
 import { transactWrite, type TransactOptions } from '../store/transact';
 import { epochSeconds, LostRace } from '../store/conditions';
@@ -81,6 +82,7 @@ async function recordFailure(account: Account, at: Date, actor: Actor, policySeq
   const t = epochSeconds(at);
   const { userId } = account.user;
   let state: MfaState = account.mfa;
+  metrics.secondFactorFailure(account.user.orgId);
   for (let attempt = 0; attempt < 50; attempt++) {
     const retryAfter = lockedFor(state, t);
     if (retryAfter !== undefined) return lockedOut(retryAfter);
@@ -90,6 +92,7 @@ async function recordFailure(account: Account, at: Date, actor: Actor, policySeq
       ? [accountEvent(account, 'mfa.locked_out', actor, { failures: failure.failures, hardStop: failure.hardStop }, policySequence)]
       : [];
     const refusedBy = await mfaStore.countFailure(userId, failure, t, event);
+    if (!refusedBy && failure.lockEvent) metrics.lockout(account.user.orgId);
     if (!refusedBy) return failure.lock ? lockedOut(failure.lock - t) : invalidCode();
     state = refusedBy; // a race moved the state on: decide again from what it is now
   }
@@ -157,6 +160,7 @@ export async function commitLogin(account: Account, policy: Policy, match: Match
     [session.write, accountEvent(account, 'login.two_factor', actor, { method: match.kind, ...match.details }, policy.sequence)],
     { consumesCredential: true, policySequence: policy.sequence },
   );
+  metrics.login('success', match.kind, user.orgId);
   return session.tokens();
 }
 

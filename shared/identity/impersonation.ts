@@ -8,6 +8,7 @@ import { auditPut, type Actor } from '../audit/events';
 import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
 import { usableMethods } from '../factors/account';
 import { accountAndPolicy, accountOf, commit, prove } from '../factors/authenticate';
+import * as metrics from '../metrics';
 import { getPolicy, type Policy } from '../policy/policy';
 import { now } from '../clock';
 import { LostRace } from '../store/conditions';
@@ -39,6 +40,7 @@ export async function impersonate(principal: Principal, target: { userId: number
     started.write,
     ...auditBoth([victimPolicy, policy], 'impersonation.started', actor, user.userId, details),
   ], { policySequence: policy.sequence });
+  metrics.impersonationStarted(user.orgId);
   return { tokens: await started.tokens(), isTwoFactorEnable: victim.factors.some((f) => f.verified) };
 }
 

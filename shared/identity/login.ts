@@ -9,6 +9,7 @@ import { config } from '../config';
 import { now } from '../clock';
 import { ErrorCode, Unauthenticated } from '../errors';
 import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
+import * as metrics from '../metrics';
 import { getPolicy, type Policy } from '../policy/policy';
 import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
 import { epochSeconds } from '../store/conditions';
@@ -49,6 +50,7 @@ export async function login(email: string, password: string, from: { sourceIp: s
   const valid = account ? await verifyPassword(password, account.user.passwordHash) : await verifyAgainstDecoy(password);
   if (!account || !valid) {
     await record(limits, at);
+    metrics.login('failed', 'password', account?.user.orgId);
     throw new Unauthenticated('Invalid email or password', ErrorCode.invalidCredentials);
   }
   if (needsRehash(account.user.passwordHash)) await upgradePasswordHash(account.user.userId, account.user.passwordHash, password);
@@ -70,6 +72,7 @@ async function startPasswordSession(subject: Subject, policy: Policy, from: Acto
     session.write,
     auditPut({ orgId: subject.orgId, action: 'login.password', actor: { ...from, subject }, targetUserId: subject.userId, policySequence: policy.sequence }),
   ]);
+  metrics.login('success', 'password', subject.orgId);
   return session.tokens();
 }
 

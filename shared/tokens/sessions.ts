@@ -11,6 +11,7 @@ import { config } from '../config';
 import { now } from '../clock';
 import { keyedHash, randomToken } from '../crypto/secrets';
 import { ErrorCode, Unauthenticated } from '../errors';
+import * as metrics from '../metrics';
 import { epochSeconds, live } from '../store/conditions';
 import type { TransactItem } from '../store/transact';
 import type { Role } from '../model/user';
@@ -171,7 +172,7 @@ export async function refreshSession(refreshToken: string): Promise<Tokens> {
       : undefined);
   if (!session) {
     // RFC 9700 §4.14.2: a token already rotated away was stolen or leaked; the whole session goes.
-    await sessionStore.revokeIfUsed(userId, sid, presented, at);
+    if (await sessionStore.revokeIfUsed(userId, sid, presented, at)) metrics.refreshTokenReuse();
     throw new Unauthenticated('The refresh token is invalid, expired or already used', ErrorCode.invalidRefreshToken);
   }
   const access = await signToken(

@@ -15,6 +15,7 @@ import { routeEntries, THROTTLES } from '../../functions/routes';
 import { ORIGIN_VERIFY_HEADER } from '../../shared/http/client-address';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers';
 import { buildApp, stackPropsFromContext } from '../../infra/app';
+import { AUTH_ROUTES } from '../../infra/constructs/operations';
 import { DEFAULT_EDGE_RATE_LIMITS, EDGE_RATE_WINDOW_SECONDS, edgeRateGroups } from '../../infra/constructs/edge-protection';
 import { apiPathPatterns } from '../../infra/constructs/front-door';
 import type { TwoFactorStack } from '../../infra/stack';
@@ -34,7 +35,8 @@ afterAll(() => {
 function synth(context: Record<string, unknown>, env?: { account: string; region: string }) {
   const outdir = mkdtempSync(join(tmpdir(), 'twofactor-front-door-'));
   outdirs.push(outdir);
-  const app = new App({ outdir, context: { ...cdkJsonContext, ...context } });
+  // SMS needs its allowed countries named (a synth error otherwise).
+  const app = new App({ outdir, context: { ...cdkJsonContext, smsAllowedCountryCodes: '45', ...context } });
   const built = buildApp(app, { codeOverride: stubCode, ...(env && { env }) });
   return built;
 }
@@ -240,12 +242,17 @@ describe('with a custom domain and its hosted zone (the service in eu-west-1)', 
     const stage = only(stack, 'AWS::ApiGatewayV2::Stage');
     const settings = stage.Properties.RouteSettings as Record<string, Json>;
     const throttled = routes.filter(([, r]) => r.throttle);
-    expect(Object.keys(settings).sort()).toEqual(throttled.map(([key]) => key).sort());
-    expect(settings['POST /api/auth/login']).toEqual({ ThrottlingRateLimit: THROTTLES.credential.rateLimit, ThrottlingBurstLimit: THROTTLES.credential.burstLimit });
+    // The throttled routes, and the auth routes for their detailed metrics (infra/constructs/operations.ts).
+    expect(Object.keys(settings).sort()).toEqual([...new Set([...throttled.map(([key]) => key), ...AUTH_ROUTES])].sort());
+    expect(settings['POST /api/auth/login']).toEqual({
+      ThrottlingRateLimit: THROTTLES.credential.rateLimit,
+      ThrottlingBurstLimit: THROTTLES.credential.burstLimit,
+      DetailedMetricsEnabled: true,
+    });
     expect(settings['POST /2fa/authenticate']).toEqual(settings['POST /api/auth/login']);
     expect(settings['POST /api/two-factor/send-verification']).toEqual({ ThrottlingRateLimit: THROTTLES.sms.rateLimit, ThrottlingBurstLimit: THROTTLES.sms.burstLimit });
     const defaults = stage.Properties.DefaultRouteSettings;
-    for (const s of Object.values(settings)) {
+    for (const s of Object.values(settings).filter((s) => s.ThrottlingRateLimit !== undefined)) {
       expect(s.ThrottlingRateLimit).toBeLessThan(defaults.ThrottlingRateLimit);
       expect(s.ThrottlingBurstLimit).toBeLessThan(defaults.ThrottlingBurstLimit);
     }

@@ -75,7 +75,12 @@ describe('npm run sam-env and the template (cdk synth -c local=true)', () => {
   });
 
   test('a template synthesized for AWS (no -c local=true) is refused with what to do', () => {
-    const { functions: deployed } = synth({ issuer: 'https://auth.acme.test', webauthnRpId: 'acme.test', webauthnOrigins: 'https://app.acme.test' });
+    const { functions: deployed } = synth({
+      issuer: 'https://auth.acme.test',
+      webauthnRpId: 'acme.test',
+      webauthnOrigins: 'https://app.acme.test',
+      smsAllowedCountryCodes: '45',
+    });
     expect(() => samEnvVars(deployed)).toThrow(/does not declare DATA_KEY_FILE, DYNAMODB_ENDPOINT.*-c local=true/);
     expect(SAM_LOCAL_VARIABLES.filter((name) => !(name in deployed[0]!.environment))).toEqual(['DATA_KEY_FILE', 'DYNAMODB_ENDPOINT']);
   }, 120_000);

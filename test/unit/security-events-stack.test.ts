@@ -29,14 +29,15 @@ let stack: TwoFactorStack;
 let template: Template;
 let resources: Record<string, Json>;
 const idOf = (construct: { node: { defaultChild?: unknown } } | object) =>
-  stack.getLogicalId(((construct as { node: { defaultChild?: unknown } }).node.defaultChild ?? construct) as never);
+  stack.data.getLogicalId(((construct as { node: { defaultChild?: unknown } }).node.defaultChild ?? construct) as never);
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'twofactor-cdk-'));
   app = new App({ outdir, context });
   // No routes: the pipe does not depend on them, and bundling none keeps this quick.
   stack = new TwoFactorStack(app, 'Events', { ...domain, routes: [], frontDoor: false, codeOverride: lambda.Code.fromInline('exports.handler = async () => ({})') });
-  template = Template.fromStack(stack);
+  // The table, its stream and the pipe live in the data stack.
+  template = Template.fromStack(stack.data);
   resources = template.toJSON().Resources;
 }, 120_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));

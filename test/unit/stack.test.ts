@@ -23,6 +23,7 @@ import { buildApp, stackNameFromContext, stackPropsFromContext } from '../../inf
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../infra/constructs/endpoint-function';
 import { esbuildOptions } from '../../infra/bundling';
 import { RPC_REQUEST_HEADERS, TwoFactorStack } from '../../infra/stack';
+import { AUTH_ROUTES } from '../../infra/constructs/operations';
 
 const ROOT = join(__dirname, '..', '..');
 const cdkJsonContext = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -35,7 +36,8 @@ const outdirs: string[] = [];
 
 /** A deployment's own domain: cdk.json's example.com placeholders fail the synth (outside local use). */
 const domain = { issuer: 'https://auth.acme.test', webauthnRpId: 'acme.test', webauthnOrigins: ['https://app.acme.test'] };
-const domainContext = { ...domain, webauthnOrigins: domain.webauthnOrigins.join(',') };
+// SMS routes need their allowed countries named (a synth error otherwise).
+const domainContext = { ...domain, webauthnOrigins: domain.webauthnOrigins.join(','), smsAllowedCountryCodes: '45,46' };
 
 function newApp(context: Record<string, unknown> = {}): App {
   const outdir = mkdtempSync(join(tmpdir(), 'twofactor-cdk-'));
@@ -63,15 +65,38 @@ function expectSmsOnly(statements: Statement[]): void {
 }
 
 /**
- * The parent's template and every route group's, resolved into one view: a nested template's
- * parameter references are replaced by the values the parent passes, so that a function's
- * TABLE_NAME reads `{ Ref: <the table> }` wherever the function lives.
+ * A weak cross-stack reference (Fn::GetStackOutput of the data stack) replaced by the expression
+ * the data stack outputs: `{ Ref: <the table> }` reads the same wherever it is used.
+ */
+function resolveDataOutputs(stack: TwoFactorStack, value: unknown): unknown {
+  const outputs = Template.fromStack(stack.data).toJSON().Outputs as Record<string, Json>;
+  const resolve = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(resolve);
+    if (v && typeof v === 'object') {
+      const ref = (v as Json)['Fn::GetStackOutput'];
+      if (ref && ref.StackName === stack.data.stackName) return outputs[ref.OutputName]!.Value;
+      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, resolve(item)]));
+    }
+    return v;
+  };
+  return resolve(value);
+}
+
+/**
+ * The data stack's, the parent's and every route group's templates, resolved into one view: a
+ * nested template's parameter references are replaced by the values the parent passes, and
+ * references to the data stack by what it outputs, so that a function's TABLE_NAME reads
+ * `{ Ref: <the table> }` wherever the function lives.
  */
 function mergedResources(stack: TwoFactorStack): Record<string, Json> {
-  const parent = Template.fromStack(stack).toJSON().Resources as Record<string, Json>;
-  const merged: Record<string, Json> = { ...parent };
+  const parent = resolveDataOutputs(stack, Template.fromStack(stack).toJSON().Resources) as Record<string, Json>;
+  const merged: Record<string, Json> = { ...(Template.fromStack(stack.data).toJSON().Resources as Record<string, Json>) };
+  for (const [id, resource] of Object.entries(parent)) {
+    if (id in merged) throw new Error(`logical id ${id} appears twice`);
+    merged[id] = resource;
+  }
   for (const group of stack.routeGroups) {
-    const nested = Template.fromStack(group).toJSON() as Json;
+    const nested = resolveDataOutputs(stack, Template.fromStack(group).toJSON()) as Json;
     const passed = parent[stack.getLogicalId(group.nestedStackResource as CfnElement)]!.Properties.Parameters ?? {};
     const resolve = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(resolve);
@@ -116,12 +141,14 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
   let app: App;
   let stack: TwoFactorStack;
   let template: Template;
+  let data: Template;
   let h: ReturnType<typeof inspect>;
 
   beforeAll(() => {
     ({ app, stack } = buildApp(newApp(), { codeOverride: stubCode }));
     // Synthesizes with the cdk-nag plugin registered: an unacknowledged nag error throws here.
     template = Template.fromStack(stack);
+    data = Template.fromStack(stack.data);
     h = inspect(stack);
   }, 120_000);
 
@@ -138,7 +165,7 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     }
   });
 
-  test('one HTTP API route per entry, with the entry key as RouteKey, integrated with its own function', () => {
+  test('one HTTP API route per entry, with the entry key as RouteKey, integrated with its own function (an auth route: its live alias)', () => {
     const apiRoutes = Object.values(h.resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
     expect(apiRoutes.map((r) => r.Properties.RouteKey).sort()).toEqual(routes.map(([key]) => key).sort());
     // Zitadel's RPC paths too: its clients call /<package>.<Service>/<Method> on the API's root.
@@ -155,16 +182,20 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
       const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref as string;
       const integration = h.resources[integrationId]!;
       expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
-      expect(integration.Properties.IntegrationUri).toEqual({
-        'Fn::GetAtt': [h.logicalId(stack.functions.get(key)!.function), 'Arn'],
-      });
+      const guarded = stack.operations.guarded.find((g) => g.routeKey === key);
+      expect(integration.Properties.IntegrationUri).toEqual(
+        guarded
+          ? { Ref: Stack.of(guarded.alias).getLogicalId(guarded.alias.node.defaultChild as CfnElement) }
+          : { 'Fn::GetAtt': [h.logicalId(stack.functions.get(key)!.function), 'Arn'] },
+      );
     }
   });
 
-  test('the table: keys, GSI, TTL, on-demand, point-in-time recovery, deletion protection, retained', () => {
+  test('the table: keys, GSI, TTL, on-demand, point-in-time recovery, deletion protection, retained (in the data stack)', () => {
     const t = tableDefinition;
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    data.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    data.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: Match.objectLike({
@@ -197,12 +228,14 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     });
   });
 
-  test('the KMS key rotates and is retained; outputs', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EnableKeyRotation: true }) });
+  test('the KMS key rotates and is retained (in the data stack); outputs', () => {
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    data.resourceCountIs('AWS::KMS::Key', 1);
+    data.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ EnableKeyRotation: true }) });
     template.hasOutput('ApiUrl', {});
-    template.hasOutput('TableName', { Value: { Ref: h.logicalId(stack.table) } });
-    template.hasOutput('KmsKeyArn', { Value: { 'Fn::GetAtt': [h.logicalId(stack.dataKey), 'Arn'] } });
+    const outputs = resolveDataOutputs(stack, template.toJSON().Outputs) as Json;
+    expect(outputs.TableName.Value).toEqual({ Ref: h.logicalId(stack.table) });
+    expect(outputs.KmsKeyArn.Value).toEqual({ 'Fn::GetAtt': [h.logicalId(stack.dataKey), 'Arn'] });
   });
 
   test('every function: nodejs24.x on arm64, memory, 10 s, own log group, JSON logs, configuration, no source maps', () => {
@@ -214,10 +247,11 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
         Architectures: ['arm64'],
         MemorySize: route.memoryMb ?? 256,
         Timeout: 10,
-        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' },
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' },
       });
       const logGroupId = p.LoggingConfig.LogGroup.Ref as string;
-      expect(h.resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+      // 90 days: an authentication service's logs are evidence.
+      expect(h.resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 } });
       logGroups.add(logGroupId);
 
       const env = p.Environment.Variables as Json;
@@ -424,22 +458,175 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     const acknowledged = Object.values(h.resources).flatMap(
       (r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; reason: string }>,
     );
-    // The security-events pipe: its dead-letter queue (SQS3) and dynamodb:ListStreams (IAM5).
-    const expected = ['AwsSolutions-APIG4', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5[Resource::*]'];
-    if (routes.some(([, r]) => r.sms)) expected.push('AwsSolutions-IAM5[Resource::*]');
+    const expected = [
+      'AwsSolutions-APIG4',
+      // X-Ray tracing of the auth routes, direct SMS, and the security-events pipe's dynamodb:ListStreams:
+      // no resource ARN exists.
+      'AwsSolutions-IAM5[Resource::*]',
+      // The security-events pipe's dead-letter queue.
+      'AwsSolutions-SQS3',
+      // The alarm topic: CloudWatch cannot publish to a topic under the AWS managed key.
+      'AwsSolutions-SNS2',
+      // CodeDeploy's and AWS Backup's own service-role policies.
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+    ];
     expect(new Set(acknowledged.map((a) => a.id))).toEqual(new Set(expected));
     for (const a of acknowledged) expect(a.reason.length).toBeGreaterThan(40);
   });
 
-  test('the IAM5 wildcard acknowledgement sits only on sms roles', () => {
+  test('the IAM5 wildcard acknowledgement sits only on sms roles and traced (auth route) roles', () => {
+    const traced = new Set<string>(AUTH_ROUTES);
     for (const [key, route] of routes) {
       const role = h.resources[h.logicalId(stack.functions.get(key)!.role)]!;
       const policyId = Object.entries(h.resources).find(
         ([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles[0].Ref === h.logicalId(stack.functions.get(key)!.role),
       )![0];
       const ids = [role, h.resources[policyId]!].flatMap((r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((a: Json) => a.id));
-      expect(ids.includes('AwsSolutions-IAM5[Resource::*]')).toBe(!!route.sms);
+      expect(ids.includes('AwsSolutions-IAM5[Resource::*]')).toBe(!!route.sms || traced.has(key));
     }
+  });
+});
+
+describe('operations: alarms, dashboard, gradual rollout of the auth routes, backups (stub code)', () => {
+  let stack: TwoFactorStack;
+  let h: ReturnType<typeof inspect>;
+  const idOf = (construct: Construct) => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+  beforeAll(() => {
+    ({ stack } = buildApp(newApp(), { codeOverride: stubCode }));
+    h = inspect(stack);
+  }, 120_000);
+
+  test('every alarm: its metric, threshold and comparison, and the alarm topic as its alarm and OK action', () => {
+    const topic = { Ref: idOf(stack.operations.topic) };
+    const label = (alarm: Construct) => {
+      const route = stack.operations.guarded.find((g) => g.alarms.includes(alarm as never));
+      return route ? `${route.routeKey} ${alarm.node.id}` : alarm.node.id;
+    };
+    const found = Object.fromEntries(
+      stack.operations.alarms.map((alarm) => {
+        const resource = h.resources[idOf(alarm)]!;
+        expect(resource.Type).toBe('AWS::CloudWatch::Alarm');
+        expect(resource.Properties.AlarmActions).toEqual([topic]);
+        expect(resource.Properties.OKActions).toEqual([topic]);
+        expect(resource.Properties.TreatMissingData).toBe('notBreaching');
+        return [label(alarm), [resource.Properties.Threshold, resource.Properties.ComparisonOperator]];
+      }),
+    );
+    const gte = 'GreaterThanOrEqualToThreshold';
+    const gt = 'GreaterThanThreshold';
+    expect(found).toEqual({
+      ...Object.fromEntries(
+        AUTH_ROUTES.flatMap((key) => [
+          [`${key} ErrorsAlarm`, [3, gte]],
+          [`${key} ThrottlesAlarm`, [10, gte]],
+        ]),
+      ),
+      'POST /api/auth/login P99DurationAlarm': [1500, gt],
+      'POST /2fa/authenticate P99DurationAlarm': [1000, gt],
+      Api5xxRateAlarm: [1, gt],
+      TableThrottlesAlarm: [10, gte],
+      TableSystemErrorsAlarm: [1, gte],
+      LockoutsAlarm: [20, gte],
+      RefreshReuseAlarm: [5, gte],
+      // 80 % of the default 1 USD account limit.
+      SmsSpendAlarm: [0.8, gte],
+    });
+  });
+
+  test('the alarms read the right metrics', () => {
+    const alarm = (id: string) => h.resources[idOf(stack.operations.alarms.find((a) => a.node.id === id)!)]!.Properties;
+    expect(alarm('LockoutsAlarm')).toMatchObject({
+      Namespace: 'TwoFactor',
+      MetricName: 'Lockouts',
+      Dimensions: [{ Name: 'service', Value: 'twofactor' }],
+      Statistic: 'Sum',
+      Period: 300,
+    });
+    expect(alarm('RefreshReuseAlarm')).toMatchObject({ Namespace: 'TwoFactor', MetricName: 'RefreshTokenReuse' });
+    expect(alarm('SmsSpendAlarm')).toMatchObject({ Namespace: 'AWS/SNS', MetricName: 'SMSMonthToDateSpentUSD', Statistic: 'Maximum' });
+    const rate = alarm('Api5xxRateAlarm').Metrics as Json[];
+    expect(rate.find((m) => m.ReturnData !== false)!.Expression).toBe('IF(requests >= 20, 100 * errors / requests, 0)');
+    expect(rate.map((m) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['5xx', 'Count']);
+    const login = stack.operations.guarded.find((g) => g.routeKey === 'POST /api/auth/login')!;
+    const p99 = h.resources[idOf(login.alarms.find((a) => a.node.id === 'P99DurationAlarm')!)]!.Properties;
+    expect(p99).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Duration', ExtendedStatistic: 'p99', EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    // The alias's metrics: both versions during a rollout.
+    expect(JSON.stringify(p99.Dimensions)).toContain('"Name":"Resource"');
+  });
+
+  test('the auth routes (and only they) run behind a live alias that CodeDeploy shifts by canary, rolled back by their alarms', () => {
+    expect(stack.operations.guarded.map((g) => g.routeKey).sort()).toEqual([...AUTH_ROUTES].sort());
+    const aliases = Object.values(h.resources).filter((r) => r.Type === 'AWS::Lambda::Alias');
+    expect(aliases).toHaveLength(AUTH_ROUTES.length);
+    for (const guarded of stack.operations.guarded) {
+      const alias = h.resources[idOf(guarded.alias)]!;
+      const group = h.resources[idOf(guarded.deploymentGroup)]!;
+      expect(alias.Properties).toMatchObject({ Name: 'live', FunctionName: { Ref: h.logicalId(guarded.endpoint.function) } });
+      expect(alias.UpdatePolicy.CodeDeployLambdaAliasUpdate.DeploymentGroupName).toEqual({ Ref: idOf(guarded.deploymentGroup) });
+      expect(group.Properties).toMatchObject({
+        DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+        AutoRollbackConfiguration: { Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']) },
+        AlarmConfiguration: { Enabled: true, Alarms: guarded.alarms.map((a) => ({ Name: { Ref: idOf(a) } })) },
+      });
+      expect(h.functionOf(guarded.routeKey).Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    const others = routes.filter(([key]) => !(AUTH_ROUTES as readonly string[]).includes(key));
+    for (const [key] of others) expect(h.functionOf(key).Properties.TracingConfig).toBeUndefined();
+  });
+
+  test('detailed (per-route, paid) API metrics on the auth routes only', () => {
+    const stage = Object.values(h.resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+    const detailed = Object.entries(stage.Properties.RouteSettings as Record<string, Json>)
+      .filter(([, settings]) => settings.DetailedMetricsEnabled)
+      .map(([key]) => key);
+    expect(detailed.sort()).toEqual([...AUTH_ROUTES].sort());
+    expect(stage.Properties.DefaultRouteSettings.DetailedMetricsEnabled).toBeUndefined();
+  });
+
+  test('one dashboard: the alarms, the API, each auth route, DynamoDB, the business metrics, SMS spend', () => {
+    const dashboards = Object.values(h.resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]!.Properties.DashboardName).toBe('TwoFactorStack');
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    // The alarm status widget lists every alarm (by ARN).
+    expect(body.match(/AlarmArn|Alarm[0-9A-F]{8}Arn|"Arn"\]/g)?.length).toBeGreaterThanOrEqual(stack.operations.alarms.length);
+    for (const text of ['Alarms', '5xx', 'ThrottleEvents', 'SystemErrors', 'Logins', 'Lockouts', 'RefreshTokenReuse', 'SmsRefused', 'EmailSent', 'SMSMonthToDateSpentUSD', ...AUTH_ROUTES]) {
+      expect(body).toContain(text);
+    }
+  });
+
+  test('the data stack: termination protection, a backup plan of the table (daily 35 days, monthly a year), PITR kept', () => {
+    expect(stack.data.terminationProtection).toBe(true);
+    expect(stack.terminationProtection).toBe(false);
+    const data = Template.fromStack(stack.data);
+    data.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          Match.objectLike({ RuleName: 'Daily', ScheduleExpression: 'cron(0 3 * * ? *)', Lifecycle: { DeleteAfterDays: 35 } }),
+          Match.objectLike({ RuleName: 'Monthly', ScheduleExpression: 'cron(0 4 1 * ? *)', Lifecycle: { DeleteAfterDays: 365 } }),
+        ],
+      },
+    });
+    data.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': [h.logicalId(stack.table), 'Arn'] }] }),
+    });
+    data.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+    data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+    // The functions stack reads the table and key by weak references (stack outputs), never exports.
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('Fn::ImportValue');
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain('"Fn::GetStackOutput"');
+  });
+
+  test('every function: POWERTOOLS_METRICS_NAMESPACE for the business metrics; the alarm topic enforces TLS', () => {
+    for (const [key] of routes) expect(h.functionOf(key).Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('TwoFactor');
+    const policies = Object.values(h.resources).filter((r) => r.Type === 'AWS::SNS::TopicPolicy');
+    expect(JSON.stringify(policies)).toContain('aws:SecureTransport');
   });
 });
 
@@ -553,12 +740,14 @@ describe('TwoFactorStack variants (stub code)', () => {
     expect(ids).toEqual(['AwsSolutions-IAM5[Resource::*]']);
   });
 
-  test('deletionProtection=false: unprotected table, everything destroyed with the stack', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
+  test('deletionProtection=false: unprotected table, no termination protection, everything destroyed with the stack', () => {
+    const data = Template.fromStack(stack.data);
+    expect(stack.data.terminationProtection).toBe(false);
+    data.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] }),
     });
-    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    data.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     for (const logGroup of Object.values(mergedResources(stack)).filter((r) => r.Type === 'AWS::Logs::LogGroup')) {
       expect(logGroup.DeletionPolicy).toBe('Delete');
     }
@@ -645,6 +834,14 @@ describe('a bad deployment fails at synth, not at the first request', () => {
     expect(() => synth(context)).toThrow(message);
   });
 
+  test('SMS routes without an explicit list of allowed countries fail the synth; "all" is explicit too', () => {
+    const build = (context: Record<string, unknown>) => buildApp(newApp(context), { routes, codeOverride: stubCode });
+    expect(() => build({ smsAllowedCountryCodes: '' })).toThrow(/SMS is on \(.*POST \/api\/two-factor\/send-verification.*\): set smsAllowedCountryCodes/);
+    expect(() => build({ smsAllowedCountryCodes: 'all,45' })).toThrow(/"all" stands alone/);
+    // Without SMS routes nothing is asked.
+    expect(() => synth({ smsAllowedCountryCodes: '' })).not.toThrow();
+  }, 120_000);
+
   test('a valid setting synthesizes', () => {
     expect(() => synth({ environment: '{"SESSION_IDLE_TTL":"1800"}', smsSenderId: 'TwoFactor' })).not.toThrow();
   });
@@ -699,7 +896,7 @@ describe('context parsing', () => {
 
   test('the operator role may use the data key, with its encryption context', () => {
     const stack = new TwoFactorStack(newApp(), 'Ops', { ...domain, routes: [], codeOverride: stubCode, operatorRoleArn: 'arn:aws:iam::123456789012:role/ops' });
-    const policy = Template.fromStack(stack).findResources('AWS::KMS::Key');
+    const policy = Template.fromStack(stack.data).findResources('AWS::KMS::Key');
     const statements = Object.values(policy)[0]!.Properties.KeyPolicy.Statement as Statement[];
     expect(statements).toContainEqual(
       expect.objectContaining({
@@ -709,6 +906,23 @@ describe('context parsing', () => {
         Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'twofactor-data-key' } },
       }),
     );
+  });
+
+  test('operations context: alarm email and thresholds, SMS spend limit, rollout, tracing', () => {
+    expect(
+      propsFor({ alarmEmail: 'ops@acme.test', alarmThresholds: '{"lockouts":50,"loginP99Ms":"2000"}', smsMonthlySpendLimit: '250', rollout: 'linear', tracing: 'off' }),
+    ).toMatchObject({
+      alarmEmail: 'ops@acme.test',
+      alarmThresholds: { lockouts: 50, loginP99Ms: 2000 },
+      smsMonthlySpendLimitUsd: 250,
+      rollout: 'linear',
+      tracing: 'off',
+    });
+    expect(() => propsFor({ alarmThresholds: '{"nope":1}' })).toThrow(/alarmThresholds: no threshold nope/);
+    expect(() => propsFor({ alarmThresholds: '{"lockouts":"many"}' })).toThrow(/alarmThresholds.lockouts/);
+    expect(() => propsFor({ smsMonthlySpendLimit: '-1' })).toThrow(/smsMonthlySpendLimit/);
+    expect(() => propsFor({ rollout: 'yolo' })).toThrow(/rollout must be one of canary, linear, all-at-once/);
+    expect(() => propsFor({ tracing: 'some' })).toThrow(/tracing/);
   });
 
   test('stack name from context', () => {

@@ -1,7 +1,8 @@
 /**
  * Reads a synthesized cloud assembly (cdk.out) the way CloudFormation would deploy it, for the local
  * synthesized mode and the IAM test: every stack in manifest.json and every nested stack template,
- * with Ref / Fn::GetAtt / Fn::Join / Fn::Sub / Fn::ImportValue and nested stack parameters resolved
+ * with Ref / Fn::GetAtt / Fn::Join / Fn::Sub / Fn::ImportValue / Fn::GetStackOutput (CDK's weak
+ * cross-stack references) and nested stack parameters resolved
  * to local values (the table name DynamoDB Local serves, made-up ARNs in one local account).
  * Nothing here assumes a stack name or a route: functions come from AWS::Lambda::Function
  * resources, routes from AWS::ApiGatewayV2::Route and their integrations.
@@ -149,6 +150,10 @@ class Scope {
         }
         case 'Fn::ImportValue':
           return this.assembly.importValue(String(this.resolve(arg)));
+        case 'Fn::GetStackOutput': {
+          const { StackName, OutputName } = this.resolve(arg) as { StackName: string; OutputName: string };
+          return this.assembly.stackOutput(StackName, OutputName);
+        }
         default:
           if (fn.startsWith('Fn::')) throw new Error(`${this.name}: ${fn} is not supported by the local runner`);
       }
@@ -248,6 +253,14 @@ class AssemblyReader {
     return scope;
   }
 
+  /** An output of a top-level stack, by stack name (a weak cross-stack reference). */
+  stackOutput(stackName: string, outputName: string): unknown {
+    const scope = this.roots.find((root) => root.name === stackName);
+    const output = scope?.template.Outputs?.[outputName];
+    if (!scope || !output) throw new Error(`Fn::GetStackOutput: no output ${outputName} of a stack ${stackName} in the assembly`);
+    return scope.resolve(output.Value);
+  }
+
   importValue(name: string): unknown {
     if (!this.exports) {
       this.exports = new Map();
@@ -281,6 +294,12 @@ class AssemblyReader {
         return localKeyId(scope.name, logicalId);
       case 'AWS::ApiGatewayV2::Integration':
         return integrationToken(scope.name, logicalId);
+      case 'AWS::Lambda::Alias': {
+        // Its ARN: the function's, qualified by the alias name (what an integration then names).
+        const { FunctionName, Name } = scope.resolve(resource.Properties) as { FunctionName: string; Name: string };
+        const fn = FunctionName.startsWith('arn:') ? FunctionName : `arn:${LOCAL_PARTITION}:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${FunctionName}`;
+        return `${fn}:${Name}`;
+      }
       default:
         return this.physicalName(scope, logicalId);
     }
@@ -436,8 +455,14 @@ export function readAssembly(dir: string, tableName: string): LocalAssembly {
       const props = scope.resolve(resource.Properties) as { RouteKey: string; Target?: string };
       const target = /^integrations\/(.+)$/.exec(props.Target ?? '')?.[1];
       const uri = target && integrations.get(target);
-      // A Lambda proxy URI is the function ARN, or the API Gateway invocation path around it.
-      const fn = uri && (byArn.get(uri) ?? [...byArn.entries()].find(([arn]) => uri.includes(`${arn}/invocations`))?.[1]);
+      // A Lambda proxy URI is the function ARN (or an alias's: the ARN qualified), or the API
+      // Gateway invocation path around it. Locally an alias always runs the function's one version.
+      const unqualified = uri && uri.split(':').slice(0, 7).join(':');
+      const fn =
+        uri &&
+        (byArn.get(uri) ??
+          byArn.get(unqualified as string) ??
+          [...byArn.entries()].find(([arn]) => uri.includes(`${arn}/invocations`) || uri.includes(`${arn}:`))?.[1]);
       if (!fn) throw new Error(`${scope.name}/${id} (${props.RouteKey}): its integration names no Lambda function of the assembly`);
       routes.push({ key: props.RouteKey, functionId: fn.id });
     }

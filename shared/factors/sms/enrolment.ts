@@ -14,8 +14,9 @@ import { smsSender } from '../../adapters/sms-sender';
 import type { Actor } from '../../audit/events';
 import { config } from '../../config';
 import { now } from '../../clock';
-import { BadGateway, Conflict, ErrorCode } from '../../errors';
+import { BadGateway, Conflict, ErrorCode, TooManyRequests } from '../../errors';
 import { logger } from '../../log';
+import * as metrics from '../../metrics';
 import { assertMethodAllowed } from '../../policy/policy';
 import { consume, type Interval, type Limit } from '../../ratelimit/limits';
 import { epochSeconds } from '../../store/conditions';
@@ -88,7 +89,10 @@ export async function sendSmsCode(principal: Principal, actor: Actor, language?:
   const to = await openPhone(factor);
   if (!to) throw new Conflict('The phone number cannot be read: set it again', ErrorCode.conflict);
   const at = now();
-  await consume(await sendLimits(account, factor, to), at, 'Too many codes sent; retry later');
+  await consume(await sendLimits(account, factor, to), at, 'Too many codes sent; retry later').catch((error: unknown) => {
+    if (error instanceof TooManyRequests) metrics.smsRefused('rate_limited', account.user.orgId);
+    throw error;
+  });
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const userId = account.user.userId;
@@ -105,9 +109,11 @@ export async function sendSmsCode(principal: Principal, actor: Actor, language?:
   ]);
   try {
     await (await smsSender()).send(to, messageFor(code, language));
+    metrics.smsSent(account.user.orgId);
   } catch (cause) {
     // The code never reached the user: do not leave it usable.
     await smsStore.discardCode(userId, item.codeHash).catch(() => undefined);
+    metrics.smsRefused('delivery_failed', account.user.orgId);
     logger.error('SMS delivery failed', { userId, error: cause as Error });
     throw new BadGateway(ErrorCode.smsDeliveryFailed, 'The SMS could not be sent; try again later', { cause });
   }

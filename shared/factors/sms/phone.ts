@@ -6,6 +6,7 @@ import { config } from '../../config';
 import { DecryptionFailed, keyedHash, open, seal } from '../../crypto/secrets';
 import { ErrorCode, Unprocessable } from '../../errors';
 import { logger } from '../../log';
+import * as metrics from '../../metrics';
 import type { Policy } from '../../policy/policy';
 import type { FactorItem } from '../account';
 import * as smsStore from './store';
@@ -69,6 +70,7 @@ export function assertCountryAllowed(countryCode: string, policy: Policy): void 
   const deployment = config().SMS_ALLOWED_COUNTRY_CODES;
   const org = policy.smsCountryCodes;
   if ((deployment.length && !deployment.includes(countryCode)) || (org && !org.includes(countryCode))) {
+    metrics.smsRefused('country_not_allowed', policy.orgId);
     throw new Unprocessable(ErrorCode.invalidPhone, `SMS to +${countryCode} numbers is not allowed here`, {
       issues: [{ path: 'body.phone_prefix', message: 'is not an allowed country calling code' }],
     });

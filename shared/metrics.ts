@@ -1,0 +1,98 @@
+/**
+ * The service's business metrics, as CloudWatch embedded metric format (EMF) lines in the function's
+ * log (Powertools Metrics): CloudWatch extracts them from the log group, so recording one costs no
+ * API call and no latency. The domain records with one call per event; the endpoint wrapper
+ * (functions/endpoint.ts) flushes once per invocation, one EMF line per distinct set of dimensions.
+ *
+ * Cardinality (every distinct dimension combination is a paid metric): dimensions are only small
+ * closed sets (outcome, method, reason). The org is never a dimension, since orgs grow without
+ * bound; it travels as a plain EMF property (`orgId`) of the line, so Logs Insights can still
+ * group by it: `filter ispresent(Logins) | stats sum(Logins) by orgId, outcome`.
+ *
+ * Off unless POWERTOOLS_METRICS_NAMESPACE is set (the stack sets it): locally (npm start, tests)
+ * each event is a debug log line instead of a JSON blob on stdout.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger } from './log';
+
+/** The CloudWatch namespace the stack sets and its alarms read. */
+export const METRICS_NAMESPACE = 'TwoFactor';
+/** Powertools adds it as the `service` dimension of every metric. */
+export const METRICS_SERVICE = 'twofactor';
+
+export type LoginOutcome = 'success' | 'failed';
+/** `password` for the first factor; the factor kind for the second. */
+export type LoginMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'recovery';
+export type SmsRefusal = 'country_not_allowed' | 'rate_limited' | 'delivery_failed';
+export type EmailRefusal = 'rate_limited' | 'delivery_failed' | 'suppressed';
+
+/** Metric names, for the stack's alarms and dashboard. */
+export const MetricName = {
+  logins: 'Logins',
+  secondFactorFailures: 'SecondFactorFailures',
+  lockouts: 'Lockouts',
+  smsSent: 'SmsSent',
+  smsRefused: 'SmsRefused',
+  emailSent: 'EmailSent',
+  emailRefused: 'EmailRefused',
+  impersonationsStarted: 'ImpersonationsStarted',
+  refreshTokenReuse: 'RefreshTokenReuse',
+} as const;
+type Name = (typeof MetricName)[keyof typeof MetricName];
+
+interface Pending {
+  name: Name;
+  dimensions: Record<string, string>;
+  orgId?: number;
+}
+
+let pending: Pending[] = [];
+let emitter: Metrics | undefined;
+
+function add(name: Name, dimensions: Record<string, string> = {}, orgId?: number): void {
+  pending.push({ name, dimensions, orgId });
+}
+
+/** Password or second-factor login, by outcome and method. */
+export const login = (outcome: LoginOutcome, method: LoginMethod, orgId?: number) => add(MetricName.logins, { outcome, method }, orgId);
+/** A wrong, reused or expired second-factor code (or WebAuthn assertion). */
+export const secondFactorFailure = (orgId?: number) => add(MetricName.secondFactorFailures, {}, orgId);
+/** A user's second-factor step locked (the first lock, or the hard stop). */
+export const lockout = (orgId?: number) => add(MetricName.lockouts, {}, orgId);
+export const smsSent = (orgId?: number) => add(MetricName.smsSent, {}, orgId);
+export const smsRefused = (reason: SmsRefusal, orgId?: number) => add(MetricName.smsRefused, { reason }, orgId);
+/** For the email port (shared/adapters/email-sender.ts): one call where a message leaves. */
+export const emailSent = (orgId?: number) => add(MetricName.emailSent, {}, orgId);
+/** For the email port: one call where a message is not sent, with why. */
+export const emailRefused = (reason: EmailRefusal, orgId?: number) => add(MetricName.emailRefused, { reason }, orgId);
+export const impersonationStarted = (orgId?: number) => add(MetricName.impersonationsStarted, {}, orgId);
+/** A refresh token presented again after its rotation: the session was revoked (RFC 9700 §4.14.2). */
+export const refreshTokenReuse = () => add(MetricName.refreshTokenReuse);
+
+/**
+ * Writes what the invocation recorded and forgets it. Once per invocation (the endpoint wrapper);
+ * events with the same dimensions and org share one EMF line.
+ */
+export function flush(): void {
+  if (pending.length === 0) return;
+  const events = pending;
+  pending = [];
+  const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE;
+  if (!namespace) {
+    for (const event of events) logger.debug('metric', { metric: event.name, ...event.dimensions, orgId: event.orgId });
+    return;
+  }
+  emitter ??= new Metrics({ namespace, serviceName: METRICS_SERVICE });
+  const lines = new Map<string, Pending[]>();
+  for (const event of events) {
+    const key = JSON.stringify([Object.entries(event.dimensions).sort(), event.orgId]);
+    lines.set(key, [...(lines.get(key) ?? []), event]);
+  }
+  for (const group of lines.values()) {
+    const { dimensions, orgId } = group[0]!;
+    emitter.addDimensions(dimensions);
+    if (orgId !== undefined) emitter.addMetadata('orgId', String(orgId));
+    for (const event of group) emitter.addMetric(event.name, MetricUnit.Count, 1);
+    emitter.publishStoredMetrics();
+  }
+}
