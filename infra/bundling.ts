@@ -12,7 +12,8 @@ import type { BuildOptions } from 'esbuild';
  * instead they are external to the handler's bundle and shipped beside it, each bundled on its own
  * (infra/lazy-chunks.ts):
  * - @simplewebauthn/server (with its ASN.1 and X.509 parsers): WebAuthn ceremonies only;
- * - libphonenumber-js's full metadata: enrolling a phone number only (PATCH /api/two-factor's SMS branch);
+ * - libphonenumber-js with its mobile metadata: enrolling a phone number only (PATCH /api/two-factor's SMS branch);
+ * - qrcode (with pngjs): drawing the QR of a pending enrolment only (the two QR routes' success path);
  * - the common-password list (@zxcvbn-ts/language-common, decompressed at import): setting a password only;
  * - hash-wasm (argon2id and bcrypt): a login whose password hash was imported in those formats only;
  * - the SDK's credential providers other than the environment's: Lambda always sets credentials in
@@ -23,7 +24,8 @@ import type { BuildOptions } from 'esbuild';
  */
 export const LAZY_PACKAGES = [
   '@simplewebauthn/server',
-  'libphonenumber-js/max',
+  'libphonenumber-js/mobile',
+  'qrcode',
   '@zxcvbn-ts/language-common',
   'hash-wasm',
   '@aws-sdk/credential-provider-http',

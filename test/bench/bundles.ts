@@ -92,18 +92,26 @@ export async function buildBundles(targets: BundleTarget[], outDir: string): Pro
   return targets.map((t) => built.find((b) => b.name === t.name)!);
 }
 
-/** Runs in the child: times `require` (CommonJS) or `import()` (ESM) of argv[1] and prints milliseconds. */
+/**
+ * Runs in the child: times `require` (CommonJS) or `import()` (ESM) of argv[1] and prints the wall
+ * time and the process's CPU time (user + system) it took, in milliseconds. On a busy machine the
+ * wall time mostly measures the neighbours; the CPU time is what the import itself costs (on an
+ * idle machine, such as a Lambda sandbox during init, the two agree: the import is one thread's
+ * synchronous work).
+ */
 const childScript = `
 const file = process.argv[1];
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-if (file.endsWith('.mjs')) {
-  import(require('node:url').pathToFileURL(file).href).then(() => process.stdout.write(String(performance.now() - t0)));
-} else {
-  require(file);
-  process.stdout.write(String(performance.now() - t0));
-}`;
+const done = () => {
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ wall, cpu: (cpu.user + cpu.system) / 1000 }));
+};
+if (file.endsWith('.mjs')) import(require('node:url').pathToFileURL(file).href).then(done);
+else { require(file); done(); }`;
 
-const childEnv = (): NodeJS.ProcessEnv => {
+export const childEnv = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: 'SILENT',
@@ -114,15 +122,33 @@ const childEnv = (): NodeJS.ProcessEnv => {
   return env;
 };
 
+export interface ImportSample {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** One timed import of `file` in a fresh process of `node` (this process's binary unless given). */
+export async function importSample(file: string, node = process.execPath): Promise<ImportSample> {
+  const { stdout } = await execFileAsync(node, ['-e', childScript, file], { env: childEnv(), cwd: repoRoot, timeout: 60_000 });
+  let sample: { wall?: unknown; cpu?: unknown } = {};
+  try {
+    sample = JSON.parse(stdout) as typeof sample;
+  } catch {
+    // reported below
+  }
+  if (typeof sample.wall !== 'number' || typeof sample.cpu !== 'number') {
+    throw new Error(`Import probe of ${relative(repoRoot, file)} printed ${JSON.stringify(stdout)}`);
+  }
+  return { wallMs: sample.wall, cpuMs: sample.cpu };
+}
+
+/** Wall time of one import (the ESM/CJS pairs compare the same code, so the neighbours cancel out). */
 export async function importTime(file: string): Promise<number> {
-  const { stdout } = await execFileAsync(process.execPath, ['-e', childScript, file], { env: childEnv(), cwd: repoRoot, timeout: 60_000 });
-  const ms = Number(stdout.trim());
-  if (!Number.isFinite(ms)) throw new Error(`Import probe of ${relative(repoRoot, file)} printed ${JSON.stringify(stdout)}`);
-  return ms;
+  return (await importSample(file)).wallMs;
 }
 
 /** A deterministic shuffle, so each round visits the bundles in a different order. */
-function shuffled<T>(items: T[], seed: number): T[] {
+export function shuffled<T>(items: T[], seed: number): T[] {
   const out = [...items];
   let s = seed >>> 0 || 1;
   for (let i = out.length - 1; i > 0; i--) {
@@ -143,16 +169,21 @@ export async function measureImports(
   bundles: BuiltBundle[],
   options: { runs: number; minRuns: number; budgetSeconds: number },
   onRound?: (round: number) => void,
-): Promise<{ samples: Map<string, number[]>; runs: number }> {
+): Promise<{ samples: Map<string, number[]>; cpuSamples: Map<string, number[]>; runs: number }> {
   const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+  const cpuSamples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
   const start = performance.now();
-  for (const bundle of bundles) await importTime(bundle.file);
+  for (const bundle of bundles) await importSample(bundle.file);
   let round = 0;
   while (round < options.runs && (round < options.minRuns || performance.now() - start < options.budgetSeconds * 1000)) {
-    for (const bundle of shuffled(bundles, round + 1)) samples.get(bundle.name)!.push(await importTime(bundle.file));
+    for (const bundle of shuffled(bundles, round + 1)) {
+      const { wallMs, cpuMs } = await importSample(bundle.file);
+      samples.get(bundle.name)!.push(wallMs);
+      cpuSamples.get(bundle.name)!.push(cpuMs);
+    }
     onRound?.(++round);
   }
-  return { samples, runs: round };
+  return { samples, cpuSamples, runs: round };
 }
 
 /**

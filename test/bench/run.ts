@@ -10,12 +10,14 @@
  *   3. p50/p99 latency of the scenarios marked `latency`, as a ratio to GET /health.
  *   4. Load (test/bench/load/): the second-factor and password steps at c=1 and c=16 from a separate
  *      server process, beside better-auth's two-factor plugin; DynamoDB units; cost per million.
+ *   5. What each shared piece adds to the baseline's import (import-pieces.ts), and the time from
+ *      process start to the first handled event per function on the functions' Node (first-event.ts).
  * Fails (exit 1) when a bundle is over BENCH_MAX_BUNDLE_BYTES (1.5 MB), a warm request makes more
  * DynamoDB calls than its scenario's `maxCalls`, or a scenario gets an unexpected status.
  * Results: printed tables, then JSON on stdout and in test/bench/results.json.
  *
  * Knobs (environment): BENCH_IMPORT_RUNS (15; fewer, but at least 5, once BENCH_IMPORT_BUDGET_SECONDS,
- * 75, have gone), BENCH_ESM_PAIRS (25), BENCH_LATENCY_ITERATIONS (200),
+ * 75, have gone), BENCH_ESM_PAIRS (25), BENCH_FIRST_EVENT_RUNS (3), BENCH_LATENCY_ITERATIONS (200),
  * BENCH_LATENCY_MAX_SECONDS (20 per scenario), BENCH_MAX_BUNDLE_BYTES (1572864), BENCH_KEEP=1 keeps
  * the bundles (printed directory).
  */
@@ -31,6 +33,8 @@ import type { LocalDynamoDb } from '../../infra/local/dynamodb';
 import type { Scenario } from './scenarios';
 import { median } from './stats';
 import { runLoadPhase } from './load';
+import { measurePieces, pieceTable } from './import-pieces';
+import { firstEventTable, measureFirstEvents } from './first-event';
 
 const numberFromEnv = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -44,6 +48,7 @@ const settings = {
   importMinRuns: 5,
   importBudgetSeconds: numberFromEnv('BENCH_IMPORT_BUDGET_SECONDS', 75),
   esmPairs: numberFromEnv('BENCH_ESM_PAIRS', 25),
+  firstEventRuns: numberFromEnv('BENCH_FIRST_EVENT_RUNS', 3),
   latencyIterations: numberFromEnv('BENCH_LATENCY_ITERATIONS', 200),
   latencyMaxSeconds: numberFromEnv('BENCH_LATENCY_MAX_SECONDS', 20),
   latencyWarmup: 3,
@@ -66,6 +71,8 @@ function table(header: string[], rows: string[][], right: number[] = []): string
 
 interface ImportStats {
   medianMs: number;
+  /** Median CPU time of the import (bundles.ts): what the ×baseline ratios are computed from. */
+  cpuMedianMs: number;
   minMs: number;
   maxMs: number;
   samples: number[];
@@ -159,7 +166,7 @@ async function benchBundles(failures: string[]) {
     minRuns: Math.min(settings.importMinRuns, settings.importRuns),
     budgetSeconds: settings.importBudgetSeconds,
   };
-  const { samples, runs } = await phase('imports', () =>
+  const { samples, cpuSamples, runs } = await phase('imports', () =>
     measureImports(built, importOptions, (r) => {
       if (r % 5 === 0 || r === settings.importRuns) log(`  import round ${r}/${settings.importRuns}`);
     }),
@@ -168,7 +175,7 @@ async function benchBundles(failures: string[]) {
   const stats = new Map<string, ImportStats>(
     built.map((b) => {
       const s = samples.get(b.name)!;
-      return [b.name, { medianMs: median(s), minMs: Math.min(...s), maxMs: Math.max(...s), samples: s }];
+      return [b.name, { medianMs: median(s), cpuMedianMs: median(cpuSamples.get(b.name)!), minMs: Math.min(...s), maxMs: Math.max(...s), samples: s }];
     }),
   );
   // ESM vs CJS: paired imports of the same code in both formats, beside the medians above.
@@ -244,7 +251,7 @@ async function benchRequests(failures: string[]) {
   }
   const exercised = new Set(scenarios.map((s: Scenario) => s.route));
   const notExercised = Object.keys(routes).filter((key) => !exercised.has(key as Scenario['route']));
-  return { results, notExercised };
+  return { results, notExercised, ctx };
 }
 
 /**
@@ -313,6 +320,13 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const bundles = await benchBundles(failures);
   const requests = await benchRequests(failures);
+  const { scenarios } = await import('./scenarios');
+  const functionBundles = bundles.built.filter((b) => b.kind === 'function');
+  const baselineBundle = bundles.built.find((b) => b.name === 'baseline')!;
+  log(`first events: ${settings.firstEventRuns} rounds × ${functionBundles.length + 1} fresh processes`);
+  const firstEvents = await phase('first-events', () => measureFirstEvents(functionBundles, baselineBundle, scenarios, requests.ctx, settings.firstEventRuns));
+  log('import cost of the shared pieces');
+  const pieceCosts = await phase('pieces', () => measurePieces(settings.importRuns));
   // Load: our server and the peer side by side, driven from this process (test/bench/load/).
   const load = await phase('load', () => runLoadPhase(dynamo!.endpoint, benchTmpDir, failures, table));
   const seconds = (performance.now() - started) / 1000;
@@ -320,6 +334,7 @@ async function main(): Promise<number> {
   const { built, stats } = bundles;
   const base = built.find((b) => b.name === 'baseline')!;
   const baseMs = stats.get('baseline')!.medianMs;
+  const baseCpuMs = stats.get('baseline')!.cpuMedianMs;
   const esmOf = (name: string) => ({
     cjsMs: stats.get(name)!.medianMs,
     esmMs: stats.get(`${name} (esm)`)!.medianMs,
@@ -343,6 +358,8 @@ async function main(): Promise<number> {
       s.medianMs.toFixed(1),
       `${s.minMs.toFixed(0)}–${s.maxMs.toFixed(0)}`,
       ratio(s.medianMs, baseMs),
+      s.cpuMedianMs.toFixed(1),
+      ratio(s.cpuMedianMs, baseCpuMs),
       b.packages.slice(0, 3).map((i) => `${shortPkg(i.name)} ${kb(i.bytes)}`).join(', '),
     ];
   });
@@ -368,7 +385,12 @@ async function main(): Promise<number> {
     `Bundles (infra/bundling.ts: ${esbuildOptions.format}, minify ${esbuildOptions.minify}, target ${esbuildOptions.target}) and import time: ` +
       `median of ${bundles.runs} fresh \`node\` processes, interleaved, timed inside the child (${process.version} here; Lambda runs node24)`,
   );
-  out.push(table(['function', 'route', 'KB', 'KB×base', 'import ms', 'min–max', '×baseline', 'largest inputs (KB)'], bundleRows, [2, 3, 4, 5, 6]));
+  out.push(table(['function', 'route', 'KB', 'KB×base', 'import ms', 'min–max', '×baseline', 'cpu ms', 'cpu ×baseline', 'largest inputs (KB)'], bundleRows, [2, 3, 4, 5, 6, 7, 8]));
+  out.push('(cpu: the CPU time of the same imports, the steadier measure on a shared machine; on an idle one, as in a Lambda init, it is the wall time)');
+  out.push('');
+  out.push(pieceTable(pieceCosts, settings.importRuns));
+  out.push('');
+  out.push(firstEventTable(firstEvents, settings.firstEventRuns));
   for (const [name, e] of Object.entries(esm)) {
     out.push(
       `ESM vs CJS, ${name}: ${e.pairedRatio.toFixed(2)}× (median of ${e.pairs} paired ESM/CJS ratios; ` +
@@ -409,6 +431,8 @@ async function main(): Promise<number> {
         importMinMs: round(s.minMs, 2),
         importMaxMs: round(s.maxMs, 2),
         importRatioToBaseline: round(s.medianMs / baseMs, 3),
+        importCpuMedianMs: round(s.cpuMedianMs, 2),
+        importCpuRatioToBaseline: round(s.cpuMedianMs / baseCpuMs, 3),
         packages: b.packages,
         lazy: b.lazy,
       };
@@ -443,6 +467,21 @@ async function main(): Promise<number> {
     })),
     routesWithoutScenario: requests.notExercised,
     load: load.result,
+    importPieces: pieceCosts.map((c) => ({ ...c, medianMs: round(c.medianMs, 2), costMs: round(c.costMs, 2), ofBaseline: round(c.ofBaseline, 3) })),
+    firstEvents: {
+      node: relative(repoRoot, firstEvents.node),
+      runs: settings.firstEventRuns,
+      functions: [firstEvents.baseline, ...firstEvents.results].map((r) => ({
+        name: r.name,
+        request: r.request,
+        status: r.status,
+        error: r.error,
+        medianAnsweredMs: round(r.medianAnsweredMs, 1),
+        medianCpuMs: round(r.medianCpuMs, 1),
+        answeredRatioToBaseline: round(r.medianAnsweredMs / firstEvents.baseline.medianAnsweredMs, 3),
+        cpuRatioToBaseline: round(r.medianCpuMs / firstEvents.baseline.medianCpuMs, 3),
+      })),
+    },
     warnings,
     failures,
     totalSeconds: round(seconds, 1),

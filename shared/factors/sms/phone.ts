@@ -19,16 +19,18 @@ export interface Phone {
 }
 
 /**
- * An E.164 number from the Ziik fields, validated with libphonenumber's full metadata (190 KB,
- * loaded on the first enrolment of a number: the rest of the function never needs it).
+ * An E.164 mobile number from the Ziik fields, validated with libphonenumber's mobile metadata
+ * (loaded on the first enrolment of a number: the rest of the function never needs it). It agrees
+ * with the full metadata on every mobile number and every invalid one, and refuses what SMS cannot
+ * reach or must not pay for: fixed-line, premium-rate, VoIP numbers (test/unit/phone-metadata.test.ts).
  */
 export async function parsePhone(prefix: number | string, phone: number | string): Promise<Phone> {
-  const { parsePhoneNumberFromString } = await import('libphonenumber-js/max');
+  const { parsePhoneNumberFromString } = await import('libphonenumber-js/mobile');
   const countryCode = String(prefix).replace(/^\+/, '');
   const parsed = parsePhoneNumberFromString(`+${countryCode}${String(phone).replace(/[\s()-]/g, '')}`);
   if (!parsed || parsed.countryCallingCode !== countryCode || !parsed.isValid()) {
-    throw new Unprocessable(ErrorCode.invalidPhone, `+${countryCode} ${phone} is not a valid phone number`, {
-      issues: [{ path: 'body.phone', message: 'is not a valid number for this country calling code' }],
+    throw new Unprocessable(ErrorCode.invalidPhone, `+${countryCode} ${phone} is not a valid mobile phone number`, {
+      issues: [{ path: 'body.phone', message: 'is not a valid mobile number for this country calling code' }],
     });
   }
   return { e164: parsed.number, countryCode, nationalNumber: String(parsed.nationalNumber) };
