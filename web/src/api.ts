@@ -63,7 +63,35 @@ interface RequestOptions {
   params?: Record<string, string>;
 }
 
-async function request<T>(route: RouteKey, options: RequestOptions = {}): Promise<T> {
+/** Issue 14's routes, until functions/routes.ts has them (the lifecycle branches merge). */
+type LifecycleRoute =
+  | 'POST /api/auth/invitation/accept'
+  | 'POST /api/auth/password'
+  | 'POST /api/auth/password/forgot'
+  | 'POST /api/auth/password/reset'
+  | 'POST /api/users/email/verify'
+  | 'GET /api/auth/sessions'
+  | 'DELETE /api/auth/sessions'
+  | 'DELETE /api/auth/sessions/{sid}';
+
+/** A new password accepted, the second factor still to prove before it takes effect. */
+export interface ResetPending {
+  twoFactorRequired: true;
+  pendingToken: string;
+  methods: string[];
+}
+
+export interface SessionInfo {
+  id: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  userAgent?: string;
+  ip?: string;
+  method?: string;
+  current: boolean;
+}
+
+async function request<T>(route: RouteKey | LifecycleRoute, options: RequestOptions = {}): Promise<T> {
   const [method, template] = route.split(' ') as [string, string];
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? ''));
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -118,12 +146,13 @@ function refresh(): Promise<boolean> {
 }
 
 /** A request with the current token: the session's (refreshed once on a 401) or the pending login's. */
-async function call<T>(route: RouteKey, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
+async function call<T>(route: RouteKey | LifecycleRoute, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
   const token = state.session?.accessToken ?? state.pending?.token;
   try {
     return await request<T>(route, { ...options, token });
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    // A wrong password (changing it) is the answer, not the session ending.
+    if (!(error instanceof ApiError) || error.status !== 401 || error.code === 'invalid_credentials') throw error;
     if (state.session && (await refresh())) return request<T>(route, { ...options, token: state.session?.accessToken });
     if (state.session || state.pending) sessionEnded(SESSION_ENDED);
     throw new ApiError(401, 'session_ended', SESSION_ENDED);
@@ -154,3 +183,16 @@ export const registerKey = (response: RegistrationResponseJSON, name: string) =>
   call<z.output<typeof KeyRegisteredResponse>>('POST /api/two-factor/webauthn/register', { body: { response, name } });
 export const removeKey = (id: string) => call<void>('DELETE /api/two-factor/webauthn/{id}', { params: { id } });
 export const generateRecoveryCodes = async () => (await call<z.output<typeof RecoveryCodesResponse>>('POST /api/two-factor/recovery-codes', { body: {} })).data.codes;
+
+// Links from emails and a forgotten password (public: the token in the link is the credential)
+export const acceptInvitation = (body: { token: string; password: string }) => request<LoginAnswer>('POST /api/auth/invitation/accept', { body });
+export const forgotPassword = (body: { email: string }) => request<void>('POST /api/auth/password/forgot', { body });
+/** Nothing (204) where the account has no second factor: the password is set. */
+export const resetPassword = (body: { token: string; password: string }) => request<ResetPending | undefined>('POST /api/auth/password/reset', { body });
+export const verifyEmail = (body: { token: string }) => request<unknown>('POST /api/users/email/verify', { body });
+
+// The account's password and sessions
+export const changePassword = (body: { currentPassword: string; newPassword: string }) => call<void>('POST /api/auth/password', { body });
+export const sessions = async () => (await call<{ sessions: SessionInfo[] }>('GET /api/auth/sessions')).sessions;
+export const endSession = (sid: string) => call<void>('DELETE /api/auth/sessions/{sid}', { params: { sid } });
+export const endOtherSessions = () => call<void>('DELETE /api/auth/sessions');

@@ -14,11 +14,12 @@ import { showScreen } from './screens';
 type SignIn = Pick<api.Tokens, 'accessToken' | 'refreshToken'> &
   Partial<Pick<api.PasswordTokens, 'twoFactorSetupRequired' | 'enrolBy'> & Pick<api.Authenticated, 'recoveryCodesRemaining'>>;
 
-export async function signedIn(tokens: SignIn): Promise<void> {
+/** `lead`: what happened before the sign-in (a password set from a link), said first. */
+export async function signedIn(tokens: SignIn, lead?: string): Promise<void> {
   saveSession({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
   state.pending = null;
   await showAccount();
-  const notes = ['You are signed in.'];
+  const notes = [lead, 'You are signed in.'].filter((note): note is string => note !== undefined);
   if (tokens.twoFactorSetupRequired) {
     const by = tokens.enrolBy ? ` by ${formatDate(tokens.enrolBy)}` : '';
     notes.push(`Your organisation requires two-factor authentication: set up a second factor${by}.`);
@@ -35,15 +36,16 @@ export async function enrolled(answer: { accessToken?: string; refreshToken?: st
   else await loadAccount();
 }
 
-export function endSession(message?: string): void {
+export function endSession(message?: string, kind: 'info' | 'success' = 'info'): void {
   saveSession(null);
   state.pending = null;
   hideRecoveryCodes();
   show(el('totp-setup'), false);
-  el<HTMLFormElement>('login-form').reset();
-  el<HTMLFormElement>('code-form').reset();
+  // Nothing typed (a password, a code) outlives the session on screen.
+  document.querySelectorAll('form').forEach((form) => form.reset());
+  el('sessions-list').replaceChildren();
   showScreen('login');
-  if (message) setStatus(message);
+  if (message) setStatus(message, kind);
 }
 
 export async function signOut(event: MouseEvent): Promise<void> {
