@@ -115,7 +115,7 @@ describe('the account lifecycle on the self-service page', () => {
 
     // The account has a second factor: the new password waits for it.
     await waitForStatus(resetPage, /One more step/);
-    expect(await text(resetPage, '#second-factor-hint')).toMatch(/set your new password/);
+    expect(await text(resetPage, '#second-factor-hint')).toMatch(/Set your new password/);
     expect(await passwordAccepted({ email, password: newPassword })).toBe(false);
     await screenshot(resetPage, 'lifecycle-reset-second-factor');
 

@@ -48,6 +48,8 @@ export class ApiError extends Error {
 }
 
 const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+/** The code of the error a request answers when the session ended under it. */
+export const SESSION_ENDED_CODE = 'session_ended';
 
 let sessionEnded: (message: string) => void = () => undefined;
 
@@ -155,7 +157,7 @@ async function call<T>(route: RouteKey | LifecycleRoute, options: Omit<RequestOp
     if (!(error instanceof ApiError) || error.status !== 401 || error.code === 'invalid_credentials') throw error;
     if (state.session && (await refresh())) return request<T>(route, { ...options, token: state.session?.accessToken });
     if (state.session || state.pending) sessionEnded(SESSION_ENDED);
-    throw new ApiError(401, 'session_ended', SESSION_ENDED);
+    throw new ApiError(401, SESSION_ENDED_CODE, SESSION_ENDED);
   }
 }
 

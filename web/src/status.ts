@@ -3,7 +3,7 @@
  * put into words, buttons busy while their action runs, and a refused code's field flagged.
  */
 import { WebAuthnError } from '@simplewebauthn/browser';
-import { ApiError } from './api';
+import { ApiError, SESSION_ENDED_CODE } from './api';
 import { el, focus, markInvalid } from './dom';
 
 const statusRegion = () => el('status');
@@ -78,7 +78,7 @@ export async function busy(button: HTMLButtonElement | null, action: () => Promi
 
 /** A refused code or password: mark the field and select it for retyping (not when the session itself ended). */
 export function refusedInput(input: HTMLInputElement, error: unknown): unknown {
-  if (error instanceof ApiError && error.status !== 401) {
+  if (error instanceof ApiError && error.code !== SESSION_ENDED_CODE) {
     markInvalid(input, true);
     input.select();
     focus(input);

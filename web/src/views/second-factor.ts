@@ -18,7 +18,7 @@ export function showSecondFactor(): void {
     methods.includes('sms') && 'the code we text you',
     'one of your recovery codes',
   ].filter(Boolean) as string[];
-  const finish = state.pending?.purpose === 'reset' ? 'Confirm it’s you to set your new password' : 'Finish signing in';
+  const finish = state.pending?.purpose === 'reset' ? 'Set your new password by confirming' : 'Finish signing in';
   el('second-factor-hint').textContent = key ? `${finish} with your security key, or with a code.` : `${finish} with a code.`;
   el('login-code-help').textContent = `Enter ${codeSources.length > 1 ? `${codeSources.slice(0, -1).join(', ')} or ${codeSources.at(-1)}` : codeSources[0]}.`;
   el<HTMLInputElement>('login-code').inputMode = methods.includes('totp') || methods.includes('sms') ? 'numeric' : 'text';
