@@ -86,10 +86,10 @@ export interface ResetPending {
 export interface SessionInfo {
   id: string;
   createdAt: string;
-  lastUsedAt?: string;
-  userAgent?: string;
-  ip?: string;
-  method?: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  method: string;
   current: boolean;
 }
 

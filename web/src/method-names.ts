@@ -13,6 +13,7 @@ const METHOD_NAMES: Record<string, string> = {
   recovery: 'Recovery code',
   pwd: 'Password',
   password: 'Password',
+  impersonation: 'Support impersonation',
 };
 
 /** The method's name for people (an unknown one as the API spells it). */

@@ -10,13 +10,13 @@ import { describeUserAgent } from '../user-agent';
 
 export function renderSessions(sessions: api.SessionInfo[]): void {
   // This browser's session first, then the most recently used.
-  const ordered = [...sessions].sort((a, b) => Number(b.current) - Number(a.current) || (b.lastUsedAt ?? b.createdAt).localeCompare(a.lastUsedAt ?? a.createdAt));
+  const ordered = [...sessions].sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt.localeCompare(a.lastUsedAt));
   el('sessions-list').replaceChildren(...ordered.map(sessionItem));
   show(el('sessions-end-others'), ordered.some((session) => !session.current));
 }
 
 function sessionItem(session: api.SessionInfo): HTMLLIElement {
-  const device = describeUserAgent(session.userAgent);
+  const device = describeUserAgent(session.userAgent ?? undefined);
   const started = formatDate(session.createdAt);
   const item = document.createElement('li');
   const text = document.createElement('div');
@@ -26,8 +26,8 @@ function sessionItem(session: api.SessionInfo): HTMLLIElement {
   meta.className = 'meta';
   meta.textContent = [
     session.ip,
-    `signed in ${started}${session.method ? ` with ${methodName(session.method)}` : ''}`,
-    session.lastUsedAt && `last active ${formatDate(session.lastUsedAt)}`,
+    `signed in ${started} with ${methodName(session.method)}`,
+    session.lastUsedAt !== session.createdAt && `last active ${formatDate(session.lastUsedAt)}`,
   ]
     .filter(Boolean)
     .join(' · ');
