@@ -31,7 +31,7 @@ export interface Route {
   body?: ZodMiniType;
   params?: ZodMiniType;
   query?: ZodMiniType;
-  /** Sensitive routes refuse impersonation tokens (and, even as a GET, prove the session is live). */
+  /** Sensitive routes refuse impersonation tokens. */
   sensitive?: boolean;
   /**
    * Every request that changes state proves the caller's session is live (functions/endpoint.ts):
@@ -128,6 +128,79 @@ export const routes = {
     summary: 'A user (self, an admin of the user’s org, or support)',
     params: s.IdParams,
     table: 'read',
+  },
+  'GET /api/users': {
+    handler: 'users/list',
+    access: 'admin',
+    tag: 'users',
+    summary: 'The org’s users by id, a page at a time, optionally of one status (support: any org, `?org=`)',
+    query: s.UsersQuery,
+    table: 'read',
+    secrets: true,
+  },
+  'PATCH /api/users/{id}': {
+    handler: 'users/update',
+    access: 'admin',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'users',
+    summary: 'Change a user’s role (member ⇄ admin: their sessions end) or email (applies once the link sent to it is followed)',
+    params: s.IdParams,
+    body: s.UpdateUserBody,
+    secrets: true,
+  },
+  'POST /api/users/{id}/deactivate': {
+    handler: 'users/deactivate',
+    access: 'admin',
+    sensitive: true,
+    tag: 'users',
+    summary: 'Deactivate a user: every session ends; no login, refresh or token use until reactivated',
+    params: s.IdParams,
+  },
+  'POST /api/users/{id}/reactivate': {
+    handler: 'users/reactivate',
+    access: 'admin',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'users',
+    summary: 'Reactivate a deactivated user (they sign in again)',
+    params: s.IdParams,
+  },
+  'DELETE /api/users/{id}': {
+    handler: 'users/delete',
+    access: 'admin',
+    sensitive: true,
+    tag: 'users',
+    summary: 'Erase a user and every item they own; the audit trail keeps their id only',
+    status: 204,
+    params: s.IdParams,
+  },
+
+  'GET /api/auth/sessions': {
+    handler: 'auth/sessions-list',
+    access: 'user',
+    tag: 'auth',
+    summary: 'The caller’s live sessions (created, last used, user agent, IP, method; `current` marks this one)',
+    table: 'read',
+  },
+  'DELETE /api/auth/sessions/{sid}': {
+    handler: 'auth/sessions-end',
+    access: 'user',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'auth',
+    summary: 'End one of the caller’s sessions',
+    status: 204,
+    params: s.SessionParams,
+  },
+  'DELETE /api/auth/sessions': {
+    handler: 'auth/sessions-end-others',
+    access: 'user',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'auth',
+    summary: 'Sign out everywhere else: every session of the caller but this one ends',
+    status: 204,
   },
 
   // The current user's two-factor settings, Ziik dialect (seed 001). `pending` routes also take a

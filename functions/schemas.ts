@@ -44,6 +44,30 @@ export const CreateUserBody = z.object({
   password: z.optional(z.string().check(z.minLength(12, 'must be at least 12 characters'), z.maxLength(1024))),
 });
 
+export const UserStatus = z.enum(['invited', 'active', 'deactivated'], { message: 'must be one of: invited, active, deactivated' });
+
+export const UsersQuery = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(1024))),
+  status: z.optional(UserStatus),
+  /** Support only: the org to list (admins list their own). */
+  org: z.optional(id),
+});
+
+export const UpdateUserBody = z
+  .object({
+    /** Between member and admin; nobody becomes support through this route. */
+    role: z.optional(z.enum(['member', 'admin'], { message: 'must be one of: member, admin (support is not granted here)' })),
+    /** A new email: it applies once the link sent to it is followed (POST /api/users/email/verify). */
+    email: z.optional(email),
+  })
+  .check(z.refine((v) => v.role !== undefined || v.email !== undefined, { message: 'name at least one of role, email' }));
+
+/** A 256-bit token from an email link, base64url. */
+export const EmailTokenBody = z.object({ token: z.string().check(z.regex(/^[\w-]{43}$/, 'must be the token from the link')) });
+
+export const SessionParams = z.object({ sid: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be a session id')) });
+
 /** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys). */
 export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn' } as const;
 /** Ziik's method names as a schema: request parameters, and the settings' answer (response-schemas.ts). */

@@ -10,6 +10,13 @@ export { auditItem, auditPut } from './store';
 export type AuditAction =
   | 'org.created'
   | 'user.created'
+  | 'user.deactivated'
+  | 'user.reactivated'
+  | 'user.deleted'
+  | 'user.role_changed'
+  | 'user.email_change_requested'
+  | 'user.email_changed'
+  | 'sessions.ended_others'
   | 'login.password'
   | 'session.ended'
   | 'sms.code_sent'

@@ -7,7 +7,8 @@
 
 import { auditPut, type Actor, type AuditAction } from '../audit/events';
 import { now } from '../clock';
-import { ErrorCode, Forbidden } from '../errors';
+import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
+import { isActive } from '../model/user';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
 import { transactWrite, type TransactOptions } from '../store/transact';
 import { epochSeconds, LostRace } from '../store/conditions';
@@ -107,8 +108,19 @@ export const accountEvent = (
   auditPut({ orgId: account.user.orgId, action, actor, targetUserId: account.user.userId, details, policySequence });
 
 export async function accountAndPolicy(principal: Principal): Promise<{ account: Account; policy: Policy }> {
-  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  const [account, policy] = await Promise.all([ownAccount(principal), getPolicy(principal.orgId)]);
   return { account, policy };
+}
+
+/**
+ * The caller's own account. A deactivated (or invited, or erased) user's token is refused here: a
+ * pending login token has no session for a deactivation to revoke, and this read comes free with
+ * every route that takes one.
+ */
+export async function ownAccount(principal: Principal): Promise<Account> {
+  const account = await accountOf(principal.userId);
+  if (!isActive(account.user)) throw new Unauthenticated('This account is not active', ErrorCode.accountDeactivated);
+  return account;
 }
 
 export async function accountOf(userId: number): Promise<Account> {
@@ -149,7 +161,7 @@ export async function finishLogin(
  */
 export async function commitLogin(account: Account, policy: Policy, match: Match, actor: Actor): Promise<Tokens> {
   const { user } = account;
-  const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] });
+  const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] }, actor);
   await commit(
     account,
     match,

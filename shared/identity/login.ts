@@ -7,15 +7,17 @@
 import { auditPut, type Actor } from '../audit/events';
 import { config } from '../config';
 import { now } from '../clock';
-import { ErrorCode, Unauthenticated } from '../errors';
+import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
+import { isActive, type UserRecord } from '../model/user';
 import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
 import { getPolicy, type Policy } from '../policy/policy';
 import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
-import { epochSeconds } from '../store/conditions';
+import { epochSeconds, LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import { signToken } from '../tokens/jwt';
 import { prepareSession, type Subject, type Tokens } from '../tokens/sessions';
 import { verifyAgainstDecoy, verifyPassword } from './passwords';
+import { userStore } from './user-store';
 import { userIdByEmail } from './users';
 
 export type LoginResult =
@@ -50,16 +52,36 @@ export async function login(email: string, password: string, from: { sourceIp: s
     await record(limits, at);
     throw new Unauthenticated('Invalid email or password', ErrorCode.invalidCredentials);
   }
+  // Only after the right password: nobody learns an account's status by guessing.
+  assertMaySignIn(account.user);
   return secondFactorStep(account, await getPolicy(account.user.orgId), at, from);
 }
 
-/** A session from the password alone, audited in the same transaction. */
+/** An invited or deactivated user, with the right password, is told why they cannot sign in. */
+function assertMaySignIn(user: UserRecord): void {
+  if (isActive(user)) return;
+  if (user.status === 'invited') {
+    throw new Forbidden('This account is not activated yet: use the link in your invitation email', ErrorCode.invitationPending);
+  }
+  throw new Forbidden('This account is deactivated: ask your organisation’s administrator', ErrorCode.accountDeactivated);
+}
+
+/**
+ * A session from the password alone, audited in the same transaction, which also checks the user
+ * is still active: a deactivation committed since the read above stops it.
+ */
 async function startPasswordSession(subject: Subject, policy: Policy, from: Actor): Promise<Tokens> {
-  const session = await prepareSession(subject, { aal: 1, amr: ['pwd'] });
-  await transactWrite([
-    session.write,
-    auditPut({ orgId: subject.orgId, action: 'login.password', actor: { ...from, subject }, targetUserId: subject.userId, policySequence: policy.sequence }),
-  ]);
+  const session = await prepareSession(subject, { aal: 1, amr: ['pwd'] }, from);
+  try {
+    await transactWrite([
+      session.write,
+      userStore.assertActive(subject.userId),
+      auditPut({ orgId: subject.orgId, action: 'login.password', actor: { ...from, subject }, targetUserId: subject.userId, policySequence: policy.sequence }),
+    ]);
+  } catch (error) {
+    if (error instanceof LostRace && error.lost(1)) throw new Forbidden('This account is deactivated: ask your organisation’s administrator', ErrorCode.accountDeactivated);
+    throw error;
+  }
   return session.tokens();
 }
 

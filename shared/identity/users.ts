@@ -12,7 +12,15 @@ import { nextId } from './counter-store';
 import { generatePassword, hashPassword } from './passwords';
 import { orgStore, userStore } from './user-store';
 
-export const publicUser = ({ userId, orgId, email, role, createdAt }: User): User => ({ userId, orgId, email, role, createdAt });
+/** A user as the API shows it (status always spelled out: items written before the lifecycle have none). */
+export const publicUser = ({ userId, orgId, email, role, createdAt, status }: User): Required<User> => ({
+  userId,
+  orgId,
+  email,
+  role,
+  createdAt,
+  status: status ?? 'active',
+});
 
 export const getOrg = (orgId: number): Promise<Org | undefined> => orgStore.get(orgId);
 

@@ -132,6 +132,78 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
     },
   },
 
+  'PATCH /api/users/{id}': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(orgAdmin), params: { id: member.userId }, body: { role: 'admin' } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.role_changed', actorId: orgAdmin.userId, targetUserId: member.userId, details: { from: 'member', to: 'admin' } }],
+      };
+    },
+  },
+  'POST /api/users/{id}/deactivate': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(orgAdmin), params: { id: member.userId } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.deactivated', actorId: orgAdmin.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'POST /api/users/{id}/reactivate': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      const token = await accessToken(orgAdmin);
+      await admin(token, 'POST /api/users/{id}/deactivate', { params: { id: member.userId } });
+      return {
+        options: { token, params: { id: member.userId } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.reactivated', actorId: orgAdmin.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'DELETE /api/users/{id}': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(orgAdmin), params: { id: member.userId } },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.deleted', actorId: orgAdmin.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'DELETE /api/auth/sessions/{sid}': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      const other = decodeJwt(await accessToken(member)).sid as string;
+      return {
+        options: { token: await accessToken(member), params: { sid: other } },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'session.ended', actorId: member.userId, targetUserId: member.userId, details: { sid: other } }],
+      };
+    },
+  },
+  'DELETE /api/auth/sessions': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      await accessToken(member);
+      await accessToken(member);
+      return {
+        options: { token: await accessToken(member) },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'sessions.ended_others', actorId: member.userId, targetUserId: member.userId, details: { count: 2 } }],
+      };
+    },
+  },
+
   'PATCH /api/two-factor': {
     async setup() {
       const { member, orgId } = await newOrg();
