@@ -31,6 +31,7 @@ export const ErrorCode = Object.freeze({
   smsDeliveryFailed: 'sms_delivery_failed',
   emailDeliveryFailed: 'email_delivery_failed',
   weakPassword: 'weak_password',
+  invalidLink: 'invalid_link',
   internal: 'internal_error',
 } as const);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -22,8 +22,11 @@ export interface TokenClaims {
   amr: Amr[];
   sid?: string;
   auth_time: number;
-  /** "2fa": a pending login token that can only finish (or enrol) a second factor. */
-  scope?: '2fa';
+  /**
+   * "2fa": a pending login token that can only finish (or enrol) a second factor; "reset": a pending
+   * password reset that only a second factor at /2fa/authenticate finishes. Neither works as the other.
+   */
+  scope?: '2fa' | 'reset';
   /** RFC 8693 actor: the support user behind an impersonation token. */
   act?: { sub: string };
 }
