@@ -13,7 +13,7 @@ const LAYERS = [
   ['shared/factors/'],
   ['shared/policy/'],
   ['shared/tokens/'],
-  ['shared/audit/'],
+  ['shared/audit/', 'shared/mail/'],
   ['shared/ratelimit/', 'shared/crypto/', 'shared/adapters/'],
   ['shared/store/'],
   ['shared/model/', 'shared/http/', 'shared/config.ts', 'shared/clock.ts', 'shared/errors.ts', 'shared/log.ts'],

@@ -97,6 +97,10 @@ const schema = z.object({
   /** The verified SES identity mail is sent from (`Name <address>` or an address); required with `ses`. */
   EMAIL_FROM: z.optional(z.string().check(z.minLength(3))),
   SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  /** Emails per recipient (any kind: invitations, resets, notices) and per org, so no mailbox can be flooded. */
+  MAIL_MAX_PER_RECIPIENT_HOURLY: seconds(5),
+  MAIL_MAX_PER_RECIPIENT_DAILY: seconds(20),
+  MAIL_MAX_PER_ORG_HOURLY: seconds(500),
   /** Where the self-service page is served: links in emails (invitations, password reset) point here. */
   PUBLIC_URL: z._default(z.url(), 'http://localhost:3000'),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
