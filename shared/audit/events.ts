@@ -10,6 +10,12 @@ export { auditItem, auditPut } from './store';
 export type AuditAction =
   | 'org.created'
   | 'user.created'
+  | 'user.invited'
+  | 'user.invitation_accepted'
+  | 'password.changed'
+  | 'password.reset_requested'
+  | 'password.reset_started'
+  | 'password.reset'
   | 'login.password'
   | 'session.ended'
   | 'sms.code_sent'

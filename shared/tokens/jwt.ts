@@ -34,19 +34,20 @@ export interface TokenClaims {
 const TYP = 'at+jwt';
 const ALG = 'ES256';
 
-export async function signToken(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresIn: number }> {
+export async function signToken(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresIn: number; jti: string }> {
   const c = config();
   const key = await activeSigningKey();
   const issuedAt = Math.floor(now().getTime() / 1000);
+  const jti = randomUUID();
   const token = await new SignJWT({ ...claims } as unknown as JWTPayload)
     .setProtectedHeader({ alg: ALG, typ: TYP, kid: key.kid })
     .setIssuer(c.TOKEN_ISSUER)
     .setAudience(c.TOKEN_AUDIENCE)
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + ttlSeconds)
-    .setJti(randomUUID())
+    .setJti(jti)
     .sign(key.privateKey);
-  return { token, expiresIn: ttlSeconds };
+  return { token, expiresIn: ttlSeconds, jti };
 }
 
 let lastRefresh = 0;
