@@ -141,7 +141,7 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
       const principal =
         route.access === 'public'
           ? undefined
-          : await authenticate(header(event, 'authorization'), { access: route.access, sensitive: route.sensitive });
+          : await authenticate(header(event, 'authorization'), { access: route.access, sensitive: route.sensitive, finishesReset: route.finishesReset });
       const request = {
         body: validate(route.body, body, 'body'),
         params: validate(route.params, event.pathParameters, 'path'),

@@ -47,6 +47,10 @@ export interface Route {
   secrets?: boolean;
   /** Sends SMS: gets sns:Publish. */
   sms?: boolean;
+  /** Sends email: gets ses:SendEmail on the sender identity only. */
+  email?: boolean;
+  /** Also takes a pending password-reset token (the route that finishes a reset with a second factor). */
+  finishesReset?: boolean;
   /**
    * This route's own API Gateway throttle (all clients together) instead of the stage's default:
    * the routes that check a credential or cost money per call get a smaller share (THROTTLES).
@@ -116,10 +120,67 @@ export const routes = {
     access: 'admin',
     sessionProof: 'transaction',
     tag: 'users',
-    summary: 'Create a user in the caller’s org (support: in any org)',
+    summary: 'Invite a user to the caller’s org (support: to any org): the user sets a password through the emailed link',
     status: 201,
     body: s.CreateUserBody,
+    secrets: true,
+    email: true,
+  },
+  'POST /api/users/{id}/invitation': {
+    handler: 'users/reinvite',
+    access: 'admin',
+    sessionProof: 'transaction',
+    tag: 'users',
+    summary: 'Send an invited user a fresh invitation link (the previous one stops working)',
+    params: s.IdParams,
+    secrets: true,
+    email: true,
+  },
+  'POST /api/auth/invitation/accept': {
+    handler: 'auth/invitation-accept',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Accept an invitation: set the password, then the answer a login gives (tokens, or the second-factor step)',
+    body: s.AcceptInvitationBody,
+    secrets: true,
+    // scrypt (see login) and the common-password list.
     memoryMb: 1024,
+    throttle: THROTTLES.credential,
+  },
+  'POST /api/auth/password': {
+    handler: 'auth/password-change',
+    access: 'user',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'auth',
+    summary: 'Change the own password (the current one, and a recent second factor where the user has one); other sessions end',
+    status: 204,
+    body: s.ChangePasswordBody,
+    secrets: true,
+    email: true,
+    memoryMb: 1024,
+    throttle: THROTTLES.credential,
+  },
+  'POST /api/auth/password/forgot': {
+    handler: 'auth/password-forgot',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Email a password-reset link; 202 whether or not the address has an account',
+    status: 202,
+    body: s.ForgotPasswordBody,
+    secrets: true,
+    email: true,
+    throttle: THROTTLES.sms,
+  },
+  'POST /api/auth/password/reset': {
+    handler: 'auth/password-reset',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Set a new password from a reset link: 204, or the second-factor step that must finish it',
+    body: s.ResetPasswordBody,
+    secrets: true,
+    memoryMb: 1024,
+    throttle: THROTTLES.credential,
   },
   'GET /api/users/{id}': {
     handler: 'users/get',
@@ -365,15 +426,17 @@ export const routes = {
     access: 'pending',
     sessionProof: 'transaction',
     tag: '2fa',
-    summary: 'Options for finishing a login with a security key (a single-use challenge)',
+    summary: 'Options for finishing a login (or a password reset) with a security key (a single-use challenge)',
+    finishesReset: true,
   },
   'POST /2fa/authenticate': {
     handler: 'twofa/authenticate',
     access: 'pending',
     sessionProof: 'transaction',
     tag: '2fa',
-    summary: 'Finish a login with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
+    summary: 'Finish a login, or a password reset, with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
     body: s.AuthenticateBody,
+    finishesReset: true,
     secrets: true,
     throttle: THROTTLES.credential,
   },

@@ -34,6 +34,7 @@ export const ErrorCode = Object.freeze({
   accountDeactivated: 'account_deactivated',
   invitationPending: 'invitation_pending',
   lastAdmin: 'last_admin',
+  invalidLink: 'invalid_link',
   internal: 'internal_error',
 } as const);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

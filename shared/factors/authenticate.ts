@@ -145,6 +145,8 @@ export async function finishLogin(
   loaded?: { account: Account; policy: Policy },
 ): Promise<LoginOutcome> {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot sign in as its target');
+  // A pending password reset proves the link's mailbox, not the password: it never signs in.
+  if (principal.pendingPurpose === 'reset') throw new Forbidden('A password-reset token cannot sign in');
   const { account, policy } = loaded ?? (await accountAndPolicy(principal));
   const match = await prove(account, proof, actor, { allowed: policy.methods, policySequence: policy.sequence });
   const tokens = await commitLogin(account, policy, match, actor);

@@ -86,7 +86,7 @@ async function startPasswordSession(subject: Subject, policy: Policy, from: Acto
 }
 
 /** Whether (and how) the user must prove a second factor after the password. */
-async function secondFactorStep(account: Account, policy: Policy, at: Date, from: Actor): Promise<LoginResult> {
+export async function secondFactorStep(account: Account, policy: Policy, at: Date, from: Actor): Promise<LoginResult> {
   const { user } = account;
   const subject = { userId: user.userId, orgId: user.orgId, role: user.role };
   const methods = usableMethods(account, policy.methods);

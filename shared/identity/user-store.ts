@@ -63,9 +63,50 @@ export const userStore = {
     return putNew({ ...keys.email(email), userId });
   },
 
-  /** Stores a new user (listed in its org), for a transaction; fails if its id is taken. */
-  put(user: User, passwordHash: string): TransactItem {
-    return putNew({ ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, passwordHash });
+  /** Stores a new user (listed in its org), for a transaction; fails if its id is taken. No hash: invited. */
+  put(user: User, passwordHash?: string): TransactItem {
+    return putNew({ ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, ...(passwordHash && { passwordHash }) });
+  },
+
+  /** Sets an active user's password, for a transaction; fails unless the user exists and is active. */
+  setPassword(userId: number, passwordHash: string): TransactItem {
+    return {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: `attribute_exists(pk) AND ${ACTIVE}`,
+        UpdateExpression: 'SET passwordHash = :hash',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':hash': passwordHash, ':active': 'active' },
+      },
+    };
+  },
+
+  /** An invited user becomes active with the password they chose, for a transaction; fails unless invited. */
+  activate(userId: number, passwordHash: string): TransactItem {
+    return {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: '#status = :invited',
+        UpdateExpression: 'SET passwordHash = :hash, #status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':hash': passwordHash, ':invited': 'invited', ':active': 'active' },
+      },
+    };
+  },
+
+  /** A transaction's proof that the user exists and has this status (absent counts as active). */
+  assertStatus(userId: number, status: 'invited' | 'active'): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: status === 'active' ? `attribute_exists(pk) AND ${ACTIVE}` : '#status = :invited',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: status === 'active' ? { ':active': 'active' } : { ':invited': 'invited' },
+      },
+    };
   },
 
   /**

@@ -28,7 +28,8 @@ export interface User {
 }
 
 export interface UserRecord extends User {
-  passwordHash: string;
+  /** Absent while invited: the user has not chosen a password yet. */
+  passwordHash?: string;
   /** The Ziik `method`: the factor the user prefers. */
   preferredMethod?: 'totp' | 'sms' | 'webauthn';
   /** Verified factor kinds (a string set), kept in step with the factor items. */

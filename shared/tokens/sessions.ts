@@ -210,10 +210,11 @@ export async function unrevokedSessionIds(userId: number): Promise<string[]> {
   return all;
 }
 
-/** Every live session of a user, revoked (admin reset, password change). */
-export async function revokeAllSessions(userId: number): Promise<number> {
+/** Every live session of a user revoked (admin reset, password reset), or all but one (a password change keeps the current). */
+export async function revokeAllSessions(userId: number, options: { except?: string } = {}): Promise<number> {
   let revoked = 0;
-  for await (const sids of sessionStore.unrevokedIds(userId)) {
+  for await (const page of sessionStore.unrevokedIds(userId)) {
+    const sids = page.filter((sid) => sid !== options.except);
     await Promise.all(sids.map((sid) => revokeSession(userId, sid)));
     revoked += sids.length;
   }
