@@ -22,12 +22,14 @@ import type {
   QrResponse,
   RecoveryCodesResponse,
   RecoveryCountResponse,
+  ResetFinishedResponse,
+  ResetPendingResponse,
   SecurityKey as SecurityKeySchema,
   SecurityKeysResponse,
   TokensResponse,
   TwoFactorSettingsResponse,
 } from '../../functions/response-schemas';
-import type { CodeBody, LoginBody } from '../../functions/schemas';
+import type { AcceptInvitationBody, ChangePasswordBody, CodeBody, ForgotPasswordBody, LoginBody, ResetPasswordBody } from '../../functions/schemas';
 import { saveSession, state } from './state';
 
 export type Tokens = z.output<typeof TokensResponse>;
@@ -35,6 +37,8 @@ export type LoginAnswer = z.output<typeof LoginResponse>;
 /** Password login's full tokens (no second factor needed, or one still to enrol). */
 export type PasswordTokens = Extract<LoginAnswer, { accessToken: string }>;
 export type Authenticated = z.output<typeof AuthenticateResponse>;
+/** The second factor proved with a password reset's pending token: the new password is set. */
+export type ResetFinished = z.output<typeof ResetFinishedResponse>;
 export type SecurityKey = z.output<typeof SecurityKeySchema>;
 
 export class ApiError extends Error {
@@ -65,24 +69,13 @@ interface RequestOptions {
   params?: Record<string, string>;
 }
 
-/** Issue 14's routes, until functions/routes.ts has them (the lifecycle branches merge). */
-type LifecycleRoute =
-  | 'POST /api/auth/invitation/accept'
-  | 'POST /api/auth/password'
-  | 'POST /api/auth/password/forgot'
-  | 'POST /api/auth/password/reset'
-  | 'POST /api/users/email/verify'
-  | 'GET /api/auth/sessions'
-  | 'DELETE /api/auth/sessions'
-  | 'DELETE /api/auth/sessions/{sid}';
+/** Issue 14's routes not yet in functions/routes.ts (email change is still to come there). */
+type PendingRoute = 'POST /api/users/email/verify';
 
 /** A new password accepted, the second factor still to prove before it takes effect. */
-export interface ResetPending {
-  twoFactorRequired: true;
-  pendingToken: string;
-  methods: string[];
-}
+export type ResetPending = z.output<typeof ResetPendingResponse>;
 
+/** A session as GET /api/auth/sessions lists it (functions/response-schemas.ts has no schema for it yet). */
 export interface SessionInfo {
   id: string;
   createdAt: string;
@@ -93,7 +86,7 @@ export interface SessionInfo {
   current: boolean;
 }
 
-async function request<T>(route: RouteKey | LifecycleRoute, options: RequestOptions = {}): Promise<T> {
+async function request<T>(route: RouteKey | PendingRoute, options: RequestOptions = {}): Promise<T> {
   const [method, template] = route.split(' ') as [string, string];
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? ''));
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -148,7 +141,7 @@ function refresh(): Promise<boolean> {
 }
 
 /** A request with the current token: the session's (refreshed once on a 401) or the pending login's. */
-async function call<T>(route: RouteKey | LifecycleRoute, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
+async function call<T>(route: RouteKey | PendingRoute, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
   const token = state.session?.accessToken ?? state.pending?.token;
   try {
     return await request<T>(route, { ...options, token });
@@ -168,7 +161,7 @@ export const logout = (token: string) => request<void>('POST /api/auth/logout', 
 
 // Finishing a login (with the pending token)
 export const authenticate = (proof: z.input<typeof CodeBody> | { webauthn: AuthenticationResponseJSON }) =>
-  call<Authenticated>('POST /2fa/authenticate', { body: proof });
+  call<Authenticated | ResetFinished>('POST /2fa/authenticate', { body: proof });
 export const keyLoginOptions = () => call<PublicKeyCredentialRequestOptionsJSON>('POST /2fa/webauthn/options');
 export const sendSmsCode = () => call<void>('POST /api/two-factor/send-verification');
 
@@ -187,14 +180,14 @@ export const removeKey = (id: string) => call<void>('DELETE /api/two-factor/weba
 export const generateRecoveryCodes = async () => (await call<z.output<typeof RecoveryCodesResponse>>('POST /api/two-factor/recovery-codes', { body: {} })).data.codes;
 
 // Links from emails and a forgotten password (public: the token in the link is the credential)
-export const acceptInvitation = (body: { token: string; password: string }) => request<LoginAnswer>('POST /api/auth/invitation/accept', { body });
-export const forgotPassword = (body: { email: string }) => request<void>('POST /api/auth/password/forgot', { body });
+export const acceptInvitation = (body: z.input<typeof AcceptInvitationBody>) => request<LoginAnswer>('POST /api/auth/invitation/accept', { body });
+export const forgotPassword = (body: z.input<typeof ForgotPasswordBody>) => request<void>('POST /api/auth/password/forgot', { body });
 /** Nothing (204) where the account has no second factor: the password is set. */
-export const resetPassword = (body: { token: string; password: string }) => request<ResetPending | undefined>('POST /api/auth/password/reset', { body });
+export const resetPassword = (body: z.input<typeof ResetPasswordBody>) => request<ResetPending | undefined>('POST /api/auth/password/reset', { body });
 export const verifyEmail = (body: { token: string }) => request<unknown>('POST /api/users/email/verify', { body });
 
 // The account's password and sessions
-export const changePassword = (body: { currentPassword: string; newPassword: string }) => call<void>('POST /api/auth/password', { body });
+export const changePassword = (body: z.input<typeof ChangePasswordBody>) => call<void>('POST /api/auth/password', { body });
 export const sessions = async () => (await call<{ sessions: SessionInfo[] }>('GET /api/auth/sessions')).sessions;
 export const endSession = (sid: string) => call<void>('DELETE /api/auth/sessions/{sid}', { params: { sid } });
 export const endOtherSessions = () => call<void>('DELETE /api/auth/sessions');

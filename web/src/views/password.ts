@@ -1,6 +1,9 @@
-/** Changing the password from the account (the server signs out the other sessions). */
+/**
+ * Changing the password from the account (the server signs out the other sessions), with a code
+ * from the second factor when the session's is not recent.
+ */
 import * as api from '../api';
-import { el, focus, markInvalid } from '../dom';
+import { el, focus, markInvalid, show } from '../dom';
 import { busy, refusedPassword, setStatus } from '../status';
 import { renderSessions } from './sessions';
 
@@ -15,15 +18,27 @@ export async function changePassword(event: SubmitEvent): Promise<void> {
     focus(current.value ? next : current);
     return;
   }
+  const codeField = el('password-code-field');
+  const code = el<HTMLInputElement>('password-code');
   await busy(event.submitter as HTMLButtonElement | null, async () => {
     setStatus('Changing your password…');
     try {
-      await api.changePassword({ currentPassword: current.value, newPassword: next.value });
+      const proof = code.value.replace(/\s+/g, '');
+      await api.changePassword({ currentPassword: current.value, newPassword: next.value, ...(proof && { code: proof }) });
     } catch (error) {
+      if (error instanceof api.ApiError && error.code === 'recent_auth_required' && codeField.hidden) {
+        // The session's second factor is not recent: a code in the same form proves it now.
+        show(codeField);
+        setStatus('Confirm it’s you: enter a code from your second factor, then change the password again.', 'error');
+        focus(code);
+        return;
+      }
       refusedPassword(current, error, ['invalid_credentials']);
+      refusedPassword(code, error, ['invalid_code', 'recent_auth_required']);
       throw refusedPassword(next, error);
     }
     el<HTMLFormElement>('password-form').reset();
+    show(codeField, false);
     renderSessions(await api.sessions());
     setStatus('Your password is changed, and your other sessions are signed out.', 'success');
     focus(el('password-heading'));

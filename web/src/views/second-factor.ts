@@ -59,11 +59,10 @@ export async function useSecurityKey(event: MouseEvent): Promise<void> {
   });
 }
 
-/** The second factor proved: signed in, or (a reset that answers no tokens) back to sign in. */
-async function proved(answer: Partial<api.Authenticated> | undefined): Promise<void> {
-  const reset = state.pending?.purpose === 'reset';
-  if (answer?.accessToken && answer.refreshToken) {
-    await signedIn({ ...answer, accessToken: answer.accessToken, refreshToken: answer.refreshToken }, reset ? 'Your password has been reset.' : undefined);
+/** The second factor proved: signed in, or (a password reset) back to sign in with the new password. */
+async function proved(answer: api.Authenticated | api.ResetFinished): Promise<void> {
+  if ('accessToken' in answer) {
+    await signedIn(answer);
   } else {
     endSession('Your password has been reset. Sign in with your new password.', 'success');
   }

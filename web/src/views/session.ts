@@ -14,12 +14,11 @@ import { showScreen } from './screens';
 type SignIn = Pick<api.Tokens, 'accessToken' | 'refreshToken'> &
   Partial<Pick<api.PasswordTokens, 'twoFactorSetupRequired' | 'enrolBy'> & Pick<api.Authenticated, 'recoveryCodesRemaining'>>;
 
-/** `lead`: what happened before the sign-in (a password set from a link), said first. */
-export async function signedIn(tokens: SignIn, lead?: string): Promise<void> {
+export async function signedIn(tokens: SignIn): Promise<void> {
   saveSession({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
   state.pending = null;
   await showAccount();
-  const notes = [lead, 'You are signed in.'].filter((note): note is string => note !== undefined);
+  const notes = ['You are signed in.'];
   if (tokens.twoFactorSetupRequired) {
     const by = tokens.enrolBy ? ` by ${formatDate(tokens.enrolBy)}` : '';
     notes.push(`Your organisation requires two-factor authentication: set up a second factor${by}.`);
@@ -41,6 +40,7 @@ export function endSession(message?: string, kind: 'info' | 'success' = 'info'):
   state.pending = null;
   hideRecoveryCodes();
   show(el('totp-setup'), false);
+  show(el('password-code-field'), false);
   // Nothing typed (a password, a code) outlives the session on screen.
   document.querySelectorAll('form').forEach((form) => form.reset());
   el('sessions-list').replaceChildren();
