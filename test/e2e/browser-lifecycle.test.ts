@@ -12,7 +12,7 @@ import { lastLink } from '../support/email';
 import { accessToken, login, newOrg, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 45_000);
+jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 150_000 : 75_000);
 
 let server: PageServer;
 let browser: Browser;
@@ -74,7 +74,7 @@ describe('the account lifecycle on the self-service page', () => {
 
     // A common password is refused with the reason, the field flagged and focused.
     const invitationPassword = page.locator('#invitation-view').getByLabel('New password');
-    await invitationPassword.fill('password1234567890');
+    await invitationPassword.fill('1qaz2wsx3edc4rfv');
     await page.getByRole('button', { name: 'Set password and sign in' }).click();
     await waitForStatus(page, /common/, { error: true });
     expect(await invitationPassword.getAttribute('aria-invalid')).toBe('true');
