@@ -90,3 +90,18 @@ export const KeyRegisteredResponse = z.extend(z.partial(TokensResponse), {
 export const RecoveryCountResponse = z.strictObject({ data: z.strictObject({ remaining: z.number() }) });
 
 export const RecoveryCodesResponse = z.strictObject({ data: z.strictObject({ codes: z.array(z.string()) }) });
+
+/** GET /api/auth/sessions: the caller's live sessions (the page lists them with "sign out"). */
+export const SessionsResponse = z.strictObject({
+  sessions: z.array(
+    z.strictObject({
+      id: z.string(),
+      createdAt: z.string(),
+      lastUsedAt: z.string(),
+      userAgent: z.nullable(z.string()),
+      ip: z.nullable(z.string()),
+      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'recovery', 'impersonation']),
+      current: z.boolean(),
+    }),
+  ),
+});

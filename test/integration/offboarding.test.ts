@@ -17,6 +17,9 @@ import { enrolTotp } from '../support/two-factor';
 import { getUser } from '../../shared/identity/users';
 import { auditPut } from '../../shared/audit/events';
 
+// Many scrypt logins per test: generous on a loaded machine.
+jest.setTimeout(120_000);
+
 let clock: ReturnType<typeof testClock>;
 beforeEach(() => {
   clock = testClock();
