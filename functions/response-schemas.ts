@@ -121,3 +121,18 @@ export const ResetPendingResponse = z.strictObject({
 
 /** POST /2fa/authenticate with a pending reset token: the new password is set; sign in with it. */
 export const ResetFinishedResponse = z.strictObject({ passwordReset: z.literal(true) });
+
+/** GET /api/auth/sessions: the caller's live sessions (the page lists them with "sign out"). */
+export const SessionsResponse = z.strictObject({
+  sessions: z.array(
+    z.strictObject({
+      id: z.string(),
+      createdAt: z.string(),
+      lastUsedAt: z.string(),
+      userAgent: z.nullable(z.string()),
+      ip: z.nullable(z.string()),
+      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'recovery', 'impersonation']),
+      current: z.boolean(),
+    }),
+  ),
+});

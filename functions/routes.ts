@@ -210,6 +210,15 @@ export const routes = {
     body: s.UpdateUserBody,
     secrets: true,
   },
+  'POST /api/users/email/verify': {
+    handler: 'users/verify-email',
+    access: 'public',
+    tag: 'users',
+    summary: 'Follow an email-change link: the user’s email is the new address from now on',
+    body: s.EmailTokenBody,
+    secrets: true,
+    throttle: THROTTLES.credential,
+  },
   'POST /api/users/{id}/deactivate': {
     handler: 'users/deactivate',
     access: 'admin',

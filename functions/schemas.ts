@@ -63,8 +63,10 @@ export const UpdateUserBody = z
   })
   .check(z.refine((v) => v.role !== undefined || v.email !== undefined, { message: 'name at least one of role, email' }));
 
-/** A 256-bit token from an email link, base64url. */
-export const EmailTokenBody = z.object({ token: z.string().check(z.regex(/^[\w-]{43}$/, 'must be the token from the link')) });
+/** An email link's token: `<user id>.<256 random bits, base64url>`. */
+export const EmailTokenBody = z.object({
+  token: z.string({ message: 'must be a string' }).check(z.trim(), z.regex(/^[1-9]\d{0,15}\.[\w-]{43}$/, 'must be the token from the link')),
+});
 
 export const SessionParams = z.object({ sid: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be a session id')) });
 

@@ -153,6 +153,19 @@ export const userStore = {
     });
   },
 
+  /** Moves the user to a new email (its uniqueness item written alongside), on condition the old one is still theirs. */
+  setEmail(userId: number, from: string, to: string): TransactItem {
+    return {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND email = :from',
+        UpdateExpression: 'SET email = :to',
+        ExpressionAttributeValues: { ':from': from, ':to': to },
+      },
+    };
+  },
+
   /** Changes the user's role, on the same condition as setStatus. */
   setRole(user: UserRecord, role: Role): TransactItem {
     return update(user, 'SET #role = :to', { ':to': role });

@@ -19,6 +19,9 @@ import { invoke } from '../support/invoke';
 import { enrolTotp } from '../support/two-factor';
 import { writeRoutes, type WriteRoute } from '../support/write-routes';
 
+// Many scrypt logins per test: generous on a loaded machine.
+jest.setTimeout(120_000);
+
 let clock: ReturnType<typeof testClock>;
 beforeEach(() => {
   clock = testClock();

@@ -9,6 +9,7 @@ import type { RouteKey } from '../../functions/routes';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import type { testClock } from './clock';
 import { accessToken, login, newOrg, newUser, uniqueEmail } from './fixtures';
+import { lastLink } from './email';
 import { invoke, type InvokeOptions } from './invoke';
 import { randomDanishMobile } from './sms';
 import { SoftAuthenticator } from './soft-authenticator';
@@ -140,6 +141,20 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
         status: 200,
         orgs: [orgId],
         events: [{ orgId, action: 'user.role_changed', actorId: orgAdmin.userId, targetUserId: member.userId, details: { from: 'member', to: 'admin' } }],
+      };
+    },
+  },
+  'POST /api/users/email/verify': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      const email = uniqueEmail('moved');
+      await admin(await accessToken(orgAdmin), 'PATCH /api/users/{id}', { params: { id: member.userId }, body: { email } });
+      const token = (await lastLink(email))!.searchParams.get('verify-email')!;
+      return {
+        options: { body: { token } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, targetUserId: member.userId, action: 'user.email_changed' }],
       };
     },
   },
