@@ -83,6 +83,13 @@ export interface TwoFactorStackProps extends StackProps {
   readonly smsOriginationNumber?: string;
   /** SMS_ALLOWED_COUNTRY_CODES: country calling codes SMS may go to. @default all */
   readonly smsAllowedCountryCodes?: readonly string[];
+  /** EMAIL_FROM: the sender of invitations and reset links (a verified SES identity). @default no-reply@<domain> */
+  readonly emailFrom?: string;
+  /**
+   * The SES identity (a domain or an address) that `email` routes may send from: their only
+   * ses:SendEmail resource. @default the domain of `emailFrom`
+   */
+  readonly emailIdentity?: string;
   /**
    * More configuration for every function (shared/config.ts: e.g. SESSION_IDLE_TTL, SMS_TEMPLATES).
    * Cannot override what the stack wires itself (TABLE_NAME, KMS_KEY_ID, DATA_KEY_SOURCE, SMS_SENDER, ...).
@@ -317,6 +324,9 @@ export class TwoFactorStack extends Stack {
     // With a custom domain, a domain setting left unset (or at cdk.json's placeholder) derives from it.
     const site = (value: string | undefined, derived: string): string | undefined =>
       props.domainName && (value === undefined || isPlaceholder(value)) ? derived : value;
+    const emailFrom = props.emailFrom ?? `no-reply@${props.domainName ?? DEFAULTS.webauthnRpId}`;
+    const emailIdentity = props.emailIdentity ?? emailFrom.split('@').pop()!;
+    const emailIdentityArn = Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: emailIdentity });
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
       DATA_KEY_SOURCE: 'kms',
@@ -329,6 +339,10 @@ export class TwoFactorStack extends Stack {
       LOG_LEVEL: logLevel,
       // Direct-to-phone SMS through SNS (only `sms` routes may publish).
       SMS_SENDER: 'sns',
+      // Email through SES v2 (only `email` routes may send, from the one identity).
+      EMAIL_SENDER: 'ses',
+      EMAIL_FROM: emailFrom,
+      PUBLIC_URL: site(props.webauthnOrigins?.[0], `https://${props.domainName}`) ?? DEFAULTS.webauthnOrigins[0],
       ...(props.smsSenderId && { SMS_SENDER_ID: props.smsSenderId }),
       ...(props.smsOriginationNumber && { SMS_ORIGINATION_NUMBER: props.smsOriginationNumber }),
       ...(props.smsAllowedCountryCodes && { SMS_ALLOWED_COUNTRY_CODES: props.smsAllowedCountryCodes.join(',') }),
@@ -490,6 +504,7 @@ export class TwoFactorStack extends Stack {
           applicationLogLevel,
           code: props.codeOverride,
           reservedConcurrency: reserved[key],
+          emailIdentityArn,
         });
         // Key material exists before any function can run.
         endpoint.function.node.addDependency(this.keyMaterial);

@@ -11,6 +11,7 @@ import type { testClock } from './clock';
 import { accessToken, login, newOrg, newUser, uniqueEmail } from './fixtures';
 import { lastLink } from './email';
 import { invoke, type InvokeOptions } from './invoke';
+import { forgot, invite } from './links';
 import { randomDanishMobile } from './sms';
 import { SoftAuthenticator } from './soft-authenticator';
 import { enrolTotp, loginWithTotp, secretOf, totpCode } from './two-factor';
@@ -128,7 +129,70 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
         options: { token: await accessToken(creator), body: { email: uniqueEmail('created'), role: 'admin' } },
         status: 201,
         orgs: [orgId],
-        events: [{ orgId, action: 'user.created', actorId: creator.userId, details: { role: 'admin' } }],
+        events: [{ orgId, action: 'user.created', actorId: creator.userId, details: { role: 'admin', status: 'invited' } }],
+      };
+    },
+  },
+
+  'POST /api/users/{id}/invitation': {
+    async setup() {
+      const { admin: creator, orgId } = await newOrg();
+      const token = await accessToken(creator);
+      const { user } = await invite(token, uniqueEmail('reinvited'));
+      return {
+        options: { token, params: { id: user.userId } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.invited', actorId: creator.userId, targetUserId: user.userId }],
+      };
+    },
+  },
+  'POST /api/auth/invitation/accept': {
+    async setup() {
+      const { admin: creator, orgId } = await newOrg();
+      const { user, token } = await invite(await accessToken(creator), uniqueEmail('invited'));
+      return {
+        options: { body: { token, password: 'a long and unusual passphrase' } },
+        status: 200,
+        orgs: [orgId],
+        events: [
+          { orgId, action: 'user.invitation_accepted', actorId: user.userId, targetUserId: user.userId },
+          { orgId, action: 'login.password', actorId: user.userId, targetUserId: user.userId },
+        ],
+      };
+    },
+  },
+  'POST /api/auth/password': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(member), body: { currentPassword: member.password, newPassword: 'a long and unusual passphrase' } },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'password.changed', actorId: member.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'POST /api/auth/password/forgot': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      return {
+        options: { body: { email: member.email } },
+        status: 202,
+        orgs: [orgId],
+        events: [{ orgId, action: 'password.reset_requested', targetUserId: member.userId }],
+      };
+    },
+  },
+  'POST /api/auth/password/reset': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      const token = await forgot(member.email);
+      return {
+        options: { body: { token, password: 'a long and unusual passphrase' } },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'password.reset', actorId: member.userId, targetUserId: member.userId }],
       };
     },
   },
