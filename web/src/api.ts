@@ -26,10 +26,19 @@ import type {
   ResetPendingResponse,
   SecurityKey as SecurityKeySchema,
   SecurityKeysResponse,
+  SessionsResponse,
   TokensResponse,
   TwoFactorSettingsResponse,
 } from '../../functions/response-schemas';
-import type { AcceptInvitationBody, ChangePasswordBody, CodeBody, ForgotPasswordBody, LoginBody, ResetPasswordBody } from '../../functions/schemas';
+import type {
+  AcceptInvitationBody,
+  ChangePasswordBody,
+  CodeBody,
+  EmailTokenBody,
+  ForgotPasswordBody,
+  LoginBody,
+  ResetPasswordBody,
+} from '../../functions/schemas';
 import { saveSession, state } from './state';
 
 export type Tokens = z.output<typeof TokensResponse>;
@@ -69,24 +78,11 @@ interface RequestOptions {
   params?: Record<string, string>;
 }
 
-/** Issue 14's routes not yet in functions/routes.ts (email change is still to come there). */
-type PendingRoute = 'POST /api/users/email/verify';
-
 /** A new password accepted, the second factor still to prove before it takes effect. */
 export type ResetPending = z.output<typeof ResetPendingResponse>;
+export type SessionInfo = z.output<typeof SessionsResponse>['sessions'][number];
 
-/** A session as GET /api/auth/sessions lists it (functions/response-schemas.ts has no schema for it yet). */
-export interface SessionInfo {
-  id: string;
-  createdAt: string;
-  lastUsedAt: string;
-  userAgent: string | null;
-  ip: string | null;
-  method: string;
-  current: boolean;
-}
-
-async function request<T>(route: RouteKey | PendingRoute, options: RequestOptions = {}): Promise<T> {
+async function request<T>(route: RouteKey, options: RequestOptions = {}): Promise<T> {
   const [method, template] = route.split(' ') as [string, string];
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? ''));
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -141,7 +137,7 @@ function refresh(): Promise<boolean> {
 }
 
 /** A request with the current token: the session's (refreshed once on a 401) or the pending login's. */
-async function call<T>(route: RouteKey | PendingRoute, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
+async function call<T>(route: RouteKey, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
   const token = state.session?.accessToken ?? state.pending?.token;
   try {
     return await request<T>(route, { ...options, token });
@@ -184,10 +180,10 @@ export const acceptInvitation = (body: z.input<typeof AcceptInvitationBody>) => 
 export const forgotPassword = (body: z.input<typeof ForgotPasswordBody>) => request<void>('POST /api/auth/password/forgot', { body });
 /** Nothing (204) where the account has no second factor: the password is set. */
 export const resetPassword = (body: z.input<typeof ResetPasswordBody>) => request<ResetPending | undefined>('POST /api/auth/password/reset', { body });
-export const verifyEmail = (body: { token: string }) => request<unknown>('POST /api/users/email/verify', { body });
+export const verifyEmail = (body: z.input<typeof EmailTokenBody>) => request<unknown>('POST /api/users/email/verify', { body });
 
 // The account's password and sessions
 export const changePassword = (body: z.input<typeof ChangePasswordBody>) => call<void>('POST /api/auth/password', { body });
-export const sessions = async () => (await call<{ sessions: SessionInfo[] }>('GET /api/auth/sessions')).sessions;
+export const sessions = async () => (await call<z.output<typeof SessionsResponse>>('GET /api/auth/sessions')).sessions;
 export const endSession = (sid: string) => call<void>('DELETE /api/auth/sessions/{sid}', { params: { sid } });
 export const endOtherSessions = () => call<void>('DELETE /api/auth/sessions');
