@@ -8,7 +8,7 @@ module.exports = {
   ...base,
   testMatch: [
     '**/test/e2e/server.test.ts',
-    '**/test/e2e/browser.test.ts',
+    '**/test/e2e/browser*.test.ts',
     '**/test/e2e/security-headers.test.ts',
     '**/test/iam/*.test.ts',
   ],

@@ -95,14 +95,16 @@ function toResult(reply: Reply): Result {
 }
 
 /**
- * How a request proves its session is live (revocation is immediate for every write): not at all
- * for a GET (stateless for the token's life) unless the route is sensitive; inside the route's own
- * transaction where every write it makes is one (`sessionProof: 'transaction'`); otherwise one
- * consistent read. Impersonation tokens are read on every request: they die at desimpersonation.
+ * How a request proves its session is live, so that a revocation (logout, a deactivation, "sign out
+ * everywhere else") is immediate on every route: a GET with one consistent read of the session (an
+ * access token is not trusted for its remaining life); a write inside the route's own transaction
+ * where every write it makes is one (`sessionProof: 'transaction'`), otherwise with the same read.
+ * A pending login token has no session: its GETs rely on the account read every such route makes
+ * (factors/authenticate.ts ownAccount refuses a user who is not active).
  */
 function sessionProof(method: string, route: Route, principal: Principal): 'none' | 'read' | 'transaction' {
   if (principal.actorId !== undefined) return 'read';
-  if (method === 'GET' && !route.sensitive) return 'none';
+  if (method === 'GET') return principal.pending ? 'none' : 'read';
   return route.sessionProof ?? 'read';
 }
 
@@ -142,7 +144,7 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
       const principal =
         route.access === 'public'
           ? undefined
-          : await authenticate(header(event, 'authorization'), { access: route.access, sensitive: route.sensitive });
+          : await authenticate(header(event, 'authorization'), { access: route.access, sensitive: route.sensitive, finishesReset: route.finishesReset });
       const request = {
         body: validate(route.body, body, 'body'),
         params: validate(route.params, event.pathParameters, 'path'),

@@ -90,3 +90,49 @@ export const KeyRegisteredResponse = z.extend(z.partial(TokensResponse), {
 export const RecoveryCountResponse = z.strictObject({ data: z.strictObject({ remaining: z.number() }) });
 
 export const RecoveryCodesResponse = z.strictObject({ data: z.strictObject({ codes: z.array(z.string()) }) });
+
+/** An invitation's link: when it stops working, and whether the email went out (else: re-invite). */
+export const Invitation = z.strictObject({ expiresAt: z.string(), emailSent: z.boolean() });
+
+/** POST /api/users: the invited user (no password: the user sets it through the link). */
+export const InvitedUserResponse = z.strictObject({
+  user: z.strictObject({
+    userId: z.number(),
+    orgId: z.number(),
+    email: z.string(),
+    role: z.enum(['member', 'admin', 'support']),
+    createdAt: z.string(),
+    status: z.literal('invited'),
+  }),
+  invitation: Invitation,
+});
+
+/** POST /api/users/{id}/invitation. */
+export const ReinviteResponse = z.strictObject({ invitation: Invitation });
+
+/** POST /api/auth/password/reset for a user with a second factor (without one: 204, the password set). */
+export const ResetPendingResponse = z.strictObject({
+  twoFactorRequired: z.literal(true),
+  /** Scope "reset": only POST /2fa/authenticate (and /2fa/webauthn/options) take it. */
+  pendingToken: z.string(),
+  expiresIn: z.number(),
+  methods: z.array(z.string()),
+});
+
+/** POST /2fa/authenticate with a pending reset token: the new password is set; sign in with it. */
+export const ResetFinishedResponse = z.strictObject({ passwordReset: z.literal(true) });
+
+/** GET /api/auth/sessions: the caller's live sessions (the page lists them with "sign out"). */
+export const SessionsResponse = z.strictObject({
+  sessions: z.array(
+    z.strictObject({
+      id: z.string(),
+      createdAt: z.string(),
+      lastUsedAt: z.string(),
+      userAgent: z.nullable(z.string()),
+      ip: z.nullable(z.string()),
+      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'recovery', 'impersonation']),
+      current: z.boolean(),
+    }),
+  ),
+});

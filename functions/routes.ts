@@ -31,7 +31,7 @@ export interface Route {
   body?: ZodMiniType;
   params?: ZodMiniType;
   query?: ZodMiniType;
-  /** Sensitive routes refuse impersonation tokens (and, even as a GET, prove the session is live). */
+  /** Sensitive routes refuse impersonation tokens. */
   sensitive?: boolean;
   /**
    * Every request that changes state proves the caller's session is live (functions/endpoint.ts):
@@ -47,6 +47,10 @@ export interface Route {
   secrets?: boolean;
   /** Sends SMS: gets sns:Publish. */
   sms?: boolean;
+  /** Sends email: gets ses:SendEmail on the sender identity only. */
+  email?: boolean;
+  /** Also takes a pending password-reset token (the route that finishes a reset with a second factor). */
+  finishesReset?: boolean;
   /**
    * This route's own API Gateway throttle (all clients together) instead of the stage's default:
    * the routes that check a credential or cost money per call get a smaller share (THROTTLES).
@@ -118,10 +122,67 @@ export const routes = {
     access: 'admin',
     sessionProof: 'transaction',
     tag: 'users',
-    summary: 'Create a user in the caller’s org (support: in any org)',
+    summary: 'Invite a user to the caller’s org (support: to any org): the user sets a password through the emailed link',
     status: 201,
     body: s.CreateUserBody,
+    secrets: true,
+    email: true,
+  },
+  'POST /api/users/{id}/invitation': {
+    handler: 'users/reinvite',
+    access: 'admin',
+    sessionProof: 'transaction',
+    tag: 'users',
+    summary: 'Send an invited user a fresh invitation link (the previous one stops working)',
+    params: s.IdParams,
+    secrets: true,
+    email: true,
+  },
+  'POST /api/auth/invitation/accept': {
+    handler: 'auth/invitation-accept',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Accept an invitation: set the password, then the answer a login gives (tokens, or the second-factor step)',
+    body: s.AcceptInvitationBody,
+    secrets: true,
+    // scrypt (see login) and the common-password list.
     memoryMb: 1024,
+    throttle: THROTTLES.credential,
+  },
+  'POST /api/auth/password': {
+    handler: 'auth/password-change',
+    access: 'user',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'auth',
+    summary: 'Change the own password (the current one, and a recent second factor where the user has one); other sessions end',
+    status: 204,
+    body: s.ChangePasswordBody,
+    secrets: true,
+    email: true,
+    memoryMb: 1024,
+    throttle: THROTTLES.credential,
+  },
+  'POST /api/auth/password/forgot': {
+    handler: 'auth/password-forgot',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Email a password-reset link; 202 whether or not the address has an account',
+    status: 202,
+    body: s.ForgotPasswordBody,
+    secrets: true,
+    email: true,
+    throttle: THROTTLES.sms,
+  },
+  'POST /api/auth/password/reset': {
+    handler: 'auth/password-reset',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Set a new password from a reset link: 204, or the second-factor step that must finish it',
+    body: s.ResetPasswordBody,
+    secrets: true,
+    memoryMb: 1024,
+    throttle: THROTTLES.credential,
   },
   'POST /api/users/import': {
     handler: 'users/import',
@@ -139,6 +200,88 @@ export const routes = {
     summary: 'A user (self, an admin of the user’s org, or support)',
     params: s.IdParams,
     table: 'read',
+  },
+  'GET /api/users': {
+    handler: 'users/list',
+    access: 'admin',
+    tag: 'users',
+    summary: 'The org’s users by id, a page at a time, optionally of one status (support: any org, `?org=`)',
+    query: s.UsersQuery,
+    table: 'read',
+    secrets: true,
+  },
+  'PATCH /api/users/{id}': {
+    handler: 'users/update',
+    access: 'admin',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'users',
+    summary: 'Change a user’s role (member ⇄ admin: their sessions end) or email (applies once the link sent to it is followed)',
+    params: s.IdParams,
+    body: s.UpdateUserBody,
+    secrets: true,
+  },
+  'POST /api/users/email/verify': {
+    handler: 'users/verify-email',
+    access: 'public',
+    tag: 'users',
+    summary: 'Follow an email-change link: the user’s email is the new address from now on',
+    body: s.EmailTokenBody,
+    secrets: true,
+    throttle: THROTTLES.credential,
+  },
+  'POST /api/users/{id}/deactivate': {
+    handler: 'users/deactivate',
+    access: 'admin',
+    sensitive: true,
+    tag: 'users',
+    summary: 'Deactivate a user: every session ends; no login, refresh or token use until reactivated',
+    params: s.IdParams,
+  },
+  'POST /api/users/{id}/reactivate': {
+    handler: 'users/reactivate',
+    access: 'admin',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'users',
+    summary: 'Reactivate a deactivated user (they sign in again)',
+    params: s.IdParams,
+  },
+  'DELETE /api/users/{id}': {
+    handler: 'users/delete',
+    access: 'admin',
+    sensitive: true,
+    tag: 'users',
+    summary: 'Erase a user and every item they own; the audit trail keeps their id only',
+    status: 204,
+    params: s.IdParams,
+  },
+
+  'GET /api/auth/sessions': {
+    handler: 'auth/sessions-list',
+    access: 'user',
+    tag: 'auth',
+    summary: 'The caller’s live sessions (created, last used, user agent, IP, method; `current` marks this one)',
+    table: 'read',
+  },
+  'DELETE /api/auth/sessions/{sid}': {
+    handler: 'auth/sessions-end',
+    access: 'user',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'auth',
+    summary: 'End one of the caller’s sessions',
+    status: 204,
+    params: s.SessionParams,
+  },
+  'DELETE /api/auth/sessions': {
+    handler: 'auth/sessions-end-others',
+    access: 'user',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'auth',
+    summary: 'Sign out everywhere else: every session of the caller but this one ends',
+    status: 204,
   },
 
   // The current user's two-factor settings, Ziik dialect (seed 001). `pending` routes also take a
@@ -303,15 +446,17 @@ export const routes = {
     access: 'pending',
     sessionProof: 'transaction',
     tag: '2fa',
-    summary: 'Options for finishing a login with a security key (a single-use challenge)',
+    summary: 'Options for finishing a login (or a password reset) with a security key (a single-use challenge)',
+    finishesReset: true,
   },
   'POST /2fa/authenticate': {
     handler: 'twofa/authenticate',
     access: 'pending',
     sessionProof: 'transaction',
     tag: '2fa',
-    summary: 'Finish a login with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
+    summary: 'Finish a login, or a password reset, with a second factor: a code (TOTP, SMS, recovery) or a WebAuthn assertion',
     body: s.AuthenticateBody,
+    finishesReset: true,
     secrets: true,
     throttle: THROTTLES.credential,
   },

@@ -40,8 +40,8 @@ export const CreateUserBody = z.object({
   role: z._default(Role, 'member'),
   /** Support only: the org to create the user in. Admins always create in their own org. */
   orgId: z.optional(id),
-  /** Optional initial password; when absent one is generated and returned once. */
-  password: z.optional(z.string().check(z.minLength(12, 'must be at least 12 characters'), z.maxLength(1024))),
+  /** Refused rather than ignored: nobody but the invited user chooses (or sees) their password. */
+  password: z.optional(z.never({ message: 'is not accepted: the invited user chooses a password through the emailed link' })),
 });
 
 /** A batch of import rows: each is checked on its own (shared/identity/import.ts), so one bad row refuses only itself. */
@@ -51,6 +51,50 @@ export const ImportUsersBody = z.object({
   orgId: z.optional(id),
   dryRun: z._default(z.boolean(), false),
 });
+
+export const UserStatus = z.enum(['invited', 'active', 'deactivated'], { message: 'must be one of: invited, active, deactivated' });
+
+export const UsersQuery = z.object({
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(1024))),
+  status: z.optional(UserStatus),
+  /** Support only: the org to list (admins list their own). */
+  org: z.optional(id),
+});
+
+export const UpdateUserBody = z
+  .object({
+    /** Between member and admin; nobody becomes support through this route. */
+    role: z.optional(z.enum(['member', 'admin'], { message: 'must be one of: member, admin (support is not granted here)' })),
+    /** A new email: it applies once the link sent to it is followed (POST /api/users/email/verify). */
+    email: z.optional(email),
+  })
+  .check(z.refine((v) => v.role !== undefined || v.email !== undefined, { message: 'name at least one of role, email' }));
+
+/** An email link's token: `<user id>.<256 random bits, base64url>`. */
+export const EmailTokenBody = z.object({
+  token: z.string({ message: 'must be a string' }).check(z.trim(), z.regex(/^[1-9]\d{0,15}\.[\w-]{43}$/, 'must be the token from the link')),
+});
+
+export const SessionParams = z.object({ sid: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be a session id')) });
+
+/** A new password: its rules (length, common passwords) are the domain's (identity/password-rules.ts). */
+const newPassword = z.string({ message: 'must be a string' }).check(z.minLength(1, 'is required'), z.maxLength(1024));
+/** A link's token as the email carried it: `<user id>.<256 random bits, base64url>`. */
+const linkToken = z.string({ message: 'must be a string' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(128));
+
+export const AcceptInvitationBody = z.object({ token: linkToken, password: newPassword });
+
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string({ message: 'must be a string' }).check(z.minLength(1, 'is required'), z.maxLength(1024)),
+  newPassword,
+  /** A current second-factor code, where the session's second factor is not recent. */
+  code: z.optional(code),
+});
+
+export const ForgotPasswordBody = z.object({ email });
+
+export const ResetPasswordBody = z.object({ token: linkToken, password: newPassword });
 
 /** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys). */
 export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn' } as const;

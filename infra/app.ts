@@ -17,6 +17,8 @@
  * | `smsSenderId`        | none                         | SMS_SENDER_ID                             |
  * | `smsOriginationNumber` | none                       | SMS_ORIGINATION_NUMBER (E.164)            |
  * | `smsAllowedCountryCodes` | required when SMS is on  | SMS_ALLOWED_COUNTRY_CODES (comma-separated), or `all` to allow every country deliberately |
+ * | `emailFrom`          | no-reply@<domain>            | EMAIL_FROM (a verified SES identity's address) |
+ * | `emailIdentity`      | the domain of emailFrom      | the only ses:SendEmail resource of `email` routes |
  * | `environment`        | none                         | more variables for every function (a JSON object, e.g. `{"SESSION_IDLE_TTL":"1800"}`) |
  * | `local`              | `false`                      | a template for local use only (`sam local`): example.com placeholders are a warning, not an error |
  * | `architecture`       | `arm64`                      | Lambda architecture; `x86_64` for `sam local` on an x86 Docker host |
@@ -170,6 +172,8 @@ export function stackPropsFromContext(app: App): TwoFactorStackProps {
     smsSenderId: contextString(app, 'smsSenderId'),
     smsOriginationNumber: contextString(app, 'smsOriginationNumber'),
     smsAllowedCountryCodes: contextList(app, 'smsAllowedCountryCodes'),
+    emailFrom: contextString(app, 'emailFrom'),
+    emailIdentity: contextString(app, 'emailIdentity'),
     extraEnvironment: contextObject(app, 'environment'),
     logLevel,
     localUse: contextBoolean(app, 'local'),

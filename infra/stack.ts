@@ -100,6 +100,13 @@ export interface TwoFactorStackProps extends StackProps {
    * fraud's favourite target (SMS pumping), so where it may go is a decision, not a default.
    */
   readonly smsAllowedCountryCodes?: readonly string[];
+  /** EMAIL_FROM: the sender of invitations and reset links (a verified SES identity). @default no-reply@<domain> */
+  readonly emailFrom?: string;
+  /**
+   * The SES identity (a domain or an address) that `email` routes may send from: their only
+   * ses:SendEmail resource. @default the domain of `emailFrom`
+   */
+  readonly emailIdentity?: string;
   /**
    * More configuration for every function (shared/config.ts: e.g. SESSION_IDLE_TTL, SMS_TEMPLATES).
    * Cannot override what the stack wires itself (TABLE_NAME, KMS_KEY_ID, DATA_KEY_SOURCE, SMS_SENDER, ...).
@@ -292,6 +299,9 @@ export class TwoFactorStack extends Stack {
     // With a custom domain, a domain setting left unset (or at cdk.json's placeholder) derives from it.
     const site = (value: string | undefined, derived: string): string | undefined =>
       props.domainName && (value === undefined || isPlaceholder(value)) ? derived : value;
+    const emailFrom = props.emailFrom ?? `no-reply@${props.domainName ?? DEFAULTS.webauthnRpId}`;
+    const emailIdentity = props.emailIdentity ?? emailFrom.split('@').pop()!;
+    const emailIdentityArn = Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: emailIdentity });
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
       DATA_KEY_SOURCE: 'kms',
@@ -306,6 +316,10 @@ export class TwoFactorStack extends Stack {
       SMS_SENDER: 'sns',
       // Business metrics as EMF lines (shared/metrics.ts); the alarms read this namespace.
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      // Email through SES v2 (only `email` routes may send, from the one identity).
+      EMAIL_SENDER: 'ses',
+      EMAIL_FROM: emailFrom,
+      PUBLIC_URL: site(props.webauthnOrigins?.[0], `https://${props.domainName}`) ?? DEFAULTS.webauthnOrigins[0],
       ...(props.smsSenderId && { SMS_SENDER_ID: props.smsSenderId }),
       ...(props.smsOriginationNumber && { SMS_ORIGINATION_NUMBER: props.smsOriginationNumber }),
       ...(props.smsAllowedCountryCodes &&
@@ -488,6 +502,7 @@ export class TwoFactorStack extends Stack {
           code: props.codeOverride,
           reservedConcurrency: reserved[key],
           tracing: tracing === 'all' || (tracing === 'auth' && authRoutes.has(key)),
+          emailIdentityArn,
         });
         // The auth routes take a new version gradually, through their `live` alias.
         const target = authRoutes.has(key) ? this.operations.guardAuthRoute(key, endpoint) : endpoint.function;

@@ -54,6 +54,14 @@ const schema = z.object({
   SIGNING_KEY_RETENTION: seconds(24 * 3600),
   /** log2 of scrypt's N; OWASP: 2^17 with r=8, p=1. */
   SCRYPT_LOG_N: z._default(z.coerce.number().check(z.int(), z.minimum(14), z.maximum(20)), 17),
+  /** How long an invitation link works (7 days). */
+  INVITATION_TTL: seconds(7 * 24 * 3600),
+  /** How long a password-reset link works (30 minutes). */
+  PASSWORD_RESET_TTL: seconds(30 * 60),
+  /** Forgot-password requests: per email address (hashed) and per source address, per window. */
+  PASSWORD_RESET_MAX_PER_EMAIL: seconds(5),
+  PASSWORD_RESET_MAX_PER_IP: seconds(30),
+  PASSWORD_RESET_WINDOW: seconds(3600),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: seconds(10),
   LOGIN_MAX_FAILURES_PER_IP: seconds(50),
   LOGIN_FAILURE_WINDOW: seconds(15 * 60),

@@ -31,6 +31,10 @@ export const ErrorCode = Object.freeze({
   smsDeliveryFailed: 'sms_delivery_failed',
   emailDeliveryFailed: 'email_delivery_failed',
   weakPassword: 'weak_password',
+  accountDeactivated: 'account_deactivated',
+  invitationPending: 'invitation_pending',
+  lastAdmin: 'last_admin',
+  invalidLink: 'invalid_link',
   internal: 'internal_error',
 } as const);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

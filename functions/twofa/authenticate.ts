@@ -1,9 +1,16 @@
 import { finishLogin } from '../../shared/factors/authenticate';
+import { finishReset } from '../../shared/identity/reset-finish';
 import { endpoint, ok } from '../endpoint';
 
 // No response cache (idempotency) in front of this route: a replayed body must never get tokens back.
 export const handler = endpoint('POST /2fa/authenticate', async ({ principal, body, actor }) => {
-  const { tokens, recoveryCodesRemaining } = await finishLogin(principal, { code: body.code, webauthn: body.webauthn }, actor);
+  const proof = { code: body.code, webauthn: body.webauthn };
+  if (principal.pendingPurpose === 'reset') {
+    // A pending password reset: the factor sets the new password; the user then signs in with it.
+    await finishReset(principal, proof, actor);
+    return ok({ passwordReset: true });
+  }
+  const { tokens, recoveryCodesRemaining } = await finishLogin(principal, proof, actor);
   return ok({
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,

@@ -1,10 +1,11 @@
+import { inviteUser } from '../../shared/identity/invitations';
 import { assertMayCreateRole, targetOrgFor } from '../../shared/identity/permissions';
-import { createUser } from '../../shared/identity/users';
+import { languageOf } from '../../shared/mail/language';
 import { endpoint, ok } from '../endpoint';
 
-export const handler = endpoint('POST /api/users', async ({ body, principal, actor }) => {
+export const handler = endpoint('POST /api/users', async ({ body, principal, actor, headers }) => {
   assertMayCreateRole(principal, body.role);
   const orgId = targetOrgFor(principal, body.orgId);
-  const { user, password } = await createUser({ orgId, email: body.email, role: body.role, password: body.password }, actor);
-  return ok({ data: { ...user, ...(password && { password }) } }, 201);
+  const invited = await inviteUser({ orgId, email: body.email, role: body.role }, actor, languageOf(headers['accept-language']));
+  return ok(invited, 201);
 });

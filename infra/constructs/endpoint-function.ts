@@ -70,6 +70,8 @@ export interface EndpointFunctionProps {
   readonly tracing?: boolean;
   /** Reserved concurrency: the function's cap, and capacity no other function can take. @default none */
   readonly reservedConcurrency?: number;
+  /** The SES identity (ARN) `email` routes send from: their only ses:SendEmail resource. */
+  readonly emailIdentityArn?: string;
   /**
    * Tests only: code to deploy instead of the esbuild bundle of `functions/<handler>.ts`.
    * @default the real bundle
@@ -170,6 +172,13 @@ export class EndpointFunction extends Construct {
         : []),
     ];
     if (wildcards.length > 0) Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: wildcards.join(' ') });
+    if (route.email) this.grantEmail(props.emailIdentityArn);
+  }
+
+  /** SES v2 SendEmail from the one sender identity (the resource SES authorises a send against). */
+  private grantEmail(identityArn: string | undefined): void {
+    if (!identityArn) throw new Error(`Route ${this.node.id} sends email: the stack needs an email identity`);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'EmailSend', actions: ['ses:SendEmail'], resources: [identityArn] }));
   }
 
   private grantTable(level: 'none' | 'read' | 'readwrite', table: dynamodb.ITableV2, indexNames: readonly string[]): void {

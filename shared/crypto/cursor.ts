@@ -8,7 +8,7 @@ import { constantTimeEqual, keyedHash } from './secrets';
 import { BadRequest, ErrorCode } from '../errors';
 
 /** The paginated queries: a cursor of one never opens another. */
-export type Listing = 'enrolment-report' | 'audit-trail';
+export type Listing = 'enrolment-report' | 'audit-trail' | 'org-users';
 
 export interface CursorScope {
   listing: Listing;

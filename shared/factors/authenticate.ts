@@ -7,8 +7,9 @@
 
 import { auditPut, type Actor, type AuditAction } from '../audit/events';
 import { now } from '../clock';
-import { ErrorCode, Forbidden } from '../errors';
+import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
 import * as metrics from '../metrics';
+import { isActive } from '../model/user';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
 import { transactWrite, type TransactOptions } from '../store/transact';
 import { epochSeconds, LostRace } from '../store/conditions';
@@ -110,8 +111,19 @@ export const accountEvent = (
   auditPut({ orgId: account.user.orgId, action, actor, targetUserId: account.user.userId, details, policySequence });
 
 export async function accountAndPolicy(principal: Principal): Promise<{ account: Account; policy: Policy }> {
-  const [account, policy] = await Promise.all([accountOf(principal.userId), getPolicy(principal.orgId)]);
+  const [account, policy] = await Promise.all([ownAccount(principal), getPolicy(principal.orgId)]);
   return { account, policy };
+}
+
+/**
+ * The caller's own account. A deactivated (or invited, or erased) user's token is refused here: a
+ * pending login token has no session for a deactivation to revoke, and this read comes free with
+ * every route that takes one.
+ */
+export async function ownAccount(principal: Principal): Promise<Account> {
+  const account = await accountOf(principal.userId);
+  if (!isActive(account.user)) throw new Unauthenticated('This account is not active', ErrorCode.accountDeactivated);
+  return account;
 }
 
 export async function accountOf(userId: number): Promise<Account> {
@@ -136,6 +148,8 @@ export async function finishLogin(
   loaded?: { account: Account; policy: Policy },
 ): Promise<LoginOutcome> {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot sign in as its target');
+  // A pending password reset proves the link's mailbox, not the password: it never signs in.
+  if (principal.pendingPurpose === 'reset') throw new Forbidden('A password-reset token cannot sign in');
   const { account, policy } = loaded ?? (await accountAndPolicy(principal));
   const match = await prove(account, proof, actor, { allowed: policy.methods, policySequence: policy.sequence });
   const tokens = await commitLogin(account, policy, match, actor);
@@ -152,7 +166,7 @@ export async function finishLogin(
  */
 export async function commitLogin(account: Account, policy: Policy, match: Match, actor: Actor): Promise<Tokens> {
   const { user } = account;
-  const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] });
+  const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] }, actor);
   await commit(
     account,
     match,

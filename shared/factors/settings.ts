@@ -1,7 +1,7 @@
 /** A user's two-factor settings as the Ziik dialect shows them: the preferred method and what each factor may show. */
 import type { Principal } from '../tokens/principal';
 import { factorOfKind, type FactorKind } from './account';
-import { accountOf } from './authenticate';
+import { ownAccount } from './authenticate';
 import { maskedPhoneOf } from './sms/phone';
 import { openTotpSecret } from './totp/secret';
 
@@ -17,7 +17,7 @@ export interface TwoFactorSettings {
 }
 
 export async function twoFactorSettings(principal: Principal): Promise<TwoFactorSettings> {
-  const account = await accountOf(principal.userId);
+  const account = await ownAccount(principal);
   const method = account.user.preferredMethod ?? account.factors.find((f) => f.verified)?.kind ?? account.factors[0]?.kind ?? null;
   const totpItem = factorOfKind(account, 'totp');
   const sms = factorOfKind(account, 'sms');

@@ -23,9 +23,9 @@ export async function enrolmentReport(scope: OrgScope, limit: number, cursor?: s
   const start = cursor ? await openCursor(listing, cursor) : undefined;
   const policy = await getPolicy(scope);
   const page = await orgUsersPage(scope, limit, start);
-  const users: EnrolmentRow[] = page.users.map(({ enrolled: methods, ...user }) => {
+  const users: EnrolmentRow[] = page.users.map(({ enrolled: methods, userId, email, role }) => {
     const usable = methods.some((m) => m === 'recovery' || (policy.methods as string[]).includes(m));
-    return { ...user, methods, satisfiesPolicy: !policy.forced || usable };
+    return { userId, email, role, methods, satisfiesPolicy: !policy.forced || usable };
   });
   const nextCursor = page.last ? await issueCursor(listing, page.last) : undefined;
   return { users, nextCursor, policy };

@@ -13,6 +13,7 @@ import { getPolicy, type Policy } from '../policy/policy';
 import { now } from '../clock';
 import { LostRace } from '../store/conditions';
 import { transactWrite, type TransactItem } from '../store/transact';
+import { isActive } from '../model/user';
 import type { Principal } from '../tokens/principal';
 import * as sessionStore from '../tokens/session-store';
 import { prepareImpersonation, prepareSession, type Tokens } from '../tokens/sessions';
@@ -32,6 +33,7 @@ export async function impersonate(principal: Principal, target: { userId: number
   if (victim.user.role === 'support' || victim.user.userId === principal.userId) {
     throw new Forbidden('Support staff cannot be impersonated');
   }
+  if (!isActive(victim.user)) throw new Forbidden('This user is not active: there is no account to act as', ErrorCode.accountDeactivated);
   const { user } = victim;
   const victimPolicy = await getPolicy(user.orgId); // its sequence goes into the audit event
   const started = await prepareImpersonation({ userId: user.userId, orgId: user.orgId, role: user.role }, { userId: principal.userId, amr: ['pwd', match.amr] });

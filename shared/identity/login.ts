@@ -7,12 +7,13 @@
 import { auditPut, type Actor } from '../audit/events';
 import { config } from '../config';
 import { now } from '../clock';
-import { ErrorCode, Unauthenticated } from '../errors';
+import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
+import { isActive, type UserRecord } from '../model/user';
 import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
 import * as metrics from '../metrics';
 import { getPolicy, type Policy } from '../policy/policy';
 import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
-import { epochSeconds } from '../store/conditions';
+import { epochSeconds, LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import { signToken } from '../tokens/jwt';
 import { prepareSession, type Subject, type Tokens } from '../tokens/sessions';
@@ -53,7 +54,9 @@ export async function login(email: string, password: string, from: { sourceIp: s
     metrics.login('failed', 'password', account?.user.orgId);
     throw new Unauthenticated('Invalid email or password', ErrorCode.invalidCredentials);
   }
-  if (needsRehash(account.user.passwordHash)) await upgradePasswordHash(account.user.userId, account.user.passwordHash, password);
+  // Only after the right password: nobody learns an account's status by guessing.
+  assertMaySignIn(account.user);
+  if (needsRehash(account.user.passwordHash!)) await upgradePasswordHash(account.user.userId, account.user.passwordHash!, password);
   return secondFactorStep(account, await getPolicy(account.user.orgId), at, from);
 }
 
@@ -65,19 +68,37 @@ async function upgradePasswordHash(userId: number, verified: string, password: s
   await userStore.replacePasswordHash(userId, verified, await hashPassword(password));
 }
 
-/** A session from the password alone, audited in the same transaction. */
+/** An invited or deactivated user, with the right password, is told why they cannot sign in. */
+function assertMaySignIn(user: UserRecord): void {
+  if (isActive(user)) return;
+  if (user.status === 'invited') {
+    throw new Forbidden('This account is not activated yet: use the link in your invitation email', ErrorCode.invitationPending);
+  }
+  throw new Forbidden('This account is deactivated: ask your organisation’s administrator', ErrorCode.accountDeactivated);
+}
+
+/**
+ * A session from the password alone, audited in the same transaction, which also checks the user
+ * is still active: a deactivation committed since the read above stops it.
+ */
 async function startPasswordSession(subject: Subject, policy: Policy, from: Actor): Promise<Tokens> {
-  const session = await prepareSession(subject, { aal: 1, amr: ['pwd'] });
-  await transactWrite([
-    session.write,
-    auditPut({ orgId: subject.orgId, action: 'login.password', actor: { ...from, subject }, targetUserId: subject.userId, policySequence: policy.sequence }),
-  ]);
+  const session = await prepareSession(subject, { aal: 1, amr: ['pwd'] }, from);
+  try {
+    await transactWrite([
+      session.write,
+      userStore.assertActive(subject.userId),
+      auditPut({ orgId: subject.orgId, action: 'login.password', actor: { ...from, subject }, targetUserId: subject.userId, policySequence: policy.sequence }),
+    ]);
+  } catch (error) {
+    if (error instanceof LostRace && error.lost(1)) throw new Forbidden('This account is deactivated: ask your organisation’s administrator', ErrorCode.accountDeactivated);
+    throw error;
+  }
   metrics.login('success', 'password', subject.orgId);
   return session.tokens();
 }
 
 /** Whether (and how) the user must prove a second factor after the password. */
-async function secondFactorStep(account: Account, policy: Policy, at: Date, from: Actor): Promise<LoginResult> {
+export async function secondFactorStep(account: Account, policy: Policy, at: Date, from: Actor): Promise<LoginResult> {
   const { user } = account;
   const subject = { userId: user.userId, orgId: user.orgId, role: user.role };
   const methods = usableMethods(account, policy.methods);

@@ -1,10 +1,10 @@
 /**
  * An org's users, by id: the one Query of index gsi1 (store/keys.ts). The index holds only the
- * attributes the enrolment report reads (infra/table.ts), never a password hash.
+ * attributes the enrolment report and the users list read (infra/table.ts), never a password hash.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FactorKind } from '../factors/account';
-import type { Role } from '../model/user';
+import type { Role, UserStatus } from '../model/user';
 import type { StartKey } from '../crypto/cursor';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
@@ -13,17 +13,35 @@ export interface OrgUser {
   userId: number;
   email: string;
   role: Role;
+  status: UserStatus;
+  createdAt: string;
   /** The kinds of the user's verified factors, kept in step by the transactions that verify or remove one. */
   enrolled: FactorKind[];
 }
 
-export async function orgUsersPage(orgId: number, limit: number, start?: StartKey): Promise<{ users: OrgUser[]; last?: StartKey }> {
+/** Items written before the lifecycle have no status: they count as active. */
+const statusFilter = (status: UserStatus) =>
+  status === 'active'
+    ? { FilterExpression: 'attribute_not_exists(#status) OR #status = :status' }
+    : { FilterExpression: '#status = :status' };
+
+/**
+ * A page of the org's users; with `status`, only those (a filter after the read: a page may hold
+ * fewer than `limit` users and still have a next one).
+ */
+export async function orgUsersPage(
+  orgId: number,
+  limit: number,
+  start?: StartKey,
+  status?: UserStatus,
+): Promise<{ users: OrgUser[]; last?: StartKey }> {
   const result = await db().send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.orgUsersPartition(orgId) },
+      ExpressionAttributeValues: { ':pk': keys.orgUsersPartition(orgId), ...(status && { ':status': status }) },
+      ...(status && { ...statusFilter(status), ExpressionAttributeNames: { '#status': 'status' } }),
       Limit: limit,
       ...(start && { ExclusiveStartKey: start }),
     }),
@@ -32,7 +50,36 @@ export async function orgUsersPage(orgId: number, limit: number, start?: StartKe
     userId: item.userId as number,
     email: item.email as string,
     role: item.role as Role,
+    status: (item.status as UserStatus | undefined) ?? 'active',
+    createdAt: item.createdAt as string,
     enrolled: [...((item.enrolled as Set<FactorKind> | undefined) ?? [])].sort(),
   }));
   return { users, ...(result.LastEvaluatedKey && { last: result.LastEvaluatedKey as StartKey }) };
+}
+
+/**
+ * Another active admin of the org than `except`, if there is one: pages through the org's users
+ * until it finds one (an org's admins are usually among its first users; a large org without
+ * another admin reads its whole index once).
+ */
+export async function anotherActiveAdmin(orgId: number, except: number): Promise<number | undefined> {
+  let start: StartKey | undefined;
+  do {
+    const result = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        FilterExpression: '#role = :admin AND (attribute_not_exists(#status) OR #status = :active) AND userId <> :except',
+        ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': keys.orgUsersPartition(orgId), ':admin': 'admin', ':active': 'active', ':except': except },
+        ProjectionExpression: 'userId',
+        ...(start && { ExclusiveStartKey: start }),
+      }),
+    );
+    const found = result.Items?.[0];
+    if (found) return found.userId as number;
+    start = result.LastEvaluatedKey as StartKey | undefined;
+  } while (start);
+  return undefined;
 }

@@ -27,7 +27,9 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', logN, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** Whether the password matches; an account with no password yet (invited) never matches, in the same time. */
+export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+  if (stored === undefined) return verifyAgainstDecoy(password);
   if (stored.startsWith('$')) {
     // A hash imported from another system, until the next successful login replaces it.
     const { verifyImportedHash } = await import('./imported-hashes');

@@ -25,7 +25,8 @@ export function mayViewUser(actor: Principal, target: User): boolean {
 /** A user the actor may see, or 404 (never 403, which would confirm the user exists). */
 export async function visibleUser(actor: Principal, userId: number): Promise<UserRecord> {
   const user = await getUser(userId);
-  if (!user || !mayViewUser(actor, user)) throw new NotFound(`User ${userId} not found`);
+  // A tombstone (an erasure part way, identity/offboarding.ts) is a user who is gone.
+  if (!user || user.deletedAt || !mayViewUser(actor, user)) throw new NotFound(`User ${userId} not found`);
   return user;
 }
 

@@ -3,13 +3,18 @@
  * (pk=ORGNAME#<name>, case-insensitive), the user's profile (pk=USER#<id> sk=PROFILE, listed per
  * org through gsi1) and its email (pk=EMAIL#<email>). A uniqueness item is written in the same
  * transaction as what it names, on condition that it does not exist yet.
+ *
+ * The lifecycle's writes: a status or role change conditioned on the profile being what the caller
+ * decided on (so two admins racing cannot both pass a guard), and the erasure of a user: a tombstone
+ * (the profile stripped of personal data, out of the org's index) where the user's items do not fit
+ * one transaction, then batch deletes of every item of the partition.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionally, LostRace } from '../store/conditions';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../store/client';
 import { keys, type Key } from '../store/keys';
 import type { TransactItem } from '../store/transact';
-import type { Org, User, UserRecord } from '../model/user';
+import { conditionally, LostRace } from '../store/conditions';
+import type { Org, Role, User, UserRecord, UserStatus } from '../model/user';
 
 const get = async (key: Key, consistent?: boolean) =>
   (await db().send(new GetCommand({ TableName: tableName(), Key: key, ...(consistent && { ConsistentRead: true }) }))).Item;
@@ -60,11 +65,11 @@ export const userStore = {
   },
 
   /**
-   * Stores a new user (listed in its org), for a transaction; fails if its id is taken. `factors`:
-   * the summary of factors it arrives with (an import with a TOTP secret).
+   * Stores a new user (listed in its org), for a transaction; fails if its id is taken. No hash:
+   * invited. `factors`: the summary of the factors it arrives with (an import with a TOTP secret).
    */
-  put(user: User, passwordHash: string, factors?: Pick<UserRecord, 'enrolled' | 'preferredMethod'>): TransactItem {
-    return putNew({ ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, passwordHash, ...factors });
+  put(user: User, passwordHash?: string, factors?: Pick<UserRecord, 'enrolled' | 'preferredMethod'>): TransactItem {
+    return putNew({ ...keys.user(user.userId), ...keys.orgUsersIndex(user.orgId, user.userId), ...user, ...(passwordHash && { passwordHash }), ...factors });
   },
 
   /** Replaces the password hash if it is still `expected`; answers whether it did. */
@@ -87,4 +92,197 @@ export const userStore = {
       throw error;
     }
   },
+
+  /** Sets an active user's password, for a transaction; fails unless the user exists and is active. */
+  setPassword(userId: number, passwordHash: string): TransactItem {
+    return {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: `attribute_exists(pk) AND ${ACTIVE}`,
+        UpdateExpression: 'SET passwordHash = :hash',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':hash': passwordHash, ':active': 'active' },
+      },
+    };
+  },
+
+  /** An invited user becomes active with the password they chose, for a transaction; fails unless invited. */
+  activate(userId: number, passwordHash: string): TransactItem {
+    return {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: '#status = :invited',
+        UpdateExpression: 'SET passwordHash = :hash, #status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':hash': passwordHash, ':invited': 'invited', ':active': 'active' },
+      },
+    };
+  },
+
+  /** A transaction's proof that the user exists and has this status (absent counts as active). */
+  assertStatus(userId: number, status: 'invited' | 'active'): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: status === 'active' ? `attribute_exists(pk) AND ${ACTIVE}` : '#status = :invited',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: status === 'active' ? { ':active': 'active' } : { ':invited': 'invited' },
+      },
+    };
+  },
+
+  /**
+   * A transaction's proof that the user exists and may sign in: a login's session write carries it,
+   * so no session starts after a deactivation or deletion has committed.
+   */
+  assertActive(userId: number): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: `attribute_exists(pk) AND ${ACTIVE}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':active': 'active' },
+      },
+    };
+  },
+
+  /**
+   * A transaction's proof that this user is still an active admin: deactivating, demoting or erasing
+   * an org's admin checks another one stays, and two admins doing that to each other at once cannot
+   * both succeed (the transactions touch each other's profiles, so one fails).
+   */
+  assertActiveAdmin(userId: number): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(deletedAt) AND #role = :admin AND ${ACTIVE}`,
+        ExpressionAttributeNames: { '#status': 'status', '#role': 'role' },
+        ExpressionAttributeValues: { ':active': 'active', ':admin': 'admin' },
+      },
+    };
+  },
+
+  /**
+   * Moves the user to `to` (and remembers `before`, the status a reactivation restores), on
+   * condition that its role and status are still the ones the caller checked its guards against.
+   */
+  setStatus(user: UserRecord, to: UserStatus, before?: UserStatus): TransactItem {
+    return update(user, `SET #status = :to${before ? ', statusBefore = :before' : ''}${before ? '' : ' REMOVE statusBefore'}`, {
+      ':to': to,
+      ...(before && { ':before': before }),
+    });
+  },
+
+  /** Moves the user to a new email (its uniqueness item written alongside), on condition the old one is still theirs. */
+  setEmail(userId: number, from: string, to: string): TransactItem {
+    return {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(userId),
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND email = :from',
+        UpdateExpression: 'SET email = :to',
+        ExpressionAttributeValues: { ':from': from, ':to': to },
+      },
+    };
+  },
+
+  /** Changes the user's role, on the same condition as setStatus. */
+  setRole(user: UserRecord, role: Role): TransactItem {
+    return update(user, 'SET #role = :to', { ':to': role });
+  },
+
+  /**
+   * The tombstone of a user being erased: the profile keeps its id, org and role (so a retry can
+   * check who may finish the erasure) and nothing personal; out of the org's index; unable to sign in.
+   */
+  tombstone(user: UserRecord, at: Date): TransactItem {
+    return update(
+      user,
+      'SET #status = :to, deletedAt = :at REMOVE email, passwordHash, gsi1pk, gsi1sk, enrolled, preferredMethod, statusBefore',
+      { ':to': 'deactivated', ':at': at.toISOString() },
+    );
+  },
+
+  /** Deletes the profile, on the same condition as setStatus (erasure in one transaction). */
+  remove(user: UserRecord): TransactItem {
+    const { Update } = update(user, '', {});
+    const { UpdateExpression: _, ...rest } = Update!;
+    return { Delete: rest };
+  },
+
+  /** Frees the user's email for someone else, for a transaction; only while it is this user's. */
+  releaseEmail(email: string, userId: number): TransactItem {
+    return {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.email(email),
+        ConditionExpression: 'userId = :id',
+        ExpressionAttributeValues: { ':id': userId },
+      },
+    };
+  },
+
+  /** The keys of every item of the user's partition (consistent, every page). */
+  async partitionKeys(userId: number): Promise<Key[]> {
+    const found: Key[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.userPartition(userId) },
+          ProjectionExpression: 'pk, sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...((page.Items ?? []) as Key[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
+  },
+
+  /** Deletes items, for a transaction (unconditional: erasing what is gone already is fine). */
+  deleteItem(key: Key): TransactItem {
+    return { Delete: { TableName: tableName(), Key: { pk: key.pk, sk: key.sk } } };
+  },
+
+  /** Deletes items in batches of 25 (idempotent), retrying what DynamoDB leaves unprocessed. */
+  async deleteItems(items: Key[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } }));
+      for (let attempt = 0; requests.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const result = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+        requests = (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+        if (attempt >= 8 && requests.length) throw new Error('DynamoDB left deletes unprocessed after retries');
+      }
+    }
+  },
 };
+
+/** Items written before the lifecycle have no status: active. */
+const ACTIVE = '(attribute_not_exists(#status) OR #status = :active)';
+
+/** An update of the profile on condition that role and status are what the caller read (and it is not a tombstone). */
+function update(user: UserRecord, expression: string, values: Record<string, unknown>): TransactItem {
+  const status = user.status ?? 'active';
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.user(user.userId),
+      UpdateExpression: expression,
+      ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(deletedAt) AND #role = :role AND ${
+        status === 'active' ? ACTIVE : '#status = :status'
+      }`,
+      ExpressionAttributeNames: { '#status': 'status', '#role': 'role' },
+      ExpressionAttributeValues: { ...values, ':role': user.role, ...(status === 'active' ? { ':active': 'active' } : { ':status': status }) },
+    },
+  };
+}

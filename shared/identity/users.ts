@@ -5,14 +5,22 @@
 import { auditPut, type Actor } from '../audit/events';
 import { now } from '../clock';
 import { Conflict, ErrorCode, NotFound } from '../errors';
-import { transactWrite } from '../store/transact';
+import { transactWrite, type TransactItem } from '../store/transact';
 import { LostRace } from '../store/conditions';
 import type { Org, Role, User, UserRecord } from '../model/user';
 import { nextId } from './counter-store';
 import { generatePassword, hashPassword } from './passwords';
 import { orgStore, userStore } from './user-store';
 
-export const publicUser = ({ userId, orgId, email, role, createdAt }: User): User => ({ userId, orgId, email, role, createdAt });
+/** A user as the API shows it (status always spelled out: items written before the lifecycle have none). */
+export const publicUser = ({ userId, orgId, email, role, createdAt, status }: User): Required<User> => ({
+  userId,
+  orgId,
+  email,
+  role,
+  createdAt,
+  status: status ?? 'active',
+});
 
 export const getOrg = (orgId: number): Promise<Org | undefined> => orgStore.get(orgId);
 
@@ -46,30 +54,41 @@ export interface NewUser {
 }
 
 /**
- * Creates a user, audited (who created whom, with what role) in the same transaction; answers the
- * user and, when none was given, the generated password (shown once).
+ * Creates an active user with a password (the bootstrap CLI, the demo users), audited in the same
+ * transaction; answers the user and, when none was given, the generated password (shown once).
+ * Users created through the API are invited instead (./invitations.ts).
  */
 export async function createUser(input: NewUser, actor: Actor): Promise<{ user: User; password?: string }> {
   const generated = input.password === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(input.password ?? generated!);
-  const user: User = {
-    userId: await nextId('user'),
-    orgId: input.orgId,
-    email: input.email,
-    role: input.role,
-    createdAt: now().toISOString(),
-  };
+  const user = await insertUser({ orgId: input.orgId, email: input.email, role: input.role, status: 'active' }, passwordHash, actor);
+  return { user, password: generated };
+}
+
+/**
+ * Stores a new user (an id, the email claimed, the org checked) and its `user.created` event, with
+ * `alongside` (an invitation link) in one transaction. No password hash: an invited user.
+ */
+export async function insertUser(
+  input: Omit<User, 'userId' | 'createdAt'>,
+  passwordHash: string | undefined,
+  actor: Actor,
+  alongside: (user: User) => Promise<TransactItem[]> = async () => [],
+): Promise<User> {
+  const user: User = { userId: await nextId('user'), ...input, createdAt: now().toISOString() };
+  const more = await alongside(user);
   try {
     await transactWrite([
       orgStore.assertExists(user.orgId),
       userStore.claimEmail(user.email, user.userId),
       userStore.put(user, passwordHash),
-      auditPut({ orgId: user.orgId, action: 'user.created', actor, targetUserId: user.userId, details: { role: user.role } }),
+      auditPut({ orgId: user.orgId, action: 'user.created', actor, targetUserId: user.userId, details: { role: user.role, ...(user.status === 'invited' && { status: 'invited' }) } }),
+      ...more,
     ]);
   } catch (error) {
     if (error instanceof LostRace && error.lost(0)) throw new NotFound(`Org ${user.orgId} does not exist`);
     if (error instanceof LostRace && error.lost(1)) throw new Conflict('A user with this email already exists', ErrorCode.alreadyExists);
     throw error;
   }
-  return { user, password: generated };
+  return user;
 }

@@ -28,9 +28,17 @@ export interface User {
 }
 
 export interface UserRecord extends User {
-  passwordHash: string;
+  /** Absent while invited: the user has not chosen a password yet. */
+  passwordHash?: string;
   /** The Ziik `method`: the factor the user prefers. */
   preferredMethod?: 'totp' | 'sms' | 'webauthn';
   /** Verified factor kinds (a string set), kept in step with the factor items. */
   enrolled?: Set<string>;
+  /** A deactivated user's status before, which reactivation restores (an invited user stays invited). */
+  statusBefore?: UserStatus;
+  /** Set on the tombstone of a user being erased (identity/offboarding.ts): the user is gone. */
+  deletedAt?: string;
 }
+
+/** Whether the user may sign in and use tokens (absent status: active). */
+export const isActive = (user: Pick<User, 'status'>): boolean => (user.status ?? 'active') === 'active';

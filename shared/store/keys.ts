@@ -14,6 +14,10 @@
  * | everything to verify a 2nd factor: Query | pk=USER#<id> sk<SESSION# (PROFILE, MFA, FACTOR#…,   |
  * |                                          |   CODE#SMS, CHALLENGE#…); sessions sort after      |
  * | a spent pending login token (by its jti) | pk=USER#<id> sk=USED_PENDING#<jti> (after sessions)|
+ * | a user's invitation / reset link; a reset | pk=USER#<id> sk=LINK#invitation / LINK#reset /    |
+ * |   waiting for its second factor          |   RESET#PENDING: in the account Query, so accept, |
+ * |                                          |   reset and /2fa/authenticate read one partition once|
+ * | a requested email change (its link)      | pk=USER#<id> sk=LINK#email-change                 |
  * | an org's users, by id: index gsi1        | gsi1pk=ORG#<id>#USERS gsi1sk=USER#<padded id>     |
  * | signing keys, newest first               | pk=SIGNING_KEYS sk=KEY#<padded seq>               |
  * | fixed-window rate counters               | pk=RATE#<scope>#<subject> sk=<window start>       |
@@ -76,6 +80,12 @@ export const keys = {
   sessionPrefix: 'SESSION#',
   /** Marks a pending login token as spent; sorts after sessions, outside the account Query. */
   spentPendingToken: (userId: number, jti: string): Key => ({ pk: `USER#${userId}`, sk: `USED_PENDING#${jti}` }),
+  /** A user's one outstanding link of a kind (a new one replaces it); read with the account. */
+  link: (userId: number, purpose: 'invitation' | 'reset'): Key => ({ pk: `USER#${userId}`, sk: `LINK#${purpose}` }),
+  /** A password reset waiting for the second factor (the new password's hash); read with the account. */
+  pendingReset: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'RESET#PENDING' }),
+  /** A requested email change waiting for its link to be followed (one at a time: a new one replaces it). */
+  emailChange: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'LINK#email-change' }),
   mfaState: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'MFA' }),
   factor: (userId: number, kind: string): Key => ({ pk: `USER#${userId}`, sk: `FACTOR#${kind}` }),
   factorPrefix: 'FACTOR#',

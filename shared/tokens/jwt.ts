@@ -22,8 +22,11 @@ export interface TokenClaims {
   amr: Amr[];
   sid?: string;
   auth_time: number;
-  /** "2fa": a pending login token that can only finish (or enrol) a second factor. */
-  scope?: '2fa';
+  /**
+   * "2fa": a pending login token that can only finish (or enrol) a second factor; "reset": a pending
+   * password reset that only a second factor at /2fa/authenticate finishes. Neither works as the other.
+   */
+  scope?: '2fa' | 'reset';
   /** RFC 8693 actor: the support user behind an impersonation token. */
   act?: { sub: string };
 }
@@ -31,19 +34,20 @@ export interface TokenClaims {
 const TYP = 'at+jwt';
 const ALG = 'ES256';
 
-export async function signToken(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresIn: number }> {
+export async function signToken(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresIn: number; jti: string }> {
   const c = config();
   const key = await activeSigningKey();
   const issuedAt = Math.floor(now().getTime() / 1000);
+  const jti = randomUUID();
   const token = await new SignJWT({ ...claims } as unknown as JWTPayload)
     .setProtectedHeader({ alg: ALG, typ: TYP, kid: key.kid })
     .setIssuer(c.TOKEN_ISSUER)
     .setAudience(c.TOKEN_AUDIENCE)
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + ttlSeconds)
-    .setJti(randomUUID())
+    .setJti(jti)
     .sign(key.privateKey);
-  return { token, expiresIn: ttlSeconds };
+  return { token, expiresIn: ttlSeconds, jti };
 }
 
 let lastRefresh = 0;

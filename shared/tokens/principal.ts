@@ -12,8 +12,10 @@ export interface Principal {
   sid?: string;
   /** Epoch seconds of the last authentication. */
   authTime: number;
-  /** A pending login token: it can only finish (or enrol) a second factor. */
+  /** A pending token: it can only finish (or enrol) a second factor. */
   pending: boolean;
+  /** What a pending token finishes: a login, or a password reset (scope "reset"). */
+  pendingPurpose?: 'login' | 'reset';
   /** The support user acting through an impersonation token (RFC 8693 `act`). */
   actorId?: number;
   /** The token's `jti`: what makes a pending login token single-use. */
@@ -28,6 +30,8 @@ export interface AccessRule {
   access: AccessLevel;
   /** Refuse impersonation tokens. */
   sensitive?: boolean;
+  /** Also takes a pending password-reset token (only /2fa/authenticate, which finishes one). */
+  finishesReset?: boolean;
 }
 
 /**
@@ -50,12 +54,16 @@ export async function authenticate(authorization: string | undefined, rule: Acce
     amr: claims.amr ?? [],
     sid: claims.sid,
     authTime: claims.auth_time,
-    pending: claims.scope === '2fa',
+    pending: claims.scope !== undefined,
+    pendingPurpose: claims.scope === '2fa' ? 'login' : claims.scope === 'reset' ? 'reset' : undefined,
     actorId: claims.act ? Number(claims.act.sub) : undefined,
     tokenId: claims.jti,
     expiresAt: claims.exp!,
   };
 
+  if (principal.pendingPurpose === 'reset' && !rule.finishesReset) {
+    throw new Forbidden('This token can only finish a password reset (POST /2fa/authenticate)', ErrorCode.twoFactorRequired);
+  }
   if (principal.pending && rule.access !== 'pending') {
     throw new Forbidden('This token can only complete two-factor authentication', ErrorCode.twoFactorRequired);
   }

@@ -4,7 +4,7 @@
  * so a bundle keeps only the ones its route calls.
  *
  * Access patterns: a session by its id (consistent read: refresh, logout, the guard); a user's
- * unrevoked sessions (Query on the user partition, paged: revoke them all).
+ * unrevoked sessions (Query on the user partition, paged: revoke them all, list them).
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../store/client';
@@ -115,12 +115,58 @@ export async function* unrevokedIds(userId: number): AsyncGenerator<string[]> {
         FilterExpression: 'attribute_not_exists(revokedAt)',
         ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
         ProjectionExpression: 'sid',
+        // Consistent: a sweep that revokes them all must see a session written just before.
+        ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
     );
     yield (page.Items ?? []).map((i) => i.sid as string);
     start = page.LastEvaluatedKey;
   } while (start);
+}
+
+/** What a listing of a user's sessions shows: no token hashes. */
+export type SessionSummary = Pick<
+  Session,
+  'sid' | 'createdAt' | 'rotatedAt' | 'userAgent' | 'ip' | 'amr' | 'actorId' | 'expiresAt' | 'absoluteExpiresAt' | 'revokedAt'
+>;
+
+/** A user's unrevoked sessions, every page (those past their end are for the caller to drop: TTL deletes late). */
+export async function unrevoked(userId: number): Promise<SessionSummary[]> {
+  const found: SessionSummary[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
+        ProjectionExpression: 'sid, createdAt, rotatedAt, userAgent, ip, amr, actorId, expiresAt, absoluteExpiresAt',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    found.push(...((page.Items ?? []) as SessionSummary[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+/**
+ * Revokes a session, for a transaction with others and their audit event: only an existing one
+ * (never creates an item); one revoked already keeps its first revocation time.
+ */
+export function revokeExisting(userId: number, sid: string, at: Date): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.session(userId, sid),
+      ConditionExpression: 'attribute_exists(pk)',
+      UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    },
+  };
 }
 
 /** Revokes a live session, for a transaction (logout): its condition proves the session was live. */

@@ -36,6 +36,9 @@ export interface Session {
   actorId?: number;
   actorAmr?: Amr[];
   createdAt: string;
+  /** Where the session started (the session list shows them); absent on sessions written before. */
+  userAgent?: string;
+  ip?: string;
   absoluteExpiresAt: number;
   /** Last use + idle timeout (the TTL); reads also check the absolute expiry. */
   expiresAt: number;
@@ -53,6 +56,12 @@ export interface Authentication {
   amr: Amr[];
   /** Epoch seconds of the authentication event (defaults to now). */
   authTime?: number;
+}
+
+/** The client a session starts for, as the request showed it. */
+export interface Client {
+  sourceIp?: string;
+  userAgent?: string;
 }
 
 export interface Tokens {
@@ -84,9 +93,17 @@ export interface PreparedSession {
 }
 
 /** What every session holds, its own or an impersonation. */
-function newSession(subject: Subject, auth: Required<Authentication>, sid: string, lifetime: { absolute: number; idle: number }): Session {
+function newSession(
+  subject: Subject,
+  auth: Required<Authentication>,
+  sid: string,
+  lifetime: { absolute: number; idle: number },
+  client: Client = {},
+): Session {
   const t = epochSeconds(now());
   return {
+    ...(client.userAgent && { userAgent: client.userAgent.slice(0, 256) }),
+    ...(client.sourceIp && { ip: client.sourceIp }),
     sid,
     userId: subject.userId,
     orgId: subject.orgId,
@@ -101,13 +118,13 @@ function newSession(subject: Subject, auth: Required<Authentication>, sid: strin
 }
 
 /** A new session and its first refresh token, not yet written. */
-export async function prepareSession(subject: Subject, authentication: Authentication): Promise<PreparedSession> {
+export async function prepareSession(subject: Subject, authentication: Authentication, client?: Client): Promise<PreparedSession> {
   const c = config();
   const auth = { ...authentication, authTime: authentication.authTime ?? epochSeconds(now()) };
   const sid = randomUUID();
   const refreshToken = `${subject.userId}.${sid}.${randomToken()}`;
   const session = {
-    ...newSession(subject, auth, sid, { absolute: c.SESSION_ABSOLUTE_TTL, idle: c.SESSION_IDLE_TTL }),
+    ...newSession(subject, auth, sid, { absolute: c.SESSION_ABSOLUTE_TTL, idle: c.SESSION_IDLE_TTL }, client),
     tokenHash: await keyedHash(REFRESH, refreshToken),
   };
   return {
@@ -121,8 +138,8 @@ export async function prepareSession(subject: Subject, authentication: Authentic
 }
 
 /** Starts a session: stores it and answers an access token and its first refresh token. */
-export async function startSession(subject: Subject, authentication: Authentication): Promise<Tokens> {
-  const prepared = await prepareSession(subject, authentication);
+export async function startSession(subject: Subject, authentication: Authentication, client?: Client): Promise<Tokens> {
+  const prepared = await prepareSession(subject, authentication, client);
   const [tokens] = await Promise.all([prepared.tokens(), sessionStore.create(prepared.session)]);
   return tokens;
 }
@@ -187,10 +204,18 @@ export async function revokeSession(userId: number, sid: string): Promise<void> 
   await sessionStore.revoke(userId, sid, now());
 }
 
-/** Every live session of a user, revoked (admin reset, password change). */
-export async function revokeAllSessions(userId: number): Promise<number> {
+/** The ids of a user's unrevoked sessions (consistent: a sweep must see one written just before). */
+export async function unrevokedSessionIds(userId: number): Promise<string[]> {
+  const all: string[] = [];
+  for await (const sids of sessionStore.unrevokedIds(userId)) all.push(...sids);
+  return all;
+}
+
+/** Every live session of a user revoked (admin reset, password reset), or all but one (a password change keeps the current). */
+export async function revokeAllSessions(userId: number, options: { except?: string } = {}): Promise<number> {
   let revoked = 0;
-  for await (const sids of sessionStore.unrevokedIds(userId)) {
+  for await (const page of sessionStore.unrevokedIds(userId)) {
+    const sids = page.filter((sid) => sid !== options.except);
     await Promise.all(sids.map((sid) => revokeSession(userId, sid)));
     revoked += sids.length;
   }

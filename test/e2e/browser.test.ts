@@ -5,13 +5,16 @@
  */
 import { join } from 'node:path';
 import { generate } from 'otplib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { accessToken, newOrg, policyChangeSettles } from '../support/fixtures';
 import {
   addVirtualAuthenticator,
   launchChromium,
+  pageOpener,
   pageTokenClaims,
   screenshot,
+  signIn,
+  signOut,
   startPageServer,
   waitForStatus,
   type PageServer,
@@ -25,7 +28,10 @@ jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 90_000 : 30_000);
 
 let server: PageServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const pages = pageOpener(
+  () => browser,
+  () => server.url,
+);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
@@ -36,41 +42,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-const pageErrors: Error[] = [];
-
 afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
   // Uncaught script errors and console errors (a CSP violation, a missing file) fail the test.
-  expect(pageErrors.splice(0).map(String)).toEqual([]);
+  expect(await pages.closeAll()).toEqual([]);
 });
 
-/** A fresh browser context (its own sessionStorage) at phone size, with confirm() dialogs accepted. */
-async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 420, height: 860 }, locale: 'en-GB', timezoneId: 'UTC' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => void dialog.accept());
-  page.on('pageerror', (error) => pageErrors.push(error));
-  page.on('console', (message) => {
-    // HTTP error answers are part of the flows (a wrong code is a 422); anything else is not.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded')) pageErrors.push(new Error(`console: ${message.text()}`));
-  });
-  await page.goto(`${server.url}/`);
-  await page.locator('body[data-ready="true"]').waitFor();
-  return { context, page };
-}
-
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await waitForStatus(page, /signed out/);
-  await page.locator('#login-view').waitFor();
-}
+const openPage = () => pages.open();
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 

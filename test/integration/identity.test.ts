@@ -7,6 +7,7 @@ import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
 import { testClock } from '../support/clock';
 import { accessToken, login, newOrg, newUser, uniqueEmail } from '../support/fixtures';
+import { linkToken } from '../support/links';
 import { invoke } from '../support/invoke';
 import { randomDanishMobile } from '../support/sms';
 
@@ -234,12 +235,15 @@ describe('access token verification', () => {
 });
 
 describe('users and permissions', () => {
-  it('an admin creates a member in its org; the password is shown once and works', async () => {
+  it('an admin invites a member to its org; the member sets a password through the emailed link and signs in', async () => {
     const { admin, orgId } = await newOrg();
     const email = uniqueEmail('created');
     const response = await invoke('POST /api/users', { token: await accessToken(admin), body: { email } });
-    expect(response).toMatchObject({ status: 201, body: { data: { email, orgId, role: 'member', password: expect.any(String) } } });
-    const tokens = await login({ email, password: response.body.data.password });
+    expect(response).toMatchObject({ status: 201, body: { user: { email, orgId, role: 'member', status: 'invited' } } });
+    expect(response.body.user.password).toBeUndefined();
+    const token = await linkToken(email, 'invitation');
+    expect((await invoke('POST /api/auth/invitation/accept', { body: { token, password: 'my own long passphrase' } })).status).toBe(200);
+    const tokens = await login({ email, password: 'my own long passphrase' });
     expect(tokens.accessToken).toBeDefined();
   });
 
@@ -281,7 +285,7 @@ describe('users and permissions', () => {
     const support = await newUser(`Support ${org.name}`, 'support');
     const supportToken = await accessToken(support);
     const created = await invoke('POST /api/users', { token: supportToken, body: { email: uniqueEmail(), orgId: org.orgId } });
-    expect(created).toMatchObject({ status: 201, body: { data: { orgId: org.orgId } } });
+    expect(created).toMatchObject({ status: 201, body: { user: { orgId: org.orgId } } });
   });
 
   it('a user reads itself; a member cannot read a colleague', async () => {

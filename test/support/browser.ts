@@ -135,3 +135,48 @@ export async function pageTokenClaims(page: Page): Promise<Record<string, unknow
   const { accessToken } = JSON.parse(stored) as { accessToken: string };
   return JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+/**
+ * Pages for one test file: each in a fresh context (its own sessionStorage) at phone size, with
+ * confirm() dialogs accepted. Uncaught script errors and console errors (a CSP violation, a missing
+ * file) are collected; `closeAll` closes the contexts and answers those errors, which fail the test.
+ */
+export function pageOpener(browser: () => Browser, origin: () => string) {
+  const contexts: BrowserContext[] = [];
+  const errors: Error[] = [];
+  return {
+    /** Opens `path` (default the page itself) and waits until the script has wired it. */
+    async open(path = '/'): Promise<{ context: BrowserContext; page: Page }> {
+      const context = await browser().newContext({ viewport: { width: 420, height: 860 }, locale: 'en-GB', timezoneId: 'UTC' });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('dialog', (dialog) => void dialog.accept());
+      page.on('pageerror', (error) => errors.push(error));
+      page.on('console', (message) => {
+        // HTTP error answers are part of the flows (a wrong code is a 422); anything else is not.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded')) {
+          errors.push(new Error(`console: ${message.text()}`));
+        }
+      });
+      await page.goto(`${origin()}${path}`);
+      await page.locator('body[data-ready="true"]').waitFor();
+      return { context, page };
+    },
+    async closeAll(): Promise<string[]> {
+      await Promise.all(contexts.splice(0).map((c) => c.close()));
+      return errors.splice(0).map(String);
+    },
+  };
+}
+
+export async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.locator('#login-view').getByLabel('Email', { exact: true }).fill(user.email);
+  await page.locator('#login-view').getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await waitForStatus(page, /signed out/);
+  await page.locator('#login-view').waitFor();
+}

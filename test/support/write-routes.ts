@@ -9,7 +9,9 @@ import type { RouteKey } from '../../functions/routes';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import type { testClock } from './clock';
 import { accessToken, login, newOrg, newUser, uniqueEmail } from './fixtures';
+import { lastLink } from './email';
 import { invoke, type InvokeOptions } from './invoke';
+import { forgot, invite } from './links';
 import { randomDanishMobile } from './sms';
 import { SoftAuthenticator } from './soft-authenticator';
 import { enrolTotp, loginWithTotp, secretOf, totpCode } from './two-factor';
@@ -127,7 +129,156 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
         options: { token: await accessToken(creator), body: { email: uniqueEmail('created'), role: 'admin' } },
         status: 201,
         orgs: [orgId],
-        events: [{ orgId, action: 'user.created', actorId: creator.userId, details: { role: 'admin' } }],
+        events: [{ orgId, action: 'user.created', actorId: creator.userId, details: { role: 'admin', status: 'invited' } }],
+      };
+    },
+  },
+
+  'POST /api/users/{id}/invitation': {
+    async setup() {
+      const { admin: creator, orgId } = await newOrg();
+      const token = await accessToken(creator);
+      const { user } = await invite(token, uniqueEmail('reinvited'));
+      return {
+        options: { token, params: { id: user.userId } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.invited', actorId: creator.userId, targetUserId: user.userId }],
+      };
+    },
+  },
+  'POST /api/auth/invitation/accept': {
+    async setup() {
+      const { admin: creator, orgId } = await newOrg();
+      const { user, token } = await invite(await accessToken(creator), uniqueEmail('invited'));
+      return {
+        options: { body: { token, password: 'a long and unusual passphrase' } },
+        status: 200,
+        orgs: [orgId],
+        events: [
+          { orgId, action: 'user.invitation_accepted', actorId: user.userId, targetUserId: user.userId },
+          { orgId, action: 'login.password', actorId: user.userId, targetUserId: user.userId },
+        ],
+      };
+    },
+  },
+  'POST /api/auth/password': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(member), body: { currentPassword: member.password, newPassword: 'a long and unusual passphrase' } },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'password.changed', actorId: member.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'POST /api/auth/password/forgot': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      return {
+        options: { body: { email: member.email } },
+        status: 202,
+        orgs: [orgId],
+        events: [{ orgId, action: 'password.reset_requested', targetUserId: member.userId }],
+      };
+    },
+  },
+  'POST /api/auth/password/reset': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      const token = await forgot(member.email);
+      return {
+        options: { body: { token, password: 'a long and unusual passphrase' } },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'password.reset', actorId: member.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+
+  'PATCH /api/users/{id}': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(orgAdmin), params: { id: member.userId }, body: { role: 'admin' } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.role_changed', actorId: orgAdmin.userId, targetUserId: member.userId, details: { from: 'member', to: 'admin' } }],
+      };
+    },
+  },
+  'POST /api/users/email/verify': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      const email = uniqueEmail('moved');
+      await admin(await accessToken(orgAdmin), 'PATCH /api/users/{id}', { params: { id: member.userId }, body: { email } });
+      const token = (await lastLink(email))!.searchParams.get('verify-email')!;
+      return {
+        options: { body: { token } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, targetUserId: member.userId, action: 'user.email_changed' }],
+      };
+    },
+  },
+  'POST /api/users/{id}/deactivate': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(orgAdmin), params: { id: member.userId } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.deactivated', actorId: orgAdmin.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'POST /api/users/{id}/reactivate': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      const token = await accessToken(orgAdmin);
+      await admin(token, 'POST /api/users/{id}/deactivate', { params: { id: member.userId } });
+      return {
+        options: { token, params: { id: member.userId } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.reactivated', actorId: orgAdmin.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'DELETE /api/users/{id}': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      return {
+        options: { token: await accessToken(orgAdmin), params: { id: member.userId } },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'user.deleted', actorId: orgAdmin.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'DELETE /api/auth/sessions/{sid}': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      const other = decodeJwt(await accessToken(member)).sid as string;
+      return {
+        options: { token: await accessToken(member), params: { sid: other } },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'session.ended', actorId: member.userId, targetUserId: member.userId, details: { sid: other } }],
+      };
+    },
+  },
+  'DELETE /api/auth/sessions': {
+    async setup() {
+      const { member, orgId } = await newOrg();
+      await accessToken(member);
+      await accessToken(member);
+      return {
+        options: { token: await accessToken(member) },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'sessions.ended_others', actorId: member.userId, targetUserId: member.userId, details: { count: 2 } }],
       };
     },
   },

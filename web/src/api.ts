@@ -22,12 +22,23 @@ import type {
   QrResponse,
   RecoveryCodesResponse,
   RecoveryCountResponse,
+  ResetFinishedResponse,
+  ResetPendingResponse,
   SecurityKey as SecurityKeySchema,
   SecurityKeysResponse,
+  SessionsResponse,
   TokensResponse,
   TwoFactorSettingsResponse,
 } from '../../functions/response-schemas';
-import type { CodeBody, LoginBody } from '../../functions/schemas';
+import type {
+  AcceptInvitationBody,
+  ChangePasswordBody,
+  CodeBody,
+  EmailTokenBody,
+  ForgotPasswordBody,
+  LoginBody,
+  ResetPasswordBody,
+} from '../../functions/schemas';
 import { saveSession, state } from './state';
 
 export type Tokens = z.output<typeof TokensResponse>;
@@ -35,6 +46,8 @@ export type LoginAnswer = z.output<typeof LoginResponse>;
 /** Password login's full tokens (no second factor needed, or one still to enrol). */
 export type PasswordTokens = Extract<LoginAnswer, { accessToken: string }>;
 export type Authenticated = z.output<typeof AuthenticateResponse>;
+/** The second factor proved with a password reset's pending token: the new password is set. */
+export type ResetFinished = z.output<typeof ResetFinishedResponse>;
 export type SecurityKey = z.output<typeof SecurityKeySchema>;
 
 export class ApiError extends Error {
@@ -48,6 +61,8 @@ export class ApiError extends Error {
 }
 
 const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+/** The code of the error a request answers when the session ended under it. */
+export const SESSION_ENDED_CODE = 'session_ended';
 
 let sessionEnded: (message: string) => void = () => undefined;
 
@@ -62,6 +77,10 @@ interface RequestOptions {
   /** Values for the route's `{name}` path segments. */
   params?: Record<string, string>;
 }
+
+/** A new password accepted, the second factor still to prove before it takes effect. */
+export type ResetPending = z.output<typeof ResetPendingResponse>;
+export type SessionInfo = z.output<typeof SessionsResponse>['sessions'][number];
 
 async function request<T>(route: RouteKey, options: RequestOptions = {}): Promise<T> {
   const [method, template] = route.split(' ') as [string, string];
@@ -123,10 +142,11 @@ async function call<T>(route: RouteKey, options: Omit<RequestOptions, 'token'> =
   try {
     return await request<T>(route, { ...options, token });
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    // A wrong password (changing it) is the answer, not the session ending.
+    if (!(error instanceof ApiError) || error.status !== 401 || error.code === 'invalid_credentials') throw error;
     if (state.session && (await refresh())) return request<T>(route, { ...options, token: state.session?.accessToken });
     if (state.session || state.pending) sessionEnded(SESSION_ENDED);
-    throw new ApiError(401, 'session_ended', SESSION_ENDED);
+    throw new ApiError(401, SESSION_ENDED_CODE, SESSION_ENDED);
   }
 }
 
@@ -137,7 +157,7 @@ export const logout = (token: string) => request<void>('POST /api/auth/logout', 
 
 // Finishing a login (with the pending token)
 export const authenticate = (proof: z.input<typeof CodeBody> | { webauthn: AuthenticationResponseJSON }) =>
-  call<Authenticated>('POST /2fa/authenticate', { body: proof });
+  call<Authenticated | ResetFinished>('POST /2fa/authenticate', { body: proof });
 export const keyLoginOptions = () => call<PublicKeyCredentialRequestOptionsJSON>('POST /2fa/webauthn/options');
 export const sendSmsCode = () => call<void>('POST /api/two-factor/send-verification');
 
@@ -154,3 +174,16 @@ export const registerKey = (response: RegistrationResponseJSON, name: string) =>
   call<z.output<typeof KeyRegisteredResponse>>('POST /api/two-factor/webauthn/register', { body: { response, name } });
 export const removeKey = (id: string) => call<void>('DELETE /api/two-factor/webauthn/{id}', { params: { id } });
 export const generateRecoveryCodes = async () => (await call<z.output<typeof RecoveryCodesResponse>>('POST /api/two-factor/recovery-codes', { body: {} })).data.codes;
+
+// Links from emails and a forgotten password (public: the token in the link is the credential)
+export const acceptInvitation = (body: z.input<typeof AcceptInvitationBody>) => request<LoginAnswer>('POST /api/auth/invitation/accept', { body });
+export const forgotPassword = (body: z.input<typeof ForgotPasswordBody>) => request<void>('POST /api/auth/password/forgot', { body });
+/** Nothing (204) where the account has no second factor: the password is set. */
+export const resetPassword = (body: z.input<typeof ResetPasswordBody>) => request<ResetPending | undefined>('POST /api/auth/password/reset', { body });
+export const verifyEmail = (body: z.input<typeof EmailTokenBody>) => request<unknown>('POST /api/users/email/verify', { body });
+
+// The account's password and sessions
+export const changePassword = (body: z.input<typeof ChangePasswordBody>) => call<void>('POST /api/auth/password', { body });
+export const sessions = async () => (await call<z.output<typeof SessionsResponse>>('GET /api/auth/sessions')).sessions;
+export const endSession = (sid: string) => call<void>('DELETE /api/auth/sessions/{sid}', { params: { sid } });
+export const endOtherSessions = () => call<void>('DELETE /api/auth/sessions');

@@ -1,21 +1,35 @@
 /**
  * The self-service security page: sign in (password, then a second factor), see the account's second
- * factors, set up an authenticator app, add and remove security keys, make recovery codes, sign out.
+ * factors, set up an authenticator app, add and remove security keys, make recovery codes, change the
+ * password, see and end sessions, sign out; and the emailed links: accept an invitation, reset a
+ * forgotten password (then the second factor), confirm a new email address.
  * Plain DOM, no framework. This entry module only wires the page's controls to the screens in views/;
  * api.ts talks to the server, state.ts keeps the tokens.
  */
 import { whenSessionEnds } from './api';
 import { el, markInvalid } from './dom';
 import { state } from './state';
-import { reportError } from './status';
+import { clearStatus, reportError } from './status';
 import { showAccount } from './views/account';
+import { backFromLink } from './views/back';
+import { acceptInvitation } from './views/invitation';
+import { openLinkInAddress } from './views/links';
 import { submitPassword } from './views/login';
+import { changePassword } from './views/password';
+import { requestResetLink, startForgotPassword, submitNewPassword } from './views/password-reset';
 import { copyRecoveryCodes, doneWithRecoveryCodes, generateRecoveryCodes } from './views/recovery-codes';
 import { showScreen } from './views/screens';
 import { cancelLogin, sendSmsCode, submitCode, useSecurityKey } from './views/second-factor';
 import { addSecurityKey } from './views/security-keys';
 import { endSession, signOut } from './views/session';
+import { endOtherSessions } from './views/sessions';
 import { cancelTotp, confirmTotp, startTotp } from './views/totp';
+import { confirmEmail } from './views/verify-email';
+
+function leaveLinkScreen(): void {
+  clearStatus();
+  void backFromLink().catch(reportError);
+}
 
 function start(): void {
   whenSessionEnds(endSession);
@@ -32,10 +46,21 @@ function start(): void {
   el('recovery-generate').addEventListener('click', (e) => void generateRecoveryCodes(e));
   el('recovery-copy').addEventListener('click', () => void copyRecoveryCodes());
   el('recovery-done').addEventListener('click', doneWithRecoveryCodes);
+  el('forgot-start').addEventListener('click', startForgotPassword);
+  el<HTMLFormElement>('forgot-form').addEventListener('submit', (e) => void requestResetLink(e));
+  el<HTMLFormElement>('reset-form').addEventListener('submit', (e) => void submitNewPassword(e));
+  el<HTMLFormElement>('invitation-form').addEventListener('submit', (e) => void acceptInvitation(e));
+  el('verify-email-confirm').addEventListener('click', (e) => void confirmEmail(e));
+  document.querySelectorAll('[data-back-to-login]').forEach((button) => button.addEventListener('click', leaveLinkScreen));
+  el<HTMLFormElement>('password-form').addEventListener('submit', (e) => void changePassword(e));
+  el('sessions-end-others').addEventListener('click', (e) => void endOtherSessions(e));
   document.querySelectorAll('input').forEach((input) => input.addEventListener('input', () => markInvalid(input, false)));
 
-  if (state.session) void showAccount({ focus: false }).catch(reportError);
-  else showScreen('login', { focus: false });
+  // An emailed link's screen shows whether or not this tab is signed in.
+  if (!openLinkInAddress()) {
+    if (state.session) void showAccount({ focus: false }).catch(reportError);
+    else showScreen('login', { focus: false });
+  }
   document.body.dataset.ready = 'true';
 }
 

@@ -1,7 +1,7 @@
 /**
- * What the page remembers between screens: the session's tokens, a login waiting for its second
- * factor, and the account's recovery code count. Tokens live in memory and in sessionStorage (this
- * tab only, so a reload stays signed in and nothing outlives the tab).
+ * What the page remembers between screens: the session's tokens, a login (or a password reset)
+ * waiting for its second factor, and the account's recovery code count. Tokens live in memory and
+ * in sessionStorage (this tab only, so a reload stays signed in and nothing outlives the tab).
  */
 
 const STORE_KEY = 'twofactor.session';
@@ -17,6 +17,8 @@ export interface PendingLogin {
   methods: string[];
   /** Forced 2FA, nothing enrolled yet: the pending token may enrol a factor, which signs the user in. */
   setupRequired: boolean;
+  /** 'reset': the second factor sets the new password from a reset link (and may not sign in). */
+  purpose: 'login' | 'reset';
 }
 
 let session: Session | null = readSession();

@@ -3,7 +3,7 @@
  * put into words, buttons busy while their action runs, and a refused code's field flagged.
  */
 import { WebAuthnError } from '@simplewebauthn/browser';
-import { ApiError } from './api';
+import { ApiError, SESSION_ENDED_CODE } from './api';
 import { el, focus, markInvalid } from './dom';
 
 const statusRegion = () => el('status');
@@ -76,12 +76,20 @@ export async function busy(button: HTMLButtonElement | null, action: () => Promi
   }
 }
 
-/** A refused code: mark the field and select it for retyping (not when the session itself ended). */
-export function refusedCode(input: HTMLInputElement, error: unknown): unknown {
-  if (error instanceof ApiError && error.status !== 401) {
+/** A refused code or password: mark the field and select it for retyping (not when the session itself ended). */
+export function refusedInput(input: HTMLInputElement, error: unknown): unknown {
+  if (error instanceof ApiError && error.code !== SESSION_ENDED_CODE) {
     markInvalid(input, true);
     input.select();
     focus(input);
   }
   return error;
+}
+
+/**
+ * A refused password: its field flagged when the password itself was the problem (too weak, or not
+ * the current one); a link that no longer works is not the field's fault.
+ */
+export function refusedPassword(input: HTMLInputElement, error: unknown, codes: readonly string[] = ['weak_password', 'validation_failed']): unknown {
+  return error instanceof ApiError && codes.includes(error.code) ? refusedInput(input, error) : error;
 }

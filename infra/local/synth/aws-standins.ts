@@ -390,3 +390,62 @@ export async function startSnsStandIn(options: SnsStandInOptions): Promise<Stand
   });
   return { endpoint: await listen(server), close: closer(server) };
 }
+
+// ---------------------------------------------------------------------------------------------
+// SES v2: REST JSON, SendEmail with simple content.
+
+export interface SesMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface SesStandInOptions {
+  recorder: CallRecorder;
+  /** Delivers an email (the outbox `npm start` uses). */
+  deliver(message: SesMessage): Promise<void>;
+}
+
+interface SendEmailRequest {
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[] };
+  Content?: { Simple?: { Subject?: { Data?: string }; Body?: { Text?: { Data?: string }; Html?: { Data?: string } } } };
+}
+
+/**
+ * SendEmail (`POST /v2/email/outbound-emails`). IAM authorises it against the sending identity: the
+ * From address's domain here (the stack's default identity), recorded as that identity's ARN.
+ */
+export async function startSesStandIn(options: SesStandInOptions): Promise<StandIn> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+        res.end(JSON.stringify(body));
+      };
+      const principal = signer(req);
+      if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v2/email/outbound-emails') {
+        options.recorder.record({ principal, action: 'ses:Unknown', resource: '*', status: 404 });
+        return reply(404, { message: `The local SES does not implement ${req.method} ${req.url}` });
+      }
+      const request = JSON.parse((await readBody(req)).toString('utf8') || '{}') as SendEmailRequest;
+      const from = request.FromEmailAddress ?? '';
+      const identity = from.split('@').pop() ?? '';
+      const call = { principal, action: 'ses:SendEmail', resource: `arn:${LOCAL_PARTITION}:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:identity/${identity}` };
+      const to = request.Destination?.ToAddresses ?? [];
+      const simple = request.Content?.Simple;
+      if (!from.includes('@') || to.length !== 1 || !simple?.Subject?.Data || simple.Body?.Text?.Data === undefined) {
+        options.recorder.record({ ...call, status: 400 });
+        return reply(400, { message: 'The local SES takes one recipient, a From address and simple content with a text body' });
+      }
+      await options.deliver({ to: to[0]!, subject: simple.Subject.Data, text: simple.Body.Text.Data, html: simple.Body.Html?.Data ?? '' });
+      options.recorder.record({ ...call, status: 200 });
+      reply(200, { MessageId: randomUUID() });
+    })().catch((error) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  return { endpoint: await listen(server), close: closer(server) };
+}

@@ -31,6 +31,7 @@ export interface AwsEndpoints {
   dynamodb: string;
   kms: string;
   sns: string;
+  sesv2: string;
 }
 
 export interface FunctionPoolOptions {
@@ -87,6 +88,7 @@ class FunctionProcess {
       AWS_ENDPOINT_URL_DYNAMODB: options.endpoints.dynamodb,
       AWS_ENDPOINT_URL_KMS: options.endpoints.kms,
       AWS_ENDPOINT_URL_SNS: options.endpoints.sns,
+      AWS_ENDPOINT_URL_SESV2: options.endpoints.sesv2,
     };
   }
 

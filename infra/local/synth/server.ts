@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:http';
 import { routeMatcher } from '../api-event';
 import { startGateway, type GatewayBackend } from '../gateway';
 import { readAssembly, type LocalAssembly } from './assembly';
-import { CallRecorder, startDynamoDbRecorder, startKmsStandIn, startSnsStandIn, type StandIn } from './aws-standins';
+import { CallRecorder, startDynamoDbRecorder, startKmsStandIn, startSesStandIn, startSnsStandIn, type SesMessage, type StandIn } from './aws-standins';
+import { emailSender } from '../../../shared/adapters/email-sender';
 import { FunctionPool, nodeVersionOf, type AwsEndpoints } from './functions';
 
 export interface SynthServerOptions {
@@ -22,6 +23,8 @@ export interface SynthServerOptions {
   kmsSecretFile: string;
   /** Where SMS published through the SNS stand-in go. */
   deliverSms(to: string, message: string): Promise<void>;
+  /** Where email sent through the SES stand-in goes; default: this process's email port (the outbox). */
+  deliverEmail?(message: SesMessage): Promise<void>;
   /** Every AWS call, one JSON line each. */
   callsFile?: string;
   /** Each line a function logs; default: printed, prefixed with the function. */
@@ -47,13 +50,15 @@ export async function startSynthServer(options: SynthServerOptions): Promise<Syn
   const recorder = new CallRecorder(options.callsFile);
   const standIns: StandIn[] = [];
   try {
-    const [dynamodb, kms, sns] = await Promise.all([
+    const deliverEmail = options.deliverEmail ?? (async (message: SesMessage) => (await emailSender()).send(message));
+    const [dynamodb, kms, sns, sesv2] = await Promise.all([
       startDynamoDbRecorder(options.dynamoDbEndpoint, recorder),
       startKmsStandIn({ keys: assembly.kmsKeys, secretFile: options.kmsSecretFile, recorder }),
       startSnsStandIn({ recorder, deliver: options.deliverSms }),
+      startSesStandIn({ recorder, deliver: deliverEmail }),
     ]);
-    standIns.push(dynamodb, kms, sns);
-    const endpoints = { dynamodb: dynamodb.endpoint, kms: kms.endpoint, sns: sns.endpoint };
+    standIns.push(dynamodb, kms, sns, sesv2);
+    const endpoints = { dynamodb: dynamodb.endpoint, kms: kms.endpoint, sns: sns.endpoint, sesv2: sesv2.endpoint };
     const pool = new FunctionPool(assembly.functions.values(), { endpoints, log: options.functionLog });
     const nodeVersion = nodeVersionOf(pool.nodeBinary);
     const runtimes = new Set([...assembly.functions.values()].map((fn) => fn.runtime));

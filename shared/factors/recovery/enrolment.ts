@@ -4,7 +4,7 @@ import { now } from '../../clock';
 import { Conflict } from '../../errors';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
-import { accountAndPolicy, accountEvent, accountOf, assertRecentSecondFactor } from '../authenticate';
+import { accountAndPolicy, accountEvent, ownAccount, assertRecentSecondFactor } from '../authenticate';
 import { profileUpdate } from '../profile-store';
 import { newRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash, recoveryHashes } from './codes';
 import * as recoveryStore from './store';
@@ -31,5 +31,5 @@ export async function regenerateRecoveryCodes(principal: Principal, actor: Actor
 }
 
 export async function countRecoveryCodes(principal: Principal): Promise<number> {
-  return recoveryHashes(await accountOf(principal.userId)).size;
+  return recoveryHashes(await ownAccount(principal)).size;
 }

@@ -6,7 +6,7 @@ import { assertMethodAllowed } from '../../policy/policy';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { factorOfKind } from '../account';
-import { accountAndPolicy, accountEvent, accountOf, assertRecentSecondFactor } from '../authenticate';
+import { accountAndPolicy, accountEvent, ownAccount, assertRecentSecondFactor } from '../authenticate';
 import { assertMayEnrol } from '../enrolment';
 import { profileUpdate } from '../profile-store';
 import { newTotpSecret, normaliseTotpSecret, openTotpSecret, otpauthUri, sealTotpSecret } from './secret';
@@ -31,7 +31,7 @@ export async function enrolTotp(principal: Principal, actor: Actor, options: { s
 
 /** The otpauth URI of the unverified TOTP secret (for its QR code). */
 export async function pendingTotpUri(principal: Principal): Promise<string> {
-  const account = await accountOf(principal.userId);
+  const account = await ownAccount(principal);
   const factor = factorOfKind(account, 'totp');
   if (!factor) throw new NotFound('There is no authenticator app to show: set one up first');
   if (factor.verified) throw new Conflict('The authenticator app is verified: its secret is no longer shown');

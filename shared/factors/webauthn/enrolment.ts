@@ -7,7 +7,7 @@ import { epochSeconds, LostRace } from '../../store/conditions';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { prepareSession, type Tokens } from '../../tokens/sessions';
-import { accountAndPolicy, accountEvent, accountOf, assertRecentSecondFactor } from '../authenticate';
+import { accountAndPolicy, accountEvent, ownAccount, assertRecentSecondFactor } from '../authenticate';
 import { assertMayEnrol } from '../enrolment';
 import { profileUpdate } from '../profile-store';
 import { authenticationOptions, credentialsOf, newChallenge, registrationOptions, verifyRegistration } from './ceremony';
@@ -47,7 +47,7 @@ export async function finishKeyRegistration(
   const { credential, challenge } = await verifyRegistration(account, response, name, at);
   const { user } = account;
   const session = principal.pending
-    ? await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', 'hwk'] })
+    ? await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', 'hwk'] }, actor)
     : undefined;
   try {
     await transactWrite([
@@ -68,7 +68,7 @@ export async function finishKeyRegistration(
 }
 
 export async function listKeys(principal: Principal): Promise<SecurityKey[]> {
-  const account = await accountOf(principal.userId);
+  const account = await ownAccount(principal);
   return credentialsOf(account).map((c) => ({
     id: c.credentialId,
     name: c.name,

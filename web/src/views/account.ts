@@ -1,29 +1,25 @@
 /**
- * The account screen: the summary of the user's second factors and the list of security keys (each
- * with its Remove button). Also the enrolment screen where 2FA is forced: with only a pending token,
- * the keys, recovery codes and their counts are hidden, since those routes need a full session.
+ * The account screen: the summary of the user's second factors, the list of security keys (each
+ * with its Remove button) and of the user's sessions. Also the enrolment screen where 2FA is forced:
+ * with only a pending token, the keys, recovery codes, password and sessions are hidden, since those
+ * routes need a full session.
  */
 import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import * as api from '../api';
 import { el, focus, formatDate, show } from '../dom';
+import { methodName } from '../method-names';
 import { state } from '../state';
 import { busy, reportError, setStatus } from '../status';
 import { showScreen } from './screens';
-
-const METHOD_NAMES: Record<string, string> = {
-  google: 'Authenticator app',
-  totp: 'Authenticator app',
-  sms: 'SMS',
-  u2f: 'Security key',
-  webauthn: 'Security key',
-  recovery: 'Recovery code',
-};
+import { renderSessions } from './sessions';
 
 export async function showAccount(options: { focus?: boolean } = {}): Promise<void> {
   const enrolling = state.session === null && state.pending !== null;
   show(el('summary-keys-row'), !enrolling);
   show(el('summary-recovery-row'), !enrolling);
   show(el('recovery-section'), !enrolling);
+  show(el('password-section'), !enrolling);
+  show(el('sessions-section'), !enrolling);
   show(el('keys-list'), !enrolling);
   show(el('keys-empty'), false);
   el('account-heading').textContent = enrolling ? 'Set up a second factor' : 'Your second factors';
@@ -40,20 +36,21 @@ export async function showAccount(options: { focus?: boolean } = {}): Promise<vo
 /** Reads the account's second factors and shows them; any failure is reported, the rest still shown. */
 export async function loadAccount(): Promise<void> {
   const enrolling = state.session === null;
-  const [settings, keys, recovery] = await Promise.allSettled([
+  const [settings, keys, recovery, sessions] = await Promise.allSettled([
     api.twoFactorSettings(),
     enrolling ? Promise.resolve([]) : api.securityKeys(),
     enrolling ? Promise.resolve(0) : api.recoveryCodesLeft(),
+    enrolling ? Promise.resolve([]) : api.sessions(),
   ]);
   if (!state.session && !state.pending) return; // the session ended meanwhile
-  const failed = [settings, keys, recovery].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failed = [settings, keys, recovery, sessions].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   const s = settings.status === 'fulfilled' ? settings.value : null;
   const list = keys.status === 'fulfilled' ? keys.value : null;
   state.recoveryRemaining = recovery.status === 'fulfilled' ? recovery.value : 0;
 
   const on = (s?.method != null && s.verified) || (list?.length ?? 0) > 0;
   el('summary-2fa').textContent = s === null ? 'Unknown' : on ? 'On' : 'Off';
-  el('summary-method').textContent = s === null ? 'Unknown' : s.method ? `${METHOD_NAMES[s.method] ?? s.method}${s.verified ? '' : ' (set-up not finished)'}` : 'None';
+  el('summary-method').textContent = s === null ? 'Unknown' : s.method ? `${methodName(s.method)}${s.verified ? '' : ' (set-up not finished)'}` : 'None';
   // The settings tell the authenticator app's state only while it is the preferred method.
   const totpOn = s?.method === 'google' && s.verified;
   el('totp-state').textContent = totpOn
@@ -67,6 +64,7 @@ export async function loadAccount(): Promise<void> {
   el('summary-keys').textContent = list === null ? 'Unknown' : String(list.length);
   el('summary-recovery').textContent = recovery.status === 'fulfilled' ? String(state.recoveryRemaining) : 'Unknown';
   if (list !== null && !enrolling) renderKeys(list);
+  if (sessions.status === 'fulfilled' && !enrolling) renderSessions(sessions.value);
   if (failed) reportError(failed.reason);
 }
 

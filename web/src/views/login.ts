@@ -1,6 +1,6 @@
 /**
- * The sign-in screen: email and password. The answer is full tokens, a second factor to prove, or
- * (2FA forced, nothing enrolled) a factor to set up first.
+ * The sign-in screen: email and password. The answer (also the answer to accepting an invitation)
+ * is full tokens, a second factor to prove, or (2FA forced, nothing enrolled) a factor to set up first.
  */
 import * as api from '../api';
 import { el, focus, markInvalid } from '../dom';
@@ -25,17 +25,22 @@ export async function submitPassword(event: SubmitEvent): Promise<void> {
     setStatus('Signing in…');
     const answer = await api.login({ email: email.value.trim(), password: password.value });
     password.value = '';
-    if ('accessToken' in answer) {
-      await signedIn(answer);
-      return;
-    }
-    const { pendingToken: token, methods } = answer;
-    state.pending = { token, methods, setupRequired: answer.twoFactorSetupRequired === true || methods.length === 0 };
-    if (state.pending.setupRequired) {
-      await showAccount();
-      setStatus('Password accepted. Set up a second factor to finish signing in.');
-      return;
-    }
-    showSecondFactor();
+    await passwordAccepted(answer);
   });
+}
+
+/** Where a login goes once the password is accepted. */
+export async function passwordAccepted(answer: api.LoginAnswer): Promise<void> {
+  if ('accessToken' in answer) {
+    await signedIn(answer);
+    return;
+  }
+  const { pendingToken: token, methods } = answer;
+  state.pending = { token, methods, setupRequired: answer.twoFactorSetupRequired === true || methods.length === 0, purpose: 'login' };
+  if (state.pending.setupRequired) {
+    await showAccount();
+    setStatus('Password accepted. Set up a second factor to finish signing in.');
+    return;
+  }
+  showSecondFactor();
 }

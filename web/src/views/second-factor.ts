@@ -1,14 +1,14 @@
 /**
  * The second-factor screen, after the password: a code (authenticator app, SMS, recovery code) or a
- * security key finishes the login.
+ * security key finishes the login, or sets the new password from a reset link.
  */
 import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
 import * as api from '../api';
 import { el, focus, markInvalid, show } from '../dom';
 import { state } from '../state';
-import { busy, clearStatus, refusedCode, setStatus } from '../status';
+import { busy, clearStatus, refusedInput, setStatus } from '../status';
 import { showScreen } from './screens';
-import { signedIn } from './session';
+import { endSession, signedIn } from './session';
 
 export function showSecondFactor(): void {
   const methods = state.pending?.methods ?? [];
@@ -18,16 +18,15 @@ export function showSecondFactor(): void {
     methods.includes('sms') && 'the code we text you',
     'one of your recovery codes',
   ].filter(Boolean) as string[];
-  el('second-factor-hint').textContent = key
-    ? 'Finish signing in with your security key, or with a code.'
-    : 'Finish signing in with a code.';
+  const finish = state.pending?.purpose === 'reset' ? 'Set your new password by confirming' : 'Finish signing in';
+  el('second-factor-hint').textContent = key ? `${finish} with your security key, or with a code.` : `${finish} with a code.`;
   el('login-code-help').textContent = `Enter ${codeSources.length > 1 ? `${codeSources.slice(0, -1).join(', ')} or ${codeSources.at(-1)}` : codeSources[0]}.`;
   el<HTMLInputElement>('login-code').inputMode = methods.includes('totp') || methods.includes('sms') ? 'numeric' : 'text';
   show(el('second-factor-key'), key);
   show(el('send-sms'), methods.includes('sms'));
   el<HTMLInputElement>('login-code').value = '';
   markInvalid(el<HTMLInputElement>('login-code'), false);
-  setStatus('Password accepted. One more step.');
+  setStatus(state.pending?.purpose === 'reset' ? 'New password accepted. One more step: it takes effect once you confirm it’s you.' : 'Password accepted. One more step.');
   showScreen('second-factor');
 }
 
@@ -44,9 +43,9 @@ export async function submitCode(event: SubmitEvent): Promise<void> {
   await busy(event.submitter as HTMLButtonElement | null, async () => {
     setStatus('Checking the code…');
     try {
-      await signedIn(await api.authenticate({ code }));
+      await proved(await api.authenticate({ code }));
     } catch (error) {
-      throw refusedCode(input, error);
+      throw refusedInput(input, error);
     }
   });
 }
@@ -56,8 +55,17 @@ export async function useSecurityKey(event: MouseEvent): Promise<void> {
     setStatus('Follow your browser’s prompt to use your security key.');
     const optionsJSON = await api.keyLoginOptions();
     const assertion = await startAuthentication({ optionsJSON });
-    await signedIn(await api.authenticate({ webauthn: assertion }));
+    await proved(await api.authenticate({ webauthn: assertion }));
   });
+}
+
+/** The second factor proved: signed in, or (a password reset) back to sign in with the new password. */
+async function proved(answer: api.Authenticated | api.ResetFinished): Promise<void> {
+  if ('accessToken' in answer) {
+    await signedIn(answer);
+  } else {
+    endSession('Your password has been reset. Sign in with your new password.', 'success');
+  }
 }
 
 export async function sendSmsCode(event: MouseEvent): Promise<void> {

@@ -35,15 +35,17 @@ export async function enrolled(answer: { accessToken?: string; refreshToken?: st
   else await loadAccount();
 }
 
-export function endSession(message?: string): void {
+export function endSession(message?: string, kind: 'info' | 'success' = 'info'): void {
   saveSession(null);
   state.pending = null;
   hideRecoveryCodes();
   show(el('totp-setup'), false);
-  el<HTMLFormElement>('login-form').reset();
-  el<HTMLFormElement>('code-form').reset();
+  show(el('password-code-field'), false);
+  // Nothing typed (a password, a code) outlives the session on screen.
+  document.querySelectorAll('form').forEach((form) => form.reset());
+  el('sessions-list').replaceChildren();
   showScreen('login');
-  if (message) setStatus(message);
+  if (message) setStatus(message, kind);
 }
 
 export async function signOut(event: MouseEvent): Promise<void> {

@@ -2,7 +2,7 @@
 import * as api from '../api';
 import { el, focus, markInvalid, show } from '../dom';
 import { state } from '../state';
-import { busy, clearStatus, refusedCode, setStatus } from '../status';
+import { busy, clearStatus, refusedInput, setStatus } from '../status';
 import { enrolled } from './session';
 
 export async function startTotp(event: MouseEvent): Promise<void> {
@@ -39,7 +39,7 @@ export async function confirmTotp(event: SubmitEvent): Promise<void> {
     try {
       answer = await api.enableTotp({ code });
     } catch (error) {
-      throw refusedCode(input, error);
+      throw refusedInput(input, error);
     }
     closeTotpSetup();
     await enrolled(answer);

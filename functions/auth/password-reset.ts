@@ -1,0 +1,9 @@
+import { resetPassword } from '../../shared/identity/password-reset';
+import { endpoint, noContent, ok } from '../endpoint';
+
+export const handler = endpoint('POST /api/auth/password/reset', async ({ body, actor }) => {
+  const result = await resetPassword(body.token, body.password, actor);
+  if (result.kind === 'done') return noContent();
+  const { kind: _, ...pending } = result;
+  return ok({ twoFactorRequired: true, ...pending });
+});

@@ -1,0 +1,63 @@
+/**
+ * A signed-in user changes their own password: the current password, and a recent second factor
+ * where the user has one (the rule of every sensitive change); the new one must pass the password
+ * rules. Every other session ends (someone who knew the old password may hold one); the current one
+ * continues. The user is told by email, so a change they did not make does not go unnoticed.
+ */
+import { auditPut, type Actor } from '../audit/events';
+import { now } from '../clock';
+import { config } from '../config';
+import { ErrorCode, Forbidden } from '../errors';
+import { usableMethods } from '../factors/account';
+import { accountAndPolicy, assertRecentSecondFactor } from '../factors/authenticate';
+import { logger } from '../log';
+import { sendMail } from '../mail/send';
+import type { Language } from '../mail/templates';
+import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
+import { transactWrite } from '../store/transact';
+import type { Principal } from '../tokens/principal';
+import { revokeAllSessions } from '../tokens/sessions';
+import { checkNewPassword } from './password-rules';
+import { hashPassword, verifyPassword } from './passwords';
+import { userStore } from './user-store';
+
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+  /** A second-factor code, where the session's own second factor is not recent. */
+  code?: string;
+}
+
+/** Wrong current passwords count like failed logins: a stolen session cannot guess the password. */
+const failureLimit = (userId: number): Limit => ({
+  scope: 'password-change-fail',
+  subject: String(userId),
+  max: config().LOGIN_MAX_FAILURES_PER_ACCOUNT,
+  windowSeconds: config().LOGIN_FAILURE_WINDOW,
+});
+
+export async function changePassword(principal: Principal, change: PasswordChange, actor: Actor, language?: Language): Promise<void> {
+  const at = now();
+  const limit = failureLimit(principal.userId);
+  await assertUnderLimits([limit], at, 'Too many wrong passwords; retry later');
+  const { account, policy } = await accountAndPolicy(principal);
+  const { user } = account;
+  if (!(await verifyPassword(change.currentPassword, user.passwordHash))) {
+    await record([limit], at);
+    throw new Forbidden('The current password is wrong', ErrorCode.invalidCredentials);
+  }
+  const hasFactor = usableMethods(account, policy.methods).length > 0;
+  if (hasFactor) await assertRecentSecondFactor(principal, account, policy, actor, change.code);
+  await checkNewPassword(change.newPassword, { passwordOnly: !hasFactor && !policy.forced, email: user.email });
+  await transactWrite([
+    userStore.setPassword(user.userId, await hashPassword(change.newPassword)),
+    auditPut({ orgId: user.orgId, action: 'password.changed', actor, targetUserId: user.userId, policySequence: policy.sequence }),
+  ]);
+  await revokeAllSessions(user.userId, { except: principal.sid });
+  try {
+    await sendMail('password-changed', { to: user.email, orgId: user.orgId, language, vars: { at } });
+  } catch (error) {
+    // The change is made and audited; a notice that could not go out must not turn it into an error.
+    logger.warn('password-changed email not sent', { userId: user.userId, error: error as Error });
+  }
+}
