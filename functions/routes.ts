@@ -228,7 +228,6 @@ export const routes = {
     summary: 'Follow an email-change link: the user’s email is the new address from now on',
     body: s.EmailTokenBody,
     secrets: true,
-    throttle: THROTTLES.credential,
   },
   'POST /api/users/{id}/deactivate': {
     handler: 'users/deactivate',
