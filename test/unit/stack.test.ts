@@ -689,12 +689,13 @@ describe('the route table matches what each handler imports', () => {
 
   // A handler that reaches the data key without `secrets: true` fails in AWS with AccessDenied;
   // one flagged without using it holds a permission it does not need. Same for SMS and SNS.
-  test('secrets ⇔ the bundle uses the data key (KMS); sms ⇔ the bundle uses SNS', () => {
-    const flags = routes.map(([key, route]) => ({ key, secrets: !!route.secrets, sms: !!route.sms }));
+  test('secrets ⇔ the bundle uses the data key (KMS); sms ⇔ the bundle uses SNS; email ⇔ the bundle uses SES', () => {
+    const flags = routes.map(([key, route]) => ({ key, secrets: !!route.secrets, sms: !!route.sms, email: !!route.email }));
     const used = routes.map(([key]) => ({
       key,
       secrets: inputs.get(key)!.some((p) => p.includes('node_modules/@aws-sdk/client-kms/')),
       sms: inputs.get(key)!.some((p) => p.includes('node_modules/@aws-sdk/client-sns/')),
+      email: inputs.get(key)!.some((p) => p.includes('node_modules/@aws-sdk/client-sesv2/')),
     }));
     expect(flags).toEqual(used);
   });
