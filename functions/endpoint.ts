@@ -20,8 +20,9 @@ import { logger } from '../shared/log';
 import { Forbidden, Unauthenticated } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
 import { authenticate, type Principal } from '../shared/tokens/principal';
+import { withDeadline } from '../shared/store/deadline';
 import { runGuarded } from '../shared/store/transact';
-import { dialectOf, routes, splitRouteKey, type Route, type RouteKey } from './routes';
+import { BUDGETS, budgetOf, dialectOf, FUNCTION_TIMEOUT_MARGIN_MS, routes, splitRouteKey, type Route, type RouteKey } from './routes';
 
 type Entry<K extends RouteKey> = (typeof routes)[K];
 type Parsed<E, F extends string> = E extends { [P in F]: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
@@ -122,13 +123,22 @@ async function inGuardedTransaction(principal: Principal, run: () => Promise<Rep
   }
 }
 
+/**
+ * The request's budget: the route's, or less when Lambda gives less time (never more than the
+ * invocation has left, minus the margin the 503 needs).
+ */
+function budgetMs(route: Route, context: Context): number {
+  const left = context.getRemainingTimeInMillis?.() ?? Infinity;
+  return Math.max(0, Math.min(BUDGETS[budgetOf(route)], left - FUNCTION_TIMEOUT_MARGIN_MS));
+}
+
 export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>, wire?: Wire) {
   const route: Route = routes[key];
   const { method } = splitRouteKey(key);
   return middy<Event, Result, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(errorMapper(key, wire))
-    .handler(async (event) => {
+    .handler((event, context) => withDeadline(budgetMs(route, context), async () => {
       const { ORIGIN_VERIFY_SECRET: originSecret, FRONT_DOOR_ONLY } = config();
       // Behind the front door, a request without CloudFront's origin secret went around it (and its
       // WAF) to the API's own hostname: refused before anything else runs.
@@ -156,5 +166,5 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
       if (proof === 'read') await assertCredentialLive(principal!);
       const reply = proof === 'transaction' ? await inGuardedTransaction(principal!, () => handle(request)) : await handle(request);
       return wire ? wire.reply(event, reply) : toResult(reply);
-    });
+    }));
 }

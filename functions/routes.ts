@@ -39,6 +39,8 @@ export interface Route {
    * route makes is one DynamoDB transaction, which then carries a ConditionCheck on the session.
    */
   sessionProof?: 'read' | 'transaction';
+  /** The request's time budget where 'standard' is not right (BUDGETS). */
+  budget?: Budget;
   /** Lambda memory in MB where the default (256) is not right. */
   memoryMb?: number;
   /** Table access the function gets (least privilege): default read-write. */
@@ -53,6 +55,26 @@ export interface Route {
    */
   throttle?: Throttle;
 }
+
+/**
+ * Time budgets in ms. A request still working when its budget is spent answers 503 with
+ * Retry-After (functions/endpoint.ts caps every AWS call by it), well before the Lambda timeout,
+ * which is the budget plus FUNCTION_TIMEOUT_MARGIN_MS (infra). The arithmetic: README, Failure behaviour.
+ */
+export const BUDGETS = {
+  /** A handful of DynamoDB calls (and the data key from KMS on a cold start). */
+  standard: 3000,
+  /** scrypt (about 0.3 s of CPU at 1 GB) and three DynamoDB calls. */
+  password: 5000,
+  /** DynamoDB calls and an SNS Publish (hundreds of ms, two attempts of at most 3 s). */
+  sms: 8000,
+} as const;
+export type Budget = keyof typeof BUDGETS;
+
+/** What the Lambda timeout leaves above the budget: mapping the 503, logging, a slow last CPU step. */
+export const FUNCTION_TIMEOUT_MARGIN_MS = 1000;
+
+export const budgetOf = (route: Route): Budget => route.budget ?? (route.sms ? 'sms' : 'standard');
 
 /** Requests per second (steady) and the burst API Gateway lets through, across all clients of a route. */
 export interface Throttle {
@@ -83,6 +105,7 @@ export const routes = {
     summary: 'Password login: full tokens, or a pending token when a second factor is needed',
     body: s.LoginBody,
     secrets: true,
+    budget: 'password',
     // scrypt with N=2^17, r=8 needs 128 MiB; more memory also means more CPU.
     memoryMb: 1024,
     throttle: THROTTLES.credential,
@@ -119,6 +142,7 @@ export const routes = {
     summary: 'Create a user in the caller’s org (support: in any org)',
     status: 201,
     body: s.CreateUserBody,
+    budget: 'password',
     memoryMb: 1024,
   },
   'GET /api/users/{id}': {
