@@ -129,7 +129,7 @@ async function inGuardedTransaction(principal: Principal, run: () => Promise<Rep
  */
 function budgetMs(route: Route, context: Context): number {
   const left = context.getRemainingTimeInMillis?.() ?? Infinity;
-  return Math.max(0, Math.min(BUDGETS[budgetOf(route)], left - FUNCTION_TIMEOUT_MARGIN_MS));
+  return Math.max(0, Math.min(BUDGETS[budgetOf(route)] * config().TIMEOUT_SCALE, left - FUNCTION_TIMEOUT_MARGIN_MS));
 }
 
 export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>, wire?: Wire) {

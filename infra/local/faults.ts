@@ -29,6 +29,8 @@ export interface FaultSpec {
   stallRate?: number;
   /** The clients affected (default: all). */
   services?: AwsService[];
+  /** At most this many faults in all, then clean calls (a test's single stall). */
+  limit?: number;
   /** Seed of the random choice, so a test run repeats (default: random). */
   seed?: number;
 }
@@ -125,22 +127,31 @@ export async function installFaults(spec: FaultSpec): Promise<Faults> {
       await hole?.close();
     },
   };
-  const count = (kind: FaultKind) => (faults.stats.injected[kind] = (faults.stats.injected[kind] ?? 0) + 1);
+  let total = 0;
+  const count = (kind: FaultKind) => {
+    total++;
+    faults.stats.injected[kind] = (faults.stats.injected[kind] ?? 0) + 1;
+  };
 
   setClientDecorator((client, service) => {
     if (spec.services && !spec.services.includes(service)) return;
     const stack = client.middlewareStack as unknown as MiddlewareStack<object, object>;
     stack.addRelativeTo(
       (next: FinalizeHandler<object, object>) => async (args: FinalizeHandlerArguments<object>) => {
-        if (!faults.enabled) return next(args);
+        if (!faults.enabled || (spec.limit !== undefined && total >= spec.limit)) return next(args);
         faults.stats.attempts++;
         const { request } = args as FinalizeArgs;
         const roll = random();
         if (hole && roll < spec.stallRate!) {
           count('stall');
-          // Signed already; the black hole checks nothing. The client's request timeout ends it.
-          Object.assign(request, { protocol: 'http:', hostname: '127.0.0.1', port: hole.port });
-          return next(args);
+          // A copy (the retry sends the original again), signed already: the black hole checks nothing.
+          // The client's request timeout ends it.
+          const rerouted = Object.assign(Object.create(Object.getPrototypeOf(request) as object) as object, request, {
+            protocol: 'http:',
+            hostname: '127.0.0.1',
+            port: hole.port,
+          });
+          return next({ ...args, request: rerouted });
         }
         if (kinds.length && roll < (spec.stallRate ?? 0) + spec.rate) {
           const kind = kinds[Math.floor(random() * kinds.length)]!;

@@ -10,6 +10,7 @@
  */
 import { ConfiguredRetryStrategy, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { config } from '../config';
 import { Unavailable } from '../errors';
 import { remainingMs } from './deadline';
 
@@ -61,7 +62,9 @@ class BudgetedHttpHandler extends NodeHttpHandler {
 
 /** Constructor options for the client of `service`: pass them to `new XClient({...})`. */
 export function clientOptions(service: AwsService) {
-  const policy = CLIENT_POLICIES[service];
+  const scale = config().TIMEOUT_SCALE;
+  const base = CLIENT_POLICIES[service];
+  const policy = { ...base, connectionTimeoutMs: base.connectionTimeoutMs * scale, requestTimeoutMs: base.requestTimeoutMs * scale };
   return {
     requestHandler: new BudgetedHttpHandler(policy),
     maxAttempts: policy.maxAttempts,
