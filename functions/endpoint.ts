@@ -17,7 +17,7 @@ import { publicError, errorResponse } from '../shared/http/problem';
 import { header, readJsonBody, validate } from '../shared/http/request';
 import { cameThroughFrontDoor, clientAddress } from '../shared/http/client-address';
 import { logger } from '../shared/log';
-import { Forbidden, Unauthenticated } from '../shared/errors';
+import { Forbidden, Unauthenticated, Unavailable } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
 import { authenticate, type Principal } from '../shared/tokens/principal';
 import { withDeadline } from '../shared/store/deadline';
@@ -135,7 +135,15 @@ function budgetMs(route: Route, context: Context): number {
 export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>, wire?: Wire) {
   const route: Route = routes[key];
   const { method } = splitRouteKey(key);
-  return middy<Event, Result, Error, Context>()
+  // Should CPU work outlast the budget too (no AWS call left to refuse it), middy answers before
+  // Lambda's timeout: a 503 like any other spent budget, never a bare timeout.
+  const beforeLambdaTimeout = {
+    timeoutEarlyInMillis: FUNCTION_TIMEOUT_MARGIN_MS / 2,
+    timeoutEarlyResponse: () => {
+      throw new Unavailable();
+    },
+  };
+  return middy<Event, Result, Error, Context>(beforeLambdaTimeout)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(errorMapper(key, wire))
     .handler((event, context) => withDeadline(budgetMs(route, context), async () => {

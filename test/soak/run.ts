@@ -65,7 +65,7 @@ async function request(base: string, method: string, path: string, options: { to
     bucket.latencies.push(ms);
     bucket.count++;
     if (response.status >= 300) {
-      const cause = `${response.status} ${method} ${path.replace(/\d+/g, '{n}')} ${body?.code ?? ''}`.trim();
+      const cause = `${response.status} ${method} ${path.replace(/\/\d+(?=\/|$)/g, '/{n}')} ${body?.code ?? ''}`.trim();
       failures.set(cause, (failures.get(cause) ?? 0) + 1);
     }
   }
@@ -107,21 +107,33 @@ class Worker {
     return (await request(this.base, 'POST', '/api/auth/login', { body: user })).body.accessToken;
   }
 
+  /** Setup steps must succeed: retried (a busy machine answers 503 now and then). */
+  private async must(method: string, path: string, options: { token?: string; body?: unknown | (() => Promise<unknown>) } = {}) {
+    for (let i = 0; ; i++) {
+      const body = typeof options.body === 'function' ? await (options.body as () => Promise<unknown>)() : options.body;
+      const r = await request(this.base, method, path, { token: options.token, body });
+      if (r.status < 300) return r;
+      log(`setup: ${method} ${path} answered ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      if (i >= 10) throw new Error(`setup failed: ${method} ${path}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
   async setup(): Promise<void> {
     const { totp, key, sms } = this.users;
-    let token = await this.full(totp);
-    const qr = await request(this.base, 'GET', '/2fa/generate-qr', { token });
+    let token = (await this.must('POST', '/api/auth/login', { body: totp })).body.accessToken;
+    const qr = await this.must('GET', '/2fa/generate-qr', { token });
     this.secret = new URL(qr.body.link).searchParams.get('secret')!;
     this.lastStep = step();
-    await request(this.base, 'POST', '/2fa/enable-two-factor-auth', { token, body: { code: generate({ secret: this.secret }) } });
-    token = await this.full(key);
-    const options = await request(this.base, 'POST', '/api/two-factor/webauthn/register/options', { token });
-    await request(this.base, 'POST', '/api/two-factor/webauthn/register', { token, body: { response: this.key.register(options.body), name: 'soak' } });
-    token = await this.full(sms);
+    await this.must('POST', '/2fa/enable-two-factor-auth', { token, body: async () => ({ code: generate({ secret: this.secret }) }) });
+    token = (await this.must('POST', '/api/auth/login', { body: key })).body.accessToken;
+    const options = await this.must('POST', '/api/two-factor/webauthn/register/options', { token });
+    await this.must('POST', '/api/two-factor/webauthn/register', { token, body: { response: this.key.register(options.body), name: 'soak' } });
+    token = (await this.must('POST', '/api/auth/login', { body: sms })).body.accessToken;
     this.phone = `26${String(100000 + this.index).padStart(6, '0')}`;
-    await request(this.base, 'PATCH', '/api/two-factor', { token, body: { method: 'sms', phone_prefix: 45, phone: this.phone } });
-    await request(this.base, 'POST', '/api/two-factor/send-verification', { token });
-    await request(this.base, 'POST', '/api/two-factor/verify', { token, body: { key: await lastCode(this.outbox, `+45${this.phone}`) } });
+    await this.must('PATCH', '/api/two-factor', { token, body: { method: 'sms', phone_prefix: 45, phone: this.phone } });
+    await this.must('POST', '/api/two-factor/send-verification', { token });
+    await this.must('POST', '/api/two-factor/verify', { token, body: async () => ({ key: await lastCode(this.outbox, `+45${this.phone}`) }) });
     await this.keyLogin();
   }
 
@@ -180,7 +192,7 @@ async function main(): Promise<void> {
   if (!/^http:\/\/127\.0\.0\.1:/.test(base)) throw new Error('the soak runs against loopback only');
   log(`server ${base}; setting up ${concurrency} workers`);
   let adminToken = (await request(base, 'POST', '/api/auth/login', { body: ready.admin })).body.accessToken as string;
-  await request(base, 'POST', '/api/settings/twofactor/sms', { token: adminToken });
+  await request(base, 'POST', '/api/settings/twofactor/sms', { token: adminToken }); // 204, or 409 when already allowed
   const workers = ready.users.map((users, i) => new Worker(base, users, () => adminToken, ready.outbox, i));
   await Promise.all(workers.map((w) => w.setup()));
   const adminRenewal = setInterval(() => {
@@ -210,7 +222,9 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   clearInterval(adminRenewal);
   const memEnd = await memory();
+  const exited = new Promise((resolve) => server.once('exit', resolve));
   server.send({ type: 'stop' });
+  await exited;
 
   const perMinute = minutes.map((m, i) => {
     const sorted = [...m.latencies].sort((a, b) => a - b);
