@@ -20,6 +20,7 @@ import { logger } from '../shared/log';
 import { Forbidden, Unauthenticated, Unavailable } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
 import { authenticate, type Principal } from '../shared/tokens/principal';
+import { LostRace } from '../shared/store/conditions';
 import { withDeadline } from '../shared/store/deadline';
 import { runGuarded } from '../shared/store/transact';
 import { BUDGETS, budgetOf, dialectOf, FUNCTION_TIMEOUT_MARGIN_MS, routes, splitRouteKey, type Route, type RouteKey } from './routes';
@@ -72,6 +73,9 @@ function errorMapper(key: RouteKey, wire: Wire | undefined): MiddlewareObj<Event
   if ((dialect === 'grpc') !== (wire !== undefined)) throw new Error(`Route "${key}": RPC routes, and only they, take a Wire`);
   return {
     onError: async (request) => {
+      // Contention that outlasted the transaction retries and that the domain did not turn into an
+      // answer of its own: the table was busy, not the request wrong. Retrying is right: 503.
+      if (request.error instanceof LostRace && !request.error.failed.length) request.error = new Unavailable(undefined, { cause: request.error });
       const { status, code } = publicError(request.error);
       if (status >= 500) logger.error('request failed', { route: key, error: request.error as Error });
       else logger.info('request refused', { route: key, status, code });

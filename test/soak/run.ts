@@ -125,7 +125,7 @@ class Worker {
     const qr = await this.must('GET', '/2fa/generate-qr', { token });
     this.secret = new URL(qr.body.link).searchParams.get('secret')!;
     this.lastStep = step();
-    await this.must('POST', '/2fa/enable-two-factor-auth', { token, body: async () => ({ code: generate({ secret: this.secret }) }) });
+    await this.must('POST', '/2fa/enable-two-factor-auth', { token, body: async () => ({ code: await generate({ secret: this.secret }) }) });
     token = (await this.must('POST', '/api/auth/login', { body: key })).body.accessToken;
     const options = await this.must('POST', '/api/two-factor/webauthn/register/options', { token });
     await this.must('POST', '/api/two-factor/webauthn/register', { token, body: { response: this.key.register(options.body), name: 'soak' } });
@@ -148,7 +148,7 @@ class Worker {
     if (step() === this.lastStep) return this.keyLogin(); // this step's code is spent
     this.lastStep = step();
     const pending = await this.pending(this.users.totp);
-    await request(this.base, 'POST', '/2fa/authenticate', { token: pending, body: { code: generate({ secret: this.secret }) } });
+    await request(this.base, 'POST', '/2fa/authenticate', { token: pending, body: { code: await generate({ secret: this.secret }) } });
   }
 
   private async smsLogin(): Promise<void> {
@@ -179,6 +179,7 @@ class Worker {
 
 async function main(): Promise<void> {
   const server = fork(join(__dirname, 'server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, SOAK_USERS: String(concurrency) } });
+  process.on('exit', () => server.kill()); // the server stops its DynamoDB Local on SIGTERM
   const ready = await new Promise<Ready>((resolve, reject) => {
     server.once('message', (m) => resolve(m as Ready));
     server.once('exit', (code) => reject(new Error(`the soak server exited (${code})`)));

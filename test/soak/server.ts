@@ -46,10 +46,14 @@ async function main(): Promise<void> {
     const made = await Promise.all(['password', 'totp', 'key', 'sms'].map((kind) => bootstrapUser(org, `${kind}-${i}@soak.test`, 'member')));
     users.push({ password: made[0], totp: made[1], key: made[2], sms: made[3] });
   }
+  const stop = () => void dynamo.stop({ force: true }).finally(() => process.exit(0));
   process.on('message', (message: { type: string }) => {
     if (message.type === 'memory') process.send!({ type: 'memory', usage: process.memoryUsage() });
-    if (message.type === 'stop') void dynamo.stop({ force: true }).finally(() => process.exit(0));
+    if (message.type === 'stop') stop();
   });
+  // The parent gone (or killed us): DynamoDB Local goes too.
+  process.on('disconnect', stop);
+  process.on('SIGTERM', stop);
   process.send!({ type: 'ready', url, admin, users, outbox: process.env.SMS_OUTBOX_FILE });
 }
 
