@@ -18,11 +18,13 @@ import { header, readJsonBody, validate } from '../shared/http/request';
 import { cameThroughFrontDoor, clientAddress } from '../shared/http/client-address';
 import { logger } from '../shared/log';
 import * as metrics from '../shared/metrics';
-import { Forbidden, Unauthenticated } from '../shared/errors';
+import { Forbidden, Unauthenticated, Unavailable } from '../shared/errors';
 import { assertCredentialLive, credentialGuard } from '../shared/tokens/live-session';
 import { authenticate, type Principal } from '../shared/tokens/principal';
+import { LostRace } from '../shared/store/conditions';
+import { withDeadline } from '../shared/store/deadline';
 import { runGuarded } from '../shared/store/transact';
-import { dialectOf, routes, splitRouteKey, type Route, type RouteKey } from './routes';
+import { BUDGETS, budgetOf, dialectOf, FUNCTION_TIMEOUT_MARGIN_MS, routes, splitRouteKey, type Route, type RouteKey } from './routes';
 
 type Entry<K extends RouteKey> = (typeof routes)[K];
 type Parsed<E, F extends string> = E extends { [P in F]: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
@@ -72,6 +74,9 @@ function errorMapper(key: RouteKey, wire: Wire | undefined): MiddlewareObj<Event
   if ((dialect === 'grpc') !== (wire !== undefined)) throw new Error(`Route "${key}": RPC routes, and only they, take a Wire`);
   return {
     onError: async (request) => {
+      // Contention that outlasted the transaction retries and that the domain did not turn into an
+      // answer of its own: the table was busy, not the request wrong. Retrying is right: 503.
+      if (request.error instanceof LostRace && !request.error.failed.length) request.error = new Unavailable(undefined, { cause: request.error });
       const { status, code } = publicError(request.error);
       if (status >= 500) logger.error('request failed', { route: key, error: request.error as Error });
       else logger.info('request refused', { route: key, status, code });
@@ -125,15 +130,32 @@ async function inGuardedTransaction(principal: Principal, run: () => Promise<Rep
   }
 }
 
+/**
+ * The request's budget: the route's, or less when Lambda gives less time (never more than the
+ * invocation has left, minus the margin the 503 needs).
+ */
+function budgetMs(route: Route, context: Context): number {
+  const left = context.getRemainingTimeInMillis?.() ?? Infinity;
+  return Math.max(0, Math.min(BUDGETS[budgetOf(route)] * config().TIMEOUT_SCALE, left - FUNCTION_TIMEOUT_MARGIN_MS));
+}
+
 export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>, wire?: Wire) {
   const route: Route = routes[key];
   const { method } = splitRouteKey(key);
-  return middy<Event, Result, Error, Context>()
+  // Should CPU work outlast the budget too (no AWS call left to refuse it), middy answers before
+  // Lambda's timeout: a 503 like any other spent budget, never a bare timeout.
+  const beforeLambdaTimeout = {
+    timeoutEarlyInMillis: FUNCTION_TIMEOUT_MARGIN_MS / 2,
+    timeoutEarlyResponse: () => {
+      throw new Unavailable();
+    },
+  };
+  return middy<Event, Result, Error, Context>(beforeLambdaTimeout)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     // Once per invocation, after the error mapping (onError runs in reverse order of use).
     .use({ after: metrics.flush, onError: metrics.flush })
     .use(errorMapper(key, wire))
-    .handler(async (event) => {
+    .handler((event, context) => withDeadline(budgetMs(route, context), async () => {
       const { ORIGIN_VERIFY_SECRET: originSecret, FRONT_DOOR_ONLY } = config();
       // Behind the front door, a request without CloudFront's origin secret went around it (and its
       // WAF) to the API's own hostname: refused before anything else runs.
@@ -161,5 +183,5 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
       if (proof === 'read') await assertCredentialLive(principal!);
       const reply = proof === 'transaction' ? await inGuardedTransaction(principal!, () => handle(request)) : await handle(request);
       return wire ? wire.reply(event, reply) : toResult(reply);
-    });
+    }));
 }

@@ -39,6 +39,8 @@ export interface Route {
    * route makes is one DynamoDB transaction, which then carries a ConditionCheck on the session.
    */
   sessionProof?: 'read' | 'transaction';
+  /** The request's time budget where 'standard' is not right (BUDGETS). */
+  budget?: Budget;
   /** Lambda memory in MB where the default (256) is not right. */
   memoryMb?: number;
   /** Table access the function gets (least privilege): default read-write. */
@@ -57,6 +59,26 @@ export interface Route {
    */
   throttle?: Throttle;
 }
+
+/**
+ * Time budgets in ms. A request still working when its budget is spent answers 503 with
+ * Retry-After (functions/endpoint.ts caps every AWS call by it), well before the Lambda timeout,
+ * which is the budget plus FUNCTION_TIMEOUT_MARGIN_MS (infra). The arithmetic: README, Failure behaviour.
+ */
+export const BUDGETS = {
+  /** A handful of DynamoDB calls (and the data key from KMS on a cold start). */
+  standard: 3000,
+  /** scrypt (about 0.3 s of CPU at 1 GB) and three DynamoDB calls. */
+  password: 5000,
+  /** DynamoDB calls and an SNS Publish (hundreds of ms, two attempts of at most 3 s). */
+  sms: 8000,
+} as const;
+export type Budget = keyof typeof BUDGETS;
+
+/** What the Lambda timeout leaves above the budget: mapping the 503, logging, a slow last CPU step. */
+export const FUNCTION_TIMEOUT_MARGIN_MS = 1000;
+
+export const budgetOf = (route: Route): Budget => route.budget ?? (route.sms ? 'sms' : 'standard');
 
 /** Requests per second (steady) and the burst API Gateway lets through, across all clients of a route. */
 export interface Throttle {
@@ -87,6 +109,7 @@ export const routes = {
     summary: 'Password login: full tokens, or a pending token when a second factor is needed',
     body: s.LoginBody,
     secrets: true,
+    budget: 'password',
     // scrypt (N=2^17, r=8: 128 MiB) is one thread of CPU-bound work, and Lambda's CPU share grows
     // with memory up to one full vCPU at 1,769 MB: below that the hash's GB-seconds are the same at
     // any size and only its latency grows; above it nothing gets faster (README, Performance).
@@ -146,6 +169,7 @@ export const routes = {
     body: s.AcceptInvitationBody,
     secrets: true,
     // scrypt (see login) and the common-password list.
+    budget: 'password',
     memoryMb: 1024,
     throttle: THROTTLES.credential,
   },
@@ -160,6 +184,7 @@ export const routes = {
     body: s.ChangePasswordBody,
     secrets: true,
     email: true,
+    budget: 'password',
     memoryMb: 1024,
     throttle: THROTTLES.credential,
   },
@@ -181,6 +206,7 @@ export const routes = {
     summary: 'Set a new password from a reset link: 204, or the second-factor step that must finish it',
     body: s.ResetPasswordBody,
     secrets: true,
+    budget: 'password',
     memoryMb: 1024,
     throttle: THROTTLES.credential,
   },
@@ -220,6 +246,8 @@ export const routes = {
     params: s.IdParams,
     body: s.UpdateUserBody,
     secrets: true,
+    // The verification link of an email change.
+    email: true,
   },
   'POST /api/users/email/verify': {
     handler: 'users/verify-email',

@@ -42,7 +42,7 @@ import { Construct } from 'constructs';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { routeEntries, splitRouteKey, type Route, type RouteKey } from '../functions/routes';
 import { KMS_ENCRYPTION_CONTEXT } from '../shared/adapters/kms-context';
-import { METRICS_NAMESPACE } from '../shared/metrics';
+import { METRICS_NAMESPACE } from '../shared/model/metric-names';
 import {
   constructIdFor,
   EndpointFunction,

@@ -103,6 +103,11 @@ const schema = z.object({
   MAIL_MAX_PER_ORG_HOURLY: seconds(500),
   /** Where the self-service page is served: links in emails (invitations, password reset) point here. */
   PUBLIC_URL: z._default(z.url(), 'http://localhost:3000'),
+  /**
+   * Multiplies every request budget and AWS client timeout (shared/store/aws-clients.ts): 1 in AWS.
+   * DynamoDB Local on a slow or shared machine (the tests, npm start) may need more.
+   */
+  TIMEOUT_SCALE: z._default(z.coerce.number().check(z.positive(), z.maximum(100)), 1),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
   /**
    * The secret CloudFront adds to API requests (shared/http/client-address.ts): only a request that

@@ -35,6 +35,8 @@ export const ErrorCode = Object.freeze({
   invitationPending: 'invitation_pending',
   lastAdmin: 'last_admin',
   invalidLink: 'invalid_link',
+  /** A dependency (the table, KMS, SNS) did not answer within the request's budget: retry after Retry-After. */
+  unavailable: 'unavailable',
   internal: 'internal_error',
 } as const);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -107,6 +109,20 @@ export class TooManyRequests extends AppError {
 }
 export class BadGateway extends AppError {
   readonly status = 502;
+}
+/**
+ * A dependency was throttled, failed or did not answer within the request's budget, and retries did
+ * not help: 503 with Retry-After (gRPC 14 UNAVAILABLE). Safe to retry; the message says no more.
+ */
+export class Unavailable extends AppError {
+  readonly status = 503;
+  constructor(
+    message = 'The service is briefly unavailable; retry after the time in Retry-After',
+    options: { retryAfterSeconds?: number; code?: ErrorCode; cause?: unknown } = {},
+  ) {
+    super(options.code ?? ErrorCode.unavailable, message, { cause: options.cause });
+    this.headers['Retry-After'] = String(Math.max(1, Math.ceil(options.retryAfterSeconds ?? 1)));
+  }
 }
 
 /** A request that failed schema validation: 400 with every issue named. */

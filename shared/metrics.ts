@@ -14,11 +14,9 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from './log';
+import { METRICS_NAMESPACE, METRICS_SERVICE, MetricName } from './model/metric-names';
 
-/** The CloudWatch namespace the stack sets and its alarms read. */
-export const METRICS_NAMESPACE = 'TwoFactor';
-/** Powertools adds it as the `service` dimension of every metric. */
-export const METRICS_SERVICE = 'twofactor';
+export { METRICS_NAMESPACE, METRICS_SERVICE, MetricName };
 
 export type LoginOutcome = 'success' | 'failed';
 /** `password` for the first factor; the factor kind for the second. */
@@ -26,18 +24,6 @@ export type LoginMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'recovery';
 export type SmsRefusal = 'country_not_allowed' | 'rate_limited' | 'delivery_failed';
 export type EmailRefusal = 'rate_limited' | 'delivery_failed' | 'suppressed';
 
-/** Metric names, for the stack's alarms and dashboard. */
-export const MetricName = {
-  logins: 'Logins',
-  secondFactorFailures: 'SecondFactorFailures',
-  lockouts: 'Lockouts',
-  smsSent: 'SmsSent',
-  smsRefused: 'SmsRefused',
-  emailSent: 'EmailSent',
-  emailRefused: 'EmailRefused',
-  impersonationsStarted: 'ImpersonationsStarted',
-  refreshTokenReuse: 'RefreshTokenReuse',
-} as const;
 type Name = (typeof MetricName)[keyof typeof MetricName];
 
 interface Pending {

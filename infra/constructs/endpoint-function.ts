@@ -13,7 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Route } from '../../functions/routes';
+import { BUDGETS, budgetOf, FUNCTION_TIMEOUT_MARGIN_MS, type Route } from '../../functions/routes';
 import { loadConfig } from '../../shared/config';
 import { keys } from '../../shared/store/keys';
 import { functionBundling } from './function-bundling';
@@ -22,7 +22,8 @@ import { functionBundling } from './function-bundling';
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 export const DEFAULT_MEMORY_MB = 256;
-export const FUNCTION_TIMEOUT = Duration.seconds(10);
+/** The route's budget plus the margin: the request answers 503 itself before Lambda would cut it off. */
+export const functionTimeout = (route: Route) => Duration.millis(BUDGETS[budgetOf(route)] + FUNCTION_TIMEOUT_MARGIN_MS);
 
 /** Table access levels as IAM actions. TransactWriteItems is authorised per item action. */
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -135,7 +136,7 @@ export class EndpointFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: props.architecture,
       memorySize: route.memoryMb ?? DEFAULT_MEMORY_MB,
-      timeout: FUNCTION_TIMEOUT,
+      timeout: functionTimeout(route),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

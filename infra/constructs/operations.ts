@@ -19,7 +19,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, METRICS_SERVICE, MetricName } from '../../shared/metrics';
+import { METRICS_NAMESPACE, METRICS_SERVICE, MetricName } from '../../shared/model/metric-names';
 import type { EndpointFunction } from './endpoint-function';
 
 /** The routes every sign-in passes: gradual rollout, tracing, detailed metrics and alarms of their own. */

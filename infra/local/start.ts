@@ -57,6 +57,13 @@ async function main() {
     const { seedDemo } = await import('./demo');
     console.log(`DynamoDB Local: ${dynamo.endpoint} (${persist ? 'persisted in .data/dynamodb' : 'in memory'}), table ${tableName}`);
     await seedDemo();
+    const { faultSpecFromEnv, installFaults } = await import('./faults');
+    const faults = faultSpecFromEnv();
+    if (faults && synth) console.log('FAULT_* ignored: the synthesized functions run as deployed, without fault injection');
+    else if (faults) {
+      await installFaults(faults); // after seeding: the demo users exist whatever the rate
+      console.log(`Injecting faults: ${JSON.stringify(faults)}`);
+    }
     console.log(`\nTwo-factor service listening on ${url}\n  health:  ${url}/health\n  OpenAPI: ${url}/openapi.json\n  page:    http://localhost:${port}/\n  security events: ${eventsFile}\n`);
   } catch (error) {
     console.error(error instanceof LocalSetupError ? `Cannot start: ${error.message}` : error);

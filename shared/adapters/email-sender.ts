@@ -7,6 +7,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { config } from '../config';
+import { clientOptions, harden } from '../store/aws-clients';
 
 export interface EmailMessage {
   to: string;
@@ -64,7 +65,7 @@ export async function emailSender(): Promise<EmailSender> {
     const c = config();
     if (c.EMAIL_SENDER === 'ses') {
       const { SESv2Client } = await import('@aws-sdk/client-sesv2');
-      sender = new SesEmailSender(new SESv2Client({ region: c.AWS_REGION }), { from: c.EMAIL_FROM!, configurationSet: c.SES_CONFIGURATION_SET });
+      sender = new SesEmailSender(harden(new SESv2Client({ ...clientOptions('ses'), region: c.AWS_REGION }), 'ses'), { from: c.EMAIL_FROM!, configurationSet: c.SES_CONFIGURATION_SET });
     } else {
       sender = new OutboxEmailSender(c.EMAIL_OUTBOX_FILE, c.EMAIL_OUTBOX_PRINT === 'true');
     }

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { config } from '../config';
 import * as dataKeyStore from '../crypto/data-key-store';
+import { clientOptions, harden } from '../store/aws-clients';
 import { LostRace } from '../store/conditions';
 import { KMS_ENCRYPTION_CONTEXT } from './kms-context';
 
@@ -85,7 +86,7 @@ export async function defaultKeyProvider(): Promise<KeyProvider> {
     const c = config();
     if (c.DATA_KEY_SOURCE === 'kms') {
       const { KMSClient } = await import('@aws-sdk/client-kms');
-      provider = new KmsKeyProvider(new KMSClient({ region: c.AWS_REGION }), c.KMS_KEY_ID!);
+      provider = new KmsKeyProvider(harden(new KMSClient({ ...clientOptions('kms'), region: c.AWS_REGION }), 'kms'), c.KMS_KEY_ID!);
     } else {
       provider = new FileKeyProvider(c.DATA_KEY_FILE);
     }

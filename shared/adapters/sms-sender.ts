@@ -7,6 +7,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { config } from '../config';
+import { clientOptions, harden } from '../store/aws-clients';
 
 export interface SmsSender {
   send(to: string, message: string): Promise<void>;
@@ -58,7 +59,7 @@ export async function smsSender(): Promise<SmsSender> {
     const c = config();
     if (c.SMS_SENDER === 'sns') {
       const { SNSClient } = await import('@aws-sdk/client-sns');
-      sender = new SnsSmsSender(new SNSClient({ region: c.AWS_REGION }), { senderId: c.SMS_SENDER_ID, originationNumber: c.SMS_ORIGINATION_NUMBER });
+      sender = new SnsSmsSender(harden(new SNSClient({ ...clientOptions('sns'), region: c.AWS_REGION }), 'sns'), { senderId: c.SMS_SENDER_ID, originationNumber: c.SMS_ORIGINATION_NUMBER });
     } else {
       sender = new OutboxSmsSender(c.SMS_OUTBOX_FILE, c.SMS_OUTBOX_PRINT === 'true');
     }

@@ -20,6 +20,7 @@ const titles: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
+  503: 'Service Unavailable',
 };
 
 /** gRPC status codes, as Zitadel's HTTP gateway reports them. */
@@ -36,6 +37,7 @@ export const grpcCodes: Record<number, number> = {
   429: 8, // RESOURCE_EXHAUSTED
   500: 13, // INTERNAL
   502: 14, // UNAVAILABLE
+  503: 14, // UNAVAILABLE
 };
 
 interface PublicError {
@@ -50,8 +52,9 @@ export function publicError(error: unknown): PublicError {
   if (error instanceof AppError && error.status < 500) {
     return { status: error.status, code: error.code, message: error.message, issues: error.issues, headers: error.headers };
   }
-  if (error instanceof AppError && error.status === 502) {
-    return { status: 502, code: error.code, message: error.message, headers: {} };
+  if (error instanceof AppError && (error.status === 502 || error.status === 503)) {
+    // Dependency failures: the client may retry, so it gets the code and Retry-After (never the cause).
+    return { status: error.status, code: error.code, message: error.message, headers: error.headers };
   }
   return { status: 500, code: ErrorCode.internal, message: 'An unexpected error occurred', headers: {} };
 }

@@ -28,7 +28,7 @@ async function rowOf(account: Account, includeSecrets: boolean): Promise<ExportR
   const { user } = account;
   const row: ExportRow = { email: user.email, role: user.role === 'admin' ? 'admin' : 'member', status: user.status ?? 'active' };
   if (includeSecrets) {
-    const hash = phcOfOurs(user.passwordHash);
+    const hash = user.passwordHash && phcOfOurs(user.passwordHash);
     if (hash) row.passwordHash = hash;
     const totp = account.factors.find((f) => f.kind === 'totp' && f.verified);
     const secret = totp && (await openTotpSecret(totp));

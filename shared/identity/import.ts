@@ -15,6 +15,7 @@ import { LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import type { User } from '../model/user';
 import { nextId } from './counter-store';
+import { emailInvitation, newInvitationLink } from './invitations';
 import { parseImportedHash, UnsupportedHash } from './imported-hashes';
 import { orgStore, userStore } from './user-store';
 
@@ -47,7 +48,7 @@ const Row = z.strictObject({
 export type ImportRow = z.output<typeof Row>;
 
 export type RowOutcome =
-  | { line: number; outcome: 'created' | 'unchanged' | 'would create'; email: string; userId?: number }
+  | { line: number; outcome: 'created' | 'unchanged' | 'would create'; email: string; userId?: number; invitationSent?: boolean }
   | { line: number; outcome: 'refused'; email?: string; reason: string };
 
 /** A row (a line of text, or an object from an API body) parsed and checked, or why it is refused; no table access. */
@@ -78,9 +79,6 @@ export function parseRow(input: string | object, line: number): { row: ImportRow
 
 const emailOf = (json: unknown) =>
   json && typeof json === 'object' && typeof (json as { email?: unknown }).email === 'string' ? String((json as { email: string }).email).slice(0, 254) : undefined;
-
-/** Users without a password arrive invited: this stands for "no password yet" and matches no password. */
-const NO_PASSWORD = '!';
 
 /**
  * Imports rows into an org, in order; answers every row's outcome. `dryRun` checks everything and
@@ -131,10 +129,13 @@ async function importRow(orgId: number, row: ImportRow, totpSecret: string | und
     createdAt: at.toISOString(),
     status: row.passwordHash ? 'active' : 'invited',
   };
+  // Without a password the user is invited, as by POST /api/users: a link in the same transaction.
+  const link = row.passwordHash ? undefined : await newInvitationLink(user.userId, at);
   const writes = [
     orgStore.assertExists(orgId),
+    ...(link ? [link.write] : []),
     userStore.claimEmail(user.email, user.userId),
-    userStore.put(user, row.passwordHash ?? NO_PASSWORD, enrolled.length ? { enrolled: new Set(enrolled), preferredMethod: enrolled[0] } : undefined),
+    userStore.put(user, row.passwordHash, enrolled.length ? { enrolled: new Set(enrolled), preferredMethod: enrolled[0] } : undefined),
     ...(totpSecret ? [totpStore.putImported(user.userId, await sealTotpSecret(user.userId, totpSecret), at)] : []),
     ...(row.webauthn ?? []).map((key) =>
       putCredential(user.userId, { ...key, aaguid: '00000000-0000-0000-0000-000000000000', name: key.name ?? 'Imported key', createdAt: at.toISOString() }),
@@ -155,13 +156,15 @@ async function importRow(orgId: number, row: ImportRow, totpSecret: string | und
     await transactWrite(writes);
   } catch (error) {
     // The email was claimed between the read and the write (a concurrent import or signup).
-    if (error instanceof LostRace && error.lost(1)) {
+    if (error instanceof LostRace && error.lost(link ? 2 : 1)) {
       const winner = await userStore.idByEmail(row.email);
       if (winner !== undefined) return existingOutcome(orgId, winner, row.email, line);
     }
     throw error;
   }
-  return { line, outcome: 'created', email: user.email, userId: user.userId };
+  if (!link) return { line, outcome: 'created', email: user.email, userId: user.userId };
+  const { emailSent } = await emailInvitation(user, link);
+  return { line, outcome: 'created', email: user.email, userId: user.userId, invitationSent: emailSent };
 }
 
 async function existingOutcome(orgId: number, userId: number, email: string, line: number): Promise<RowOutcome> {

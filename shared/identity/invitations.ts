@@ -32,10 +32,10 @@ export interface Invitation {
   emailSent: boolean;
 }
 
-const newLink = (userId: number, at: Date) => issueLink(userId, 'invitation', config().INVITATION_TTL, at);
+export const newInvitationLink = (userId: number, at: Date) => issueLink(userId, 'invitation', config().INVITATION_TTL, at);
 
 /** Emails the link; a failure is logged and reported, never undoes the invitation. */
-async function emailInvitation(user: User, link: IssuedLink, language?: Language): Promise<Invitation> {
+export async function emailInvitation(user: User, link: IssuedLink, language?: Language): Promise<Invitation> {
   const invitation = { expiresAt: link.expiresAt.toISOString() };
   try {
     const org = await getOrg(user.orgId);
@@ -56,7 +56,7 @@ export async function inviteUser(
   const at = now();
   let link: IssuedLink | undefined;
   const user = await insertUser({ ...input, status: 'invited' }, undefined, actor, async ({ userId }) => {
-    link = await newLink(userId, at);
+    link = await newInvitationLink(userId, at);
     return [link.write];
   });
   return { user: publicUser(user), invitation: await emailInvitation(user, link!, language) };
@@ -68,7 +68,7 @@ export async function reinvite(principal: Principal, userId: number, actor: Acto
   if (!user || !mayEditUser(principal, user)) throw new NotFound(`User ${userId} not found`);
   const accepted = () => new Conflict('This user has accepted the invitation already: they sign in, or reset their password');
   if (user.status !== 'invited') throw accepted();
-  const link = await newLink(userId, now());
+  const link = await newInvitationLink(userId, now());
   try {
     await transactWrite([
       userStore.assertStatus(userId, 'invited'),

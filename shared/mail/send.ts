@@ -7,6 +7,8 @@ import { emailSender } from '../adapters/email-sender';
 import { now } from '../clock';
 import { config } from '../config';
 import { keyedHash } from '../crypto/secrets';
+import { TooManyRequests } from '../errors';
+import * as metrics from '../metrics';
 import { consume, type Limit } from '../ratelimit/limits';
 import { render } from './render';
 import { templateOf, type Language, type MailKind, type MailVariables } from './templates';
@@ -31,8 +33,17 @@ async function limitsFor(to: string, orgId: number): Promise<Limit[]> {
 
 /** Sends one email, or throws 429 when a limit refuses it (nothing is sent then). */
 export async function sendMail<K extends MailKind>(kind: K, mail: Mail<K>): Promise<void> {
-  await consume(await limitsFor(mail.to, mail.orgId), now(), 'Too many emails sent to this address or from this org; retry later');
+  await consume(await limitsFor(mail.to, mail.orgId), now(), 'Too many emails sent to this address or from this org; retry later').catch((error: unknown) => {
+    if (error instanceof TooManyRequests) metrics.emailRefused('rate_limited', mail.orgId);
+    throw error;
+  });
   const language = mail.language ?? 'en';
   const vars = { ...mail.vars, app: config().APP_NAME } as Record<string, string | Date>;
-  await (await emailSender()).send(render(templateOf(kind, language), vars, language, mail.to));
+  try {
+    await (await emailSender()).send(render(templateOf(kind, language), vars, language, mail.to));
+  } catch (error) {
+    metrics.emailRefused('delivery_failed', mail.orgId);
+    throw error;
+  }
+  metrics.emailSent(mail.orgId);
 }

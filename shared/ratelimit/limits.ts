@@ -62,6 +62,14 @@ export async function consume(limits: (Limit | Interval)[], now: Date, message?:
   }
 }
 
+/**
+ * The writes that give back one event `consume` counted at `now` (an SMS the provider refused
+ * never reached anyone, so it must not use up the user's sends): for the caller's transaction.
+ */
+export function releaseWrites(limits: (Limit | Interval)[], now: Date) {
+  return limits.map((limit) => (isInterval(limit) ? rateLimitStore.unmark(limit, now) : rateLimitStore.uncount(counterOf(limit, now))));
+}
+
 /** Counts an event without refusing it (such as a failed login, refused on the next attempt). */
 export async function record(limits: Limit[], now: Date): Promise<void> {
   await Promise.all(limits.map((l) => rateLimitStore.count(counterOf(l, now))));

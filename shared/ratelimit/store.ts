@@ -80,6 +80,32 @@ export const rateLimitStore = {
     };
   },
 
+  /** Takes back one event counted in this window (for a transaction); never below zero. */
+  uncount(counter: CounterRef): TransactItem {
+    return {
+      Update: {
+        TableName: tableName(),
+        Key: counterKey(counter),
+        UpdateExpression: 'ADD #count :minusOne',
+        ConditionExpression: '#count > :zero',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+      },
+    };
+  },
+
+  /** Forgets the event `markEventAfter` recorded at `at`, unless a later one replaced it (for a transaction). */
+  unmark(ref: IntervalRef, at: Date): TransactItem {
+    return {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.rateLast(ref.scope, ref.subject),
+        ConditionExpression: 'lastAt = :at',
+        ExpressionAttributeValues: { ':at': at.getTime() },
+      },
+    };
+  },
+
   /** The last event's time (epoch ms) in the item a refused `markEventAfter` returned (raw: not unmarshalled). */
   lastEventAt(refused: RawItem | undefined): number | undefined {
     return refused?.lastAt?.N !== undefined ? Number(refused.lastAt.N) : undefined;

@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
+import { clientOptions, harden } from './aws-clients';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -9,6 +10,7 @@ export function db(): DynamoDBDocumentClient {
   if (!client) {
     const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
     const base = new DynamoDBClient({
+      ...clientOptions('dynamodb'),
       region: AWS_REGION,
       ...(DYNAMODB_ENDPOINT && {
         endpoint: DYNAMODB_ENDPOINT,
@@ -16,7 +18,7 @@ export function db(): DynamoDBDocumentClient {
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       }),
     });
-    client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+    client = DynamoDBDocumentClient.from(harden(base, 'dynamodb'), { marshallOptions: { removeUndefinedValues: true } });
   }
   return client;
 }

@@ -15,6 +15,9 @@ process.env.WEBAUTHN_ORIGINS ??= 'http://localhost:3000';
 process.env.SMS_OUTBOX_PRINT = 'false';
 process.env.EMAIL_OUTBOX_FILE = `${process.env.TEST_DATA_DIR ?? '/tmp/twofactor-test'}/email-outbox.jsonl`;
 process.env.EMAIL_OUTBOX_PRINT = 'false';
+// DynamoDB Local on a shared 2-core machine is far slower than DynamoDB: budgets and AWS timeouts
+// ×10, so a slow moment is not a 503. The fault tests set 1 to see the real numbers.
+process.env.TIMEOUT_SCALE ??= '10';
 
 if (process.env.TEST_SERVER_MODE === 'synth') {
   // The synthesized functions keep the data key wrapped by KMS in the table; the tests' own calls

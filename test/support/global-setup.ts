@@ -10,6 +10,8 @@ import { startDynamoDbLocal } from '../../infra/local/dynamodb';
 
 export default async function globalSetup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // As in support/env.ts: the synthesized functions (started here) get the same slow-machine allowance.
+  process.env.TIMEOUT_SCALE ??= '10';
   const dynamo = await startDynamoDbLocal({ port: 0 });
   await ensureTable(dynamo.endpoint, 'twofactor-test');
   (globalThis as { __dynamo?: typeof dynamo }).__dynamo = dynamo;

@@ -17,7 +17,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { build, stop as stopEsbuild, type Metafile } from 'esbuild';
-import { routeEntries, type Route } from '../../functions/routes';
+import { BUDGETS, budgetOf, FUNCTION_TIMEOUT_MARGIN_MS, routeEntries, type Route } from '../../functions/routes';
 import { tableDefinition } from '../../infra/table';
 import { buildApp, stackNameFromContext, stackPropsFromContext } from '../../infra/app';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../infra/constructs/endpoint-function';
@@ -238,7 +238,7 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     expect(outputs.KmsKeyArn.Value).toEqual({ 'Fn::GetAtt': [h.logicalId(stack.dataKey), 'Arn'] });
   });
 
-  test('every function: nodejs24.x on arm64, memory, 10 s, own log group, JSON logs, configuration, no source maps', () => {
+  test('every function: nodejs24.x on arm64, memory, its budget + 1 s as timeout, own log group, JSON logs, configuration, no source maps', () => {
     const logGroups = new Set<string>();
     for (const [key, route] of routes) {
       const p = h.functionOf(key).Properties;
@@ -246,7 +246,7 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: route.memoryMb ?? 256,
-        Timeout: 10,
+        Timeout: (BUDGETS[budgetOf(route)] + FUNCTION_TIMEOUT_MARGIN_MS) / 1000,
         LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' },
       });
       const logGroupId = p.LoggingConfig.LogGroup.Ref as string;

@@ -68,6 +68,8 @@ class FunctionProcess {
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
       ...fn.environment,
+      // A slow machine's allowance (shared/config.ts), applied to the invocation timeout below too.
+      ...(process.env.TIMEOUT_SCALE && { TIMEOUT_SCALE: process.env.TIMEOUT_SCALE }),
       _HANDLER: fn.handler,
       LAMBDA_TASK_ROOT: fn.codeDir,
       AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
@@ -158,7 +160,7 @@ class FunctionProcess {
     await this.ready;
     const child = this.child!;
     const id = randomUUID();
-    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    const timeoutMs = this.fn.timeoutSeconds * 1000 * Number(process.env.TIMEOUT_SCALE ?? 1);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

@@ -14,11 +14,11 @@ import { smsSender } from '../../adapters/sms-sender';
 import type { Actor } from '../../audit/events';
 import { config } from '../../config';
 import { now } from '../../clock';
-import { BadGateway, Conflict, ErrorCode, TooManyRequests } from '../../errors';
+import { BadGateway, Conflict, ErrorCode, TooManyRequests, Unavailable } from '../../errors';
 import { logger } from '../../log';
 import * as metrics from '../../metrics';
 import { assertMethodAllowed } from '../../policy/policy';
-import { consume, type Interval, type Limit } from '../../ratelimit/limits';
+import { consume, releaseWrites, type Interval, type Limit } from '../../ratelimit/limits';
 import { epochSeconds } from '../../store/conditions';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
@@ -89,7 +89,8 @@ export async function sendSmsCode(principal: Principal, actor: Actor, language?:
   const to = await openPhone(factor);
   if (!to) throw new Conflict('The phone number cannot be read: set it again', ErrorCode.conflict);
   const at = now();
-  await consume(await sendLimits(account, factor, to), at, 'Too many codes sent; retry later').catch((error: unknown) => {
+  const limits = await sendLimits(account, factor, to);
+  await consume(limits, at, 'Too many codes sent; retry later').catch((error: unknown) => {
     if (error instanceof TooManyRequests) metrics.smsRefused('rate_limited', account.user.orgId);
     throw error;
   });
@@ -111,10 +112,20 @@ export async function sendSmsCode(principal: Principal, actor: Actor, language?:
     await (await smsSender()).send(to, messageFor(code, language));
     metrics.smsSent(account.user.orgId);
   } catch (cause) {
-    // The code never reached the user: do not leave it usable.
-    await smsStore.discardCode(userId, item.codeHash).catch(() => undefined);
+    // The code never reached the user: it must not stay usable, nor count against the user's sends.
+    await transactWrite([smsStore.discardCode(userId, item.codeHash), ...releaseWrites(limits, at)]).catch((error: unknown) =>
+      logger.warn('SMS send not given back after the delivery failed', { userId, error: error as Error }),
+    );
     metrics.smsRefused('delivery_failed', account.user.orgId);
     logger.error('SMS delivery failed', { userId, error: cause as Error });
+    if (cause instanceof Unavailable) {
+      // Throttled or down: worth retrying shortly, and the send was not counted.
+      throw new Unavailable('The SMS could not be sent right now; retry after the time in Retry-After', {
+        code: ErrorCode.smsDeliveryFailed,
+        retryAfterSeconds: Number(cause.headers['Retry-After']),
+        cause,
+      });
+    }
     throw new BadGateway(ErrorCode.smsDeliveryFailed, 'The SMS could not be sent; try again later', { cause });
   }
 }

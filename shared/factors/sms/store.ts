@@ -3,7 +3,7 @@
  * last sent (`CODE#SMS`, one at a time: a new send replaces it), whose conditions make a code
  * single-use, bounded in attempts and dead after its expiry, even under concurrent requests.
  */
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../../store/client';
 import { conditionally } from '../../store/conditions';
 import { keys, type Key } from '../../store/keys';
@@ -73,16 +73,14 @@ export async function spendAttempt(userId: number, codeHash: string): Promise<vo
   );
 }
 
-/** Deletes this code, unless a newer one replaced it meanwhile (LostRace). */
-export async function discardCode(userId: number, codeHash: string): Promise<void> {
-  await conditionally(() =>
-    db().send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: keys.smsCode(userId),
-        ConditionExpression: 'codeHash = :h',
-        ExpressionAttributeValues: { ':h': codeHash },
-      }),
-    ),
-  );
+/** Deletes this code, unless a newer one replaced it meanwhile (for a transaction). */
+export function discardCode(userId: number, codeHash: string): TransactItem {
+  return {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.smsCode(userId),
+      ConditionExpression: 'codeHash = :h',
+      ExpressionAttributeValues: { ':h': codeHash },
+    },
+  };
 }
