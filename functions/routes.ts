@@ -216,8 +216,9 @@ export const routes = {
     tag: 'users',
     summary: 'Import up to 25 users (README: Moving in): each row created, unchanged or refused with its reason',
     body: s.ImportUsersBody,
-    // Sealing imported TOTP secrets uses the data key.
+    // Sealing imported TOTP secrets uses the data key; a row without a password is invited by email.
     secrets: true,
+    email: true,
   },
   'GET /api/users/{id}': {
     handler: 'users/get',

@@ -211,12 +211,18 @@ export async function unrevokedSessionIds(userId: number): Promise<string[]> {
   return all;
 }
 
+const REVOKE_CONCURRENCY = 25;
+
 /** Every live session of a user revoked (admin reset, password reset), or all but one (a password change keeps the current). */
 export async function revokeAllSessions(userId: number, options: { except?: string } = {}): Promise<number> {
   let revoked = 0;
   for await (const page of sessionStore.unrevokedIds(userId)) {
     const sids = page.filter((sid) => sid !== options.except);
-    await Promise.all(sids.map((sid) => revokeSession(userId, sid)));
+    // A bounded number at once: a page may hold thousands of ids, and as many parallel requests
+    // would wait on sockets past the client's connection timeout.
+    for (let i = 0; i < sids.length; i += REVOKE_CONCURRENCY) {
+      await Promise.all(sids.slice(i, i + REVOKE_CONCURRENCY).map((sid) => revokeSession(userId, sid)));
+    }
     revoked += sids.length;
   }
   return revoked;

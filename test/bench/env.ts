@@ -28,4 +28,11 @@ process.env.SMS_MAX_PER_ORG_HOURLY = '100000';
 // Failed logins are throttled per account and per address; the timing comparison of a wrong password
 // and an unknown email needs many of both.
 process.env.LOGIN_MAX_FAILURES_PER_ACCOUNT = '100000';
+// Likewise the forgotten-password comparison: many requests for one known address from one client.
+process.env.PASSWORD_RESET_MAX_PER_EMAIL = '100000';
+process.env.PASSWORD_RESET_MAX_PER_IP = '100000';
+process.env.MAIL_MAX_PER_RECIPIENT_HOURLY = '100000';
+process.env.MAIL_MAX_PER_RECIPIENT_DAILY = '100000';
+process.env.EMAIL_OUTBOX_FILE = join(benchTmpDir, 'email-outbox.jsonl');
+process.env.EMAIL_OUTBOX_PRINT = 'false';
 process.env.LOGIN_MAX_FAILURES_PER_IP = '100000';

@@ -97,6 +97,24 @@ export const scenarios: Scenario[] = [
     latency: { iterations: 30, maxSeconds: 20 },
   },
   {
+    // With the next scenario: a forgotten-password request for an unknown email must cost what one
+    // for a known email costs (no account oracle): the same calls, and a wait in place of the email.
+    name: 'forgot password: known email',
+    route: 'POST /api/auth/password/forgot',
+    request: (ctx) => ({ method: 'POST', path: '/api/auth/password/forgot', body: { email: ctx.admin.email } }),
+    status: 202,
+    maxCalls: 3,
+    latency: { iterations: 40, maxSeconds: 20 },
+  },
+  {
+    name: 'forgot password: unknown email',
+    route: 'POST /api/auth/password/forgot',
+    request: (ctx) => ({ method: 'POST', path: '/api/auth/password/forgot', body: { email: `${ctx.unique('nobody')}@example.test` } }),
+    status: 202,
+    maxCalls: 3,
+    latency: { iterations: 40, maxSeconds: 20 },
+  },
+  {
     name: 'refresh (rotating)',
     route: 'POST /api/auth/refresh',
     request: (ctx) => ({ method: 'POST', path: '/api/auth/refresh', body: { refreshToken: ctx.tokens.refreshToken } }),

@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers';
 import { newOrg } from '../support/fixtures';
-import { launchChromium, startPageServer, waitForStatus, type PageServer } from '../support/browser';
+import { launchChromium, signIn, startPageServer, waitForStatus, type PageServer } from '../support/browser';
 
 jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 90_000 : 30_000);
 
@@ -67,9 +67,7 @@ describe('security headers from the local server', () => {
     const { page, problems, close } = await watchedPage();
     await page.goto(`${server.url}/`);
     await page.locator('body[data-ready="true"]').waitFor();
-    await page.getByLabel('Email').fill(member.email);
-    await page.getByLabel('Password').fill(member.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, member);
     await waitForStatus(page, /You are signed in/);
     // The page cannot be framed: frame-ancestors 'none' and X-Frame-Options DENY.
     const framed = await page.evaluate(async (url) => {

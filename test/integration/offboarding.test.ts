@@ -62,7 +62,7 @@ describe('deactivate and reactivate', () => {
   });
 
   it('guards: not yourself, not the last admin, not support staff; 404 for another org’s admin; 403 for a member', async () => {
-    const { admin, member, orgId } = await newOrg();
+    const { admin, member, orgId, name } = await newOrg();
     const other = await newOrg();
     const supportUser = await newUser(`Support ${uniqueEmail()}`, 'support');
     const token = await accessToken(admin);
@@ -85,9 +85,12 @@ describe('deactivate and reactivate', () => {
     expect(await invoke('PATCH /api/users/{id}', { token, params: { id: member.userId }, body: { role: 'support' } })).toEqual(
       problem(400, 'validation_failed'),
     );
-    // With a second admin, support may deactivate the first.
-    const second = await invoke('POST /api/users', { token, body: { email: uniqueEmail('second'), role: 'admin' } });
-    expect(second.status).toBe(201);
+    // An invited admin is not one yet: the first is still the last active admin.
+    const invited = await invoke('POST /api/users', { token, body: { email: uniqueEmail('second'), role: 'admin' } });
+    expect(invited.status).toBe(201);
+    expect(await invoke('POST /api/users/{id}/deactivate', { token: supportToken, params: { id: admin.userId } })).toEqual(problem(409, 'last_admin'));
+    // With a second active admin, support may deactivate the first.
+    await newUser(name, 'admin');
     expect((await invoke('POST /api/users/{id}/deactivate', { token: supportToken, params: { id: admin.userId } })).status).toBe(200);
     expect((await getUser(admin.userId))!.status).toBe('deactivated');
     expect((await storedAuditEvents(orgId)).some((e) => e.action === 'user.deactivated' && e.actorId === supportUser.userId)).toBe(true);
