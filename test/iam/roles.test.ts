@@ -28,9 +28,9 @@ const describeCall = (v: Verdict) =>
   `${v.call.encryptionContext ? ` (context ${JSON.stringify(v.call.encryptionContext)})` : ''} → ${v.result}${v.detail ? ` ${v.detail}` : ''}`;
 
 describe("each function's IAM role, against the calls it really makes", () => {
-  it('recorded the calls of the functions the e2e tests invoked, DynamoDB, KMS and SNS among them', () => {
+  it('recorded the calls of the functions the e2e tests invoked, DynamoDB, KMS, SES and SNS among them', () => {
     const services = new Set(calls.map((call) => call.action.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'sns']);
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'ses', 'sns']);
   });
 
   it('allows every recorded call', () => {

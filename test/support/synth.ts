@@ -10,6 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { localContext, synthesize } from '../../infra/local/synth/synthesize';
 import { startSynthServer, type SynthServer } from '../../infra/local/synth/server';
+import { OutboxEmailSender } from '../../shared/adapters/email-sender';
 import { OutboxSmsSender } from '../../shared/adapters/sms-sender';
 
 const root = join(__dirname, '..', '..');
@@ -26,6 +27,8 @@ export async function startSynthForTests(options: { dynamoDbEndpoint: string; ta
   mkdirSync(join(root, 'test-artifacts'), { recursive: true });
   writeFileSync(logFile, '');
   const outbox = new OutboxSmsSender(join(options.dataDir, 'sms-outbox.jsonl'), false);
+  // The workers' EMAIL_OUTBOX_FILE (support/env.ts): what the SES stand-in delivers, the tests read.
+  const mailbox = new OutboxEmailSender(join(options.dataDir, 'email-outbox.jsonl'), false);
   const server = await startSynthServer({
     port: 0,
     assemblyDir: dir,
@@ -33,6 +36,7 @@ export async function startSynthForTests(options: { dynamoDbEndpoint: string; ta
     tableName: options.tableName,
     kmsSecretFile: join(options.dataDir, 'kms-root-secret'),
     deliverSms: (to, message) => outbox.send(to, message),
+    deliverEmail: (message) => mailbox.send(message),
     callsFile: join(options.dataDir, 'aws-calls.jsonl'),
     functionLog: (id, line) => appendFileSync(logFile, `[${id}] ${line}\n`),
   });
