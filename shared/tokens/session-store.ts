@@ -104,8 +104,11 @@ export async function revoke(userId: number, sid: string, at: Date): Promise<boo
   return revokeWhen(revokedAt(userId, sid, 'attribute_exists(pk) AND attribute_not_exists(revokedAt)', at));
 }
 
-/** The ids of a user's unrevoked sessions, a Query page at a time (a frequent user holds more than a page). */
-export async function* unrevokedIds(userId: number): AsyncGenerator<string[]> {
+/**
+ * A user's unrevoked sessions with the attributes named, a Query page at a time (a frequent user
+ * holds more than a page). Consistent: a sweep that revokes them all must see a session written just before.
+ */
+async function* unrevokedPages(userId: number, projection: string): AsyncGenerator<Record<string, unknown>[]> {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db().send(
@@ -114,15 +117,19 @@ export async function* unrevokedIds(userId: number): AsyncGenerator<string[]> {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         FilterExpression: 'attribute_not_exists(revokedAt)',
         ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
-        ProjectionExpression: 'sid',
-        // Consistent: a sweep that revokes them all must see a session written just before.
+        ProjectionExpression: projection,
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
     );
-    yield (page.Items ?? []).map((i) => i.sid as string);
+    yield page.Items ?? [];
     start = page.LastEvaluatedKey;
   } while (start);
+}
+
+/** The ids of a user's unrevoked sessions, a page at a time. */
+export async function* unrevokedIds(userId: number): AsyncGenerator<string[]> {
+  for await (const items of unrevokedPages(userId, 'sid')) yield items.map((i) => i.sid as string);
 }
 
 /** What a listing of a user's sessions shows: no token hashes. */
@@ -134,22 +141,9 @@ export type SessionSummary = Pick<
 /** A user's unrevoked sessions, every page (those past their end are for the caller to drop: TTL deletes late). */
 export async function unrevoked(userId: number): Promise<SessionSummary[]> {
   const found: SessionSummary[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: 'attribute_not_exists(revokedAt)',
-        ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
-        ProjectionExpression: 'sid, createdAt, rotatedAt, userAgent, ip, amr, actorId, expiresAt, absoluteExpiresAt',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    found.push(...((page.Items ?? []) as SessionSummary[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const items of unrevokedPages(userId, 'sid, createdAt, rotatedAt, userAgent, ip, amr, actorId, expiresAt, absoluteExpiresAt')) {
+    found.push(...(items as SessionSummary[]));
+  }
   return found;
 }
 
