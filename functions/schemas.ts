@@ -107,6 +107,33 @@ export const ZiikMethodParams = z.object({
   ),
 });
 
+/** The longest grace period of a role's rule, in days: a rollout, not a wish. */
+const MAX_GRACE_DAYS = 365;
+/**
+ * A deadline: an ISO 8601 instant with its offset, or a date (its start, UTC). How far ahead it may
+ * be is the domain's check (shared/policy/role-rules.ts), against the clock.
+ */
+const deadline = z.pipe(
+  z.union([z.iso.datetime({ offset: true }), z.iso.date()], { message: 'must be an ISO 8601 date or date-time, such as "2027-01-31" or "2027-01-31T12:00:00Z"' }),
+  z.transform((value: string) => new Date(value).toISOString()),
+);
+const RoleRuleBody = z
+  .strictObject({
+    required: z.boolean({ message: 'must be true or false' }),
+    deadline: z.optional(deadline),
+    graceDays: z.optional(z.number({ message: 'must be a number of days' }).check(z.int(), z.minimum(0), z.maximum(MAX_GRACE_DAYS))),
+  })
+  .check(
+    z.refine((r) => r.deadline === undefined || r.graceDays === undefined, { message: 'give a deadline or graceDays, not both' }),
+    z.refine((r) => r.required || (r.deadline === undefined && r.graceDays === undefined), {
+      message: 'a deadline or graceDays goes with required: true',
+    }),
+  );
+/** Per role: `{required: true, deadline | graceDays}` (neither: required now), or `{required: false}` to remove it. */
+const RoleRulesBody = z
+  .strictObject({ member: z.optional(RoleRuleBody), admin: z.optional(RoleRuleBody), support: z.optional(RoleRuleBody) })
+  .check(z.refine((v) => Object.keys(v).length > 0, { message: 'name at least one role: member, admin, support' }));
+
 export const PolicySettingsBody = z
   .object({
     gracePeriodSeconds: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(90 * 24 * 3600))),
@@ -115,10 +142,12 @@ export const PolicySettingsBody = z
     smsCountryCodes: z.optional(
       z.nullable(z.array(z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'must be a country calling code such as "45"'))).check(z.maxLength(250))),
     ),
+    /** 2FA required by role, each with its own deadline (shared/policy/role-rules.ts). */
+    roleRules: z.optional(RoleRulesBody),
   })
   .check(
     z.refine((v) => Object.values(v).some((x) => x !== undefined), {
-      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes',
+      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes, roleRules',
     }),
   );
 
@@ -126,6 +155,9 @@ export const PageQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
   cursor: z.optional(z.string().check(z.maxLength(1024))),
 });
+
+/** The enrolment report: a page, optionally of one role. */
+export const EnrolmentReportQuery = z.extend(PageQuery, { role: z.optional(Role) });
 
 /** Zitadel's second factor types and the policy methods they stand for. */
 export const zitadelTypes = {

@@ -4,7 +4,7 @@ import { endpoint, ok } from '../endpoint';
 import { ziikMethods, ziikPolicy } from './presenters';
 
 export const handler = endpoint('GET /api/settings/twofactor/users', async ({ principal, query }) => {
-  const { users, nextCursor, policy } = await enrolmentReport(administeredOrg(principal), query.limit, query.cursor);
+  const { users, nextCursor, policy } = await enrolmentReport(administeredOrg(principal), query);
   return ok({
     data: users.map((u) => ({ ...u, methods: u.methods.map((m) => (m === 'recovery' ? m : ziikMethods([m])[0])) })),
     policy: ziikPolicy(policy),

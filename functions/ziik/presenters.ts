@@ -9,6 +9,8 @@ export const ziikMethods = (methods: readonly Method[]) => methods.map((m) => zi
 export const ziikPolicy = (p: Policy) => ({
   methods: ziikMethods(p.methods),
   force: p.forced,
+  /** 2FA required by role: `{required, deadline | graceDays, setAt}` per role that has a rule. */
+  roleRules: p.roleRules ?? {},
   sequence: p.sequence,
   gracePeriodSeconds: p.gracePeriodSeconds,
   checkLifetimeSeconds: p.checkLifetimeSeconds,

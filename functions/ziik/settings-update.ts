@@ -1,9 +1,11 @@
 import { administeredOrg } from '../../shared/identity/permissions';
 import { changePolicy } from '../../shared/policy/changes';
-import { setSettings } from '../../shared/policy/rules';
+import { setRoleRules } from '../../shared/policy/role-rules';
+import { allOf, setSettings } from '../../shared/policy/rules';
 import { endpoint, noContent } from '../endpoint';
 
 export const handler = endpoint('PATCH /api/settings/twofactor', async ({ principal, body, actor }) => {
-  await changePolicy(administeredOrg(principal), actor, setSettings(body));
+  const { roleRules, ...settings } = body;
+  await changePolicy(administeredOrg(principal), actor, allOf(setSettings(settings), ...(roleRules ? [setRoleRules(roleRules)] : [])));
   return noContent();
 });

@@ -34,6 +34,7 @@ export type AuditAction =
   | 'policy.forced'
   | 'policy.unforced'
   | 'policy.settings_changed'
+  | 'policy.role_rules_changed'
   | 'factor.enrolled'
   | 'factor.verified'
   | 'factor.removed'

@@ -9,6 +9,7 @@ import type { Actor } from '../audit/events';
 import { now } from '../clock';
 import { Conflict, ErrorCode, Forbidden } from '../errors';
 import { assertMethodAllowed, type Method, type Policy } from '../policy/policy';
+import { requiresTwoFactor } from '../policy/role-rules';
 import { transactWrite } from '../store/transact';
 import type { Principal } from '../tokens/principal';
 import type { Tokens } from '../tokens/sessions';
@@ -87,10 +88,10 @@ export function factorRemoval(account: Account, options: { lockout?: boolean } =
   return { kinds, writes };
 }
 
-/** The user turns 2FA off: every factor removed. Refused while the org forces 2FA. */
+/** The user turns 2FA off: every factor removed. Refused while the policy requires 2FA of the user's role. */
 export async function disableTwoFactor(principal: Principal, actor: Actor, code?: string): Promise<void> {
   const { account, policy } = await accountAndPolicy(principal);
-  if (policy.forced) throw new Forbidden('Your organisation requires two-factor authentication', ErrorCode.twoFactorForced);
+  if (requiresTwoFactor(policy, account.user.role)) throw new Forbidden('Your organisation requires two-factor authentication', ErrorCode.twoFactorForced);
   if (account.factors.length === 0) return;
   if (account.factors.some((f) => f.verified)) await assertRecentSecondFactor(principal, account, policy, actor, code);
   const { kinds, writes } = factorRemoval(account);

@@ -14,6 +14,7 @@ import { sendMail } from '../mail/send';
 import type { Language } from '../mail/templates';
 import type { Role, User } from '../model/user';
 import { getPolicy } from '../policy/policy';
+import { requiresTwoFactor } from '../policy/role-rules';
 import { LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import type { Principal } from '../tokens/principal';
@@ -94,7 +95,7 @@ export async function acceptInvitation(token: string, password: string, actor: A
   if (user.status !== 'invited') throw invalidLink('invitation');
   const policy = await getPolicy(user.orgId);
   // No factor can exist yet: the password stands alone unless the org forces a second factor.
-  await checkNewPassword(password, { passwordOnly: !policy.forced, email: user.email });
+  await checkNewPassword(password, { passwordOnly: !requiresTwoFactor(policy, user.role), email: user.email });
   const passwordHash = await hashPassword(password);
   const subject = { userId: user.userId, orgId: user.orgId, role: user.role };
   try {

@@ -1,6 +1,7 @@
 /**
  * Password login, the first factor. Answers full tokens, or a pending token (5 min, aal 1,
- * scope "2fa", no refresh token) when the user has a usable second factor or the org forces 2FA.
+ * scope "2fa", no refresh token) when the user has a usable second factor, or has none and is past
+ * the deadline by which the policy requires one (policy/role-rules.ts).
  * An unknown email and a wrong password get the same answer in the same time; failures are
  * throttled per account and per source address.
  */
@@ -12,6 +13,7 @@ import { isActive, type UserRecord } from '../model/user';
 import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
 import * as metrics from '../metrics';
 import { getPolicy, type Policy } from '../policy/policy';
+import { enrolmentDeadline } from '../policy/role-rules';
 import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
 import { epochSeconds, LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
@@ -104,16 +106,13 @@ export async function secondFactorStep(account: Account, policy: Policy, at: Dat
   const methods = usableMethods(account, policy.methods);
   const enrolled = methods.length > 0;
 
-  if (!enrolled && !policy.forced) {
-    return { kind: 'tokens', ...(await startPasswordSession(subject, policy, from)) };
-  }
   if (!enrolled) {
-    // Forced, not enrolled: inside the grace period the user still signs in, and is told to enrol.
-    const graceStart = Math.max(Date.parse(policy.forcedAt ?? policy.changedAt), Date.parse(user.createdAt));
-    const enrolBy = graceStart + policy.gracePeriodSeconds * 1000;
-    if (at.getTime() < enrolBy) {
+    const enrolBy = enrolmentDeadline(policy, user);
+    if (!enrolBy) return { kind: 'tokens', ...(await startPasswordSession(subject, policy, from)) };
+    // Required, not enrolled: before the user's deadline they still sign in, and are told to enrol by when.
+    if (at < enrolBy) {
       const tokens = await startPasswordSession(subject, policy, from);
-      return { kind: 'tokens', ...tokens, twoFactorSetupRequired: true, enrolBy: new Date(enrolBy).toISOString() };
+      return { kind: 'tokens', ...tokens, twoFactorSetupRequired: true, enrolBy: enrolBy.toISOString() };
     }
   }
   const ttl = config().PENDING_TOKEN_TTL;

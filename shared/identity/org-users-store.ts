@@ -20,28 +20,35 @@ export interface OrgUser {
 }
 
 /** Items written before the lifecycle have no status: they count as active. */
-const statusFilter = (status: UserStatus) =>
-  status === 'active'
-    ? { FilterExpression: 'attribute_not_exists(#status) OR #status = :status' }
-    : { FilterExpression: '#status = :status' };
+const statusCondition = (status: UserStatus) => (status === 'active' ? '(attribute_not_exists(#status) OR #status = :status)' : '#status = :status');
+
+export interface OrgUsersFilter {
+  status?: UserStatus;
+  role?: Role;
+}
 
 /**
- * A page of the org's users; with `status`, only those (a filter after the read: a page may hold
- * fewer than `limit` users and still have a next one).
+ * A page of the org's users; with a filter, only those of that status and/or role (a filter after
+ * the read: a page may hold fewer than `limit` users and still have a next one).
  */
 export async function orgUsersPage(
   orgId: number,
   limit: number,
   start?: StartKey,
-  status?: UserStatus,
+  filter: OrgUsersFilter = {},
 ): Promise<{ users: OrgUser[]; last?: StartKey }> {
+  const { status, role } = filter;
+  const conditions = [...(status ? [statusCondition(status)] : []), ...(role ? ['#role = :role'] : [])];
   const result = await db().send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.orgUsersPartition(orgId), ...(status && { ':status': status }) },
-      ...(status && { ...statusFilter(status), ExpressionAttributeNames: { '#status': 'status' } }),
+      ExpressionAttributeValues: { ':pk': keys.orgUsersPartition(orgId), ...(status && { ':status': status }), ...(role && { ':role': role }) },
+      ...(conditions.length > 0 && {
+        FilterExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: { ...(status && { '#status': 'status' }), ...(role && { '#role': 'role' }) },
+      }),
       Limit: limit,
       ...(start && { ExclusiveStartKey: start }),
     }),

@@ -13,6 +13,7 @@ import { accountAndPolicy, assertRecentSecondFactor } from '../factors/authentic
 import { logger } from '../log';
 import { sendMail } from '../mail/send';
 import type { Language } from '../mail/templates';
+import { requiresTwoFactor } from '../policy/role-rules';
 import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
 import { transactWrite } from '../store/transact';
 import type { Principal } from '../tokens/principal';
@@ -48,7 +49,7 @@ export async function changePassword(principal: Principal, change: PasswordChang
   }
   const hasFactor = usableMethods(account, policy.methods).length > 0;
   if (hasFactor) await assertRecentSecondFactor(principal, account, policy, actor, change.code);
-  await checkNewPassword(change.newPassword, { passwordOnly: !hasFactor && !policy.forced, email: user.email });
+  await checkNewPassword(change.newPassword, { passwordOnly: !hasFactor && !requiresTwoFactor(policy, user.role), email: user.email });
   await transactWrite([
     userStore.setPassword(user.userId, await hashPassword(change.newPassword)),
     auditPut({ orgId: user.orgId, action: 'password.changed', actor, targetUserId: user.userId, policySequence: policy.sequence }),

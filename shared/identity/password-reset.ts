@@ -24,6 +24,7 @@ import { logger } from '../log';
 import { sendMail } from '../mail/send';
 import type { Language } from '../mail/templates';
 import { getPolicy } from '../policy/policy';
+import { requiresTwoFactor } from '../policy/role-rules';
 import { consume, type Limit } from '../ratelimit/limits';
 import { epochSeconds, LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
@@ -100,7 +101,7 @@ export async function resetPassword(token: string, password: string, actor: Acto
   if ((user.status ?? 'active') !== 'active') throw invalidLink('reset');
   const policy = await getPolicy(user.orgId);
   const methods = usableMethods(account!, policy.methods);
-  await checkNewPassword(password, { passwordOnly: methods.length === 0 && !policy.forced, email: user.email });
+  await checkNewPassword(password, { passwordOnly: methods.length === 0 && !requiresTwoFactor(policy, user.role), email: user.email });
   const passwordHash = await hashPassword(password);
   const subject = { userId: user.userId, orgId: user.orgId, role: user.role };
   const event = (action: 'password.reset' | 'password.reset_started') =>

@@ -13,7 +13,7 @@ export async function listUsers(
 ): Promise<{ users: Required<User>[]; nextCursor?: string }> {
   const listing = { listing: 'org-users', orgId: scope } as const;
   const start = page.cursor ? await openCursor(listing, page.cursor) : undefined;
-  const result = await orgUsersPage(scope, page.limit, start, page.status);
+  const result = await orgUsersPage(scope, page.limit, start, { status: page.status });
   const users = result.users.map(({ userId, email, role, status, createdAt }) => ({ userId, orgId: scope, email, role, status, createdAt }));
   return { users, ...(result.last && { nextCursor: await issueCursor(listing, result.last) }) };
 }

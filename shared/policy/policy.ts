@@ -5,6 +5,7 @@
 import { now } from '../clock';
 import { Conflict, ErrorCode } from '../errors';
 import type { OrgScope } from '../model/org-scope';
+import type { Role } from '../model/user';
 import { readPolicyItem } from './store';
 
 export const METHODS = ['totp', 'sms', 'webauthn', 'email'] as const;
@@ -14,9 +15,12 @@ export interface Policy {
   orgId: number;
   /** Methods users of the org may use as a second factor (recovery codes always work). */
   methods: Method[];
+  /** 2FA required of every role (POST /api/settings/twofactor/force), with `gracePeriodSeconds` from `forcedAt`. */
   forced: boolean;
   /** When 2FA was last forced: the enrolment grace period runs from here. */
   forcedAt?: string;
+  /** 2FA required of one role, each with its own deadline (policy/role-rules.ts); only required roles are kept. */
+  roleRules?: RoleRules;
   /** Incremented by every change, whichever dialect made it. */
   sequence: number;
   createdAt: string;
@@ -28,6 +32,18 @@ export interface Policy {
   /** Country calling codes SMS may go to; absent: all the deployment allows. */
   smsCountryCodes?: string[];
 }
+
+/**
+ * A role's requirement: enrol by `deadline` (a fixed instant), or within `graceDays` of `setAt`
+ * (exactly one of the two is stored). `setAt` changes only when the rule does.
+ */
+export interface RoleRule {
+  required: boolean;
+  deadline?: string;
+  graceDays?: number;
+  setAt: string;
+}
+export type RoleRules = Partial<Record<Role, RoleRule>>;
 
 export const DEFAULT_METHODS: Method[] = ['totp', 'webauthn'];
 

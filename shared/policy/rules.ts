@@ -7,8 +7,14 @@
 import type { AuditAction } from '../audit/events';
 import { Conflict, ErrorCode, NotFound } from '../errors';
 import type { Method, Policy } from './policy';
+import { requiresAnyone } from './role-rules';
 
-export type ChangeOutcome = { next: Policy; action: AuditAction; details: Record<string, string | number | boolean> } | 'unchanged';
+type AuditDetails = Record<string, string | number | boolean>;
+
+/** `alsoAudited`: further events of the same change (one per role whose rule changed), written with it. */
+export type ChangeOutcome =
+  | { next: Policy; action: AuditAction; details: AuditDetails; alsoAudited?: { action: AuditAction; details: AuditDetails }[] }
+  | 'unchanged';
 
 /** A change, applied at `at` (the time it is made). */
 export type Change = (policy: Policy, at: Date) => ChangeOutcome;
@@ -24,6 +30,23 @@ export function applyChange(policy: Policy, change: Change, at: Date, exists: bo
   const next: Policy = { ...outcome.next, sequence: policy.sequence + 1, createdAt: exists ? policy.createdAt : time, changedAt: time };
   return { ...outcome, next };
 }
+
+/** Several changes as one (one request setting several things): one write, every change's events. */
+export const allOf =
+  (...changes: Change[]): Change =>
+  (policy, at) => {
+    let next = policy;
+    const events: { action: AuditAction; details: AuditDetails }[] = [];
+    for (const change of changes) {
+      const outcome = change(next, at);
+      if (outcome === 'unchanged') continue;
+      next = outcome.next;
+      events.push({ action: outcome.action, details: outcome.details }, ...(outcome.alsoAudited ?? []));
+    }
+    const [first, ...more] = events;
+    if (!first) return 'unchanged';
+    return { next, ...first, ...(more.length > 0 && { alsoAudited: more }) };
+  };
 
 export interface ChangeOptions {
   /** Zitadel answers "already exists"/"not found"; the Ziik routes are idempotent. */
@@ -48,8 +71,11 @@ export const disallowMethod =
       return 'unchanged';
     }
     const methods = policy.methods.filter((m) => m !== method);
-    if (policy.forced && methods.length === 0) {
-      throw new Conflict('2FA is forced: the policy must keep at least one method. Unforce it first.', ErrorCode.policyRequiresMethod);
+    if (requiresAnyone(policy) && methods.length === 0) {
+      throw new Conflict(
+        '2FA is required: the policy must keep at least one method. Unforce it and remove the role rules first.',
+        ErrorCode.policyRequiresMethod,
+      );
     }
     return { next: { ...policy, methods }, action: 'policy.method_disabled', details: { method } };
   };

@@ -24,6 +24,7 @@ describe('Ziik dialect: /api/settings/twofactor', () => {
     expect(body.data).toEqual({
       methods: ['google', 'u2f'],
       force: false,
+      roleRules: {},
       sequence: 0,
       gracePeriodSeconds: 0,
       checkLifetimeSeconds: 900,
@@ -288,9 +289,9 @@ describe('enrolment report', () => {
     const { token, orgId, admin, member } = await adminOf();
     const page1 = await invoke('GET /api/settings/twofactor/users', { token, query: { limit: '1' } });
     expect(page1.status).toBe(200);
-    expect(page1.body.data).toEqual([{ userId: admin.userId, email: admin.email, role: 'admin', methods: [], satisfiesPolicy: true }]);
+    expect(page1.body.data).toEqual([{ userId: admin.userId, email: admin.email, role: 'admin', methods: [], satisfiesPolicy: true, deadline: null, deadlinePassed: false }]);
     const page2 = await invoke('GET /api/settings/twofactor/users', { token, query: { limit: '1', cursor: page1.body.nextCursor } });
-    expect(page2.body.data).toEqual([{ userId: member.userId, email: member.email, role: 'member', methods: [], satisfiesPolicy: true }]);
+    expect(page2.body.data).toEqual([{ userId: member.userId, email: member.email, role: 'member', methods: [], satisfiesPolicy: true, deadline: null, deadlinePassed: false }]);
 
     await invoke('POST /api/settings/twofactor/force', { token });
     forgetCachedPolicy(orgId);
