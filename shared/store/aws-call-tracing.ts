@@ -29,10 +29,20 @@ export interface TraceContext {
 }
 
 /**
+ * The invocation's trace header. Lambda's runtime keeps it in its per-invocation store (the one
+ * source with several invocations in one process), and in _X_AMZN_TRACE_ID (Powertools reads both,
+ * in this order).
+ */
+function currentHeader(): string | undefined {
+  const store = (globalThis as { awslambda?: { InvokeStore?: { getXRayTraceId?(): string | undefined } } }).awslambda?.InvokeStore;
+  return store?.getXRayTraceId?.() ?? process.env._X_AMZN_TRACE_ID;
+}
+
+/**
  * The invocation's trace from Lambda's header (`Root=1-…;Parent=…;Sampled=1`): undefined when the
  * request is not sampled (nothing is sent then, as the X-Ray SDK does) or the header is missing.
  */
-export function traceContext(header = process.env._X_AMZN_TRACE_ID): TraceContext | undefined {
+export function traceContext(header = currentHeader()): TraceContext | undefined {
   if (!header) return undefined;
   const fields = new Map(header.split(';').map((part) => part.split('=', 2) as [string, string]));
   const traceId = fields.get('Root');

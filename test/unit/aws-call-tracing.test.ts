@@ -54,6 +54,18 @@ describe('the trace header and the daemon address', () => {
     expect(traceContext('')).toBeUndefined();
   });
 
+  it("prefers the runtime's per-invocation store to the environment variable", () => {
+    const inStore = 'Root=1-5759e988-00000000000000000000000a;Parent=000000000000000b;Sampled=1';
+    const global = globalThis as { awslambda?: unknown };
+    global.awslambda = { InvokeStore: { getXRayTraceId: () => inStore } };
+    try {
+      expect(traceContext()).toEqual({ traceId: '1-5759e988-00000000000000000000000a', parentId: '000000000000000b' });
+    } finally {
+      delete global.awslambda;
+    }
+    expect(traceContext()).toEqual({ traceId: '1-5759e988-bd862e3fe1be46a994272793', parentId: '53995c3f42cd8ad8' });
+  });
+
   it('takes the UDP address of either form', () => {
     expect(daemonAddress('169.254.79.129:2000')).toEqual({ host: '169.254.79.129', port: 2000 });
     expect(daemonAddress('tcp:127.0.0.1:2000 udp:127.0.0.2:2001')).toEqual({ host: '127.0.0.2', port: 2001 });
