@@ -110,6 +110,11 @@ const schema = z.object({
   TIMEOUT_SCALE: z._default(z.coerce.number().check(z.positive(), z.maximum(100)), 1),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
   /**
+   * Each AWS SDK call as an X-Ray subsegment (shared/store/aws-call-tracing.ts). Set by the stack
+   * where X-Ray active tracing is on; without Lambda's X-Ray daemon (AWS_XRAY_DAEMON_ADDRESS) it does nothing.
+   */
+  TRACE_AWS_CALLS: z._default(z.enum(['true', 'false']), 'false'),
+  /**
    * The secret CloudFront adds to API requests (shared/http/client-address.ts): only a request that
    * carries it is believed about the viewer's address. Set by the stack when CloudFront is in front.
    */

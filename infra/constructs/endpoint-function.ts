@@ -145,7 +145,8 @@ export class EndpointFunction extends Construct {
       // numbers are in the function's CloudWatch metrics anyway.
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       ...(props.tracing && { tracing: lambda.Tracing.ACTIVE }),
-      environment: { ...props.environment },
+      // With active tracing, each AWS SDK call also becomes a subsegment (shared/store/aws-call-tracing.ts).
+      environment: { ...props.environment, ...(props.tracing && { TRACE_AWS_CALLS: 'true' }) },
       reservedConcurrentExecutions: props.reservedConcurrency,
     };
 

@@ -98,7 +98,20 @@ export function setClientDecorator(next: ClientDecorator | undefined): void {
   decorator = next;
 }
 
-/** Adds the failure mapping to a client built with `clientOptions`, then the decorator if one is set. */
+/**
+ * Each AWS call as an X-Ray subsegment (./aws-call-tracing.ts): only in Lambda with active tracing,
+ * where the stack sets TRACE_AWS_CALLS and Lambda names its X-Ray daemon. Read when a client is built.
+ */
+export function awsCallTracingOn(): boolean {
+  return config().TRACE_AWS_CALLS === 'true' && Boolean(process.env.AWS_XRAY_DAEMON_ADDRESS);
+}
+
+let tracing: Promise<typeof import('./aws-call-tracing')> | undefined;
+
+/**
+ * Adds the failure mapping to a client built with `clientOptions`, the call tracing where it is on,
+ * then the decorator if one is set.
+ */
 export function harden<C extends AwsClient>(client: C, service: AwsService): C {
   const mapFailure = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
     try {
@@ -109,6 +122,16 @@ export function harden<C extends AwsClient>(client: C, service: AwsService): C {
   };
   // `initialize` with high priority: outside the retries, so it sees only what survived them.
   client.middlewareStack.add(mapFailure as never, { step: 'initialize', name: 'unavailableAfterRetries', priority: 'high' });
+  if (awsCallTracingOn()) {
+    // Inside the failure mapping (normal priority), so a subsegment records the service's own error.
+    // Imported on the first call: off, the module is never evaluated (it is in the bundle, lazily).
+    type Middleware = ReturnType<typeof import('./aws-call-tracing').tracingMiddleware>;
+    const traced = ((next: Parameters<Middleware>[0], context: Parameters<Middleware>[1]) => async (args: Parameters<ReturnType<Middleware>>[0]) => {
+      const { tracingMiddleware } = await (tracing ??= import('./aws-call-tracing'));
+      return tracingMiddleware(service)(next, context)(args);
+    }) as never;
+    client.middlewareStack.add(traced, { step: 'initialize', name: 'awsCallTracing', priority: 'normal' });
+  }
   decorator?.(client, service);
   return client;
 }

@@ -25,6 +25,14 @@ export interface Piece {
 
 const BASELINE = "export * from './test/bench/baseline';";
 
+/**
+ * Powertools Tracer, the alternative to our tracing module, is not a dependency: with
+ * BENCH_TRACER_DIR set to a folder where `npm install --prefix <dir> @aws-lambda-powertools/tracer`
+ * ran, it is one more piece.
+ */
+const tracerDir = process.env.BENCH_TRACER_DIR;
+const tracerNodePaths = tracerDir ? [join(tracerDir, 'node_modules')] : [];
+
 /** Each piece beside the baseline: its cost is what it adds to the baseline's import. */
 export const pieces: Piece[] = [
   { label: 'baseline: DocumentClient + GetCommand', contents: BASELINE },
@@ -39,6 +47,21 @@ export const pieces: Piece[] = [
     contents: "export { logger } from './shared/log'; export { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';",
   },
   { label: '+ @middy/core', contents: "export { default as middy } from '@middy/core';" },
+  { label: '+ Powertools Metrics (shared/metrics.ts, with the Logger)', contents: "export * as metrics from './shared/metrics';" },
+  {
+    label: '+ AWS call tracing, as loaded when on (shared/store/aws-call-tracing.ts)',
+    contents: "export { tracingMiddleware } from './shared/store/aws-call-tracing';",
+  },
+  ...(tracerDir
+    ? [
+        {
+          label: '+ Powertools Tracer and captureAWSv3Client (aws-xray-sdk-core; not a dependency)',
+          contents:
+            "import { Tracer } from '@aws-lambda-powertools/tracer'; import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; " +
+            'const tracer = new Tracer(); export const client = tracer.captureAWSv3Client(new DynamoDBClient({}));',
+        },
+      ]
+    : []),
   { label: '+ endpoint wrapper (functions/endpoint.ts: all of the above and more)', contents: "export { endpoint } from './functions/endpoint';" },
   { label: 'GET /health (the endpoint wrapper and one read)', contents: "export { handler } from './functions/platform/health';" },
 ].map((p, i) => (i === 0 || p.label.startsWith('GET') ? p : { ...p, contents: `${BASELINE} ${p.contents}` }));
@@ -65,6 +88,7 @@ export async function measurePieces(runs: number): Promise<PieceCost[]> {
         outfile: file,
         absWorkingDir: repoRoot,
         logLevel: 'error',
+        nodePaths: tracerNodePaths,
       });
       addLazyChunks(file);
       return file;

@@ -12,6 +12,7 @@
  *      server process, beside better-auth's two-factor plugin; DynamoDB units; cost per million.
  *   5. What each shared piece adds to the baseline's import (import-pieces.ts), and the time from
  *      process start to the first handled event per function on the functions' Node (first-event.ts).
+ *   6. What metrics and tracing cost each function's import, before and after (observability.ts).
  * Fails (exit 1) when a bundle is over BENCH_MAX_BUNDLE_BYTES (1.5 MB), a warm request makes more
  * DynamoDB calls than its scenario's `maxCalls`, or a scenario gets an unexpected status.
  * Results: printed tables, then JSON on stdout and in test/bench/results.json.
@@ -19,7 +20,9 @@
  * Knobs (environment): BENCH_IMPORT_RUNS (15; fewer, but at least 5, once BENCH_IMPORT_BUDGET_SECONDS,
  * 75, have gone), BENCH_ESM_PAIRS (25), BENCH_FIRST_EVENT_RUNS (3), BENCH_LATENCY_ITERATIONS (200),
  * BENCH_LATENCY_MAX_SECONDS (20 per scenario), BENCH_MAX_BUNDLE_BYTES (1572864), BENCH_KEEP=1 keeps
- * the bundles (printed directory).
+ * the bundles (printed directory), BENCH_OBSERVABILITY_RUNS (3; at least 2 once
+ * BENCH_OBSERVABILITY_BUDGET_SECONDS, 45, have gone), BENCH_TRACER_DIR (a folder where
+ * `npm install --prefix <dir> @aws-lambda-powertools/tracer` ran: adds Powertools Tracer to the pieces).
  */
 import { benchTmpDir } from './env'; // first: sets the environment before configuration is read
 import { execFileSync } from 'node:child_process';
@@ -35,6 +38,7 @@ import { median } from './stats';
 import { runLoadPhase } from './load';
 import { measurePieces, pieceTable } from './import-pieces';
 import { firstEventTable, measureFirstEvents } from './first-event';
+import { measureObservability, observabilityTable, VARIANTS } from './observability';
 
 const numberFromEnv = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -52,6 +56,9 @@ const settings = {
   latencyIterations: numberFromEnv('BENCH_LATENCY_ITERATIONS', 200),
   latencyMaxSeconds: numberFromEnv('BENCH_LATENCY_MAX_SECONDS', 20),
   latencyWarmup: 3,
+  observabilityRuns: numberFromEnv('BENCH_OBSERVABILITY_RUNS', 3),
+  observabilityMinRuns: 2,
+  observabilityBudgetSeconds: numberFromEnv('BENCH_OBSERVABILITY_BUDGET_SECONDS', 45),
   maxBundleBytes: numberFromEnv('BENCH_MAX_BUNDLE_BYTES', 1.5 * 1024 * 1024),
 };
 
@@ -325,6 +332,16 @@ async function main(): Promise<number> {
   const baselineBundle = bundles.built.find((b) => b.name === 'baseline')!;
   log(`first events: ${settings.firstEventRuns} rounds × ${functionBundles.length + 1} fresh processes`);
   const firstEvents = await phase('first-events', () => measureFirstEvents(functionBundles, baselineBundle, scenarios, requests.ctx, settings.firstEventRuns));
+  log(`metrics and tracing: ${settings.observabilityRuns} rounds × ${functionBundles.length * 3 + 1} imports (before, tracing off, tracing on; the baseline)`);
+  const observability = await phase('observability', () =>
+    measureObservability(
+      functionBundles,
+      baselineBundle,
+      join(benchTmpDir, 'observability'),
+      { runs: settings.observabilityRuns, minRuns: Math.min(settings.observabilityMinRuns, settings.observabilityRuns), budgetSeconds: settings.observabilityBudgetSeconds },
+      (r) => log(`  observability round ${r}/${settings.observabilityRuns}`),
+    ),
+  );
   log('import cost of the shared pieces');
   const pieceCosts = await phase('pieces', () => measurePieces(settings.importRuns));
   // Load: our server and the peer side by side, driven from this process (test/bench/load/).
@@ -389,6 +406,8 @@ async function main(): Promise<number> {
   out.push('(cpu: the CPU time of the same imports, the steadier measure on a shared machine; on an idle one, as in a Lambda init, it is the wall time)');
   out.push('');
   out.push(pieceTable(pieceCosts, settings.importRuns));
+  out.push('');
+  out.push(observabilityTable(observability));
   out.push('');
   out.push(firstEventTable(firstEvents, settings.firstEventRuns));
   for (const [name, e] of Object.entries(esm)) {
@@ -467,6 +486,27 @@ async function main(): Promise<number> {
     })),
     routesWithoutScenario: requests.notExercised,
     load: load.result,
+    observability: {
+      runs: observability.runs,
+      baseline: { wallMs: round(observability.baseline.wallMs, 2), cpuMs: round(observability.baseline.cpuMs, 2) },
+      functions: observability.rows.map((r) => ({
+        name: r.name,
+        ...Object.fromEntries(
+          VARIANTS.map((v) => [
+            v,
+            {
+              bytes: r.bytes[v],
+              importMedianMs: round(r.wallMs[v], 2),
+              importCpuMedianMs: round(r.cpuMs[v], 2),
+              importRatioToBaseline: round(r.wallMs[v] / observability.baseline.wallMs, 3),
+              importCpuRatioToBaseline: round(r.cpuMs[v] / observability.baseline.cpuMs, 3),
+            },
+          ]),
+        ),
+        metricsCpuOfBaseline: round((r.cpuMs['tracing off'] - r.cpuMs.before) / observability.baseline.cpuMs, 3),
+        tracingOnCpuOfBaseline: round((r.cpuMs['tracing on'] - r.cpuMs['tracing off']) / observability.baseline.cpuMs, 3),
+      })),
+    },
     importPieces: pieceCosts.map((c) => ({ ...c, medianMs: round(c.medianMs, 2), costMs: round(c.costMs, 2), ofBaseline: round(c.ofBaseline, 3) })),
     firstEvents: {
       node: relative(repoRoot, firstEvents.node),

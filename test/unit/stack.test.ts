@@ -573,9 +573,14 @@ describe('operations: alarms, dashboard, gradual rollout of the auth routes, bac
         AlarmConfiguration: { Enabled: true, Alarms: guarded.alarms.map((a) => ({ Name: { Ref: idOf(a) } })) },
       });
       expect(h.functionOf(guarded.routeKey).Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      // Each AWS SDK call as a subsegment (shared/store/aws-call-tracing.ts) where tracing is on.
+      expect(h.functionOf(guarded.routeKey).Properties.Environment.Variables.TRACE_AWS_CALLS).toBe('true');
     }
     const others = routes.filter(([key]) => !(AUTH_ROUTES as readonly string[]).includes(key));
-    for (const [key] of others) expect(h.functionOf(key).Properties.TracingConfig).toBeUndefined();
+    for (const [key] of others) {
+      expect(h.functionOf(key).Properties.TracingConfig).toBeUndefined();
+      expect(h.functionOf(key).Properties.Environment.Variables.TRACE_AWS_CALLS).toBeUndefined();
+    }
   });
 
   test('detailed (per-route, paid) API metrics on the auth routes only', () => {
