@@ -12,13 +12,15 @@
  * Powertools Tracer (the alternative, not a dependency) is measured as a piece beside the baseline in
  * import-pieces.ts. BENCH_OBSERVABILITY_RUNS rounds (3), fewer (at least 2) once
  * BENCH_OBSERVABILITY_BUDGET_SECONDS (45) have gone.
+ * `npx tsx test/bench/observability.ts [handler…]` prints the table alone (every function, or those named).
  */
-import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { esbuildOptions } from '../../infra/bundling';
 import { addLazyChunks } from '../../infra/lazy-chunks';
-import { measureImports, repoRoot, type BuiltBundle } from './bundles';
+import { buildBundles, measureImports, repoRoot, type BuiltBundle } from './bundles';
 import { median } from './stats';
 
 export const VARIANTS = ['before', 'tracing off', 'tracing on'] as const;
@@ -148,4 +150,30 @@ export function observabilityTable(result: ObservabilityResult): string {
     `Median over the functions: metrics add ${all((r) => r.cpuMs['tracing off'] - r.cpuMs.before).toFixed(2)}×, tracing on adds ` +
       `${all((r) => r.cpuMs['tracing on'] - r.cpuMs['tracing off']).toFixed(2)}× the baseline's import CPU (a difference of medians: ±0.05× is noise on a busy machine)`,
   ].join('\n');
+}
+
+if (require.main === module) {
+  void (async () => {
+    const { routes } = await import('../../functions/routes');
+    const wanted = process.argv.slice(2);
+    const handlers = [...new Set(Object.values(routes as Record<string, { handler: string }>).map((r) => r.handler))].filter((h) => !wanted.length || wanted.includes(h));
+    const dir = mkdtempSync(join(tmpdir(), 'twofactor-observability-'));
+    try {
+      const built = await buildBundles(
+        [
+          ...handlers.map((h) => ({ name: h, kind: 'function' as const, entry: `functions/${h}.ts`, format: 'cjs' as const })),
+          { name: 'baseline', kind: 'baseline' as const, entry: 'test/bench/baseline.ts', format: 'cjs' as const },
+        ],
+        join(dir, 'bundles'),
+      );
+      const runs = Number(process.env.BENCH_OBSERVABILITY_RUNS ?? 3);
+      const budgetSeconds = Number(process.env.BENCH_OBSERVABILITY_BUDGET_SECONDS ?? 45);
+      const result = await measureObservability(built.slice(0, -1), built.at(-1)!, join(dir, 'observability'), { runs, minRuns: Math.min(2, runs), budgetSeconds }, (r) =>
+        process.stderr.write(`round ${r}/${runs}\n`),
+      );
+      console.log(observabilityTable(result));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
 }
