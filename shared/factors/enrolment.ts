@@ -66,7 +66,8 @@ function verificationWrites(account: Account, factor: FactorItem, actor: Actor, 
     verifyFactor(factor, now()),
     profileUpdate(account.user.userId, {
       verified: factor.kind,
-      preferred: factor.kind === 'recovery' ? undefined : (factor.kind as Method),
+      // Email codes never displace a stronger preferred method.
+      preferred: factor.kind === 'recovery' || (factor.kind === 'email' && account.user.preferredMethod) ? undefined : (factor.kind as Method),
     }),
     accountEvent(account, 'factor.verified', actor, { method: factor.kind }, policy.sequence),
   ];

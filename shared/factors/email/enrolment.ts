@@ -52,11 +52,12 @@ export async function enrolEmail(
   const at = now();
   const stored = await storedAddress(userId, address);
   const factorItem = emailStore.putFactor(userId, stored, at);
+  // The preferred method stays a stronger one the user already has: email is the fallback.
+  const profile = { ...(!account.user.preferredMethod && { preferred: 'email' as const }), ...(existing?.verified && { unverified: ['email' as const] }) };
   await transactWrite([
     factorItem,
     emailStore.deleteCode(userId),
-    // The preferred method stays a stronger one the user already has: email is the fallback.
-    profileUpdate(userId, { ...(!account.user.preferredMethod && { preferred: 'email' }), ...(existing?.verified && { unverified: ['email'] }) }),
+    ...(Object.keys(profile).length ? [profileUpdate(userId, profile)] : []),
     accountEvent(account, 'factor.enrolled', actor, { method: 'email', ownAddress: address === account.user.email }, policy.sequence),
   ]);
   const factor = factorItem.Put!.Item as FactorItem;
