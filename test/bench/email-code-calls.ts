@@ -1,7 +1,7 @@
 /**
  * `npx tsx test/bench/email-code-calls.ts`: DynamoDB calls of one warm request on each step of an
  * email-code login (send, then POST /2fa/authenticate with the code) and of enrolment, for comparison
- * with the other methods' rows in write-calls.ts. A wrong code is counted too: it spends an attempt.
+ * with an authenticator app's (the last row). A wrong code is counted too: it spends an attempt.
  */
 import './env'; // first: sets the environment before configuration is read
 import { startDynamoDbLocal } from '../../infra/local/dynamodb';
@@ -20,6 +20,7 @@ async function main() {
     const { accessToken, login, newOrg } = await import('../support/fixtures');
     const { lastEmailCode } = await import('../support/email');
     const { forgetCachedPolicy } = await import('../../shared/policy/policy');
+    const { enrolTotp, totpCode } = await import('../support/two-factor');
     counter.install();
     const rows: Array<{ step: string; calls: string[] }> = [];
     const count = async (step: string, call: () => Promise<{ status: number; body: unknown }>, status: number) => {
@@ -47,6 +48,12 @@ async function main() {
         const wrong = code === '000000' ? '111111' : '000000';
         await count('POST /2fa/authenticate (email, wrong code)', () => invoke('POST /2fa/authenticate', { token: pending, body: { code: wrong } }), 422);
         await count('POST /2fa/authenticate (email)', () => invoke('POST /2fa/authenticate', { token: pending, body: { code } }), 200);
+        // The same step with an authenticator app, in the same org (email allowed), for comparison.
+        const secret = await enrolTotp(await accessToken(org.admin));
+        clock.nextStep();
+        const adminPending = (await login(org.admin)).pendingToken!;
+        const totp = await totpCode(secret);
+        await count('POST /2fa/authenticate (totp)', () => invoke('POST /2fa/authenticate', { token: adminPending, body: { code: totp } }), 200);
       } finally {
         clock.restore();
       }

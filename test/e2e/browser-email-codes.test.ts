@@ -10,7 +10,7 @@ import { launchChromium, pageOpener, pageTokenClaims, screenshot, signIn, signOu
 import { invoke } from '../support/invoke';
 
 const synth = process.env.TEST_SERVER_MODE === 'synth';
-jest.setTimeout(synth ? 150_000 : 30_000);
+jest.setTimeout(synth ? 150_000 : 90_000);
 
 let server: PageServer;
 let browser: Browser;
