@@ -61,9 +61,15 @@ export function allowedMethods(account: Account, policy: Pick<Policy, 'methods' 
   return strong ? policy.methods : policy.methods.filter((m) => m !== 'email');
 }
 
-/** The methods a user can finish a login with (usableMethods under allowedMethods). */
-export const loginMethods = (account: Account, policy: Pick<Policy, 'methods' | 'forced'>): FactorKind[] =>
-  usableMethods(account, allowedMethods(account, policy));
+/**
+ * The methods a user can finish a login with (usableMethods under allowedMethods). An admin whose
+ * email factor does not count has none, recovery codes or not: they are asked to enrol a strong
+ * factor (a recovery code is still accepted, as always, so nobody is locked out).
+ */
+export function loginMethods(account: Account, policy: Pick<Policy, 'methods' | 'forced'>): FactorKind[] {
+  const allowed = allowedMethods(account, policy);
+  return allowed.length < policy.methods.length ? [] : usableMethods(account, allowed);
+}
 
 /** Refuses a removal that would leave an admin or support user of a forced org with email codes alone. */
 export function assertKeepsStrongFactor(account: Account, policy: Pick<Policy, 'methods' | 'forced'>, removed: (f: FactorItem) => boolean): void {

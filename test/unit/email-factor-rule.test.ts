@@ -3,7 +3,14 @@ import { allowedMethods, assertKeepsStrongFactor, loginMethods, type Account, ty
 import type { Role } from '../../shared/model/user';
 import type { Method } from '../../shared/policy/policy';
 
-const factor = (kind: FactorKind, verified = true): FactorItem => ({ pk: 'USER#1', sk: `FACTOR#${kind}`, kind, verified, createdAt: '2026-01-01T00:00:00Z' });
+const factor = (kind: FactorKind, verified = true): FactorItem => ({
+  pk: 'USER#1',
+  sk: `FACTOR#${kind}`,
+  kind,
+  verified,
+  createdAt: '2026-01-01T00:00:00Z',
+  ...(kind === 'recovery' && { hashes: new Set(['h']) }),
+});
 const account = (role: Role, ...factors: FactorItem[]): Account =>
   ({ user: { userId: 1, orgId: 1, role, email: 'a@example.test', createdAt: '2026-01-01T00:00:00Z' }, mfa: { failures: 0 }, factors, others: new Map() }) as Account;
 const policy = (forced: boolean, methods: Method[] = ['totp', 'webauthn', 'email']) => ({ forced, methods });
@@ -14,7 +21,7 @@ describe('email codes for admins and support staff', () => {
     ['admin', false, ['email'], ['email']],
     ['admin', true, ['email'], []],
     ['support', true, ['email'], []],
-    ['admin', true, ['email', 'recovery'], ['recovery']], // recovery codes still work, but do not count as enrolled below
+    ['admin', true, ['email', 'recovery'], []], // not enrolled: asked to enrol a strong factor (a recovery code still signs in)
     ['admin', true, ['email', 'totp'], ['totp', 'email']],
     ['support', true, ['webauthn', 'email'], ['webauthn', 'email']],
   ])('%s, forced %p, with %p: login methods %p', (role, forced, kinds, expected) => {
