@@ -57,6 +57,9 @@ export const EnableTwoFactorResponse = z.strictObject({
   refreshToken: z.optional(z.string()),
 });
 
+/** Where an email code went (masked) and how long it lives. */
+export const EmailCodeSentResponse = z.strictObject({ sentTo: z.string(), expiresIn: z.number() });
+
 export const QrResponse = z.strictObject({ qrCode: z.string(), link: z.string() });
 
 export const TwoFactorSettingsResponse = z.strictObject({
@@ -131,7 +134,7 @@ export const SessionsResponse = z.strictObject({
       lastUsedAt: z.string(),
       userAgent: z.nullable(z.string()),
       ip: z.nullable(z.string()),
-      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'recovery', 'impersonation']),
+      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'recovery', 'email', 'impersonation']),
       current: z.boolean(),
     }),
   ),

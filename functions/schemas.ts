@@ -96,10 +96,10 @@ export const ForgotPasswordBody = z.object({ email });
 
 export const ResetPasswordBody = z.object({ token: linkToken, password: newPassword });
 
-/** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys). */
-export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn' } as const;
+/** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys; `email`: email codes, our extension). */
+export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn', email: 'email' } as const;
 /** Ziik's method names as a schema: request parameters, and the settings' answer (response-schemas.ts). */
-export const ZiikMethod = z.enum(['google', 'sms', 'u2f'], { message: 'must be one of: google, sms, u2f' });
+export const ZiikMethod = z.enum(['google', 'sms', 'u2f', 'email'], { message: 'must be one of: google, sms, u2f, email' });
 export const ZiikMethodParams = z.object({
   method: z.pipe(
     ZiikMethod,
@@ -211,6 +211,9 @@ export const TwoFactorPatchBody = z
       }
     }),
   );
+
+/** Enrol email codes: the address (the account's own email when absent); `code` to replace a verified one without a recent second factor. */
+export const EmailEnrolBody = z.optional(z.object({ email: z.optional(email), code: z.optional(code) }));
 
 export const AuthenticateBody = z
   .object({

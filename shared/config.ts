@@ -101,6 +101,10 @@ const schema = z.object({
   MAIL_MAX_PER_RECIPIENT_HOURLY: seconds(5),
   MAIL_MAX_PER_RECIPIENT_DAILY: seconds(20),
   MAIL_MAX_PER_ORG_HOURLY: seconds(500),
+  /** Email sign-in codes of one user (enrolment or login): a rolling minimum interval, an hourly and a daily cap. */
+  EMAIL_CODE_MIN_INTERVAL_PER_USER: seconds(30),
+  EMAIL_CODE_MAX_PER_USER_HOURLY: seconds(5),
+  EMAIL_CODE_MAX_PER_USER_DAILY: seconds(10),
   /** Where the self-service page is served: links in emails (invitations, password reset) point here. */
   PUBLIC_URL: z._default(z.url(), 'http://localhost:3000'),
   /**

@@ -28,6 +28,7 @@ export type AuditAction =
   | 'login.password'
   | 'session.ended'
   | 'sms.code_sent'
+  | 'email_code.sent'
   | 'signing_key.rotated'
   | 'policy.method_enabled'
   | 'policy.method_disabled'

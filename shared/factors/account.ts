@@ -2,15 +2,16 @@
  * The account a second factor is checked against: the user's profile, second-factor state and
  * factors, read in one Query (account-store.ts), plus the rules read from it.
  */
+import { Conflict, ErrorCode } from '../errors';
 import type { UserRecord } from '../model/user';
-import type { Method } from '../policy/policy';
+import type { Method, Policy } from '../policy/policy';
 import type { MfaState } from './lockout';
 
 export { loadAccount } from './account-store';
 export type { MfaState };
 
 /** Every factor kind; registry.ts fails to compile while one has no strategy. */
-export type FactorKind = Exclude<Method, 'email'> | 'recovery';
+export type FactorKind = Method | 'recovery';
 
 export interface FactorItem {
   pk: string;
@@ -42,4 +43,43 @@ export function usableMethods(account: Account, allowed: readonly Method[]): Fac
   // Recovery codes always work, so a policy change never locks a user out.
   if (verified.has('recovery')) usable.push('recovery');
   return usable;
+}
+
+/** Kinds that may stand alone for an admin or support user of an org that forces 2FA (not email, not recovery codes). */
+const STRONG: readonly FactorKind[] = ['totp', 'sms', 'webauthn'];
+
+/**
+ * The methods this user may finish a login (or a step-up) with: the policy's, except that an admin
+ * or support user of an org that forces 2FA never gets in with email codes alone. Email is the
+ * mailbox's security, not the user's (README, Email codes): for them it counts only beside a
+ * strong factor. Without one they are "not enrolled": login asks them to enrol a strong factor,
+ * and the pending token may do so.
+ */
+export function allowedMethods(account: Account, policy: Pick<Policy, 'methods' | 'forced'>): Method[] {
+  if (!policy.forced || !policy.methods.includes('email') || !['admin', 'support'].includes(account.user.role)) return policy.methods;
+  const strong = usableMethods(account, policy.methods).some((k) => STRONG.includes(k));
+  return strong ? policy.methods : policy.methods.filter((m) => m !== 'email');
+}
+
+/**
+ * The methods a user can finish a login with (usableMethods under allowedMethods). An admin whose
+ * email factor does not count has none, recovery codes or not: they are asked to enrol a strong
+ * factor (a recovery code is still accepted, as always, so nobody is locked out).
+ */
+export function loginMethods(account: Account, policy: Pick<Policy, 'methods' | 'forced'>): FactorKind[] {
+  const allowed = allowedMethods(account, policy);
+  return allowed.length < policy.methods.length ? [] : usableMethods(account, allowed);
+}
+
+/** Refuses a removal that would leave an admin or support user of a forced org with email codes alone. */
+export function assertKeepsStrongFactor(account: Account, policy: Pick<Policy, 'methods' | 'forced'>, removed: (f: FactorItem) => boolean): void {
+  if (!policy.forced || !['admin', 'support'].includes(account.user.role)) return;
+  const before = usableMethods(account, policy.methods);
+  if (!before.includes('email') || !before.some((k) => STRONG.includes(k))) return;
+  const after = usableMethods({ ...account, factors: account.factors.filter((f) => !removed(f)) }, policy.methods);
+  if (after.some((k) => STRONG.includes(k))) return;
+  throw new Conflict(
+    'This is your last factor besides email codes, and your organisation forces two-factor authentication: email codes alone are not enough for your role. Add an authenticator app or a security key first',
+    ErrorCode.policyRequiresMethod,
+  );
 }

@@ -15,7 +15,7 @@ import { transactWrite, type TransactOptions } from '../store/transact';
 import { epochSeconds, LostRace } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
 import { prepareSession, type Tokens } from '../tokens/sessions';
-import { loadAccount, type Account, type FactorKind } from './account';
+import { allowedMethods, loadAccount, type Account, type FactorKind } from './account';
 import { assertNotLocked, invalidCode, lockedFor, lockedOut, nextFailure, type MfaState } from './lockout';
 import * as mfaStore from './mfa-store';
 import { FEW_RECOVERY_CODES, recoveryHashes } from './recovery/codes';
@@ -151,7 +151,7 @@ export async function finishLogin(
   // A pending password reset proves the link's mailbox, not the password: it never signs in.
   if (principal.pendingPurpose === 'reset') throw new Forbidden('A password-reset token cannot sign in');
   const { account, policy } = loaded ?? (await accountAndPolicy(principal));
-  const match = await prove(account, proof, actor, { allowed: policy.methods, policySequence: policy.sequence });
+  const match = await prove(account, proof, actor, { allowed: allowedMethods(account, policy), policySequence: policy.sequence });
   const tokens = await commitLogin(account, policy, match, actor);
   const held = recoveryHashes(account).size;
   const left = match.kind === 'recovery' ? held - 1 : held;
@@ -198,6 +198,6 @@ export async function assertRecentSecondFactor(
       ErrorCode.recentAuthRequired,
     );
   }
-  const match = await prove(account, { code }, actor, { allowed: policy.methods, policySequence: policy.sequence });
+  const match = await prove(account, { code }, actor, { allowed: allowedMethods(account, policy), policySequence: policy.sequence });
   await commit(account, match, actor, [], { policySequence: policy.sequence });
 }

@@ -13,17 +13,18 @@ import { requiresTwoFactor } from '../policy/role-rules';
 import { transactWrite } from '../store/transact';
 import type { Principal } from '../tokens/principal';
 import type { Tokens } from '../tokens/sessions';
-import { usableMethods, type Account, type FactorItem, type FactorKind } from './account';
+import { loginMethods, type Account, type FactorItem, type FactorKind } from './account';
 import { removeFactors, verifyFactor } from './account-store';
 import { accountAndPolicy, accountEvent, assertRecentSecondFactor, commit, commitLogin, finishLogin, prove } from './authenticate';
 import * as mfaStore from './mfa-store';
 import { profileUpdate } from './profile-store';
 import type { TransactItem } from './second-factor';
+import * as emailStore from './email/store';
 import * as smsStore from './sms/store';
 
 export function assertMayEnrol(principal: Principal, account: Account, policy: Policy): void {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot change second factors');
-  if (principal.pending && usableMethods(account, policy.methods).length > 0) {
+  if (principal.pending && loginMethods(account, policy).length > 0) {
     throw new Forbidden('Finish signing in with your second factor before changing it', ErrorCode.twoFactorRequired);
   }
 }
@@ -39,7 +40,7 @@ export async function verifyCode(principal: Principal, code: string, actor: Acto
   const preferred = account.user.preferredMethod;
   const candidate =
     account.factors.find((f) => !f.verified && f.kind === preferred) ?? account.factors.find((f) => !f.verified && f.kind !== 'webauthn');
-  const mayEnrol = !principal.pending || usableMethods(account, policy.methods).length === 0;
+  const mayEnrol = !principal.pending || loginMethods(account, policy).length === 0;
   if (candidate && mayEnrol) {
     if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot change second factors');
     assertMethodAllowed(policy, candidate.kind as Method);
@@ -66,14 +67,15 @@ function verificationWrites(account: Account, factor: FactorItem, actor: Actor, 
     verifyFactor(factor, now()),
     profileUpdate(account.user.userId, {
       verified: factor.kind,
-      preferred: factor.kind === 'recovery' ? undefined : (factor.kind as Method),
+      // Email codes never displace a stronger preferred method.
+      preferred: factor.kind === 'recovery' || (factor.kind === 'email' && account.user.preferredMethod) ? undefined : (factor.kind as Method),
     }),
     accountEvent(account, 'factor.verified', actor, { method: factor.kind }, policy.sequence),
   ];
 }
 
 /**
- * The writes that remove every factor of the account, the pending SMS code with them, and the
+ * The writes that remove every factor of the account, the pending SMS and email codes with them, and the
  * profile's summary; `lockout`: the second-factor state too (an admin reset starts the user afresh).
  */
 export function factorRemoval(account: Account, options: { lockout?: boolean } = {}): { kinds: FactorKind[]; writes: TransactItem[] } {
@@ -83,6 +85,7 @@ export function factorRemoval(account: Account, options: { lockout?: boolean } =
     ...removeFactors(account.factors),
     ...(options.lockout ? [mfaStore.reset(userId)] : []),
     smsStore.deleteCode(userId),
+    emailStore.deleteCode(userId),
     profileUpdate(userId, { preferred: null, unverified: kinds }),
   ];
   return { kinds, writes };

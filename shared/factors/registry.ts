@@ -1,10 +1,10 @@
 /**
  * Every second factor, in the order a proof is tried. A factor is a folder with its strategy; adding
  * one is a line here. The type refuses a registry that misses a kind or files a strategy under
- * another kind's name (email OTP: a folder `email/`, its line, and `email` no longer excluded
- * from FactorKind).
+ * another kind's name.
  */
 import type { FactorKind } from './account';
+import { email } from './email/strategy';
 import { recovery } from './recovery/strategy';
 import type { SecondFactor } from './second-factor';
 import { sms } from './sms/strategy';
@@ -16,6 +16,7 @@ const registry = {
   sms,
   recovery,
   webauthn,
+  email,
 } satisfies { [K in FactorKind]: SecondFactor<K> };
 
 // Pure: a bundle whose route never proves a factor drops the strategies (and what they load).

@@ -6,7 +6,7 @@
  */
 import { auditPut, type Actor } from '../audit/events';
 import { BadRequest, ErrorCode, Forbidden, NotFound } from '../errors';
-import { usableMethods } from '../factors/account';
+import { allowedMethods, usableMethods } from '../factors/account';
 import { accountAndPolicy, accountOf, commit, prove } from '../factors/authenticate';
 import * as metrics from '../metrics';
 import { getPolicy, type Policy } from '../policy/policy';
@@ -22,10 +22,11 @@ export async function impersonate(principal: Principal, target: { userId: number
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot start another impersonation');
   const { account: support, policy } = await accountAndPolicy(principal);
   if (support.user.role !== 'support') throw new Forbidden('Only platform support staff may impersonate');
-  if (usableMethods(support, policy.methods).length === 0) {
+  const allowed = allowedMethods(support, policy);
+  if (usableMethods(support, allowed).length === 0) {
     throw new Forbidden('Impersonation needs your own verified second factor: set one up first', ErrorCode.twoFactorRequired);
   }
-  const match = await prove(support, { code }, actor, { allowed: policy.methods, policySequence: policy.sequence });
+  const match = await prove(support, { code }, actor, { allowed, policySequence: policy.sequence });
 
   const victim = await accountOf(target.userId).catch(() => undefined);
   // One answer for "no such user" and "not in that team": the caller learns neither.

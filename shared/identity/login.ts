@@ -10,7 +10,7 @@ import { config } from '../config';
 import { now } from '../clock';
 import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
 import { isActive, type UserRecord } from '../model/user';
-import { loadAccount, usableMethods, type Account, type FactorKind } from '../factors/account';
+import { loadAccount, loginMethods, type Account, type FactorKind } from '../factors/account';
 import * as metrics from '../metrics';
 import { getPolicy, type Policy } from '../policy/policy';
 import { enrolmentDeadline } from '../policy/role-rules';
@@ -103,7 +103,8 @@ async function startPasswordSession(subject: Subject, policy: Policy, from: Acto
 export async function secondFactorStep(account: Account, policy: Policy, at: Date, from: Actor): Promise<LoginResult> {
   const { user } = account;
   const subject = { userId: user.userId, orgId: user.orgId, role: user.role };
-  const methods = usableMethods(account, policy.methods);
+  // An admin or support user with email codes alone counts as not enrolled while 2FA is forced.
+  const methods = loginMethods(account, policy);
   const enrolled = methods.length > 0;
 
   if (!enrolled) {

@@ -9,7 +9,7 @@ import { config } from '../config';
 import { keyedHash } from '../crypto/secrets';
 import { TooManyRequests } from '../errors';
 import * as metrics from '../metrics';
-import { consume, type Limit } from '../ratelimit/limits';
+import { consume, type Interval, type Limit } from '../ratelimit/limits';
 import { render } from './render';
 import { templateOf, type Language, type MailKind, type MailVariables } from './templates';
 
@@ -20,7 +20,8 @@ export interface Mail<K extends MailKind> {
   vars: MailVariables[K];
 }
 
-async function limitsFor(to: string, orgId: number): Promise<Limit[]> {
+/** The limits every email draws on: per recipient (any kind of email) and per org. */
+export async function mailLimits(to: string, orgId: number): Promise<Limit[]> {
   const c = config();
   // The address only as a keyed hash: a counter item must not reveal who receives mail.
   const recipient = await keyedHash('mail-rate-limit-recipient', to.toLowerCase());
@@ -33,10 +34,20 @@ async function limitsFor(to: string, orgId: number): Promise<Limit[]> {
 
 /** Sends one email, or throws 429 when a limit refuses it (nothing is sent then). */
 export async function sendMail<K extends MailKind>(kind: K, mail: Mail<K>): Promise<void> {
-  await consume(await limitsFor(mail.to, mail.orgId), now(), 'Too many emails sent to this address or from this org; retry later').catch((error: unknown) => {
-    if (error instanceof TooManyRequests) metrics.emailRefused('rate_limited', mail.orgId);
+  await consumeMailLimits(await mailLimits(mail.to, mail.orgId), mail.orgId);
+  await deliverMail(kind, mail);
+}
+
+/** Consumes limits for a send (the mail's own, and any the caller adds), all or none: 429 when one refuses. */
+export async function consumeMailLimits(limits: (Limit | Interval)[], orgId: number): Promise<void> {
+  await consume(limits, now(), 'Too many emails sent to this address or from this org; retry later').catch((error: unknown) => {
+    if (error instanceof TooManyRequests) metrics.emailRefused('rate_limited', orgId);
     throw error;
   });
+}
+
+/** Renders and sends one email whose limits the caller consumed already. */
+export async function deliverMail<K extends MailKind>(kind: K, mail: Mail<K>): Promise<void> {
   const language = mail.language ?? 'en';
   const vars = { ...mail.vars, app: config().APP_NAME } as Record<string, string | Date>;
   try {

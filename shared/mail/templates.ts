@@ -20,6 +20,10 @@ export interface MailVariables {
   'password-reset': { link: string; expiresAt: Date };
   'email-change': { link: string; expiresAt: Date; email: string };
   'password-changed': { at: Date };
+  /** A sign-in code of the email factor (login or a step-up). */
+  'email-code': { code: string; minutes: string };
+  /** A code that confirms an address as the user's email factor. */
+  'email-code-enrolment': { code: string; minutes: string };
 }
 
 export type MailKind = keyof MailVariables;
@@ -98,6 +102,38 @@ const templates: { [K in MailKind]: Record<Language, Template> } = {
       paragraphs: [
         'Adgangskoden til din konto på {app} blev ændret {at}.',
         'Hvis det ikke var dig, så nulstil din adgangskode nu og giv din administrator besked.',
+      ],
+    },
+  },
+  'email-code': {
+    en: {
+      subject: 'Your {app} sign-in code',
+      paragraphs: [
+        'Your {app} sign-in code is {code}. It expires in {minutes} minutes and works once.',
+        'If you are not signing in right now, someone knows your password: do not share this code, change your password, and tell your administrator.',
+      ],
+    },
+    da: {
+      subject: 'Din kode til at logge ind på {app}',
+      paragraphs: [
+        'Din kode til at logge ind på {app} er {code}. Den udløber om {minutes} minutter og virker én gang.',
+        'Hvis du ikke er ved at logge ind lige nu, kender nogen din adgangskode: del ikke koden, skift din adgangskode, og giv din administrator besked.',
+      ],
+    },
+  },
+  'email-code-enrolment': {
+    en: {
+      subject: 'Confirm this address for {app} sign-in codes',
+      paragraphs: [
+        'Enter {code} to receive your {app} sign-in codes at this address. The code expires in {minutes} minutes and works once.',
+        'If you did not ask for this, ignore this email: nothing changes without the code.',
+      ],
+    },
+    da: {
+      subject: 'Bekræft denne adresse til koder fra {app}',
+      paragraphs: [
+        'Indtast {code} for at modtage dine koder til at logge ind på {app} på denne adresse. Koden udløber om {minutes} minutter og virker én gang.',
+        'Hvis du ikke har bedt om dette, kan du se bort fra mailen: intet ændres uden koden.',
       ],
     },
   },

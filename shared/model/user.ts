@@ -31,7 +31,7 @@ export interface UserRecord extends User {
   /** Absent while invited: the user has not chosen a password yet. */
   passwordHash?: string;
   /** The Ziik `method`: the factor the user prefers. */
-  preferredMethod?: 'totp' | 'sms' | 'webauthn';
+  preferredMethod?: 'totp' | 'sms' | 'webauthn' | 'email';
   /** Verified factor kinds (a string set), kept in step with the factor items. */
   enrolled?: Set<string>;
   /** A deactivated user's status before, which reactivation restores (an invited user stays invited). */

@@ -12,7 +12,8 @@
  * | org id by name (bootstrap)               | pk=ORGNAME#<name> sk=ORGNAME                      |
  * | user id by email (login)                 | pk=EMAIL#<email> sk=EMAIL                         |
  * | everything to verify a 2nd factor: Query | pk=USER#<id> sk<SESSION# (PROFILE, MFA, FACTOR#…,   |
- * |                                          |   CODE#SMS, CHALLENGE#…); sessions sort after      |
+ * |                                          |   CODE#SMS, CODE#EMAIL, CHALLENGE#…); sessions     |
+ * |                                          |   sort after                                      |
  * | a spent pending login token (by its jti) | pk=USER#<id> sk=USED_PENDING#<jti> (after sessions)|
  * | a user's invitation / reset link; a reset | pk=USER#<id> sk=LINK#invitation / LINK#reset /    |
  * |   waiting for its second factor          |   RESET#PENDING: in the account Query, so accept, |
@@ -96,6 +97,8 @@ export const keys = {
   }),
   /** The SMS code last sent (one at a time: a new send replaces it). */
   smsCode: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'CODE#SMS' }),
+  /** The email code last sent (one at a time: a new send replaces it). */
+  emailCode: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'CODE#EMAIL' }),
 
   signingKeysPartition: 'SIGNING_KEYS',
   signingKey: (seq: number): Key => ({ pk: 'SIGNING_KEYS', sk: `KEY#${pad(seq)}` }),

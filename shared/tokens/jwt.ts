@@ -11,8 +11,8 @@ import { ErrorCode, Unauthenticated } from '../errors';
 import type { Role } from '../model/user';
 import { activeSigningKey, publishedKeys } from './signing-keys';
 
-/** RFC 8176 authentication method reference values. */
-export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa';
+/** RFC 8176 values, and `email` for email codes (RFC 8176 has none; `otp` means HOTP/TOTP). */
+export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa' | 'email';
 
 export interface TokenClaims {
   sub: string;

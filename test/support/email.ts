@@ -21,3 +21,8 @@ export async function lastLink(address: string, prefix = 'http'): Promise<URL | 
   const match = message?.text.match(new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S+`));
   return match ? new URL(match[0]) : undefined;
 }
+
+/** The 6-digit code in the last message to this address (an email sign-in code). */
+export async function lastEmailCode(address: string): Promise<string | undefined> {
+  return /\b(\d{6})\b/.exec((await lastEmail(address))?.text ?? '')?.[1];
+}

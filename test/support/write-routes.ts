@@ -9,7 +9,7 @@ import type { RouteKey } from '../../functions/routes';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import type { testClock } from './clock';
 import { accessToken, login, newOrg, newUser, uniqueEmail } from './fixtures';
-import { lastLink } from './email';
+import { lastEmailCode, lastLink } from './email';
 import { invoke, type InvokeOptions } from './invoke';
 import { forgot, invite } from './links';
 import { randomDanishMobile } from './sms';
@@ -65,6 +65,14 @@ async function registerKey(token: string, key = new SoftAuthenticator(ORIGIN)) {
   const options = await admin(token, 'POST /api/two-factor/webauthn/register/options');
   await admin(token, 'POST /api/two-factor/webauthn/register', { body: { response: key.register(options.body), name: 'Desk key' } });
   return key;
+}
+
+/** An org whose policy allows email codes. */
+async function orgAllowingEmail() {
+  const org = await newOrg();
+  await admin(await accessToken(org.admin), 'POST /api/settings/twofactor/{method}', { params: { method: 'email' } });
+  forgetCachedPolicy(org.orgId);
+  return org;
 }
 
 /** A support user signed in with its own TOTP, and an org with a member to impersonate. */
@@ -318,6 +326,49 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
         status: 204,
         orgs: [orgId],
         events: [{ orgId, action: 'sms.code_sent', actorId: member.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'POST /api/two-factor/email': {
+    async setup() {
+      const { member, orgId } = await orgAllowingEmail();
+      return {
+        options: { token: await accessToken(member), body: {} },
+        status: 200,
+        orgs: [orgId],
+        events: [
+          { orgId, action: 'factor.enrolled', actorId: member.userId, targetUserId: member.userId, details: { method: 'email' } },
+          { orgId, action: 'email_code.sent', actorId: member.userId, targetUserId: member.userId },
+        ],
+      };
+    },
+  },
+  'POST /api/two-factor/email/send': {
+    async setup(clock) {
+      const { member, orgId } = await orgAllowingEmail();
+      const token = await accessToken(member);
+      await admin(token, 'POST /api/two-factor/email', { body: {} });
+      clock.advance(31); // past the per-user interval between sends
+      return {
+        options: { token },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'email_code.sent', actorId: member.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'DELETE /api/two-factor/email': {
+    async setup(clock) {
+      const scene = await memberWithTotp(clock);
+      await admin(await accessToken(scene.admin), 'POST /api/settings/twofactor/{method}', { params: { method: 'email' } });
+      forgetCachedPolicy(scene.orgId);
+      await admin(scene.token, 'POST /api/two-factor/email', { body: {} });
+      await admin(scene.token, 'POST /api/two-factor/verify', { body: { key: (await lastEmailCode(scene.member.email))! } });
+      return {
+        options: { token: scene.token, body: {} },
+        status: 204,
+        orgs: [scene.orgId],
+        events: [{ orgId: scene.orgId, action: 'factor.removed', actorId: scene.member.userId, targetUserId: scene.member.userId, details: { method: 'email' } }],
       };
     },
   },

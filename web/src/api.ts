@@ -15,6 +15,7 @@ import type * as z from 'zod/mini';
 import type { RouteKey } from '../../functions/routes';
 import type {
   AuthenticateResponse,
+  EmailCodeSentResponse,
   EnableTwoFactorResponse,
   KeyRegisteredResponse,
   LoginResponse,
@@ -34,10 +35,12 @@ import type {
   AcceptInvitationBody,
   ChangePasswordBody,
   CodeBody,
+  EmailEnrolBody,
   EmailTokenBody,
   ForgotPasswordBody,
   LoginBody,
   ResetPasswordBody,
+  VerifyKeyBody,
 } from '../../functions/schemas';
 import { saveSession, state } from './state';
 
@@ -160,6 +163,9 @@ export const authenticate = (proof: z.input<typeof CodeBody> | { webauthn: Authe
   call<Authenticated | ResetFinished>('POST /2fa/authenticate', { body: proof });
 export const keyLoginOptions = () => call<PublicKeyCredentialRequestOptionsJSON>('POST /2fa/webauthn/options');
 export const sendSmsCode = () => call<void>('POST /api/two-factor/send-verification');
+export const sendEmailCode = () => call<z.output<typeof EmailCodeSentResponse>>('POST /api/two-factor/email/send');
+export const enrolEmailCodes = (body: z.input<typeof EmailEnrolBody>) => call<z.output<typeof EmailCodeSentResponse>>('POST /api/two-factor/email', { body });
+export const verifyCode = (body: z.input<typeof VerifyKeyBody>) => call<Partial<Tokens> | undefined>('POST /api/two-factor/verify', { body });
 
 // The account
 export const twoFactorSettings = async () => (await call<z.output<typeof TwoFactorSettingsResponse>>('GET /api/two-factor')).data;

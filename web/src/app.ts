@@ -1,6 +1,6 @@
 /**
  * The self-service security page: sign in (password, then a second factor), see the account's second
- * factors, set up an authenticator app, add and remove security keys, make recovery codes, change the
+ * factors, set up an authenticator app or codes by email, add and remove security keys, make recovery codes, change the
  * password, see and end sessions, sign out; and the emailed links: accept an invitation, reset a
  * forgotten password (then the second factor), confirm a new email address.
  * Plain DOM, no framework. This entry module only wires the page's controls to the screens in views/;
@@ -11,6 +11,7 @@ import { el, markInvalid } from './dom';
 import { state } from './state';
 import { clearStatus, reportError } from './status';
 import { showAccount } from './views/account';
+import { cancelEmailCodes, confirmEmailCodes, sendLoginEmailCode, startEmailCodes } from './views/email-codes';
 import { backFromLink } from './views/back';
 import { acceptInvitation } from './views/invitation';
 import { openLinkInAddress } from './views/links';
@@ -37,6 +38,10 @@ function start(): void {
   el<HTMLFormElement>('code-form').addEventListener('submit', (e) => void submitCode(e));
   el('use-key').addEventListener('click', (e) => void useSecurityKey(e));
   el('send-sms').addEventListener('click', (e) => void sendSmsCode(e));
+  el('send-email-code').addEventListener('click', (e) => void sendLoginEmailCode(e));
+  el<HTMLFormElement>('email-code-form').addEventListener('submit', (e) => void startEmailCodes(e));
+  el<HTMLFormElement>('email-code-verify-form').addEventListener('submit', (e) => void confirmEmailCodes(e));
+  el('email-code-cancel').addEventListener('click', cancelEmailCodes);
   el('cancel-login').addEventListener('click', cancelLogin);
   el('logout').addEventListener('click', (e) => void signOut(e));
   el('totp-start').addEventListener('click', (e) => void startTotp(e));

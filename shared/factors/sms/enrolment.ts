@@ -9,7 +9,6 @@
  * number on throwaway users cannot lock the victim out. Verifying a number needs its code, so the
  * per-user caps also bound what a verified number can receive.
  */
-import { randomInt } from 'node:crypto';
 import { smsSender } from '../../adapters/sms-sender';
 import type { Actor } from '../../audit/events';
 import { config } from '../../config';
@@ -25,6 +24,7 @@ import type { Principal } from '../../tokens/principal';
 import { factorOfKind, type Account, type FactorItem } from '../account';
 import { accountAndPolicy, accountEvent, assertRecentSecondFactor } from '../authenticate';
 import { assertMayEnrol } from '../enrolment';
+import { newCode } from '../one-time-code';
 import { profileUpdate } from '../profile-store';
 import { assertCountryAllowed, openPhone, parsePhone, phoneRateSubject, storedPhone } from './phone';
 import * as smsStore from './store';
@@ -95,7 +95,7 @@ export async function sendSmsCode(principal: Principal, actor: Actor, language?:
     throw error;
   });
 
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const code = newCode();
   const userId = account.user.userId;
   const item: SmsCodeItem = { codeHash: await smsCodeHash(userId, code), attempts: 0, expiresAt: epochSeconds(at) + CODE_TTL_SECONDS };
   await transactWrite([

@@ -7,6 +7,7 @@ import { epochSeconds, LostRace } from '../../store/conditions';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { prepareSession, type Tokens } from '../../tokens/sessions';
+import { assertKeepsStrongFactor } from '../account';
 import { accountAndPolicy, accountEvent, ownAccount, assertRecentSecondFactor } from '../authenticate';
 import { assertMayEnrol } from '../enrolment';
 import { profileUpdate } from '../profile-store';
@@ -82,6 +83,7 @@ export async function removeKey(principal: Principal, credentialId: string, acto
   const credentials = credentialsOf(account);
   const credential = credentials.find((c) => c.credentialId === credentialId);
   if (!credential) throw new NotFound('No such security key');
+  assertKeepsStrongFactor(account, policy, (f) => f === credential);
   await assertRecentSecondFactor(principal, account, policy, actor, code);
   const last = credentials.length === 1;
   try {

@@ -61,6 +61,10 @@ export async function loadAccount(): Promise<void> {
   el('totp-start').textContent = totpOn ? 'Replace authenticator app' : 'Set up authenticator app';
   show(el('summary-sms-row'), Boolean(s?.phone));
   el('summary-sms').textContent = s?.phone ? `+${s.phone_prefix ?? ''} ${s.phone}` : '';
+  const emailOn = s?.methods.includes('email') ?? false;
+  show(el('summary-email-row'), emailOn);
+  el('summary-email').textContent = emailOn ? 'On' : '';
+  el('email-code-start').textContent = emailOn ? 'Use another address' : 'Email me a code';
   el('summary-keys').textContent = list === null ? 'Unknown' : String(list.length);
   el('summary-recovery').textContent = recovery.status === 'fulfilled' ? String(state.recoveryRemaining) : 'Unknown';
   if (list !== null && !enrolling) renderKeys(list);

@@ -16,14 +16,16 @@ export function showSecondFactor(): void {
   const codeSources = [
     methods.includes('totp') && 'the 6-digit code from your authenticator app',
     methods.includes('sms') && 'the code we text you',
+    methods.includes('email') && 'the code we email you',
     'one of your recovery codes',
   ].filter(Boolean) as string[];
   const finish = state.pending?.purpose === 'reset' ? 'Set your new password by confirming' : 'Finish signing in';
   el('second-factor-hint').textContent = key ? `${finish} with your security key, or with a code.` : `${finish} with a code.`;
   el('login-code-help').textContent = `Enter ${codeSources.length > 1 ? `${codeSources.slice(0, -1).join(', ')} or ${codeSources.at(-1)}` : codeSources[0]}.`;
-  el<HTMLInputElement>('login-code').inputMode = methods.includes('totp') || methods.includes('sms') ? 'numeric' : 'text';
+  el<HTMLInputElement>('login-code').inputMode = methods.includes('totp') || methods.includes('sms') || methods.includes('email') ? 'numeric' : 'text';
   show(el('second-factor-key'), key);
   show(el('send-sms'), methods.includes('sms'));
+  show(el('send-email-code'), methods.includes('email'));
   el<HTMLInputElement>('login-code').value = '';
   markInvalid(el<HTMLInputElement>('login-code'), false);
   setStatus(state.pending?.purpose === 'reset' ? 'New password accepted. One more step: it takes effect once you confirm it’s you.' : 'Password accepted. One more step.');

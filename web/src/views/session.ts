@@ -40,6 +40,8 @@ export function endSession(message?: string, kind: 'info' | 'success' = 'info'):
   state.pending = null;
   hideRecoveryCodes();
   show(el('totp-setup'), false);
+  show(el('email-code-verify-form'), false);
+  show(el('email-code-form'));
   show(el('password-code-field'), false);
   // Nothing typed (a password, a code) outlives the session on screen.
   document.querySelectorAll('form').forEach((form) => form.reset());

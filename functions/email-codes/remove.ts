@@ -1,0 +1,7 @@
+import { removeEmail } from '../../shared/factors/email/enrolment';
+import { endpoint, noContent } from '../endpoint';
+
+export const handler = endpoint('DELETE /api/two-factor/email', async ({ principal, body, actor }) => {
+  await removeEmail(principal, actor, body?.code);
+  return noContent();
+});
