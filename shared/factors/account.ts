@@ -5,6 +5,7 @@
 import { Conflict, ErrorCode } from '../errors';
 import type { UserRecord } from '../model/user';
 import type { Method, Policy } from '../policy/policy';
+import { requiresTwoFactor } from '../policy/role-rules';
 import type { MfaState } from './lockout';
 
 export { loadAccount } from './account-store';
@@ -50,13 +51,13 @@ const STRONG: readonly FactorKind[] = ['totp', 'sms', 'webauthn'];
 
 /**
  * The methods this user may finish a login (or a step-up) with: the policy's, except that an admin
- * or support user of an org that forces 2FA never gets in with email codes alone. Email is the
+ * or support user whom the org requires 2FA of (forced, or a rule for the role) never gets in with email codes alone. Email is the
  * mailbox's security, not the user's (README, Email codes): for them it counts only beside a
  * strong factor. Without one they are "not enrolled": login asks them to enrol a strong factor,
  * and the pending token may do so.
  */
-export function allowedMethods(account: Account, policy: Pick<Policy, 'methods' | 'forced'>): Method[] {
-  if (!policy.forced || !policy.methods.includes('email') || !['admin', 'support'].includes(account.user.role)) return policy.methods;
+export function allowedMethods(account: Account, policy: Pick<Policy, 'methods' | 'forced' | 'roleRules'>): Method[] {
+  if (!requiresTwoFactor(policy, account.user.role) || !policy.methods.includes('email') || !['admin', 'support'].includes(account.user.role)) return policy.methods;
   const strong = usableMethods(account, policy.methods).some((k) => STRONG.includes(k));
   return strong ? policy.methods : policy.methods.filter((m) => m !== 'email');
 }
@@ -66,14 +67,14 @@ export function allowedMethods(account: Account, policy: Pick<Policy, 'methods' 
  * email factor does not count has none, recovery codes or not: they are asked to enrol a strong
  * factor (a recovery code is still accepted, as always, so nobody is locked out).
  */
-export function loginMethods(account: Account, policy: Pick<Policy, 'methods' | 'forced'>): FactorKind[] {
+export function loginMethods(account: Account, policy: Pick<Policy, 'methods' | 'forced' | 'roleRules'>): FactorKind[] {
   const allowed = allowedMethods(account, policy);
   return allowed.length < policy.methods.length ? [] : usableMethods(account, allowed);
 }
 
 /** Refuses a removal that would leave an admin or support user of a forced org with email codes alone. */
-export function assertKeepsStrongFactor(account: Account, policy: Pick<Policy, 'methods' | 'forced'>, removed: (f: FactorItem) => boolean): void {
-  if (!policy.forced || !['admin', 'support'].includes(account.user.role)) return;
+export function assertKeepsStrongFactor(account: Account, policy: Pick<Policy, 'methods' | 'forced' | 'roleRules'>, removed: (f: FactorItem) => boolean): void {
+  if (!requiresTwoFactor(policy, account.user.role) || !['admin', 'support'].includes(account.user.role)) return;
   const before = usableMethods(account, policy.methods);
   if (!before.includes('email') || !before.some((k) => STRONG.includes(k))) return;
   const after = usableMethods({ ...account, factors: account.factors.filter((f) => !removed(f)) }, policy.methods);

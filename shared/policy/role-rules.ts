@@ -28,7 +28,7 @@ export const ruleDeadline = (rule: RoleRule): Date =>
   new Date(rule.deadline !== undefined ? Date.parse(rule.deadline) : Date.parse(rule.setAt) + (rule.graceDays ?? 0) * DAY_MS);
 
 /** Whether the policy requires a second factor of users of this role (now or at a deadline). */
-export const requiresTwoFactor = (policy: Policy, role: Role): boolean => policy.forced || policy.roleRules?.[role]?.required === true;
+export const requiresTwoFactor = (policy: Pick<Policy, 'forced' | 'roleRules'>, role: Role): boolean => policy.forced || policy.roleRules?.[role]?.required === true;
 
 /** Whether the policy requires a second factor of anyone: then it must keep at least one method. */
 export const requiresAnyone = (policy: Policy): boolean => ROLES.some((role) => requiresTwoFactor(policy, role));

@@ -28,6 +28,12 @@ describe('email codes for admins and support staff', () => {
     expect(loginMethods(account(role, ...kinds.map((k) => factor(k))), policy(forced)).sort()).toEqual([...expected].sort());
   });
 
+  it('a rule requiring 2FA of the role counts as forcing it, for that role only', () => {
+    const rule = { forced: false, methods: ['totp', 'webauthn', 'email'] as Method[], roleRules: { admin: { required: true, setAt: '2026-01-01T00:00:00Z' } } };
+    expect(loginMethods(account('admin', factor('email')), rule)).toEqual([]);
+    expect(loginMethods(account('support', factor('email')), rule)).toEqual(['email']);
+  });
+
   it('an unverified strong factor does not make email count', () => {
     expect(allowedMethods(account('admin', factor('email'), factor('totp', false)), policy(true))).not.toContain('email');
   });
