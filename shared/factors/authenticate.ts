@@ -59,14 +59,22 @@ export interface CommitOptions extends TransactOptions {
 /**
  * Commits a match: the state update (the race gate), the strategy's own writes and `alongside`, in
  * one transaction. A lost race (a replayed code, a failure counted meanwhile) is a failure.
+ * `spendsCredential` counts in `alongside`.
  */
 export async function commit(account: Account, match: Match, actor: Actor, alongside: TransactItem[] = [], options: CommitOptions = {}): Promise<void> {
-  const at = now();
-  const { policySequence, ...transactOptions } = options;
-  const gate = mfaStore.successGate(account.user.userId, account.mfa, epochSeconds(at), match.advance);
+  const { policySequence, spendsCredential, ...transactOptions } = options;
+  const gate = mfaStore.successGate(account.user.userId, account.mfa, epochSeconds(now()), match.advance);
   const used = match.kind === 'recovery' ? [accountEvent(account, 'recovery.used', actor, match.details, policySequence)] : [];
+  const consumed = [gate, ...(match.writes ?? []), ...used];
+  const spentBy = spendsCredential === undefined ? {} : { spendsCredential: consumed.length + spendsCredential };
+  await gated(account, actor, policySequence, () => transactWrite([...consumed, ...alongside], { ...transactOptions, ...spentBy }));
+}
+
+/** Runs the write that passes the race gate; a lost race counts as a failure (and answers its error). */
+async function gated(account: Account, actor: Actor, policySequence: number | undefined, write: () => Promise<void>): Promise<void> {
+  const at = now();
   try {
-    await transactWrite([gate, ...(match.writes ?? []), ...used, ...alongside], transactOptions);
+    await write();
   } catch (error) {
     if (!(error instanceof LostRace)) throw error;
     throw await recordFailure(account, at, actor, policySequence);
@@ -152,7 +160,7 @@ export async function finishLogin(
   if (principal.pendingPurpose === 'reset') throw new Forbidden('A password-reset token cannot sign in');
   const { account, policy } = loaded ?? (await accountAndPolicy(principal));
   const match = await prove(account, proof, actor, { allowed: allowedMethods(account, policy), policySequence: policy.sequence });
-  const tokens = await commitLogin(account, policy, match, actor);
+  const tokens = await commitLogin(account, policy, match, actor, principal.pending ? principal.tokenId : undefined);
   const held = recoveryHashes(account).size;
   const left = match.kind === 'recovery' ? held - 1 : held;
   const tell = match.kind === 'recovery' || (held > 0 && left <= FEW_RECOVERY_CODES);
@@ -160,23 +168,41 @@ export async function finishLogin(
 }
 
 /**
- * Commits a matched proof together with a new aal 2 session and the login's audit event. The same
- * transaction spends the pending login token (store/transact.ts's guard): of two logins with one
- * pending token, even with two valid proofs, one wins.
+ * Commits a matched proof together with a new aal 2 session and the login's audit event. With the
+ * pending token's jti (`pendingTokenId`) the session takes it as its id, and writing the session
+ * spends the token: of two logins with one pending token, even with two valid proofs, one wins.
+ *
+ * A proof that consumes nothing but the race gate (a TOTP code: the step) commits in two ordered
+ * writes, because a transaction item costs two write units and a plain write one: first the gate
+ * alone (the code is used, whatever happens next), then the session and its audit event in one
+ * transaction (no session without its event). A crash between them leaves a used code and nothing
+ * that grants anything: the client retries with the next code. Any other proof (an SMS or recovery
+ * code, a WebAuthn counter, an enrolment's writes) changes several items that must change
+ * together, so everything goes in one transaction.
  */
-export async function commitLogin(account: Account, policy: Policy, match: Match, actor: Actor): Promise<Tokens> {
+export async function commitLogin(account: Account, policy: Policy, match: Match, actor: Actor, pendingTokenId?: string): Promise<Tokens> {
   const { user } = account;
-  const session = await prepareSession({ userId: user.userId, orgId: user.orgId, role: user.role }, { aal: 2, amr: ['pwd', match.amr] }, actor);
-  await commit(
-    account,
-    match,
+  const session = await prepareSession(
+    { userId: user.userId, orgId: user.orgId, role: user.role },
+    { aal: 2, amr: ['pwd', match.amr] },
     actor,
-    [session.write, accountEvent(account, 'login.two_factor', actor, { method: match.kind, ...match.details }, policy.sequence)],
-    { consumesCredential: true, policySequence: policy.sequence },
+    pendingTokenId === undefined ? {} : { sid: pendingTokenId },
   );
+  const event = accountEvent(account, 'login.two_factor', actor, { method: match.kind, ...match.details, sid: session.session.sid }, policy.sequence);
+  if (pendingTokenId === undefined) {
+    await commit(account, match, actor, [session.write, event], { consumesCredential: true, policySequence: policy.sequence });
+  } else if (gateOnly(match)) {
+    await gated(account, actor, policy.sequence, () => mfaStore.pass(user.userId, account.mfa, epochSeconds(now()), match.advance));
+    await transactWrite([session.write, event], { spendsCredential: 0 });
+  } else {
+    await commit(account, match, actor, [session.write, event], { spendsCredential: 0, policySequence: policy.sequence });
+  }
   metrics.login('success', match.kind, user.orgId);
   return session.tokens();
 }
+
+/** Whether committing the match writes the gate alone (no strategy writes, no recovery event). */
+const gateOnly = (match: Match) => !match.writes?.length && match.kind !== 'recovery';
 
 /**
  * Sensitive changes (disable 2FA, change a verified factor, recovery codes) need an aal 2 session

@@ -52,7 +52,7 @@ export async function verifyCode(principal: Principal, code: string, actor: Acto
     });
     const writes = verificationWrites(account, candidate, actor, policy);
     if (principal.pending) {
-      const tokens = await commitLogin(account, policy, { ...match, writes: [...(match.writes ?? []), ...writes] }, actor);
+      const tokens = await commitLogin(account, policy, { ...match, writes: [...(match.writes ?? []), ...writes] }, actor, principal.tokenId);
       return { kind: 'enrolled', method: candidate.kind, tokens };
     }
     await commit(account, match, actor, writes, { policySequence: policy.sequence });

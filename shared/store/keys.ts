@@ -14,7 +14,8 @@
  * | everything to verify a 2nd factor: Query | pk=USER#<id> sk<SESSION# (PROFILE, MFA, FACTOR#…,   |
  * |                                          |   CODE#SMS, CODE#EMAIL, CHALLENGE#…); sessions     |
  * |                                          |   sort after                                      |
- * | a spent pending login token (by its jti) | pk=USER#<id> sk=USED_PENDING#<jti> (after sessions)|
+ * | a spent pending login token (by its jti) | pk=USER#<id> sk=SESSION#<jti>: the login's session |
+ * |                                          |   (sid = jti), or an ended marker (a reset)       |
  * | a user's invitation / reset link; a reset | pk=USER#<id> sk=LINK#invitation / LINK#reset /    |
  * |   waiting for its second factor          |   RESET#PENDING: in the account Query, so accept, |
  * |                                          |   reset and /2fa/authenticate read one partition once|
@@ -79,8 +80,12 @@ export const keys = {
   orgUsersPartition: (orgId: number) => `ORG#${orgId}#USERS`,
   session: (userId: number, sid: string): Key => ({ pk: `USER#${userId}`, sk: `SESSION#${sid}` }),
   sessionPrefix: 'SESSION#',
-  /** Marks a pending login token as spent; sorts after sessions, outside the account Query. */
-  spentPendingToken: (userId: number, jti: string): Key => ({ pk: `USER#${userId}`, sk: `USED_PENDING#${jti}` }),
+  /**
+   * A pending login token is spent once an item exists under its jti in the session range: the
+   * session the login started (its id is the jti: writing it spends the token, no marker item), or,
+   * where the token ends without a session (a password reset), an ended-session marker.
+   */
+  spentPendingToken: (userId: number, jti: string): Key => keys.session(userId, jti),
   /** A user's one outstanding link of a kind (a new one replaces it); read with the account. */
   link: (userId: number, purpose: 'invitation' | 'reset'): Key => ({ pk: `USER#${userId}`, sk: `LINK#${purpose}` }),
   /** A password reset waiting for the second factor (the new password's hash); read with the account. */

@@ -42,6 +42,12 @@ export interface TransactOptions {
   consumesCredential?: boolean;
   /** The transaction writes the credential's own item under a liveness condition (logout): no guard item. */
   provesCredential?: boolean;
+  /**
+   * The item at this index spends the credential by being written (a login's session put under the
+   * pending token's jti, keys.spentPendingToken): no guard item; that item's failed condition is the
+   * guard's refusal.
+   */
+  spendsCredential?: number;
 }
 
 const ATTEMPTS = 4;
@@ -53,16 +59,18 @@ export function onlyConflicts(error: unknown): boolean {
 
 export async function transactWrite(items: TransactItem[], options: TransactOptions = {}): Promise<void> {
   const state = guards.getStore();
-  const guardItem = state && !options.provesCredential ? state.guard.item(!!options.consumesCredential) : undefined;
+  const spentBy = options.spendsCredential;
+  const guardItem = state && !options.provesCredential && spentBy === undefined ? state.guard.item(!!options.consumesCredential) : undefined;
   const all = guardItem ? [...items, guardItem] : items;
+  // The item whose failed condition means the credential is no longer good: the guard's, or the one that spends it.
+  const credentialItem = guardItem ? items.length : spentBy;
   for (let attempt = 1; ; attempt++) {
     try {
       await db().send(new TransactWriteCommand({ TransactItems: all }));
       if (state) state.proven = true;
       return;
     } catch (error) {
-      // The guard item is last: its reason says whether the credential was the problem.
-      if (guardItem && failedTransactionConditions(error)?.includes(items.length)) throw state!.guard.refused();
+      if (state && credentialItem !== undefined && failedTransactionConditions(error)?.includes(credentialItem)) throw state.guard.refused();
       if (attempt >= ATTEMPTS || !onlyConflicts(error)) throw asLostRace(error);
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }

@@ -2,12 +2,13 @@
  * Whether the credential behind a token is still good, for requests that change state (GETs trust
  * the token for its short life). A full or impersonation token's credential is its session item:
  * live while not revoked and not past its idle or absolute end. A pending login token's credential
- * is its `jti` not yet spent: finishing a login writes a marker item for it, so the token finishes
- * one login only.
+ * is its `jti` not yet spent: the login it finishes writes its session under that id (or, a reset,
+ * an ended one), so the token finishes one login only (pending-token-store.ts).
  *
  * Two ways to prove it: inside the request's own transaction (a guard: a ConditionCheck on the
- * session, or on the marker's absence, appended by store/transact.ts; no extra round trip), or
- * with one consistent read where a route makes no transaction.
+ * session, or on the absence of an item under the jti, appended by store/transact.ts; or the login's
+ * session put itself, `spendsCredential`; no extra round trip), or with one consistent read where a
+ * route makes no transaction.
  */
 import { auditPut, type Actor } from '../audit/events';
 import { now } from '../clock';

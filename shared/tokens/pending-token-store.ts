@@ -1,6 +1,10 @@
 /**
- * The spent-pending-token markers (pk=USER#<id> sk=USED_PENDING#<jti>, sorted after the sessions,
- * outside the account Query): the condition that lets a pending login token finish one login only.
+ * A pending login token's single use, kept at keys.spentPendingToken (pk=USER#<id> sk=SESSION#<jti>,
+ * outside the account Query): a login that finishes with the token writes its session there (the
+ * session's id is the jti, and its put fails if the id is taken), so the session itself marks the
+ * token spent, at no write of its own. Where a token is spent without a session (a password reset,
+ * an enrolment that signs in under another id) `spend` writes an ended session in that place: no
+ * listing, refresh or sweep ever sees it as live.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../store/client';
@@ -21,7 +25,7 @@ export function spend(token: PendingToken, at: Date): TransactItem {
     Put: {
       TableName: tableName(),
       ConditionExpression: 'attribute_not_exists(pk)',
-      Item: { ...keys.spentPendingToken(token.userId, token.jti), spentAt: at.toISOString(), expiresAt: token.expiresAt },
+      Item: { ...keys.spentPendingToken(token.userId, token.jti), sid: token.jti, revokedAt: at.toISOString(), expiresAt: token.expiresAt },
     },
   };
 }

@@ -50,9 +50,14 @@ export interface Rotation {
   idleUntil: number;
 }
 
-const newSessionPut = (session: Session) => ({ TableName: tableName(), Item: { ...keys.session(session.userId, session.sid), ...session } });
+// A new session never replaces an item: under a pending token's jti, an item there means the token was spent.
+const newSessionPut = (session: Session) => ({
+  TableName: tableName(),
+  Item: { ...keys.session(session.userId, session.sid), ...session },
+  ConditionExpression: 'attribute_not_exists(pk)',
+});
 
-/** Stores a new session, for a transaction with what authenticated it. */
+/** Stores a new session, for a transaction with what authenticated it (fails if its id is taken). */
 export function put(session: Session): TransactItem {
   return { Put: newSessionPut(session) };
 }

@@ -117,11 +117,15 @@ function newSession(
   };
 }
 
-/** A new session and its first refresh token, not yet written. */
-export async function prepareSession(subject: Subject, authentication: Authentication, client?: Client): Promise<PreparedSession> {
+/**
+ * A new session and its first refresh token, not yet written. `sid`: a login finishing with a
+ * pending token passes the token's jti, so writing the session spends the token (its put fails if
+ * an item under that id exists: live-session.ts); otherwise a random id.
+ */
+export async function prepareSession(subject: Subject, authentication: Authentication, client?: Client, options: { sid?: string } = {}): Promise<PreparedSession> {
   const c = config();
   const auth = { ...authentication, authTime: authentication.authTime ?? epochSeconds(now()) };
-  const sid = randomUUID();
+  const sid = options.sid ?? randomUUID();
   const refreshToken = `${subject.userId}.${sid}.${randomToken()}`;
   const session = {
     ...newSession(subject, auth, sid, { absolute: c.SESSION_ABSOLUTE_TTL, idle: c.SESSION_IDLE_TTL }, client),

@@ -121,8 +121,8 @@ export const twoFactorScenarios: Scenario[] = [
       const token = await pendingToken(ctx, user);
       return { method: 'POST', path: '/2fa/authenticate', headers: bearer(token), body: { code: await claimTotpCode(user) } };
     },
-    // the user's partition (Query) and one transaction: the code's step, the session, the audit event,
-    // the spent pending token
+    // the user's partition (Query), the race gate (the code's step) as one conditional update, and
+    // one transaction: the session (it spends the pending token) and the audit event
     maxCalls: 3,
     latency: { iterations: 30, maxSeconds: 25 },
   },

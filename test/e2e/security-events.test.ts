@@ -1,8 +1,8 @@
 /**
  * Security events end to end: requests to the local server write audit events; DynamoDB Local's
  * stream carries them to the follower (the pipe's stand-in), which appends them to the event file;
- * each event there is checked against the JSON Schema. Enrolling TOTP, a lockout and an
- * impersonation each produce theirs.
+ * each event there is checked against the JSON Schema. Enrolling TOTP, a 2FA login, a lockout and
+ * an impersonation each produce theirs.
  */
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,17 @@ describe('security events from the local stream', () => {
     }
     const event = await eventOf(orgId, 'mfa.locked_out');
     expect(event.record).toMatchObject({ orgId, actorId: member.userId, details: { failures: 5 } });
+  });
+
+  it('a 2FA login produces login.two_factor naming the session it started', async () => {
+    const { orgId, member } = await newOrg();
+    const secret = await enrolTotp((await signIn(member)).accessToken);
+    clock.nextStep();
+    const tokens = await call(server.url, 'POST', '/2fa/authenticate', { token: (await signIn(member)).pendingToken, body: { code: await totpCode(secret) } });
+    expect(tokens.status).toBe(200);
+    const sid = JSON.parse(Buffer.from(tokens.body.accessToken.split('.')[1], 'base64url').toString()).sid;
+    const event = await eventOf(orgId, 'login.two_factor');
+    expect(event.record).toMatchObject({ orgId, actorId: member.userId, targetUserId: member.userId, details: { method: 'totp', sid } });
   });
 
   it('an impersonation produces impersonation.started in the target’s org, naming the support user as actor', async () => {

@@ -39,6 +39,12 @@ describe('cost per million', () => {
     expect(cost.total).toBeCloseTo(1 + 0.2 + 0.133334 + 0.125 + 5, 5);
   });
 
+  it('prices each audit event on its way to the security-event bus: one bus event, a tenth of a pipe request', () => {
+    const cost = costPerMillion({ memoryMb: 256, durationMs: 20, readUnits: 0.5, writeUnits: 5, kmsCalls: 0, securityEvents: 1 });
+    expect(cost.securityEvents).toBeCloseTo(1 + 0.4 / 10, 6);
+    expect(cost.total).toBeCloseTo(1 + 0.2 + (0.25 * 0.02 * 0.0000133334 * 1e6) + 0.0625 + 3.125 + 1.04, 5);
+  });
+
   it('prices a CPU-bound hash the same below one full vCPU, and higher above it', () => {
     const table = loginMemoryTable(300, 0);
     const at = (mb: number) => table.find((t) => t.memoryMb === mb)!;

@@ -63,7 +63,7 @@ const profile = {
 };
 const sizes = {
   audit: {
-    twoFactor: auditSize({ action: 'login.two_factor', details: { method: 'webauthn', credentialId: 'A'.repeat(43) } }),
+    twoFactor: auditSize({ action: 'login.two_factor', details: { method: 'webauthn', credentialId: 'A'.repeat(43), sid: randomUUID() } }),
     password: auditSize({ action: 'login.password' }),
     smsSent: auditSize({ action: 'sms.code_sent', details: { purpose: 'login', country: '45' } }),
     recoveryUsed: auditSize({ action: 'recovery.used', details: { remaining: 7 } }),
@@ -89,7 +89,8 @@ const sizes = {
   factor: itemSize({ ...keys.factor(1, 'WEBAUTHN#' + 'A'.repeat(43)), kind: 'webauthn', verified: true, createdAt: iso, credentialId: 'A'.repeat(43), publicKey: 'p'.repeat(120), counter: 1_234, transports: ['usb', 'nfc'], name: 'Desk key', lastUsedAt: iso }),
   smsCode: itemSize({ ...keys.smsCode(1), codeHash: hash, attempts: 0, expiresAt: 1_790_000_000, sentAt: iso }),
   challenge: itemSize({ ...keys.challenge(1, 'authentication'), challenge: 'c'.repeat(43), expiresAt: 1_790_000_000 }),
-  spentToken: itemSize({ ...keys.spentPendingToken(1, randomUUID()), spentAt: iso, expiresAt: 1_790_000_000 }),
+  /** The guard's check that a pending token is unspent reads its place (the session key under the jti): a ConditionCheck's units. */
+  spentToken: itemSize({ ...keys.spentPendingToken(1, randomUUID()), sid: randomUUID(), revokedAt: iso, expiresAt: 1_790_000_000 }),
   rate: itemSize({ ...keys.rate('login-fail-account', 'firstname.lastname@example.com', 1_790_000_000), count: 3, expiresAt: 1_790_000_000 }),
   email: itemSize({ ...keys.email('firstname.lastname@example.com'), userId: 987_654 }),
   policy: itemSize({ ...keys.policy(ORG), orgId: ORG, methods: ['totp', 'webauthn', 'sms'], forced: true, forcedAt: iso, sequence: 12, createdAt: iso, changedAt: iso, gracePeriodSeconds: 604_800, checkLifetimeSeconds: 900, smsCountryCodes: ['45', '46', '47'] }),
@@ -204,16 +205,22 @@ function playSecond(s: number, second: Second, everyKey: boolean) {
         ]),
       );
     }
-    // POST /2fa/authenticate: the account, then one transaction (the race gate, the factor's own
-    // write, the session, the spent pending token, the events).
+    // POST /2fa/authenticate: the account, then (TOTP) the race gate as a plain write and one
+    // transaction of the session (its id the pending token's jti: it spends the token) and the
+    // event, or (any other factor) one transaction of the gate, the factor's own write, the session
+    // and the events.
     readAccount(userId);
+    if (method === 'totp') {
+      for (const [pk, bytes] of own(() => [[keys.mfaState(userId).pk, sizes.mfa]])) second.write(pk, bytes, false);
+      second.transact([...own(() => [[keys.session(userId, 'jti').pk, sizes.session]]), audit(sizes.audit.twoFactor)]);
+      continue;
+    }
     second.transact([
       ...own(() => [
         [keys.mfaState(userId).pk, sizes.mfa],
         ...(method === 'sms' ? [[keys.smsCode(userId).pk, sizes.smsCode] as Write] : NONE),
         ...(method === 'webauthn' || method === 'recovery' ? [[keys.factor(userId, method).pk, sizes.factor] as Write] : NONE),
-        [keys.session(userId, 'sid').pk, sizes.session],
-        [keys.spentPendingToken(userId, 'jti').pk, sizes.spentToken],
+        [keys.session(userId, 'jti').pk, sizes.session],
       ]),
       audit(sizes.audit.twoFactor),
       ...(method === 'recovery' ? [audit(sizes.audit.recoveryUsed)] : []),

@@ -16,7 +16,19 @@ export const PRICES = {
   dynamoReadPerMillion: 0.125,
   /** KMS, per million requests ($0.03 per 10,000): a Decrypt per cold start, none warm. */
   kmsPerMillion: 3.0,
+  /** EventBridge, per million custom events put on a bus (64 KB each): every org audit event (infra/security-events.ts). */
+  eventBridgeEventPerMillion: 1.0,
+  /** EventBridge Pipes, per million requests after filtering (64 KB chunks; a request carries a batch). */
+  pipesRequestPerMillion: 0.4,
 } as const;
+
+/**
+ * The security-event pipe's batch (infra/constructs/security-events.ts): at steady load a batch is
+ * full, so one pipe request carries this many audit events (each ~1 KB, far below 64 KB). The
+ * stream's own reads (one read request unit per GetRecords, $0.02 per 100,000) are the pipe's
+ * polling, a few a second per shard whatever the traffic: a fixed cost, not a per-login one.
+ */
+export const PIPE_BATCH = 10;
 
 /** Lambda gives a function a share of a vCPU proportional to its memory: one full vCPU at 1,769 MB. */
 export const FULL_VCPU_MB = 1769;
@@ -29,6 +41,8 @@ export interface StepCost {
   writeUnits: number;
   /** KMS calls per request (0 warm: the data key is unwrapped once per cold start). */
   kmsCalls: number;
+  /** Org audit events written per request: each becomes one security event (stream, pipe, bus). */
+  securityEvents?: number;
 }
 
 export interface CostBreakdown {
@@ -38,6 +52,8 @@ export interface CostBreakdown {
   dynamoReads: number;
   dynamoWrites: number;
   kms: number;
+  /** The audit events' way to the security-event bus: pipe requests and bus events. */
+  securityEvents: number;
   total: number;
 }
 
@@ -51,6 +67,7 @@ export function costPerMillion(step: StepCost): CostBreakdown {
     dynamoReads: step.readUnits * PRICES.dynamoReadPerMillion,
     dynamoWrites: step.writeUnits * PRICES.dynamoWritePerMillion,
     kms: step.kmsCalls * PRICES.kmsPerMillion,
+    securityEvents: (step.securityEvents ?? 0) * (PRICES.eventBridgeEventPerMillion + PRICES.pipesRequestPerMillion / PIPE_BATCH),
   };
   return { ...parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
 }

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { LoadResult } from './client';
-import { costPerMillion, FULL_VCPU_MB, loginMemoryTable, type CostBreakdown } from './cost';
+import { costPerMillion, FULL_VCPU_MB, loginMemoryTable, PIPE_BATCH, type CostBreakdown } from './cost';
 import { passwordWindow, prepare, startServer, verifyWindow, VerifyPlan } from './ours';
 import { PeerClient, serverNode, peerInstalled, peerSignInOk, peerVerifyWindow, startPeer, peerDir, type PeerServer, type PeerUser } from './peer';
 import type { Accounting } from './server';
@@ -60,8 +60,24 @@ export interface LoadBenchResult {
 interface PerRequest {
   calls: Record<string, number>;
   callsPerRequest: number;
+  /**
+   * What the cost uses: the table's units by DynamoDB's per-item rules from the measured item sizes
+   * (item-size.ts), plus the indexes' units as DynamoDB Local reports them (a GSI an item projects
+   * into costs its own units).
+   */
   readUnits: number;
   writeUnits: number;
+  indexReadUnits: number;
+  indexWriteUnits: number;
+  /**
+   * DynamoDB Local's own totals (ReturnConsumedCapacity): they agree for single-item calls, but for a
+   * transaction it sums the items' sizes before rounding to a KB, where AWS charges each item (2 units
+   * per KB begun), so it under-reports a transaction of small items.
+   */
+  localReadUnits: number;
+  localWriteUnits: number;
+  /** Org audit events written, each a security event. */
+  securityEvents: number;
   /** Largest size, bytes, of each kind of item written. */
   itemBytes: Record<string, number>;
 }
@@ -70,8 +86,13 @@ const perRequest = (a: Accounting, n: number): PerRequest => ({
   itemBytes: a.items,
   calls: Object.fromEntries(Object.entries(a.calls).map(([k, v]) => [k, v / n])),
   callsPerRequest: Object.values(a.calls).reduce((x, y) => x + y, 0) / n,
-  readUnits: a.readUnits / n,
-  writeUnits: a.writeUnits / n,
+  readUnits: (a.readUnits + a.consumed.indexRead) / n,
+  writeUnits: (a.writeUnits + a.consumed.indexWrite) / n,
+  indexReadUnits: a.consumed.indexRead / n,
+  indexWriteUnits: a.consumed.indexWrite / n,
+  localReadUnits: (a.consumed.read + a.consumed.indexRead) / n,
+  localWriteUnits: (a.consumed.write + a.consumed.indexWrite) / n,
+  securityEvents: a.auditEvents / n,
 });
 
 /** One hash on this thread's core, the median of `runs` (node:crypto's scrypt runs on the libuv pool, one hash per thread). */
@@ -93,8 +114,10 @@ function costs(verifyMs: number, passwordWaitMs: number, hash: number, accountin
     readUnits: accounting.password.readUnits,
     writeUnits: accounting.password.writeUnits,
     kmsCalls: 0,
+    securityEvents: accounting.password.securityEvents,
   });
-  const verify = costPerMillion({ memoryMb: verifyMemoryMb, durationMs: verifyMs, readUnits: accounting.verify.readUnits, writeUnits: accounting.verify.writeUnits, kmsCalls: 0 });
+  const v = accounting.verify;
+  const verify = costPerMillion({ memoryMb: verifyMemoryMb, durationMs: verifyMs, readUnits: v.readUnits, writeUnits: v.writeUnits, kmsCalls: 0, securityEvents: v.securityEvents });
   return { verify, password, memory, verifyDurationMs: verifyMs, verifyMemoryMb, loginMemoryMb, hashMs: hash, passwordWaitMs };
 }
 
@@ -276,10 +299,14 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
   );
   const a = r.ours.accounting;
   const calls = (p: PerRequest) => Object.entries(p.calls).map(([k, v]) => `${f(v, 2)} ${k}`).join(' + ');
+  const units = (p: PerRequest) =>
+    `${f(p.readUnits, 2)} RRU, ${f(p.writeUnits, 2)} WRU (of which indexes ${f(p.indexReadUnits, 2)} RRU, ${f(p.indexWriteUnits, 2)} WRU; ` +
+    `DynamoDB Local's own count ${f(p.localReadUnits, 2)} RRU, ${f(p.localWriteUnits, 2)} WRU), ${f(p.securityEvents, 2)} security events`;
   out.push(
-    `DynamoDB per request (an untimed pass; units from the sizes of the items read and written): verify ${f(a.verify.callsPerRequest, 2)} calls (${calls(a.verify)}), ` +
-      `${f(a.verify.readUnits, 2)} RRU, ${f(a.verify.writeUnits, 2)} WRU; password step ${f(a.password.callsPerRequest, 2)} calls (${calls(a.password)}), ` +
-      `${f(a.password.readUnits, 2)} RRU, ${f(a.password.writeUnits, 2)} WRU`,
+    `DynamoDB per request (an untimed pass; the table's units by DynamoDB's per-item rules from the measured item sizes, the indexes' as ` +
+      `DynamoDB Local reports them; its own count sums a transaction's items before rounding, AWS charges each item): ` +
+      `verify ${f(a.verify.callsPerRequest, 2)} calls (${calls(a.verify)}), ${units(a.verify)}; ` +
+      `password step ${f(a.password.callsPerRequest, 2)} calls (${calls(a.password)}), ${units(a.password)}`,
   );
   const sizes = (p: PerRequest) => Object.entries(p.itemBytes).map(([k, v]) => `${k} ${v} B`).join(', ') || 'none';
   out.push(`  items written (largest, bytes): verify ${sizes(a.verify)}; password step ${sizes(a.password)}`);
@@ -290,8 +317,8 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
   );
   const line = (name: string, b: CostBreakdown) =>
     `  ${name}: ${usd(b.total)} = API Gateway ${usd(b.apiGateway)} + Lambda requests ${usd(b.lambdaRequests)} + Lambda GB-s ${usd(b.lambdaDuration)} + ` +
-    `DynamoDB reads ${usd(b.dynamoReads)} + writes ${usd(b.dynamoWrites)} + KMS ${usd(b.kms)}`;
-  out.push(`Cost per million (us-east-1, arm64, on demand; durations measured here, DynamoDB units counted above):`);
+    `DynamoDB reads ${usd(b.dynamoReads)} + writes ${usd(b.dynamoWrites)} + KMS ${usd(b.kms)} + security events (pipe, bus) ${usd(b.securityEvents)}`;
+  out.push(`Cost per million (us-east-1, arm64, on demand; durations measured here, DynamoDB units counted above; pipe batches of ${PIPE_BATCH}):`);
   out.push(line(`second-factor step (${c.verifyMemoryMb} MB, ${f(c.verifyDurationMs, 1)} ms)`, c.verify));
   out.push(line(`password step (${c.loginMemoryMb} MB, hash ${f(c.hashMs, 0)} ms on a full core + ${f(c.passwordWaitMs, 1)} ms waiting)`, c.password));
   out.push(`  a 2FA login (both): ${usd(c.verify.total + c.password.total)}; goal for the second-factor step: $2.50 (${c.verify.total <= 2.5 ? 'met' : 'not met'})`);

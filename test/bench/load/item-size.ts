@@ -1,6 +1,7 @@
 /**
  * DynamoDB's item size and the request units an operation consumes, from the items themselves
- * (DynamoDB Local reports no consumed capacity). Item sizes, from the developer guide: an attribute
+ * (DynamoDB Local reports consumed capacity, but for a transaction it sums the items before rounding,
+ * where AWS rounds each item). Item sizes, from the developer guide: an attribute
  * is its name's UTF-8 bytes plus its value; a string its UTF-8 bytes, a number about one byte per
  * two significant digits plus one, a boolean or null one byte, a list or map 3 bytes plus one byte
  * per element plus the elements (a map's element: its key and value), a set the sum of its members.

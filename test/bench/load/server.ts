@@ -6,7 +6,8 @@
  * IPC from the driver: `{ type: 'account', on }` turns DynamoDB accounting on or off (calls by
  * command, and the request units they consume, from the sizes of the items they read and write:
  * item-size.ts; it reads items before and after updates, so it is off while timing),
- * `{ type: 'take' }` answers and resets the counts, `{ type: 'profile', on, file }` starts or stops
+ * and, from DynamoDB Local itself, the units each call consumed (ReturnConsumedCapacity, the indexes'
+ * apart), `{ type: 'take' }` answers and resets the counts, `{ type: 'profile', on, file }` starts or stops
  * a CPU profile (the V8 profiler, written to `file`: the timed windows alone), `{ type: 'stop' }` exits.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,11 +16,42 @@ import { itemSize, readUnits, writeUnits } from './item-size';
 
 export interface Accounting {
   calls: Record<string, number>;
+  /** Units from the sizes of the items read and written (item-size.ts): the cross-check. */
   readUnits: number;
   writeUnits: number;
+  /** Units DynamoDB Local reports (ReturnConsumedCapacity INDEXES): table and indexes. */
+  consumed: { read: number; write: number; indexRead: number; indexWrite: number };
   /** Largest size seen, bytes, per kind of item written. */
   items: Record<string, number>;
+  /** Org audit events written: each reaches the security-event bus (infra/security-events.ts). */
+  auditEvents: number;
 }
+
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem']);
+
+interface Capacity {
+  Table?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+  LocalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+  CapacityUnits?: number;
+}
+
+/** Table and index units of a ConsumedCapacity answer (one object, or a list for transactions and batches). */
+function unitsOf(consumed: Capacity | Capacity[] | undefined): { table: number; index: number } {
+  const list = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
+  let table = 0;
+  let index = 0;
+  for (const c of list) {
+    const indexes = [...Object.values(c.GlobalSecondaryIndexes ?? {}), ...Object.values(c.LocalSecondaryIndexes ?? {})];
+    const onIndexes = indexes.reduce((sum, i) => sum + (i.CapacityUnits ?? 0), 0);
+    index += onIndexes;
+    table += c.Table?.CapacityUnits ?? (c.CapacityUnits ?? 0) - onIndexes;
+  }
+  return { table, index };
+}
+
+const emptyCounts = (): Accounting => ({ calls: {}, readUnits: 0, writeUnits: 0, consumed: { read: 0, write: 0, indexRead: 0, indexWrite: 0 }, items: {}, auditEvents: 0 });
 
 async function main() {
   applyLocalDefaults(0, process.env.DYNAMODB_ENDPOINT!);
@@ -28,7 +60,7 @@ async function main() {
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
   let accounting = false;
   let inner = false;
-  let counts: Accounting = { calls: {}, readUnits: 0, writeUnits: 0, items: {} };
+  let counts = emptyCounts();
   const sizeOfStored = async (TableName: string, Key: Record<string, unknown>) => {
     inner = true;
     try {
@@ -46,6 +78,7 @@ async function main() {
   const writeOf = async (op: Record<string, any>, transactional: boolean, before = 0): Promise<number> => {
     if (op.Put) {
       const bytes = itemSize(op.Put.Item);
+      if (String(op.Put.Item.sk).startsWith('AUDIT#') && typeof op.Put.Item.orgId === 'number') counts.auditEvents++;
       noteItem(op.Put.Item.sk, bytes);
       return writeUnits(bytes, transactional);
     }
@@ -68,8 +101,18 @@ async function main() {
           befores.push(target ? await sizeOfStored(target.TableName, target.Key) : 0);
         }
       } else if (name === 'UpdateItem' || name === 'DeleteItem') befores.push(await sizeOfStored(input.TableName, input.Key));
+      // DynamoDB Local reports the units it charges, the indexes' apart.
+      if (READS.has(name) || WRITES.has(name)) input.ReturnConsumedCapacity = 'INDEXES';
       const result = await next(args);
       const output = result.output as Record<string, any>;
+      const units = unitsOf(output.ConsumedCapacity);
+      if (WRITES.has(name)) {
+        counts.consumed.write += units.table;
+        counts.consumed.indexWrite += units.index;
+      } else if (READS.has(name)) {
+        counts.consumed.read += units.table;
+        counts.consumed.indexRead += units.index;
+      }
       if (name === 'TransactWriteItems') {
         for (const [i, op] of (input.TransactItems as Array<Record<string, any>>).entries()) counts.writeUnits += await writeOf(op, true, befores[i]);
       } else if (name === 'PutItem') counts.writeUnits += await writeOf({ Put: input }, false);
@@ -110,7 +153,7 @@ async function main() {
     }
     else if (message.type === 'take') {
       process.send!({ type: 'taken', counts });
-      counts = { calls: {}, readUnits: 0, writeUnits: 0, items: {} };
+      counts = emptyCounts();
     } else if (message.type === 'stop') {
       server.closeAllConnections();
       server.close(() => process.exit(0));
