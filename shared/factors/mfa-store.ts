@@ -3,9 +3,9 @@
  * under, and the conditional counting of failures. The rules (thresholds, lock lengths) are lockout.ts's.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../store/client';
-import { conditionally, LostRace } from '../store/conditions';
+import { LostRace } from '../store/conditions';
 import { keys } from '../store/keys';
 import { transactWrite, type TransactItem } from '../store/transact';
 import type { Failure, MfaState } from './lockout';
@@ -44,27 +44,6 @@ export function successGate(userId: number, read: MfaState, nowSeconds: number, 
       ExpressionAttributeValues: values,
     },
   };
-}
-
-const PASS_ATTEMPTS = 4;
-
-/**
- * The gate alone, as one conditional write (1 write unit where a transaction item costs 2), for a
- * success that consumes nothing but the gate (a TOTP code: the step). A refusal is LostRace; a
- * transaction in flight on the item (TransactionConflict) is contention, retried as transact.ts does.
- */
-export async function pass(userId: number, read: MfaState, nowSeconds: number, advance: Advance = {}): Promise<void> {
-  const { Update } = successGate(userId, read, nowSeconds, advance);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await conditionally(() => db().send(new UpdateCommand(Update as NonNullable<typeof Update>)));
-      return;
-    } catch (error) {
-      const contention = error instanceof LostRace && !error.failed.length;
-      if (!contention || attempt >= PASS_ATTEMPTS) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-    }
-  }
 }
 
 /**

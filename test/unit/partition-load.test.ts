@@ -205,16 +205,9 @@ function playSecond(s: number, second: Second, everyKey: boolean) {
         ]),
       );
     }
-    // POST /2fa/authenticate: the account, then (TOTP) the race gate as a plain write and one
-    // transaction of the session (its id the pending token's jti: it spends the token) and the
-    // event, or (any other factor) one transaction of the gate, the factor's own write, the session
-    // and the events.
+    // POST /2fa/authenticate: the account, then one transaction (the race gate, the factor's own
+    // write, the session (its id the pending token's jti: it spends the token), the events).
     readAccount(userId);
-    if (method === 'totp') {
-      for (const [pk, bytes] of own(() => [[keys.mfaState(userId).pk, sizes.mfa]])) second.write(pk, bytes, false);
-      second.transact([...own(() => [[keys.session(userId, 'jti').pk, sizes.session]]), audit(sizes.audit.twoFactor)]);
-      continue;
-    }
     second.transact([
       ...own(() => [
         [keys.mfaState(userId).pk, sizes.mfa],
