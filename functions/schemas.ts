@@ -115,10 +115,12 @@ export const PolicySettingsBody = z
     smsCountryCodes: z.optional(
       z.nullable(z.array(z.string().check(z.regex(/^[1-9]\d{0,2}$/, 'must be a country calling code such as "45"'))).check(z.maxLength(250))),
     ),
+    /** Security notification emails to the org's users (README: Security notifications). */
+    notifications: z.optional(z.boolean()),
   })
   .check(
     z.refine((v) => Object.values(v).some((x) => x !== undefined), {
-      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes',
+      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes, notifications',
     }),
   );
 

@@ -8,7 +8,8 @@
  * stand-ins and DynamoDB Local behind the SDK's endpoint variables.
  *
  * Either way, the security events (the EventBridge Pipe's, from DynamoDB Local's stream) are appended
- * to SECURITY_EVENTS_FILE (default .data/events.jsonl).
+ * to SECURITY_EVENTS_FILE (default .data/events.jsonl) and handed to the security notifier, whose
+ * emails go to the outbox.
  */
 import { ensureTable } from './create-table';
 import { LocalSetupError, reservePort, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
@@ -43,7 +44,9 @@ async function main() {
     await ensureTable(dynamo.endpoint, tableName);
     const eventsFile = process.env.SECURITY_EVENTS_FILE ?? '.data/events.jsonl';
     const { followSecurityEvents } = await import('./security-event-follower');
-    follower = await followSecurityEvents({ endpoint: dynamo.endpoint, tableName, file: eventsFile, log: console.error });
+    // The rule's target in AWS: the security notifier, here in this process (README: Security notifications).
+    const { handler: notify } = await import('../../functions/events/security-notification');
+    follower = await followSecurityEvents({ endpoint: dynamo.endpoint, tableName, file: eventsFile, log: console.error, notify });
     let url: string;
     if (synth) {
       const server = await startSynth(port, dynamo.endpoint, tableName);

@@ -73,6 +73,7 @@ export interface PolicySettings {
   checkLifetimeSeconds?: number;
   /** null: every country calling code the deployment allows. */
   smsCountryCodes?: string[] | null;
+  notifications?: boolean;
 }
 
 export const setSettings =
@@ -85,6 +86,7 @@ export const setSettings =
     const same =
       next.gracePeriodSeconds === policy.gracePeriodSeconds &&
       next.checkLifetimeSeconds === policy.checkLifetimeSeconds &&
+      next.notifications === policy.notifications &&
       String(next.smsCountryCodes) === String(policy.smsCountryCodes);
     if (same) return 'unchanged';
     return {
@@ -94,6 +96,7 @@ export const setSettings =
         gracePeriodSeconds: next.gracePeriodSeconds,
         checkLifetimeSeconds: next.checkLifetimeSeconds,
         smsCountryCodes: next.smsCountryCodes?.join(',') ?? 'all',
+        notifications: next.notifications,
       },
     };
   };
