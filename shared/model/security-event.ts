@@ -27,3 +27,19 @@ export interface SecurityEventDetail {
   /** The audit item in DynamoDB's attribute-value form. */
   record: Record<string, unknown>;
 }
+
+/**
+ * The audit actions a security notice is sent for (shared/identity/security-notifications.ts): the
+ * EventBridge rule of the notifier matches only these, so no other event invokes it.
+ */
+export const NOTICE_ACTIONS = [
+  'factor.verified',
+  'factor.removed',
+  'recovery.generated',
+  'recovery.used',
+  'factor.reset_by_admin',
+  'password.changed',
+  'password.reset',
+  'impersonation.started',
+  'device.remembered',
+] as const;
