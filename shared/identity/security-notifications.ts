@@ -24,7 +24,7 @@ import { logger } from '../log';
 import { sendMail } from '../mail/send';
 import { LANGUAGES, METHOD_NAMES, type Language, type SecurityNoticeKind } from '../mail/templates';
 import * as metrics from '../metrics';
-import type { SecurityEvent } from '../model/security-event';
+import { NOTICE_ACTIONS, type SecurityEvent } from '../model/security-event';
 import { describeUserAgent } from '../model/user-agent';
 import { getPolicy } from '../policy/policy';
 import { claimNotice, releaseNotice } from './notice-store';
@@ -35,6 +35,8 @@ const CLAIM_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** The notice an audit event calls for, if any, and the factor it names. */
 export function noticeOf(event: Pick<AuditEvent, 'action' | 'details'>): { kind: SecurityNoticeKind; method?: string } | undefined {
+  // The rule in AWS matches only these: an action missing from the list would never be notified there.
+  if (!(NOTICE_ACTIONS as readonly string[]).includes(event.action)) return undefined;
   const method = typeof event.details?.method === 'string' ? event.details.method : undefined;
   switch (event.action) {
     case 'factor.verified':
