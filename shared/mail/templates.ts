@@ -44,19 +44,9 @@ export interface SecurityNoticeVariables {
 }
 
 /** The security notices (shared/identity/security-notifications.ts sends them). */
-export const SECURITY_NOTICE_KINDS = [
-  'password-changed',
-  'factor-added',
-  'factor-removed',
-  'two-factor-disabled',
-  'recovery-codes-generated',
-  'recovery-code-used',
-  'two-factor-reset',
-  'password-was-reset',
-  'impersonated',
-  'new-device-sign-in',
-] as const satisfies readonly MailKind[];
-export type SecurityNoticeKind = (typeof SECURITY_NOTICE_KINDS)[number];
+export type SecurityNoticeKind = {
+  [K in MailKind]: MailVariables[K] extends SecurityNoticeVariables ? K : never;
+}[MailKind];
 
 /** A second factor's name in a notice. */
 export const METHOD_NAMES: Record<Language, Record<string, string>> = {
