@@ -183,7 +183,6 @@ export const routes = {
     status: 204,
     body: s.ChangePasswordBody,
     secrets: true,
-    email: true,
     budget: 'password',
     memoryMb: 1024,
     throttle: THROTTLES.credential,

@@ -144,10 +144,12 @@ export const PolicySettingsBody = z
     ),
     /** 2FA required by role, each with its own deadline (shared/policy/role-rules.ts). */
     roleRules: z.optional(RoleRulesBody),
+    /** Security notification emails to the org's users (README: Security notifications). */
+    notifications: z.optional(z.boolean()),
   })
   .check(
     z.refine((v) => Object.values(v).some((x) => x !== undefined), {
-      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes, roleRules',
+      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes, roleRules, notifications',
     }),
   );
 

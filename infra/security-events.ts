@@ -13,10 +13,11 @@
  * rest, exactly as the trail keeps them and nothing more. `unmarshall` (@aws-sdk/util-dynamodb)
  * turns `record` into the event GET /api/audit answers.
  */
+import { SECURITY_EVENT_SOURCE, SECURITY_EVENT_VERSION, type SecurityEvent, type SecurityEventDetail } from '../shared/model/security-event';
 import { keys } from '../shared/store/keys';
 
-export const SECURITY_EVENT_SOURCE = 'twofactor.audit';
-export const SECURITY_EVENT_VERSION = 1;
+export { SECURITY_EVENT_SOURCE, SECURITY_EVENT_VERSION, type SecurityEvent, type SecurityEventDetail };
+
 
 /**
  * The pipe's filter (an EventBridge event pattern over the stream record): new audit items of an
@@ -50,29 +51,6 @@ export interface StreamRecord {
   eventName?: string;
   awsRegion?: string;
   dynamodb?: { Keys?: Record<string, unknown>; NewImage?: Record<string, unknown> };
-}
-
-/** The event as EventBridge delivers it to a rule's target. */
-export interface SecurityEvent {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: typeof SECURITY_EVENT_SOURCE;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: SecurityEventDetail;
-}
-
-export interface SecurityEventDetail {
-  version: typeof SECURITY_EVENT_VERSION;
-  eventId: string;
-  orgId: string;
-  action: string;
-  time: string;
-  /** The audit item in DynamoDB's attribute-value form. */
-  record: Record<string, unknown>;
 }
 
 /** The value at a JSON path of the dot-notation form Pipes supports (`$.a.b.c`); undefined if absent. */

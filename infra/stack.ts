@@ -53,6 +53,7 @@ import {
 import { EDGE_OUTPUTS, EDGE_REGION } from './constructs/edge-protection';
 import { FrontDoor } from './constructs/front-door';
 import { SecurityEvents } from './constructs/security-events';
+import { SecurityNotifier } from './constructs/security-notifier';
 import { functionBundling } from './constructs/function-bundling';
 import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
@@ -267,6 +268,8 @@ export class TwoFactorStack extends Stack {
   readonly frontDoor?: FrontDoor;
   /** The table stream's pipe to the security-events bus. */
   readonly securityEvents: SecurityEvents;
+  /** The bus's rule and the function that emails security notices (README: Security notifications). */
+  readonly securityNotifier: SecurityNotifier;
 
   constructor(scope: Construct, id: string, props: TwoFactorStackProps = {}) {
     super(scope, id, {
@@ -541,6 +544,25 @@ export class TwoFactorStack extends Stack {
       (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
       this.stage.node.addDependency(...groups);
     }
+
+    // Not a route: the front door's secret and switch are no business of it.
+    const { ORIGIN_VERIFY_SECRET: _secret, FRONT_DOOR_ONLY: _frontDoorOnly, ...notifierEnvironment } = environment;
+    this.securityNotifier = new SecurityNotifier(this, 'SecurityNotifier', {
+      bus: this.securityEvents.bus,
+      table: this.table,
+      dataKey: this.dataKey,
+      encryptionContext: KMS_ENCRYPTION_CONTEXT,
+      emailIdentityArn,
+      environment: notifierEnvironment,
+      rolePath,
+      architecture,
+      logRetention,
+      logRemovalPolicy: retainIfProtected,
+      applicationLogLevel,
+      code: props.codeOverride,
+    });
+    this.securityNotifier.function.node.addDependency(this.keyMaterial);
+    this.operations.watchDeadLetters(this.securityNotifier, 'DeadLettersAlarm', this.securityNotifier.deadLetterQueue, 'Security notifier');
 
     this.operations.finish({ api: this.api, table: this.table, sms: smsRoutes.length > 0, dashboardName: this.stackName });
 

@@ -23,6 +23,8 @@ export type LoginOutcome = 'success' | 'failed';
 export type LoginMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'recovery' | 'email';
 export type SmsRefusal = 'country_not_allowed' | 'rate_limited' | 'delivery_failed';
 export type EmailRefusal = 'rate_limited' | 'delivery_failed' | 'suppressed';
+/** What became of an audit event's security notice (shared/identity/security-notifications.ts). */
+export type NoticeOutcome = 'sent' | 'duplicate' | 'switched_off' | 'no_recipient' | 'rate_limited' | 'failed';
 
 type Name = (typeof MetricName)[keyof typeof MetricName];
 
@@ -52,6 +54,8 @@ export const emailSent = (orgId?: number) => add(MetricName.emailSent, {}, orgId
 /** For the email port: one call where a message is not sent, with why. */
 export const emailRefused = (reason: EmailRefusal, orgId?: number) => add(MetricName.emailRefused, { reason }, orgId);
 export const impersonationStarted = (orgId?: number) => add(MetricName.impersonationsStarted, {}, orgId);
+/** A security notice's outcome, for an audit event that calls for one. */
+export const securityNotice = (outcome: NoticeOutcome, orgId?: number) => add(MetricName.securityNotices, { outcome }, orgId);
 /** A refresh token presented again after its rotation: the session was revoked (RFC 9700 §4.14.2). */
 export const refreshTokenReuse = () => add(MetricName.refreshTokenReuse);
 

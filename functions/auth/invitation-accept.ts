@@ -1,7 +1,9 @@
 import { acceptInvitation } from '../../shared/identity/invitations';
+import { languageOf } from '../../shared/mail/language';
 import { endpoint, ok } from '../endpoint';
 import { loginAnswer } from './presenters';
 
-export const handler = endpoint('POST /api/auth/invitation/accept', async ({ body, actor }) =>
-  ok(loginAnswer(await acceptInvitation(body.token, body.password, actor))),
+// Accept-Language: the language the user's security notifications are written in from now on.
+export const handler = endpoint('POST /api/auth/invitation/accept', async ({ body, actor, headers }) =>
+  ok(loginAnswer(await acceptInvitation(body.token, body.password, actor, languageOf(headers['accept-language'])))),
 );

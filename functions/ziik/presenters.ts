@@ -15,6 +15,7 @@ export const ziikPolicy = (p: Policy) => ({
   gracePeriodSeconds: p.gracePeriodSeconds,
   checkLifetimeSeconds: p.checkLifetimeSeconds,
   smsCountryCodes: p.smsCountryCodes ?? null,
+  notifications: p.notifications,
   createdAt: p.sequence === 0 ? null : p.createdAt,
   changedAt: p.sequence === 0 ? null : p.changedAt,
 });

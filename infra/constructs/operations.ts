@@ -17,6 +17,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, METRICS_SERVICE, MetricName } from '../../shared/model/metric-names';
@@ -205,6 +206,20 @@ export class Operations extends Construct {
     });
     this.guarded.push({ routeKey, endpoint, alias, alarms, deploymentGroup });
     return alias;
+  }
+
+  /**
+   * A dead-letter queue that is not empty: something was given up on after its retries (a security
+   * notice that could not be sent). An operator reads the messages, fixes the cause and redrives.
+   */
+  watchDeadLetters(scope: Construct, id: string, queue: sqs.IQueue, what: string): cw.Alarm {
+    return this.alarm(scope, id, {
+      alarmDescription: `${what}: messages in the dead-letter queue (retries exhausted)`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: cw.Stats.MAXIMUM }),
+      threshold: 1,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
   }
 
   /** The service-wide alarms and the dashboard, once the routes exist. */

@@ -5,6 +5,11 @@
  *
  * It starts at the stream's end (events written before it started are not replayed) and follows
  * every shard, including those that replace a closed one.
+ *
+ * `notify`: the EventBridge rule's target in AWS, here handed each event after it is written (the
+ * security notifier, functions/events/security-notification.ts). One event at a time, in order; a
+ * target that fails is logged and the stream goes on (in AWS, Lambda retries and then keeps the event
+ * in a dead-letter queue).
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -16,7 +21,7 @@ import {
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import { securityEventOf, type StreamRecord } from '../security-events';
+import { securityEventOf, type SecurityEvent, type StreamRecord } from '../security-events';
 
 export interface FollowerOptions {
   endpoint: string;
@@ -26,6 +31,8 @@ export interface FollowerOptions {
   /** Between polls of the stream. @default 200 */
   pollMs?: number;
   log?: (message: string) => void;
+  /** The rule target's stand-in: called with each event once it is in the file. */
+  notify?: (event: SecurityEvent) => Promise<unknown>;
 }
 
 export interface SecurityEventFollower {
@@ -83,12 +90,12 @@ export async function followSecurityEvents(options: FollowerOptions): Promise<Se
 
   async function poll(): Promise<void> {
     let shardClosed = false;
-    const lines: string[] = [];
+    const events: SecurityEvent[] = [];
     for (const [id, iterator] of iterators) {
       const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }), signal);
       for (const record of Records) {
         const event = securityEventOf(record as StreamRecord, LOCAL);
-        if (event) lines.push(JSON.stringify(event));
+        if (event) events.push(event);
       }
       if (NextShardIterator) iterators.set(id, NextShardIterator);
       else {
@@ -97,7 +104,12 @@ export async function followSecurityEvents(options: FollowerOptions): Promise<Se
         shardClosed = true;
       }
     }
-    if (lines.length > 0) await appendFile(options.file, lines.map((line) => line + '\n').join(''));
+    if (events.length > 0) await appendFile(options.file, events.map((event) => JSON.stringify(event) + '\n').join(''));
+    for (const event of options.notify ? events : []) {
+      await options.notify!(event).catch((error: Error) =>
+        options.log?.(`Security event ${event.detail.eventId} (${event['detail-type']}): the notifier failed: ${error.name}: ${error.message}`),
+      );
+    }
     if (shardClosed || iterators.size === 0) await discover(false);
   }
 

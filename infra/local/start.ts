@@ -8,18 +8,20 @@
  * stand-ins and DynamoDB Local behind the SDK's endpoint variables.
  *
  * Either way, the security events (the EventBridge Pipe's, from DynamoDB Local's stream) are appended
- * to SECURITY_EVENTS_FILE (default .data/events.jsonl).
+ * to SECURITY_EVENTS_FILE (default .data/events.jsonl) and handed to the security notifier, whose
+ * emails go to the outbox.
  */
 import { ensureTable } from './create-table';
 import { LocalSetupError, reservePort, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb';
 import { applyLocalDefaults, localPorts } from './environment';
+import type { SecurityEvent } from '../security-events';
 
 async function main() {
   const persist = process.argv.includes('--persist');
   const synth = process.argv.includes('--synth');
   const { port, dynamoDbPort } = localPorts();
   const dynamo: LocalDynamoDb = await startDynamoDbLocal({ port: dynamoDbPort, persistDir: persist ? '.data/dynamodb' : undefined });
-  let synthServer: { stop(): Promise<void> } | undefined;
+  let synthServer: { stop(): Promise<void>; deliverEvent(event: SecurityEvent): Promise<void> } | undefined;
   let follower: { stop(): Promise<void> } | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (code: number) =>
@@ -43,7 +45,11 @@ async function main() {
     await ensureTable(dynamo.endpoint, tableName);
     const eventsFile = process.env.SECURITY_EVENTS_FILE ?? '.data/events.jsonl';
     const { followSecurityEvents } = await import('./security-event-follower');
-    follower = await followSecurityEvents({ endpoint: dynamo.endpoint, tableName, file: eventsFile, log: console.error });
+    // The rule's target in AWS: the security notifier, here in this process (README: Security notifications).
+    // With --synth, the synthesized notifier function, invoked as its EventBridge rule would.
+    const { handler: inProcess } = await import('../../functions/events/security-notification');
+    const notify = async (event: SecurityEvent) => (synthServer ? synthServer.deliverEvent(event) : inProcess(event));
+    follower = await followSecurityEvents({ endpoint: dynamo.endpoint, tableName, file: eventsFile, log: console.error, notify });
     let url: string;
     if (synth) {
       const server = await startSynth(port, dynamo.endpoint, tableName);

@@ -87,7 +87,7 @@ export async function reinvite(principal: Principal, userId: number, actor: Acto
  * The invited user sets a password through the link: the link spent, the user active and the
  * password set in one transaction; then the answer a login gives for the user's state.
  */
-export async function acceptInvitation(token: string, password: string, actor: Actor): Promise<LoginResult> {
+export async function acceptInvitation(token: string, password: string, actor: Actor, language?: Language): Promise<LoginResult> {
   const at = now();
   const account = await loadAccount(userIdOfLink('invitation', token));
   const tokenHash = await checkLink(account, 'invitation', token, at);
@@ -101,7 +101,7 @@ export async function acceptInvitation(token: string, password: string, actor: A
   try {
     await transactWrite([
       spendLink(user.userId, 'invitation', tokenHash, at),
-      userStore.activate(user.userId, passwordHash),
+      userStore.activate(user.userId, passwordHash, language),
       auditPut({ orgId: user.orgId, action: 'user.invitation_accepted', actor: { ...actor, subject }, targetUserId: user.userId }),
     ]);
   } catch (error) {

@@ -2,7 +2,8 @@
  * A signed-in user changes their own password: the current password, and a recent second factor
  * where the user has one (the rule of every sensitive change); the new one must pass the password
  * rules. Every other session ends (someone who knew the old password may hold one); the current one
- * continues. The user is told by email, so a change they did not make does not go unnoticed.
+ * continues. The user is told by email, so a change they did not make does not go unnoticed: by the
+ * security notifier, from the audit event (./security-notifications.ts), never inside this request.
  */
 import { auditPut, type Actor } from '../audit/events';
 import { now } from '../clock';
@@ -10,8 +11,6 @@ import { config } from '../config';
 import { ErrorCode, Forbidden } from '../errors';
 import { usableMethods } from '../factors/account';
 import { accountAndPolicy, assertRecentSecondFactor } from '../factors/authenticate';
-import { logger } from '../log';
-import { sendMail } from '../mail/send';
 import type { Language } from '../mail/templates';
 import { requiresTwoFactor } from '../policy/role-rules';
 import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
@@ -51,14 +50,9 @@ export async function changePassword(principal: Principal, change: PasswordChang
   if (hasFactor) await assertRecentSecondFactor(principal, account, policy, actor, change.code);
   await checkNewPassword(change.newPassword, { passwordOnly: !hasFactor && !requiresTwoFactor(policy, user.role), email: user.email });
   await transactWrite([
-    userStore.setPassword(user.userId, await hashPassword(change.newPassword)),
+    // The reader's language, for the notices to come, rides on the write the change makes anyway.
+    userStore.setPassword(user.userId, await hashPassword(change.newPassword), language),
     auditPut({ orgId: user.orgId, action: 'password.changed', actor, targetUserId: user.userId, policySequence: policy.sequence }),
   ]);
   await revokeAllSessions(user.userId, { except: principal.sid });
-  try {
-    await sendMail('password-changed', { to: user.email, orgId: user.orgId, language, vars: { at } });
-  } catch (error) {
-    // The change is made and audited; a notice that could not go out must not turn it into an error.
-    logger.warn('password-changed email not sent', { userId: user.userId, error: error as Error });
-  }
 }

@@ -94,29 +94,29 @@ export const userStore = {
   },
 
   /** Sets an active user's password, for a transaction; fails unless the user exists and is active. */
-  setPassword(userId: number, passwordHash: string): TransactItem {
+  setPassword(userId: number, passwordHash: string, language?: string): TransactItem {
     return {
       Update: {
         TableName: tableName(),
         Key: keys.user(userId),
         ConditionExpression: `attribute_exists(pk) AND ${ACTIVE}`,
-        UpdateExpression: 'SET passwordHash = :hash',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':hash': passwordHash, ':active': 'active' },
+        UpdateExpression: `SET passwordHash = :hash${language ? ', #language = :language' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status', ...(language && { '#language': 'language' }) },
+        ExpressionAttributeValues: { ':hash': passwordHash, ':active': 'active', ...(language && { ':language': language }) },
       },
     };
   },
 
   /** An invited user becomes active with the password they chose, for a transaction; fails unless invited. */
-  activate(userId: number, passwordHash: string): TransactItem {
+  activate(userId: number, passwordHash: string, language?: string): TransactItem {
     return {
       Update: {
         TableName: tableName(),
         Key: keys.user(userId),
         ConditionExpression: '#status = :invited',
-        UpdateExpression: 'SET passwordHash = :hash, #status = :active',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':hash': passwordHash, ':invited': 'invited', ':active': 'active' },
+        UpdateExpression: `SET passwordHash = :hash, #status = :active${language ? ', #language = :language' : ''}`,
+        ExpressionAttributeNames: { '#status': 'status', ...(language && { '#language': 'language' }) },
+        ExpressionAttributeValues: { ':hash': passwordHash, ':invited': 'invited', ':active': 'active', ...(language && { ':language': language }) },
       },
     };
   },

@@ -19,12 +19,66 @@ export interface MailVariables {
   invitation: { org: string; link: string; expiresAt: Date };
   'password-reset': { link: string; expiresAt: Date };
   'email-change': { link: string; expiresAt: Date; email: string };
-  'password-changed': { at: Date };
   /** A sign-in code of the email factor (login or a step-up). */
   'email-code': { code: string; minutes: string };
   /** A code that confirms an address as the user's email factor. */
   'email-code-enrolment': { code: string; minutes: string };
+  'password-changed': SecurityNoticeVariables;
+  'factor-added': SecurityNoticeVariables & { method: string };
+  'factor-removed': SecurityNoticeVariables & { method: string };
+  'two-factor-disabled': SecurityNoticeVariables;
+  'recovery-codes-generated': SecurityNoticeVariables;
+  'recovery-code-used': SecurityNoticeVariables;
+  'two-factor-reset': SecurityNoticeVariables;
+  'password-was-reset': SecurityNoticeVariables;
+  'impersonated': SecurityNoticeVariables;
+  'new-device-sign-in': SecurityNoticeVariables;
 }
+
+/**
+ * What every security notice says besides what happened: when (readable in the reader's language,
+ * and as UTC), from where (address and device in a few words), and the page to go to if it was not them.
+ */
+export interface SecurityNoticeVariables {
+  at: Date;
+  /** `2026-11-30 07:30:00 UTC`: the exact time, the same in every language. */
+  atUtc: string;
+  where: string;
+  link: string;
+}
+
+/** The security notices (shared/identity/security-notifications.ts sends them). */
+export type SecurityNoticeKind = {
+  [K in MailKind]: MailVariables[K] extends SecurityNoticeVariables ? K : never;
+}[MailKind];
+
+/** A second factor's name in a notice. */
+export const METHOD_NAMES: Record<Language, Record<string, string>> = {
+  en: { totp: 'authenticator app', sms: 'text message (SMS) codes', webauthn: 'security key or passkey', email: 'email codes', recovery: 'recovery codes' },
+  da: { totp: 'godkendelsesapp', sms: 'sms-koder', webauthn: 'sikkerhedsnøgle eller adgangsnøgle', email: 'e-mailkoder', recovery: 'gendannelseskoder' },
+};
+
+/** A security notice: what happened (subject, first paragraph), then when, where and what to do. */
+const notice = (language: Language, subject: string, what: string): Template =>
+  language === 'da'
+    ? {
+        subject,
+        paragraphs: [
+          what,
+          'Tidspunkt: {at} ({atUtc}). Fra: {where}.',
+          'Var det dig, skal du ikke gøre noget. Var det ikke dig, så log ind nu, skift din adgangskode, fjern ekstra faktorer du ikke kender, og giv din administrator besked.',
+        ],
+        action: { label: 'Se dine sikkerhedsindstillinger', link: 'link' },
+      }
+    : {
+        subject,
+        paragraphs: [
+          what,
+          'When: {at} ({atUtc}). From: {where}.',
+          'If this was you, there is nothing to do. If it was not, sign in now, change your password, remove any second factor you do not recognise, and tell your administrator.',
+        ],
+        action: { label: 'Review your security settings', link: 'link' },
+      };
 
 export type MailKind = keyof MailVariables;
 
@@ -90,20 +144,44 @@ const templates: { [K in MailKind]: Record<Language, Template> } = {
     },
   },
   'password-changed': {
-    en: {
-      subject: 'Your {app} password was changed',
-      paragraphs: [
-        'The password of your {app} account was changed on {at}.',
-        'If this was not you, reset your password now and tell your administrator.',
-      ],
-    },
-    da: {
-      subject: 'Din adgangskode til {app} er ændret',
-      paragraphs: [
-        'Adgangskoden til din konto på {app} blev ændret {at}.',
-        'Hvis det ikke var dig, så nulstil din adgangskode nu og giv din administrator besked.',
-      ],
-    },
+    en: notice('en', 'Your {app} password was changed', 'The password of your {app} account was changed.'),
+    da: notice('da', 'Din adgangskode til {app} er ændret', 'Adgangskoden til din konto på {app} blev ændret.'),
+  },
+  'factor-added': {
+    en: notice('en', 'A second factor was added to your {app} account', 'A second factor ({method}) was added to your {app} account.'),
+    da: notice('da', 'En ekstra faktor er tilføjet din konto på {app}', 'En ekstra faktor ({method}) blev tilføjet din konto på {app}.'),
+  },
+  'factor-removed': {
+    en: notice('en', 'A second factor was removed from your {app} account', 'A second factor ({method}) was removed from your {app} account.'),
+    da: notice('da', 'En ekstra faktor er fjernet fra din konto på {app}', 'En ekstra faktor ({method}) blev fjernet fra din konto på {app}.'),
+  },
+  'two-factor-disabled': {
+    en: notice('en', 'Two-factor authentication was turned off for your {app} account', 'Two-factor authentication was turned off for your {app} account: every second factor was removed, and your password alone now signs you in.'),
+    da: notice('da', 'Totrinsbekræftelse er slået fra på din konto på {app}', 'Totrinsbekræftelse blev slået fra på din konto på {app}: alle ekstra faktorer blev fjernet, og din adgangskode alene logger dig nu ind.'),
+  },
+  'recovery-codes-generated': {
+    en: notice('en', 'New recovery codes for your {app} account', 'New recovery codes were created for your {app} account. The previous codes no longer work.'),
+    da: notice('da', 'Nye gendannelseskoder til din konto på {app}', 'Der blev oprettet nye gendannelseskoder til din konto på {app}. De tidligere koder virker ikke længere.'),
+  },
+  'recovery-code-used': {
+    en: notice('en', 'A recovery code was used to sign in to {app}', 'One of your recovery codes was used to sign in to your {app} account. Each code works once.'),
+    da: notice('da', 'En gendannelseskode blev brugt til at logge ind på {app}', 'En af dine gendannelseskoder blev brugt til at logge ind på din konto på {app}. Hver kode virker én gang.'),
+  },
+  'two-factor-reset': {
+    en: notice('en', 'An administrator reset two-factor authentication on your {app} account', 'An administrator removed every second factor from your {app} account. Set one up again the next time you sign in.'),
+    da: notice('da', 'En administrator har nulstillet totrinsbekræftelse på din konto på {app}', 'En administrator fjernede alle ekstra faktorer fra din konto på {app}. Opsæt en igen, næste gang du logger ind.'),
+  },
+  'password-was-reset': {
+    en: notice('en', 'Your {app} password was reset', 'The password of your {app} account was reset with a reset link, and every session was signed out.'),
+    da: notice('da', 'Din adgangskode til {app} er nulstillet', 'Adgangskoden til din konto på {app} blev nulstillet via et nulstillingslink, og alle sessioner blev logget ud.'),
+  },
+  impersonated: {
+    en: notice('en', 'Support signed in to your {app} account', 'A member of the {app} support staff signed in to your account as you (to help with a request; everything they do is recorded).'),
+    da: notice('da', 'Support loggede ind på din konto på {app}', 'En medarbejder fra supporten hos {app} loggede ind på din konto som dig (for at hjælpe med en henvendelse; alt, hvad de gør, bliver registreret).'),
+  },
+  'new-device-sign-in': {
+    en: notice('en', 'New sign-in to your {app} account', 'Your {app} account was signed in to from a device it had not seen, and the device will be remembered.'),
+    da: notice('da', 'Nyt login på din konto på {app}', 'Der blev logget ind på din konto på {app} fra en enhed, den ikke kendte, og enheden bliver husket.'),
   },
   'email-code': {
     en: {

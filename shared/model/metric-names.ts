@@ -19,4 +19,5 @@ export const MetricName = {
   emailRefused: 'EmailRefused',
   impersonationsStarted: 'ImpersonationsStarted',
   refreshTokenReuse: 'RefreshTokenReuse',
+  securityNotices: 'SecurityNotices',
 } as const;

@@ -36,6 +36,11 @@ export interface UserRecord extends User {
   enrolled?: Set<string>;
   /** A deactivated user's status before, which reactivation restores (an invited user stays invited). */
   statusBefore?: UserStatus;
+  /**
+   * The language the user reads (security notifications): from Accept-Language when they chose a
+   * password (invitation accepted, password changed), written with the password so it costs no write.
+   */
+  language?: string;
   /** Set on the tombstone of a user being erased (identity/offboarding.ts): the user is gone. */
   deletedAt?: string;
 }

@@ -31,6 +31,8 @@ export interface Policy {
   checkLifetimeSeconds: number;
   /** Country calling codes SMS may go to; absent: all the deployment allows. */
   smsCountryCodes?: string[];
+  /** Security notification emails to the org's users (a factor added, a password changed, ...). */
+  notifications: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export function defaultPolicy(orgId: number): Policy {
     changedAt: at,
     gracePeriodSeconds: 0,
     checkLifetimeSeconds: 15 * 60,
+    notifications: true,
   };
 }
 

@@ -99,6 +99,7 @@ export interface PolicySettings {
   checkLifetimeSeconds?: number;
   /** null: every country calling code the deployment allows. */
   smsCountryCodes?: string[] | null;
+  notifications?: boolean;
 }
 
 export const setSettings =
@@ -111,6 +112,7 @@ export const setSettings =
     const same =
       next.gracePeriodSeconds === policy.gracePeriodSeconds &&
       next.checkLifetimeSeconds === policy.checkLifetimeSeconds &&
+      next.notifications === policy.notifications &&
       String(next.smsCountryCodes) === String(policy.smsCountryCodes);
     if (same) return 'unchanged';
     return {
@@ -120,6 +122,7 @@ export const setSettings =
         gracePeriodSeconds: next.gracePeriodSeconds,
         checkLifetimeSeconds: next.checkLifetimeSeconds,
         smsCountryCodes: next.smsCountryCodes?.join(',') ?? 'all',
+        notifications: next.notifications,
       },
     };
   };

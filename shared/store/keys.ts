@@ -109,6 +109,10 @@ export const keys = {
   signingKey: (seq: number): Key => ({ pk: 'SIGNING_KEYS', sk: `KEY#${pad(seq)}` }),
   dataKey: (): Key => ({ pk: 'CONFIG', sk: 'DATA_KEY' }),
 
+  /** A security notice sent for an audit event (one per event, also when its delivery repeats). */
+  noticePartitionPrefix: 'NOTICE#',
+  notice: (eventId: string): Key => ({ pk: `NOTICE#${eventId}`, sk: 'NOTICE' }),
+
   rate: (scope: string, subject: string, windowStart: number): Key => ({
     pk: `RATE#${scope}#${subject}`,
     sk: String(windowStart),

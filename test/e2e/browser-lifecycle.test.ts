@@ -42,7 +42,7 @@ const nextTotpCode = (secret: string) => generate({ secret, epoch: Math.floor(Da
 
 /** The page address of the newest emailed link to `email` carrying `param` (on this test's origin). */
 async function emailedLink(email: string, param: 'invitation' | 'reset' | 'verify-email'): Promise<{ path: string; token: string }> {
-  const link = await lastLink(email);
+  const link = await lastLink(email, 'http', param);
   const token = link?.searchParams.get(param);
   if (!link || !token) throw new Error(`No ${param} link in the last email to ${email} (${link ?? 'no email'})`);
   return { path: `/?${param}=${encodeURIComponent(token)}`, token };

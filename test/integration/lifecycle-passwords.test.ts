@@ -9,6 +9,7 @@ import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { db, tableName } from '../../shared/store/client';
 import { testClock } from '../support/clock';
 import { emailsTo } from '../support/email';
+import { deliverLatest } from '../support/notices';
 import { accessToken, login, newOrg, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { forgot, invite, linkToken } from '../support/links';
@@ -143,6 +144,9 @@ describe('own password change', () => {
     expect((await invoke('POST /api/auth/refresh', { body: { refreshToken: current.refreshToken } })).status).toBe(200);
     expect((await invoke('POST /api/auth/login', { body: { email: member.email, password: member.password } })).status).toBe(401);
     expect((await login({ email: member.email, password: PASSWORD })).accessToken).toBeDefined();
+    // The user is told by the security notifier, from the audit event, not inside the request.
+    expect(await emailsTo(member.email)).toHaveLength(0);
+    expect((await deliverLatest(member.orgId, 'password.changed')).outcome).toBe('sent');
     expect((await emailsTo(member.email)).at(-1)?.subject).toMatch(/password/i);
   });
 

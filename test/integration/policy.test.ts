@@ -29,6 +29,7 @@ describe('Ziik dialect: /api/settings/twofactor', () => {
       gracePeriodSeconds: 0,
       checkLifetimeSeconds: 900,
       smsCountryCodes: null,
+      notifications: true,
       createdAt: null,
       changedAt: null,
     });

@@ -15,11 +15,16 @@ export async function lastEmail(address: string): Promise<EmailMessage | undefin
   return (await emailsTo(address)).at(-1);
 }
 
-/** The first link in the last message to this address that starts with `prefix` (e.g. the page URL). */
-export async function lastLink(address: string, prefix = 'http'): Promise<URL | undefined> {
-  const message = await lastEmail(address);
-  const match = message?.text.match(new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S+`));
-  return match ? new URL(match[0]) : undefined;
+/**
+ * The first link in the last message to this address that starts with `prefix` (e.g. the page URL);
+ * with `param`, in the last message whose link carries it (`invitation`, `reset`): a security notice
+ * (a link to the page, no parameter) may arrive after the message a test waits for.
+ */
+export async function lastLink(address: string, prefix = 'http', param?: string): Promise<URL | undefined> {
+  const pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S+`);
+  const links = (await emailsTo(address)).map((message) => message.text.match(pattern)?.[0]).filter((link): link is string => link !== undefined);
+  const link = param === undefined ? links.at(-1) : links.filter((l) => new URL(l).searchParams.has(param)).at(-1);
+  return link ? new URL(link) : undefined;
 }
 
 /** The 6-digit code in the last message to this address (an email sign-in code). */

@@ -4,7 +4,7 @@ import { invoke } from './invoke';
 
 /** The token of the last link of this kind sent to the address (`?invitation=` or `?reset=`). */
 export async function linkToken(email: string, kind: 'invitation' | 'reset'): Promise<string> {
-  const url = await lastLink(email);
+  const url = await lastLink(email, 'http', kind);
   const token = url?.searchParams.get(kind);
   if (!token) throw new Error(`no ${kind} link was emailed to ${email}`);
   return token;

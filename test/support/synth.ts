@@ -50,9 +50,20 @@ export async function startSynthForTests(options: { dynamoDbEndpoint: string; ta
     TEST_KMS_KEY_ID: server.kmsKeyId ?? '',
     TEST_KMS_ENDPOINT: server.endpoints.kms,
   });
+  // As `npm start -- --synth`: the table's stream followed, each security event handed to the
+  // synthesized notifier as its EventBridge rule would (so the IAM test judges its calls too).
+  const { followSecurityEvents } = await import('../../infra/local/security-event-follower');
+  const follower = await followSecurityEvents({
+    endpoint: options.dynamoDbEndpoint,
+    tableName: options.tableName,
+    file: join(options.dataDir, 'events.jsonl'),
+    notify: (event) => server.deliverEvent(event),
+    log: (line) => appendFileSync(logFile, `[security events] ${line}\n`),
+  });
   return {
     ...server,
     stop: async () => {
+      await follower.stop();
       await proxy.close();
       await server.stop();
     },

@@ -80,7 +80,7 @@ describe('settings', () => {
     expect(setSettings({ gracePeriodSeconds: 3600 })(policy(), AT)).toEqual({
       next: policy({ gracePeriodSeconds: 3600 }),
       action: 'policy.settings_changed',
-      details: { gracePeriodSeconds: 3600, checkLifetimeSeconds: 900, smsCountryCodes: 'all' },
+      details: { gracePeriodSeconds: 3600, checkLifetimeSeconds: 900, smsCountryCodes: 'all', notifications: true },
     });
   });
 

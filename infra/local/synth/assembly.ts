@@ -74,11 +74,19 @@ export interface LocalCustomResource {
   properties: Record<string, unknown>;
 }
 
+/** An EventBridge rule's function target: events its pattern matches invoke the function. */
+export interface LocalEventTarget {
+  ruleLogicalId: string;
+  pattern: Record<string, unknown>;
+  functionId: string;
+}
+
 export interface LocalAssembly {
   dir: string;
   functions: Map<string, LocalFunction>;
   routes: LocalRoute[];
   customResources: LocalCustomResource[];
+  eventTargets: LocalEventTarget[];
   kmsKeys: LocalKmsKey[];
   tableArn: string;
 }
@@ -480,6 +488,19 @@ export function readAssembly(dir: string, tableName: string): LocalAssembly {
     }
   }
 
+  // EventBridge rules whose targets are functions of the assembly (the security notifier).
+  const eventTargets: LocalEventTarget[] = [];
+  for (const scope of scopes) {
+    for (const [id, resource] of scope.resources()) {
+      if (resource.Type !== 'AWS::Events::Rule') continue;
+      const props = scope.resolve(resource.Properties ?? {}) as { EventPattern?: Record<string, unknown>; Targets?: Array<{ Arn: string }> };
+      for (const target of props.Targets ?? []) {
+        const fn = byArn.get(target.Arn);
+        if (fn && props.EventPattern) eventTargets.push({ ruleLogicalId: id, pattern: props.EventPattern, functionId: fn.id });
+      }
+    }
+  }
+
   const kmsKeys: LocalKmsKey[] = [];
   for (const scope of scopes) {
     for (const [id, resource] of scope.resources()) {
@@ -495,6 +516,7 @@ export function readAssembly(dir: string, tableName: string): LocalAssembly {
     functions,
     routes,
     customResources,
+    eventTargets,
     kmsKeys,
     tableArn: `arn:${LOCAL_PARTITION}:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}`,
   };

@@ -11,6 +11,7 @@ import { readAssembly, type LocalAssembly } from './assembly';
 import { CallRecorder, startDynamoDbRecorder, startKmsStandIn, startSesStandIn, startSnsStandIn, type SesMessage, type StandIn } from './aws-standins';
 import { emailSender } from '../../../shared/adapters/email-sender';
 import { FunctionPool, nodeVersionOf, type AwsEndpoints } from './functions';
+import { matchesPattern, type SecurityEvent } from '../../security-events';
 
 export interface SynthServerOptions {
   port: number;
@@ -42,6 +43,8 @@ export interface SynthServer {
   nodeVersion: string;
   /** The data key's KMS key, as the functions' environment names it (KMS_KEY_ID). */
   kmsKeyId?: string;
+  /** What EventBridge does with an event on the bus: invokes each function whose rule matches it. */
+  deliverEvent(event: SecurityEvent): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +94,11 @@ export async function startSynthServer(options: SynthServerOptions): Promise<Syn
       pool,
       nodeVersion,
       kmsKeyId,
+      deliverEvent: async (event) => {
+        for (const target of assembly.eventTargets.filter((t) => matchesPattern(t.pattern, event))) {
+          await pool.invoke(target.functionId, event as unknown as Parameters<FunctionPool['invoke']>[1]);
+        }
+      },
       stop: async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
