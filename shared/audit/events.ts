@@ -42,6 +42,7 @@ export type AuditAction =
   | 'recovery.used'
   | 'mfa.locked_out'
   | 'login.two_factor'
+  | 'login.passkey'
   | 'impersonation.started'
   | 'impersonation.ended';
 

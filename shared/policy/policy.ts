@@ -27,6 +27,8 @@ export interface Policy {
   checkLifetimeSeconds: number;
   /** Country calling codes SMS may go to; absent: all the deployment allows. */
   smsCountryCodes?: string[];
+  /** Passkey sign-in (passwordless) allowed; it also needs `webauthn` among the methods. */
+  passwordless: boolean;
 }
 
 export const DEFAULT_METHODS: Method[] = ['totp', 'webauthn'];
@@ -42,6 +44,7 @@ export function defaultPolicy(orgId: number): Policy {
     changedAt: at,
     gracePeriodSeconds: 0,
     checkLifetimeSeconds: 15 * 60,
+    passwordless: false,
   };
 }
 
@@ -73,6 +76,9 @@ export function forgetCachedPolicy(orgId?: number): void {
   if (orgId === undefined) cache.clear();
   else cache.delete(orgId);
 }
+
+/** Whether users of the org may sign in with a passkey alone: the switch, and security keys allowed at all. */
+export const allowsPasswordless = (policy: Policy): boolean => policy.passwordless && policy.methods.includes('webauthn');
 
 export function assertMethodAllowed(policy: Policy, method: Method): void {
   if (!policy.methods.includes(method)) {

@@ -73,6 +73,7 @@ export interface PolicySettings {
   checkLifetimeSeconds?: number;
   /** null: every country calling code the deployment allows. */
   smsCountryCodes?: string[] | null;
+  passwordless?: boolean;
 }
 
 export const setSettings =
@@ -85,7 +86,8 @@ export const setSettings =
     const same =
       next.gracePeriodSeconds === policy.gracePeriodSeconds &&
       next.checkLifetimeSeconds === policy.checkLifetimeSeconds &&
-      String(next.smsCountryCodes) === String(policy.smsCountryCodes);
+      String(next.smsCountryCodes) === String(policy.smsCountryCodes) &&
+      next.passwordless === policy.passwordless;
     if (same) return 'unchanged';
     return {
       next,
@@ -94,6 +96,7 @@ export const setSettings =
         gracePeriodSeconds: next.gracePeriodSeconds,
         checkLifetimeSeconds: next.checkLifetimeSeconds,
         smsCountryCodes: next.smsCountryCodes?.join(',') ?? 'all',
+        passwordless: next.passwordless,
       },
     };
   };

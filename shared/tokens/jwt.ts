@@ -11,8 +11,11 @@ import { ErrorCode, Unauthenticated } from '../errors';
 import type { Role } from '../model/user';
 import { activeSigningKey, publishedKeys } from './signing-keys';
 
-/** RFC 8176 authentication method reference values. */
-export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa';
+/**
+ * RFC 8176 authentication method reference values. `user`: the authenticator verified the user (a
+ * PIN or biometric), which with `hwk` makes a passkey sign-in two factors in one.
+ */
+export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa' | 'user';
 
 export interface TokenClaims {
   sub: string;

@@ -28,6 +28,7 @@ describe('Ziik dialect: /api/settings/twofactor', () => {
       gracePeriodSeconds: 0,
       checkLifetimeSeconds: 900,
       smsCountryCodes: null,
+      passwordless: false,
       createdAt: null,
       changedAt: null,
     });

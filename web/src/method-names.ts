@@ -10,6 +10,7 @@ const METHOD_NAMES: Record<string, string> = {
   u2f: 'Security key',
   webauthn: 'Security key',
   hwk: 'Security key',
+  passkey: 'Passkey',
   recovery: 'Recovery code',
   pwd: 'Password',
   password: 'Password',
