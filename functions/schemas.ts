@@ -205,7 +205,8 @@ export const PasskeySignInBody = z.object({
     response: z.object({
       clientDataJSON: base64url(4096),
       authenticatorData: base64url(4096),
-      signature: base64url(1024),
+      // Up to an ML-DSA-87 signature (4,627 bytes), which browsers may choose among the offered algorithms.
+      signature: base64url(8192),
       /** A discoverable credential names its user: a key without a user handle is no passkey. */
       userHandle: base64url(128),
     }),
