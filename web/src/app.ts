@@ -18,7 +18,7 @@ import { submitPassword } from './views/login';
 import { changePassword } from './views/password';
 import { requestResetLink, startForgotPassword, submitNewPassword } from './views/password-reset';
 import { copyRecoveryCodes, doneWithRecoveryCodes, generateRecoveryCodes } from './views/recovery-codes';
-import { showScreen, whenShown } from './views/screens';
+import { showScreen } from './views/screens';
 import { cancelLogin, sendSmsCode, submitCode, useSecurityKey } from './views/second-factor';
 import { offerPasskeyAutofill, signInWithPasskey } from './views/passkey-sign-in';
 import { addPasskey, addSecurityKey } from './views/security-keys';
@@ -38,7 +38,6 @@ function start(): void {
   el<HTMLFormElement>('code-form').addEventListener('submit', (e) => void submitCode(e));
   el('use-key').addEventListener('click', (e) => void useSecurityKey(e));
   el('login-passkey').addEventListener('click', (e) => void signInWithPasskey(e));
-  whenShown('login', () => void offerPasskeyAutofill());
   el('send-sms').addEventListener('click', (e) => void sendSmsCode(e));
   el('cancel-login').addEventListener('click', cancelLogin);
   el('logout').addEventListener('click', (e) => void signOut(e));
@@ -63,7 +62,10 @@ function start(): void {
   // An emailed link's screen shows whether or not this tab is signed in.
   if (!openLinkInAddress()) {
     if (state.session) void showAccount({ focus: false }).catch(reportError);
-    else showScreen('login', { focus: false });
+    else {
+      showScreen('login', { focus: false });
+      void offerPasskeyAutofill();
+    }
   }
   document.body.dataset.ready = 'true';
 }

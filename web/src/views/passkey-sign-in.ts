@@ -1,8 +1,10 @@
 /**
  * Signing in with a passkey alone: conditional UI (the browser offers the user's passkeys in the
- * email field's autofill, `autocomplete="username webauthn"`), started whenever the sign-in screen
- * shows, and the explicit "Sign in with a passkey" button, which cancels the waiting autofill
- * request (@simplewebauthn/browser aborts the previous ceremony) and asks at once.
+ * email field's autofill, `autocomplete="username webauthn"`), started when the page opens on the
+ * sign-in screen, and the explicit "Sign in with a passkey" button, which cancels the waiting
+ * autofill request (@simplewebauthn/browser aborts the previous ceremony) and asks at once. Not
+ * restarted on signing out: the user just chose to leave, and an authenticator that answers
+ * conditional requests by itself (Chromium's virtual one does) would sign straight back in.
  */
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnError } from '@simplewebauthn/browser';
 import * as api from '../api';

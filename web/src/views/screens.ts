@@ -9,16 +9,8 @@ export type Screen = 'login' | 'second-factor' | 'account' | 'forgot' | 'reset' 
 
 const screens: readonly Screen[] = ['login', 'second-factor', 'account', 'forgot', 'reset', 'invitation', 'verify-email'];
 
-const listeners = new Map<Screen, () => void>();
-
-/** Runs `listener` each time `screen` is shown (the sign-in screen offers passkeys in its autofill). */
-export function whenShown(screen: Screen, listener: () => void): void {
-  listeners.set(screen, listener);
-}
-
 export function showScreen(screen: Screen, options: { focus?: boolean } = {}): void {
   for (const name of screens) show(el(`${name}-view`), name === screen);
-  listeners.get(screen)?.();
   show(el('logout'), state.session !== null || state.pending !== null);
   if (options.focus !== false) focus(el(`${screen}-heading`));
 }
