@@ -43,6 +43,9 @@ export const LoginResponse = z.union([
   }),
 ]);
 
+/** POST /api/auth/passkey: full tokens (aal 2, amr ["hwk","user"]). */
+export const PasskeySignInResponse = TokensResponse;
+
 export const AuthenticateResponse = z.extend(TokensResponse, {
   isTwoFactorEnable: z.literal(true),
   /** Present when a recovery code was used. */
@@ -80,6 +83,8 @@ export const SecurityKey = z.strictObject({
   name: z.string(),
   createdAt: z.string(),
   lastUsedAt: z.nullable(z.string()),
+  /** Usable for passkey sign-in (registered with {"passkey": true}, the user verified); else a second factor only. */
+  passkey: z.boolean(),
 });
 
 export const SecurityKeysResponse = z.strictObject({ data: z.array(SecurityKey) });
@@ -134,7 +139,7 @@ export const SessionsResponse = z.strictObject({
       lastUsedAt: z.string(),
       userAgent: z.nullable(z.string()),
       ip: z.nullable(z.string()),
-      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'recovery', 'email', 'impersonation']),
+      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'passkey', 'recovery', 'email', 'impersonation']),
       current: z.boolean(),
     }),
   ),

@@ -116,6 +116,22 @@ export const routes = {
     memoryMb: 1769,
     throttle: THROTTLES.credential,
   },
+  'POST /api/auth/passkey/options': {
+    handler: 'auth/passkey-options',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Options for a passkey sign-in (passwordless; no account named: the browser offers the user’s passkeys)',
+    throttle: THROTTLES.credential,
+  },
+  'POST /api/auth/passkey': {
+    handler: 'auth/passkey',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Sign in with a passkey (its assertion, the user verified): full tokens, aal 2, amr ["hwk","user"]',
+    body: s.PasskeySignInBody,
+    secrets: true,
+    throttle: THROTTLES.credential,
+  },
   'POST /api/auth/refresh': {
     handler: 'auth/refresh',
     access: 'public',
@@ -409,7 +425,8 @@ export const routes = {
     access: 'pending',
     sessionProof: 'transaction',
     tag: 'security keys',
-    summary: 'Options to create a security key or passkey (a single-use challenge, existing keys excluded)',
+    summary: 'Options to create a security key, or with {"passkey": true} a passkey (a single-use challenge, existing keys excluded)',
+    body: s.KeyRegistrationOptionsBody,
     sensitive: true,
   },
   'POST /api/two-factor/webauthn/register': {

@@ -146,10 +146,12 @@ export const PolicySettingsBody = z
     roleRules: z.optional(RoleRulesBody),
     /** Security notification emails to the org's users (README: Security notifications). */
     notifications: z.optional(z.boolean()),
+    /** Passkey sign-in (POST /api/auth/passkey) allowed; it also needs u2f (security keys) among the methods. */
+    passwordless: z.optional(z.boolean()),
   })
   .check(
     z.refine((v) => Object.values(v).some((x) => x !== undefined), {
-      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes, roleRules, notifications',
+      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes, roleRules, notifications, passwordless',
     }),
   );
 
@@ -225,6 +227,31 @@ export const AuthenticateBody = z
   })
   .check(z.refine((v) => (v.code === undefined) !== (v.webauthn === undefined), { message: 'send exactly one of code, webauthn' }));
 
+/** POST /api/two-factor/webauthn/register/options: `passkey` asks for a resident key with user verification. */
+export const KeyRegistrationOptionsBody = z.object({ passkey: z.optional(z.boolean()) });
+
+const base64url = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'));
+const credentialId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,1400}$/, 'must be a base64url credential id'));
+
+/** POST /api/auth/passkey: the JSON from @simplewebauthn/browser's startAuthentication, fields checked before any work. */
+export const PasskeySignInBody = z.object({
+  response: z.object({
+    id: credentialId,
+    rawId: credentialId,
+    type: z.literal('public-key'),
+    response: z.object({
+      clientDataJSON: base64url(4096),
+      authenticatorData: base64url(4096),
+      // Up to an ML-DSA-87 signature (4,627 bytes), which browsers may choose among the offered algorithms.
+      signature: base64url(8192),
+      /** A discoverable credential names its user: a key without a user handle is no passkey. */
+      userHandle: base64url(128),
+    }),
+    clientExtensionResults: z._default(z.record(z.string(), z.unknown()), {}),
+    authenticatorAttachment: z.optional(z.enum(['platform', 'cross-platform'])),
+  }),
+});
+
 export const WebAuthnRegisterBody = z.object({
   /** The JSON from @simplewebauthn/browser's startRegistration. */
   response: z.record(z.string(), z.unknown()),
@@ -232,7 +259,7 @@ export const WebAuthnRegisterBody = z.object({
 });
 
 export const CredentialParams = z.object({
-  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,1400}$/, 'must be a base64url credential id')),
+  id: credentialId,
 });
 
 export const ImpersonateBody = z.object({ userId: id, teamId: id, code });

@@ -35,6 +35,12 @@ export const ErrorCode = Object.freeze({
   invitationPending: 'invitation_pending',
   lastAdmin: 'last_admin',
   invalidLink: 'invalid_link',
+  /** Passkey sign-in: the org's policy does not allow passwordless sign-in. */
+  passwordlessNotAllowed: 'passwordless_not_allowed',
+  /** Passkey sign-in with a key registered as a second factor only. */
+  notAPasskey: 'not_a_passkey',
+  /** Passkey sign-in whose authenticator did not verify the user (no UV flag). */
+  userVerificationRequired: 'user_verification_required',
   /** A dependency (the table, KMS, SNS) did not answer within the request's budget: retry after Retry-After. */
   unavailable: 'unavailable',
   internal: 'internal_error',

@@ -16,6 +16,7 @@ export const ziikPolicy = (p: Policy) => ({
   checkLifetimeSeconds: p.checkLifetimeSeconds,
   smsCountryCodes: p.smsCountryCodes ?? null,
   notifications: p.notifications,
+  passwordless: p.passwordless,
   createdAt: p.sequence === 0 ? null : p.createdAt,
   changedAt: p.sequence === 0 ? null : p.changedAt,
 });

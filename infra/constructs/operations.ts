@@ -29,6 +29,8 @@ export const AUTH_ROUTES = [
   'POST /api/auth/refresh',
   'POST /2fa/authenticate',
   'POST /2fa/webauthn/options',
+  'POST /api/auth/passkey/options',
+  'POST /api/auth/passkey',
   'GET /.well-known/jwks.json',
 ] as const;
 

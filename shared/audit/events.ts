@@ -44,6 +44,7 @@ export type AuditAction =
   | 'recovery.used'
   | 'mfa.locked_out'
   | 'login.two_factor'
+  | 'login.passkey'
   | 'impersonation.started'
   | 'impersonation.ended'
   | 'device.remembered';

@@ -33,11 +33,17 @@ export type LoginResult =
       twoFactorSetupRequired?: true;
     };
 
+/** Failed sign-ins from one address, whatever the method (password, passkey): one budget. */
+export function addressFailureLimit(sourceIp: string): Limit {
+  const c = config();
+  return { scope: 'login-fail-ip', subject: sourceIp, max: c.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: c.LOGIN_FAILURE_WINDOW };
+}
+
 function failureLimits(email: string, sourceIp: string): Limit[] {
   const c = config();
   return [
     { scope: 'login-fail-account', subject: email, max: c.LOGIN_MAX_FAILURES_PER_ACCOUNT, windowSeconds: c.LOGIN_FAILURE_WINDOW },
-    { scope: 'login-fail-ip', subject: sourceIp, max: c.LOGIN_MAX_FAILURES_PER_IP, windowSeconds: c.LOGIN_FAILURE_WINDOW },
+    addressFailureLimit(sourceIp),
   ];
 }
 
@@ -70,8 +76,8 @@ async function upgradePasswordHash(userId: number, verified: string, password: s
   await userStore.replacePasswordHash(userId, verified, await hashPassword(password));
 }
 
-/** An invited or deactivated user, with the right password, is told why they cannot sign in. */
-function assertMaySignIn(user: UserRecord): void {
+/** An invited or deactivated user, with the right password (or passkey), is told why they cannot sign in. */
+export function assertMaySignIn(user: UserRecord): void {
   if (isActive(user)) return;
   if (user.status === 'invited') {
     throw new Forbidden('This account is not activated yet: use the link in your invitation email', ErrorCode.invitationPending);

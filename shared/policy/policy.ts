@@ -33,6 +33,8 @@ export interface Policy {
   smsCountryCodes?: string[];
   /** Security notification emails to the org's users (a factor added, a password changed, ...). */
   notifications: boolean;
+  /** Passkey sign-in (passwordless) allowed; it also needs `webauthn` among the methods. */
+  passwordless: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export function defaultPolicy(orgId: number): Policy {
     gracePeriodSeconds: 0,
     checkLifetimeSeconds: 15 * 60,
     notifications: true,
+    passwordless: false,
   };
 }
 
@@ -92,6 +95,9 @@ export function forgetCachedPolicy(orgId?: number): void {
   if (orgId === undefined) cache.clear();
   else cache.delete(orgId);
 }
+
+/** Whether users of the org may sign in with a passkey alone: the switch, and security keys allowed at all. */
+export const allowsPasswordless = (policy: Policy): boolean => policy.passwordless && policy.methods.includes('webauthn');
 
 export function assertMethodAllowed(policy: Policy, method: Method): void {
   if (!policy.methods.includes(method)) {

@@ -100,6 +100,7 @@ export interface PolicySettings {
   /** null: every country calling code the deployment allows. */
   smsCountryCodes?: string[] | null;
   notifications?: boolean;
+  passwordless?: boolean;
 }
 
 export const setSettings =
@@ -113,7 +114,8 @@ export const setSettings =
       next.gracePeriodSeconds === policy.gracePeriodSeconds &&
       next.checkLifetimeSeconds === policy.checkLifetimeSeconds &&
       next.notifications === policy.notifications &&
-      String(next.smsCountryCodes) === String(policy.smsCountryCodes);
+      String(next.smsCountryCodes) === String(policy.smsCountryCodes) &&
+      next.passwordless === policy.passwordless;
     if (same) return 'unchanged';
     return {
       next,
@@ -123,6 +125,7 @@ export const setSettings =
         checkLifetimeSeconds: next.checkLifetimeSeconds,
         smsCountryCodes: next.smsCountryCodes?.join(',') ?? 'all',
         notifications: next.notifications,
+        passwordless: next.passwordless,
       },
     };
   };

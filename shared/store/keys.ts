@@ -20,6 +20,8 @@
  * |   waiting for its second factor          |   RESET#PENDING: in the account Query, so accept, |
  * |                                          |   reset and /2fa/authenticate read one partition once|
  * | a requested email change (its link)      | pk=USER#<id> sk=LINK#email-change                 |
+ * | a passkey sign-in's challenge (no account  | pk=PASSKEY_CHALLENGE#<challenge> sk=CHALLENGE     |
+ * |   is named yet: keyed by the challenge)   |                                                   |
  * | an org's users, by id: index gsi1        | gsi1pk=ORG#<id>#USERS gsi1sk=USER#<padded id>     |
  * | signing keys, newest first               | pk=SIGNING_KEYS sk=KEY#<padded seq>               |
  * | fixed-window rate counters               | pk=RATE#<scope>#<subject> sk=<window start>       |
@@ -100,6 +102,11 @@ export const keys = {
     pk: `USER#${userId}`,
     sk: `CHALLENGE#${ceremony}`,
   }),
+  /**
+   * A passkey sign-in's pending challenge. Discoverable: no user is named when it is issued, so it is
+   * keyed by itself (random, 256 bits), each in its own partition.
+   */
+  passkeyChallenge: (challenge: string): Key => ({ pk: `PASSKEY_CHALLENGE#${challenge}`, sk: 'CHALLENGE' }),
   /** The SMS code last sent (one at a time: a new send replaces it). */
   smsCode: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'CODE#SMS' }),
   /** The email code last sent (one at a time: a new send replaces it). */

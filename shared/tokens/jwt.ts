@@ -11,8 +11,12 @@ import { ErrorCode, Unauthenticated } from '../errors';
 import type { Role } from '../model/user';
 import { activeSigningKey, publishedKeys } from './signing-keys';
 
-/** RFC 8176 values, and `email` for email codes (RFC 8176 has none; `otp` means HOTP/TOTP). */
-export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa' | 'email';
+/**
+ * RFC 8176 authentication method reference values. `user`: the authenticator verified the user (a
+ * PIN or biometric), which with `hwk` makes a passkey sign-in two factors in one. `email` for email
+ * codes (RFC 8176 has none; `otp` means HOTP/TOTP).
+ */
+export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa' | 'user' | 'email';
 
 export interface TokenClaims {
   sub: string;

@@ -14,7 +14,7 @@ import * as sessionStore from './session-store';
 import type { SessionSummary } from './session-store';
 
 /** How a session was signed into: the strongest factor of its `amr`, or an impersonation. */
-export type SessionMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'recovery' | 'email' | 'impersonation';
+export type SessionMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'passkey' | 'recovery' | 'email' | 'impersonation';
 
 export interface SessionView {
   id: string;
@@ -28,10 +28,11 @@ export interface SessionView {
   current: boolean;
 }
 
-const METHOD: Record<Amr, SessionMethod> = { pwd: 'password', otp: 'totp', sms: 'sms', hwk: 'webauthn', mfa: 'recovery', email: 'email' };
+const METHOD: Record<Amr, SessionMethod> = { pwd: 'password', otp: 'totp', sms: 'sms', hwk: 'webauthn', mfa: 'recovery', user: 'passkey', email: 'email' };
 
+/** A passkey sign-in (`hwk` with `user`, no password) shows as a passkey, not as a key after a password. */
 const methodOf = (s: SessionSummary): SessionMethod =>
-  s.actorId !== undefined ? 'impersonation' : METHOD[s.amr.find((a) => a !== 'pwd') ?? 'pwd'];
+  s.actorId !== undefined ? 'impersonation' : s.amr.includes('user') ? 'passkey' : METHOD[s.amr.find((a) => a !== 'pwd') ?? 'pwd'];
 
 const usable = (s: SessionSummary, t: number) => s.expiresAt > t && s.absoluteExpiresAt > t;
 

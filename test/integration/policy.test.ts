@@ -30,6 +30,7 @@ describe('Ziik dialect: /api/settings/twofactor', () => {
       checkLifetimeSeconds: 900,
       smsCountryCodes: null,
       notifications: true,
+      passwordless: false,
       createdAt: null,
       changedAt: null,
     });

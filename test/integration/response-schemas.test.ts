@@ -9,6 +9,7 @@ import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { testClock } from '../support/clock';
 import { accessToken, login, newOrg, newUser } from '../support/fixtures';
 import { invoke, type InvokeResult } from '../support/invoke';
+import { ownAddress, registerKey, setPasswordless } from '../support/passkeys';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { secretOf, totpCode } from '../support/two-factor';
 
@@ -68,6 +69,19 @@ it('security keys: registration and the list', async () => {
   const listed = await invoke('GET /api/two-factor/webauthn', { token });
   expect(listed.body.data).toHaveLength(1);
   expect(issues(s.SecurityKeysResponse, listed)).toEqual([]);
+});
+
+it('passkey sign-in: a passkey registered and listed, the options, the tokens', async () => {
+  const { admin, member } = await newOrg();
+  await setPasswordless(admin);
+  const { key, registered } = await registerKey(await accessToken(member), new SoftAuthenticator('http://localhost:3000'), { passkey: true });
+  expect(s.KeyRegisteredResponse.safeParse(registered).success).toBe(true);
+  const options = await invoke('POST /api/auth/passkey/options');
+  expect(options.status).toBe(200);
+  const signedIn = await invoke('POST /api/auth/passkey', { body: { response: key.authenticate(options.body) }, sourceIp: ownAddress() });
+  expect(issues(s.PasskeySignInResponse, signedIn)).toEqual([]);
+  expect(issues(s.SecurityKeysResponse, await invoke('GET /api/two-factor/webauthn', { token: signedIn.body.accessToken }))).toEqual([]);
+  expect(issues(s.SessionsResponse, await invoke('GET /api/auth/sessions', { token: signedIn.body.accessToken }))).toEqual([]);
 });
 
 it('forced 2FA: the pending login, and enrolments that finish it', async () => {

@@ -45,7 +45,7 @@ describe('registration', () => {
     const response = await invoke('POST /api/two-factor/webauthn/register', { token, body: { response: key.register(options.body), name: 'Desk key' } });
     expect(response).toMatchObject({ status: 201, body: { data: { id: key.id, name: 'Desk key', createdAt: expect.any(String) } } });
     expect((await invoke('GET /api/two-factor/webauthn', { token })).body.data).toEqual([
-      { id: key.id, name: 'Desk key', createdAt: expect.any(String), lastUsedAt: null },
+      { id: key.id, name: 'Desk key', createdAt: expect.any(String), lastUsedAt: null, passkey: false },
     ]);
     const next = await invoke('POST /api/two-factor/webauthn/register/options', { token });
     expect(next.body.excludeCredentials).toEqual([{ id: key.id, type: 'public-key', transports: ['usb'] }]);

@@ -33,6 +33,12 @@ export interface Misbehaviour {
   rpId?: string;
   /** Force the sign count (a clone replays an old one). */
   counter?: number;
+  /** Whether the user was verified (the UV flag); default yes. */
+  uv?: boolean;
+  /** Registration: the credProps extension's `rk` the client reports (absent: not reported). */
+  rk?: boolean;
+  /** Authentication: the user handle to send instead of the one registration gave (null: none). */
+  userHandle?: string | null;
 }
 
 export class SoftAuthenticator {
@@ -40,6 +46,8 @@ export class SoftAuthenticator {
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
   signCount = 0;
+  /** The user handle registration gave the credential (options.user.id); an assertion returns it, as a resident key does. */
+  userHandle?: string;
 
   constructor(
     readonly origin: string,
@@ -59,6 +67,7 @@ export class SoftAuthenticator {
     const twin = new SoftAuthenticator(this.origin, this.rpId, { privateKey: this.privateKey, publicKey: this.publicKey });
     (twin as { credentialId: Buffer }).credentialId = this.credentialId;
     twin.signCount = this.signCount;
+    twin.userHandle = this.userHandle;
     return twin;
   }
 
@@ -89,8 +98,9 @@ export class SoftAuthenticator {
     return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
   }
 
-  register(options: { challenge: string }, m: Misbehaviour = {}) {
-    const authData = this.authData(m.rpId ?? this.rpId, 0x45, this.signCount, true); // UP | UV | AT
+  register(options: { challenge: string; user?: { id: string } }, m: Misbehaviour = {}) {
+    this.userHandle = options.user?.id;
+    const authData = this.authData(m.rpId ?? this.rpId, m.uv === false ? 0x41 : 0x45, this.signCount, true); // UP | UV | AT
     const attestationObject = cbor(new Map<Cbor, Cbor>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
     return {
       id: this.id,
@@ -101,20 +111,25 @@ export class SoftAuthenticator {
         attestationObject: b64url(attestationObject),
         transports: ['usb'],
       },
-      clientExtensionResults: {},
+      clientExtensionResults: m.rk === undefined ? {} : { credProps: { rk: m.rk } },
     };
   }
 
   authenticate(options: { challenge: string }, m: Misbehaviour = {}) {
     this.signCount = m.counter ?? this.signCount + 1;
-    const authData = this.authData(m.rpId ?? this.rpId, 0x05, this.signCount, false); // UP | UV
+    const authData = this.authData(m.rpId ?? this.rpId, m.uv === false ? 0x01 : 0x05, this.signCount, false); // UP | UV
     const clientDataJSON = this.clientData('webauthn.get', options.challenge, m.origin ?? this.origin);
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), this.privateKey);
     return {
       id: this.id,
       rawId: this.id,
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(signature) },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
+        ...((m.userHandle !== undefined ? m.userHandle : this.userHandle) != null && { userHandle: m.userHandle ?? this.userHandle }),
+      },
       clientExtensionResults: {},
     };
   }

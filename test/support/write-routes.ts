@@ -13,6 +13,7 @@ import { lastEmailCode, lastLink } from './email';
 import { invoke, type InvokeOptions } from './invoke';
 import { forgot, invite } from './links';
 import { randomDanishMobile } from './sms';
+import { passkeyOptions, registerKey as registerPasskey, setPasswordless } from './passkeys';
 import { SoftAuthenticator } from './soft-authenticator';
 import { enrolTotp, loginWithTotp, secretOf, totpCode } from './two-factor';
 
@@ -106,6 +107,27 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
         status: 200,
         orgs: [orgId],
         events: [{ orgId, action: 'login.password', actorId: member.userId, targetUserId: member.userId }],
+      };
+    },
+  },
+  'POST /api/auth/passkey/options': {
+    unaudited: 'a passkey sign-in challenge is ephemeral, single-use state; the sign-in itself is audited',
+    async setup() {
+      const { orgId } = await newOrg();
+      return { options: {}, status: 200, orgs: [orgId], events: [] };
+    },
+  },
+  'POST /api/auth/passkey': {
+    async setup() {
+      const { admin, member, orgId } = await newOrg();
+      await setPasswordless(admin);
+      const { key } = await registerPasskey(await accessToken(member), new SoftAuthenticator(ORIGIN), { passkey: true });
+      const options = await passkeyOptions();
+      return {
+        options: { body: { response: key.authenticate(options.body) } },
+        status: 200,
+        orgs: [orgId],
+        events: [{ orgId, action: 'login.passkey', actorId: member.userId, targetUserId: member.userId }],
       };
     },
   },

@@ -80,8 +80,15 @@ describe('settings', () => {
     expect(setSettings({ gracePeriodSeconds: 3600 })(policy(), AT)).toEqual({
       next: policy({ gracePeriodSeconds: 3600 }),
       action: 'policy.settings_changed',
-      details: { gracePeriodSeconds: 3600, checkLifetimeSeconds: 900, smsCountryCodes: 'all', notifications: true },
+      details: { gracePeriodSeconds: 3600, checkLifetimeSeconds: 900, smsCountryCodes: 'all', notifications: true, passwordless: false },
     });
+  });
+
+  it('switches passkey sign-in (passwordless) on and off, recorded; the same value is unchanged', () => {
+    const on = setSettings({ passwordless: true })(policy(), AT);
+    expect(on).toMatchObject({ next: { passwordless: true }, action: 'policy.settings_changed', details: { passwordless: true } });
+    expect(setSettings({ passwordless: true })(policy({ passwordless: true }), AT)).toBe('unchanged');
+    expect(setSettings({ passwordless: false })(policy({ passwordless: true }), AT)).toMatchObject({ next: { passwordless: false } });
   });
 
   it('keeps SMS country codes sorted and unique; null allows every country again', () => {

@@ -19,6 +19,7 @@ import type {
   EnableTwoFactorResponse,
   KeyRegisteredResponse,
   LoginResponse,
+  PasskeySignInResponse,
   Problem,
   QrResponse,
   RecoveryCodesResponse,
@@ -155,6 +156,10 @@ async function call<T>(route: RouteKey, options: Omit<RequestOptions, 'token'> =
 
 // The routes the page calls.
 export const login = (body: z.input<typeof LoginBody>) => request<LoginAnswer>('POST /api/auth/login', { body });
+// Passkey sign-in (public: the assertion is the credential)
+export const passkeyOptions = () => request<PublicKeyCredentialRequestOptionsJSON>('POST /api/auth/passkey/options');
+export const passkeySignIn = (response: AuthenticationResponseJSON) =>
+  request<z.output<typeof PasskeySignInResponse>>('POST /api/auth/passkey', { body: { response } });
 /** Revokes the session server-side. */
 export const logout = (token: string) => request<void>('POST /api/auth/logout', { token });
 
@@ -175,7 +180,9 @@ export const recoveryCodesLeft = async () => (await call<z.output<typeof Recover
 // Enrolment (also with a pending token, where 2FA is forced: finishing it then signs in)
 export const startTotp = () => call<z.output<typeof QrResponse>>('GET /2fa/generate-qr');
 export const enableTotp = (body: z.input<typeof CodeBody>) => call<z.output<typeof EnableTwoFactorResponse>>('POST /2fa/enable-two-factor-auth', { body });
-export const keyRegistrationOptions = () => call<PublicKeyCredentialCreationOptionsJSON>('POST /api/two-factor/webauthn/register/options');
+/** `passkey`: a resident key with user verification, usable for passkey sign-in. */
+export const keyRegistrationOptions = (options: { passkey?: boolean } = {}) =>
+  call<PublicKeyCredentialCreationOptionsJSON>('POST /api/two-factor/webauthn/register/options', { body: options });
 export const registerKey = (response: RegistrationResponseJSON, name: string) =>
   call<z.output<typeof KeyRegisteredResponse>>('POST /api/two-factor/webauthn/register', { body: { response, name } });
 export const removeKey = (id: string) => call<void>('DELETE /api/two-factor/webauthn/{id}', { params: { id } });

@@ -21,7 +21,8 @@ import { requestResetLink, startForgotPassword, submitNewPassword } from './view
 import { copyRecoveryCodes, doneWithRecoveryCodes, generateRecoveryCodes } from './views/recovery-codes';
 import { showScreen } from './views/screens';
 import { cancelLogin, sendSmsCode, submitCode, useSecurityKey } from './views/second-factor';
-import { addSecurityKey } from './views/security-keys';
+import { offerPasskeyAutofill, signInWithPasskey } from './views/passkey-sign-in';
+import { addPasskey, addSecurityKey } from './views/security-keys';
 import { endSession, signOut } from './views/session';
 import { endOtherSessions } from './views/sessions';
 import { cancelTotp, confirmTotp, startTotp } from './views/totp';
@@ -37,6 +38,7 @@ function start(): void {
   el<HTMLFormElement>('login-form').addEventListener('submit', (e) => void submitPassword(e));
   el<HTMLFormElement>('code-form').addEventListener('submit', (e) => void submitCode(e));
   el('use-key').addEventListener('click', (e) => void useSecurityKey(e));
+  el('login-passkey').addEventListener('click', (e) => void signInWithPasskey(e));
   el('send-sms').addEventListener('click', (e) => void sendSmsCode(e));
   el('send-email-code').addEventListener('click', (e) => void sendLoginEmailCode(e));
   el<HTMLFormElement>('email-code-form').addEventListener('submit', (e) => void startEmailCodes(e));
@@ -48,6 +50,7 @@ function start(): void {
   el<HTMLFormElement>('totp-form').addEventListener('submit', (e) => void confirmTotp(e));
   el('totp-cancel').addEventListener('click', cancelTotp);
   el<HTMLFormElement>('key-form').addEventListener('submit', (e) => void addSecurityKey(e));
+  el('key-add-passkey').addEventListener('click', (e) => void addPasskey(e));
   el('recovery-generate').addEventListener('click', (e) => void generateRecoveryCodes(e));
   el('recovery-copy').addEventListener('click', () => void copyRecoveryCodes());
   el('recovery-done').addEventListener('click', doneWithRecoveryCodes);
@@ -64,7 +67,10 @@ function start(): void {
   // An emailed link's screen shows whether or not this tab is signed in.
   if (!openLinkInAddress()) {
     if (state.session) void showAccount({ focus: false }).catch(reportError);
-    else showScreen('login', { focus: false });
+    else {
+      showScreen('login', { focus: false });
+      void offerPasskeyAutofill();
+    }
   }
   document.body.dataset.ready = 'true';
 }

@@ -11,6 +11,7 @@ const METHOD_NAMES: Record<string, string> = {
   webauthn: 'Security key',
   hwk: 'Security key',
   email: 'Email code',
+  passkey: 'Passkey',
   recovery: 'Recovery code',
   pwd: 'Password',
   password: 'Password',

@@ -4,9 +4,15 @@
  * origins come from config. The library is imported lazily, so routes that only take codes do not
  * pay for loading it.
  */
-import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import { config } from '../../config';
 import { BadRequest, ErrorCode } from '../../errors';
+import { logger } from '../../log';
 import { epochSeconds, live } from '../../store/conditions';
 import type { Account } from '../account';
 import * as webauthnStore from './store';
@@ -28,13 +34,28 @@ export const newChallenge = (challenge: string, at: Date): PendingChallenge => (
 export const liveChallenge = (account: Account, ceremony: Ceremony, at: Date) => live(webauthnStore.challengeOf(account, ceremony), at);
 
 /** The live challenge of a ceremony, or a clear 400. */
-function pendingChallenge(account: Account, ceremony: Ceremony, at: Date): string {
+function pendingChallenge(account: Account, ceremony: Ceremony, at: Date): PendingChallenge {
   const item = liveChallenge(account, ceremony, at);
   if (!item) throw new BadRequest(ErrorCode.invalidRequest, `No ${ceremony} is in progress, or it expired: request new options`);
-  return item.challenge;
+  return item;
 }
 
-export async function registrationOptions(account: Account): Promise<PublicKeyCredentialCreationOptionsJSON> {
+/** The user handle a credential is created with (the assertion of a passkey returns it): the user id, never the email. */
+const userHandleOf = (userId: number) => new TextEncoder().encode(`user-${userId}`);
+
+/** The user a discoverable credential's user handle (base64url, as the assertion carries it) names, if it is one of ours. */
+export function userIdOfHandle(userHandle: unknown): number | undefined {
+  if (typeof userHandle !== 'string' || userHandle.length > 64) return undefined;
+  const match = /^user-([1-9]\d{0,14})$/.exec(Buffer.from(userHandle, 'base64url').toString('utf8'));
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Options to create a key. A passkey (`passkey`) must be a resident key (discoverable: the browser
+ * offers it without a user being named) with user verification (a PIN or biometric: the key alone
+ * then stands for two factors, WebAuthn §6.2.3).
+ */
+export async function registrationOptions(account: Account, passkey = false): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const { generateRegistrationOptions } = await import('@simplewebauthn/server');
   const { rpID, rpName } = relyingParty();
   return generateRegistrationOptions({
@@ -42,10 +63,12 @@ export async function registrationOptions(account: Account): Promise<PublicKeyCr
     rpID,
     userName: account.user.email,
     // An opaque, stable handle: the user id, never the email.
-    userID: new TextEncoder().encode(`user-${account.user.userId}`),
+    userID: userHandleOf(account.user.userId),
     attestationType: 'none',
     excludeCredentials: credentialsOf(account).map((c) => ({ id: c.credentialId, transports: c.transports })),
-    authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+    authenticatorSelection: passkey
+      ? { residentKey: 'required', requireResidentKey: true, userVerification: 'required' }
+      : { residentKey: 'preferred', userVerification: 'preferred' },
   });
 }
 
@@ -56,7 +79,7 @@ export async function verifyRegistration(
   name: string,
   at: Date,
 ): Promise<{ credential: NewCredential; challenge: string }> {
-  const challenge = pendingChallenge(account, 'registration', at);
+  const { challenge, passkey: passkeyAsked } = pendingChallenge(account, 'registration', at);
   const { verifyRegistrationResponse } = await import('@simplewebauthn/server');
   const { rpID, origins } = relyingParty();
   let verification;
@@ -74,10 +97,15 @@ export async function verifyRegistration(
   if (!verification.verified || !verification.registrationInfo) {
     throw new BadRequest(ErrorCode.invalidRequest, 'The security key registration could not be verified');
   }
-  const { credential, aaguid } = verification.registrationInfo;
+  const { credential, aaguid, userVerified } = verification.registrationInfo;
   if (credentialsOf(account).some((c) => c.credentialId === credential.id)) {
     throw new BadRequest(ErrorCode.invalidRequest, 'This security key is registered already');
   }
+  // A passkey only where asked for and the response shows it: the user verified (the UV flag), and
+  // the client did not report a non-discoverable credential (credProps.rk false; absent, the
+  // "required" resident key of the options stands). Anything less stays a second factor only.
+  const rk = (response as { clientExtensionResults?: { credProps?: { rk?: unknown } } }).clientExtensionResults?.credProps?.rk;
+  const passkey = passkeyAsked === true && userVerified && rk !== false;
   return {
     credential: {
       credentialId: credential.id,
@@ -87,9 +115,50 @@ export async function verifyRegistration(
       aaguid,
       name,
       createdAt: at.toISOString(),
+      ...(passkey && { passkey: true }),
     },
     challenge,
   };
+}
+
+/**
+ * Verifies an assertion by `credential` over `expectedChallenge` (origin, RP ID, signature, and a
+ * sign count that moves forward); answers what it showed, or undefined when it is refused.
+ */
+export async function verifyAssertion(
+  credential: CredentialItem,
+  assertion: AuthenticationResponseJSON,
+  expectedChallenge: string,
+): Promise<{ newCounter: number; userVerified: boolean } | undefined> {
+  const { verifyAuthenticationResponse } = await import('@simplewebauthn/server');
+  const { rpID, origins } = relyingParty();
+  try {
+    const { verified, authenticationInfo } = await verifyAuthenticationResponse({
+      response: assertion,
+      expectedChallenge,
+      expectedOrigin: origins,
+      expectedRPID: rpID,
+      credential: {
+        id: credential.credentialId,
+        publicKey: Buffer.from(credential.publicKey, 'base64url'),
+        counter: credential.counter,
+        transports: credential.transports,
+      },
+      // Checked by the caller: a second factor takes presence alone, a passkey sign-in refuses it clearly.
+      requireUserVerification: false,
+    });
+    return verified ? { newCounter: authenticationInfo.newCounter, userVerified: authenticationInfo.userVerified } : undefined;
+  } catch (error) {
+    // A counter that went back means a cloned authenticator: worth a warning in the logs.
+    logger.warn('WebAuthn assertion refused', { credential: credential.credentialId.slice(0, 16), reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+/** Options for a passkey sign-in: no account is named, so no credentials are listed (discoverable), and the user must be verified. */
+export async function passkeyOptions(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await import('@simplewebauthn/server');
+  return generateAuthenticationOptions({ rpID: relyingParty().rpID, allowCredentials: [], userVerification: 'required' });
 }
 
 export async function authenticationOptions(account: Account): Promise<PublicKeyCredentialRequestOptionsJSON> {

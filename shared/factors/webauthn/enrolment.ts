@@ -19,15 +19,20 @@ export interface SecurityKey {
   name: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** Usable for passwordless sign-in (identity/passkey-login.ts), not only as a second factor. */
+  passkey: boolean;
 }
 
-export async function startKeyRegistration(principal: Principal) {
+/** Options to create a key; `passkey` asks for one usable for passwordless sign-in (ceremony.ts registrationOptions). */
+export async function startKeyRegistration(principal: Principal, { passkey = false }: { passkey?: boolean } = {}) {
   const { account, policy } = await accountAndPolicy(principal);
   assertMayEnrol(principal, account, policy);
   assertMethodAllowed(policy, 'webauthn');
-  const options = await registrationOptions(account);
+  const options = await registrationOptions(account, passkey);
+  // The challenge remembers what was asked for: the registration marks a passkey only then.
+  const pending = { ...newChallenge(options.challenge, now()), ...(passkey && { passkey: true }) };
   // A transaction of one: it carries the request's session check (store/transact.ts).
-  await transactWrite([webauthnStore.putChallenge(account.user.userId, 'registration', newChallenge(options.challenge, now()))]);
+  await transactWrite([webauthnStore.putChallenge(account.user.userId, 'registration', pending)]);
   return options;
 }
 
@@ -55,7 +60,7 @@ export async function finishKeyRegistration(
       webauthnStore.consumeChallenge(user.userId, 'registration', challenge, epochSeconds(at)),
       webauthnStore.putCredential(user.userId, credential),
       profileUpdate(user.userId, { verified: 'webauthn', ...(!user.preferredMethod && { preferred: 'webauthn' }) }),
-      accountEvent(account, 'factor.verified', actor, { method: 'webauthn', name }, policy.sequence),
+      accountEvent(account, 'factor.verified', actor, { method: 'webauthn', name, ...(credential.passkey && { passkey: true }) }, policy.sequence),
       ...(session ? [session.write] : []),
     ], { consumesCredential: !!session });
   } catch (error) {
@@ -63,7 +68,7 @@ export async function finishKeyRegistration(
     throw new BadRequest(ErrorCode.invalidRequest, 'This registration was completed or cancelled already: request new options');
   }
   return {
-    key: { id: credential.credentialId, name: credential.name, createdAt: credential.createdAt, lastUsedAt: null },
+    key: { id: credential.credentialId, name: credential.name, createdAt: credential.createdAt, lastUsedAt: null, passkey: credential.passkey === true },
     ...(session && { tokens: await session.tokens() }),
   };
 }
@@ -75,6 +80,7 @@ export async function listKeys(principal: Principal): Promise<SecurityKey[]> {
     name: c.name,
     createdAt: c.createdAt,
     lastUsedAt: c.lastUsedAt ?? null,
+    passkey: c.passkey === true,
   }));
 }
 

@@ -1,10 +1,12 @@
 /**
- * The repository of WebAuthn items: credentials (`FACTOR#WEBAUTHN#<digest>`, several per user) and
- * each ceremony's pending challenge (`CHALLENGE#<ceremony>`: new options replace it). A challenge is
- * consumed by a conditional delete; a credential's sign count moves only forward from the value read.
+ * The repository of WebAuthn items: credentials (`FACTOR#WEBAUTHN#<digest>`, several per user),
+ * each ceremony's pending challenge (`CHALLENGE#<ceremony>`: new options replace it) and passkey
+ * sign-in challenges (keys.passkeyChallenge: no user is named yet). A challenge is consumed by a
+ * conditional delete; a credential's sign count moves only forward from the value read.
  */
 import { createHash } from 'node:crypto';
-import { tableName } from '../../store/client';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../../store/client';
 import { keys, type Key } from '../../store/keys';
 import type { TransactItem } from '../../store/transact';
 import type { Account, FactorItem } from '../account';
@@ -20,6 +22,11 @@ export interface NewCredential {
   aaguid: string;
   name: string;
   createdAt: string;
+  /**
+   * A passkey: registered as one (a resident key, the user verified) and so usable for passwordless
+   * sign-in. Absent: a second factor only.
+   */
+  passkey?: boolean;
 }
 
 export interface CredentialItem extends FactorItem, Omit<NewCredential, 'aaguid'> {
@@ -29,6 +36,8 @@ export interface CredentialItem extends FactorItem, Omit<NewCredential, 'aaguid'
 export interface PendingChallenge {
   challenge: string;
   expiresAt: number;
+  /** A registration that asked for a passkey (a resident key with user verification). */
+  passkey?: boolean;
 }
 
 /** Keyed by a digest: credential ids may be up to 1023 bytes, more than a sort key holds. */
@@ -85,4 +94,29 @@ export function advanceCounter(credential: CredentialItem, next: number, at: Dat
 /** Removes a credential that is still there (a concurrent removal refuses the write). */
 export function removeCredential(credential: CredentialItem): TransactItem {
   return { Delete: { TableName: tableName(), Key: { pk: credential.pk, sk: credential.sk }, ConditionExpression: 'attribute_exists(pk)' } };
+}
+
+/** A passkey sign-in's challenge, issued to nobody in particular. */
+export function putPasskeyChallenge(pending: PendingChallenge): TransactItem {
+  return {
+    Put: { TableName: tableName(), Item: { ...keys.passkeyChallenge(pending.challenge), ...pending }, ConditionExpression: 'attribute_not_exists(pk)' },
+  };
+}
+
+/** The passkey sign-in challenge as stored (expired or not), read consistently: it was written a moment ago. */
+export async function readPasskeyChallenge(challenge: string): Promise<PendingChallenge | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.passkeyChallenge(challenge), ConsistentRead: true }));
+  return Item && { challenge: Item.challenge as string, expiresAt: Item.expiresAt as number };
+}
+
+/** Consumes a passkey sign-in challenge: a replayed assertion, or a second one at once, finds it gone. */
+export function consumePasskeyChallenge(challenge: string, nowSeconds: number): TransactItem {
+  return {
+    Delete: {
+      TableName: tableName(),
+      Key: keys.passkeyChallenge(challenge),
+      ConditionExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':now': nowSeconds },
+    },
+  };
 }

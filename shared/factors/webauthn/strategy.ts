@@ -5,9 +5,8 @@
  */
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { epochSeconds } from '../../store/conditions';
-import { logger } from '../../log';
 import type { SecondFactor } from '../second-factor';
-import { credentialsOf, liveChallenge, relyingParty } from './ceremony';
+import { credentialsOf, liveChallenge, verifyAssertion } from './ceremony';
 import * as webauthnStore from './store';
 
 export const webauthn = {
@@ -20,36 +19,16 @@ export const webauthn = {
     const credential = credentialsOf(account).find((c) => typeof assertion?.id === 'string' && c.credentialId === assertion.id);
     const stored = liveChallenge(account, 'authentication', at);
     if (!credential || !stored) return undefined;
-    const { verifyAuthenticationResponse } = await import('@simplewebauthn/server');
-    const { rpID, origins } = relyingParty();
-    try {
-      const { verified, authenticationInfo } = await verifyAuthenticationResponse({
-        response: assertion,
-        expectedChallenge: stored.challenge,
-        expectedOrigin: origins,
-        expectedRPID: rpID,
-        credential: {
-          id: credential.credentialId,
-          publicKey: Buffer.from(credential.publicKey, 'base64url'),
-          counter: credential.counter,
-          transports: credential.transports,
-        },
-        requireUserVerification: false,
-      });
-      if (!verified) return undefined;
-      return {
-        kind: 'webauthn',
-        amr: 'hwk',
-        details: { credential: credential.credentialId.slice(0, 16) },
-        writes: [
-          webauthnStore.consumeChallenge(account.user.userId, 'authentication', stored.challenge, epochSeconds(at)),
-          webauthnStore.advanceCounter(credential, authenticationInfo.newCounter, at),
-        ],
-      };
-    } catch (error) {
-      // A counter that went back means a cloned authenticator: worth a warning in the logs.
-      logger.warn('WebAuthn assertion refused', { userId: account.user.userId, reason: (error as Error).message });
-      return undefined;
-    }
+    const shown = await verifyAssertion(credential, assertion, stored.challenge);
+    if (!shown) return undefined;
+    return {
+      kind: 'webauthn',
+      amr: 'hwk',
+      details: { credential: credential.credentialId.slice(0, 16) },
+      writes: [
+        webauthnStore.consumeChallenge(account.user.userId, 'authentication', stored.challenge, epochSeconds(at)),
+        webauthnStore.advanceCounter(credential, shown.newCounter, at),
+      ],
+    };
   },
 } satisfies SecondFactor<'webauthn'>;

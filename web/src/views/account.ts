@@ -82,7 +82,8 @@ function renderKeys(keys: api.SecurityKey[]): void {
       name.textContent = key.name;
       const meta = document.createElement('span');
       meta.className = 'meta';
-      meta.textContent = `Added ${formatDate(key.createdAt)} · ${key.lastUsedAt ? `last used ${formatDate(key.lastUsedAt)}` : 'never used to sign in'}`;
+      const kind = key.passkey ? 'Passkey' : 'Security key';
+      meta.textContent = `${kind} · added ${formatDate(key.createdAt)} · ${key.lastUsedAt ? `last used ${formatDate(key.lastUsedAt)}` : 'never used to sign in'}`;
       text.append(name, meta);
       const remove = document.createElement('button');
       remove.type = 'button';
