@@ -13,6 +13,7 @@ export const ziikPolicy = (p: Policy) => ({
   gracePeriodSeconds: p.gracePeriodSeconds,
   checkLifetimeSeconds: p.checkLifetimeSeconds,
   smsCountryCodes: p.smsCountryCodes ?? null,
+  rememberDeviceDays: p.rememberDeviceDays,
   createdAt: p.sequence === 0 ? null : p.createdAt,
   changedAt: p.sequence === 0 ? null : p.changedAt,
 });

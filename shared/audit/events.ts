@@ -43,7 +43,11 @@ export type AuditAction =
   | 'mfa.locked_out'
   | 'login.two_factor'
   | 'impersonation.started'
-  | 'impersonation.ended';
+  | 'impersonation.ended'
+  | 'device.remembered'
+  | 'device.forgotten'
+  | 'devices.revoked'
+  | 'login.remembered_device';
 
 /** Who a request acts as: the parts of an authenticated principal the trail records (a Principal is one). */
 export interface ActingPrincipal {

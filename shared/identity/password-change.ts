@@ -9,7 +9,7 @@ import { now } from '../clock';
 import { config } from '../config';
 import { ErrorCode, Forbidden } from '../errors';
 import { usableMethods } from '../factors/account';
-import { accountAndPolicy, assertRecentSecondFactor } from '../factors/authenticate';
+import { accountAndPolicy, assertRecentSecondFactor, deviceRevocation } from '../factors/authenticate';
 import { logger } from '../log';
 import { sendMail } from '../mail/send';
 import type { Language } from '../mail/templates';
@@ -52,6 +52,8 @@ export async function changePassword(principal: Principal, change: PasswordChang
   await transactWrite([
     userStore.setPassword(user.userId, await hashPassword(change.newPassword)),
     auditPut({ orgId: user.orgId, action: 'password.changed', actor, targetUserId: user.userId, policySequence: policy.sequence }),
+    // Someone who knew the old password may have remembered a device of their own.
+    ...deviceRevocation(account, 'password_changed', actor, policy.sequence),
   ]);
   await revokeAllSessions(user.userId, { except: principal.sid });
   try {

@@ -27,6 +27,13 @@ export interface Policy {
   checkLifetimeSeconds: number;
   /** Country calling codes SMS may go to; absent: all the deployment allows. */
   smsCountryCodes?: string[];
+  /** Days a device may be remembered after a second factor (0: never; at most 90). */
+  rememberDeviceDays: number;
+  /**
+   * Devices remembered before this (ISO) never work again: each shorter allowance moves it to the
+   * oldest device the new allowance still lets in, so raising the allowance later revives nothing.
+   */
+  rememberedDevicesNotBefore?: string;
 }
 
 export const DEFAULT_METHODS: Method[] = ['totp', 'webauthn'];
@@ -42,6 +49,7 @@ export function defaultPolicy(orgId: number): Policy {
     changedAt: at,
     gracePeriodSeconds: 0,
     checkLifetimeSeconds: 15 * 60,
+    rememberDeviceDays: 0,
   };
 }
 

@@ -8,7 +8,17 @@ import type { AuditAction } from '../audit/events';
 import { Conflict, ErrorCode, NotFound } from '../errors';
 import type { Method, Policy } from './policy';
 
-export type ChangeOutcome = { next: Policy; action: AuditAction; details: Record<string, string | number | boolean> } | 'unchanged';
+type Details = Record<string, string | number | boolean>;
+
+export type ChangeOutcome =
+  | {
+      next: Policy;
+      action: AuditAction;
+      details: Details;
+      /** Further events the change is (an allowance lowered also revokes the devices older than it). */
+      also?: Array<{ action: AuditAction; details: Details }>;
+    }
+  | 'unchanged';
 
 /** A change, applied at `at` (the time it is made). */
 export type Change = (policy: Policy, at: Date) => ChangeOutcome;
@@ -73,18 +83,27 @@ export interface PolicySettings {
   checkLifetimeSeconds?: number;
   /** null: every country calling code the deployment allows. */
   smsCountryCodes?: string[] | null;
+  rememberDeviceDays?: number;
 }
+
+const DAY_MS = 24 * 3600 * 1000;
 
 export const setSettings =
   (settings: PolicySettings): Change =>
-  (policy) => {
+  (policy, at) => {
     const { smsCountryCodes, ...timings } = settings;
     const next: Policy = { ...policy, ...timings };
+    const shorter = next.rememberDeviceDays < policy.rememberDeviceDays;
+    if (shorter) {
+      const notBefore = new Date(at.getTime() - next.rememberDeviceDays * DAY_MS).toISOString();
+      if (!policy.rememberedDevicesNotBefore || notBefore > policy.rememberedDevicesNotBefore) next.rememberedDevicesNotBefore = notBefore;
+    }
     if (smsCountryCodes === null) delete next.smsCountryCodes;
     else if (smsCountryCodes) next.smsCountryCodes = [...new Set(smsCountryCodes)].sort();
     const same =
       next.gracePeriodSeconds === policy.gracePeriodSeconds &&
       next.checkLifetimeSeconds === policy.checkLifetimeSeconds &&
+      next.rememberDeviceDays === policy.rememberDeviceDays &&
       String(next.smsCountryCodes) === String(policy.smsCountryCodes);
     if (same) return 'unchanged';
     return {
@@ -94,6 +113,17 @@ export const setSettings =
         gracePeriodSeconds: next.gracePeriodSeconds,
         checkLifetimeSeconds: next.checkLifetimeSeconds,
         smsCountryCodes: next.smsCountryCodes?.join(',') ?? 'all',
+        rememberDeviceDays: next.rememberDeviceDays,
       },
+      // Devices older than a shorter allowance stop working at once, for good: every login checks a
+      // device's age against the current allowance and rememberedDevicesNotBefore.
+      ...(shorter && {
+        also: [
+          {
+            action: 'devices.revoked' as const,
+            details: { reason: 'policy', rememberDeviceDays: next.rememberDeviceDays, previousDays: policy.rememberDeviceDays },
+          },
+        ],
+      }),
     };
   };

@@ -12,7 +12,7 @@ import type { Role } from '../model/user';
 import { activeSigningKey, publishedKeys } from './signing-keys';
 
 /** RFC 8176 authentication method reference values. */
-export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa';
+export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa' | 'dev';
 
 export interface TokenClaims {
   sub: string;

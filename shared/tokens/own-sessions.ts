@@ -14,7 +14,7 @@ import * as sessionStore from './session-store';
 import type { SessionSummary } from './session-store';
 
 /** How a session was signed into: the strongest factor of its `amr`, or an impersonation. */
-export type SessionMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'recovery' | 'impersonation';
+export type SessionMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'recovery' | 'device' | 'impersonation';
 
 export interface SessionView {
   id: string;
@@ -28,7 +28,7 @@ export interface SessionView {
   current: boolean;
 }
 
-const METHOD: Record<Amr, SessionMethod> = { pwd: 'password', otp: 'totp', sms: 'sms', hwk: 'webauthn', mfa: 'recovery' };
+const METHOD: Record<Amr, SessionMethod> = { pwd: 'password', otp: 'totp', sms: 'sms', hwk: 'webauthn', mfa: 'recovery', dev: 'device' };
 
 const methodOf = (s: SessionSummary): SessionMethod =>
   s.actorId !== undefined ? 'impersonation' : METHOD[s.amr.find((a) => a !== 'pwd') ?? 'pwd'];

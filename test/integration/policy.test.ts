@@ -28,6 +28,7 @@ describe('Ziik dialect: /api/settings/twofactor', () => {
       gracePeriodSeconds: 0,
       checkLifetimeSeconds: 900,
       smsCountryCodes: null,
+      rememberDeviceDays: 0,
       createdAt: null,
       changedAt: null,
     });
