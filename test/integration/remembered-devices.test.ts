@@ -15,6 +15,7 @@ import { allowDevices, loginRemembering, memberWithDevice } from '../support/dev
 import { accessToken, login, newOrg, newUser, policyChangeSettles } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { forgot } from '../support/links';
+import { SoftAuthenticator } from '../support/soft-authenticator';
 import { enrolTotp, loginWithTotp, totpCode } from '../support/two-factor';
 
 // Many scrypt logins per test: generous on a loaded machine.
@@ -266,6 +267,24 @@ describe('revocation of all of a user’s devices', () => {
     clock.nextStep();
     expectSecondStep(await loginWith(scene.member, scene.deviceToken));
     expect(await eventsOf(scene.orgId, 'devices.revoked')).toEqual([expect.objectContaining({ details: { reason: 'two_factor_disabled' } })]);
+  });
+
+  it('removing the last security key (no other factor) revokes them; a key with another factor left does not', async () => {
+    const { admin, member, orgId } = await newOrg();
+    await allowDevices(await accessToken(admin), 30);
+    const key = new SoftAuthenticator('http://localhost:3000');
+    const bare = await accessToken(member);
+    const options = await invoke('POST /api/two-factor/webauthn/register/options', { token: bare });
+    expect((await invoke('POST /api/two-factor/webauthn/register', { token: bare, body: { response: key.register(options.body), name: 'Desk key' } })).status).toBe(201);
+    // A key login that remembers the device.
+    const pending = (await login(member)).pendingToken!;
+    const challenge = await invoke('POST /2fa/webauthn/options', { token: pending });
+    const signedIn = await invoke('POST /2fa/authenticate', { token: pending, body: { webauthn: key.authenticate(challenge.body), rememberDevice: true } });
+    expect(signedIn.body).toMatchObject({ deviceToken: expect.any(String) });
+    expectSkipped(await loginWith(member, signedIn.body.deviceToken));
+    const removed = await invoke('DELETE /api/two-factor/webauthn/{id}', { token: signedIn.body.accessToken, params: { id: key.id } });
+    expect(removed.status).toBe(204);
+    expect(await eventsOf(orgId, 'devices.revoked')).toEqual([expect.objectContaining({ details: { reason: 'two_factor_disabled' } })]);
   });
 
   it('a deactivation revokes them: reactivated, the user proves the factor again', async () => {
