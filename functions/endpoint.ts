@@ -45,12 +45,16 @@ export interface ApiRequest<K extends RouteKey> {
   principal: CallerOf<K>;
   actor: RequestActor<CallerOf<K>>;
   headers: Record<string, string | undefined>;
+  /** The request's cookies, `name=value` each (API Gateway v2 hands them apart from the headers). */
+  cookies: string[];
 }
 
 export interface Reply {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Set-Cookie values (API Gateway v2 sends one header each). */
+  cookies?: string[];
 }
 
 export const ok = (body: unknown, status = 200): Reply => ({ status, body });
@@ -95,6 +99,7 @@ function toResult(reply: Reply): Result {
       ...(reply.body !== undefined && { 'content-type': 'application/json' }),
       ...reply.headers,
     },
+    ...(reply.cookies?.length && { cookies: reply.cookies }),
     ...(reply.body !== undefined && { body: JSON.stringify(reply.body) }),
   };
 }
@@ -178,6 +183,7 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
           userAgent: event.requestContext.http.userAgent ?? '',
         },
         headers: event.headers ?? {},
+        cookies: event.cookies ?? [],
       } as ApiRequest<K>;
       const proof = principal ? sessionProof(method, route, principal) : 'none';
       if (proof === 'read') await assertCredentialLive(principal!);

@@ -40,6 +40,8 @@ export const LoginResponse = z.union([
     methods: z.array(z.string()),
     /** 2FA is forced and nothing is enrolled: the pending token may only enrol a factor. */
     twoFactorSetupRequired: z.optional(z.literal(true)),
+    /** The org lets a device be remembered for this many days: `rememberDevice` at /2fa/authenticate. */
+    rememberDeviceDays: z.optional(z.number()),
   }),
 ]);
 
@@ -50,7 +52,24 @@ export const AuthenticateResponse = z.extend(TokensResponse, {
   isTwoFactorEnable: z.literal(true),
   /** Present when a recovery code was used. */
   recoveryCodesRemaining: z.optional(z.number()),
+  /** Present when the device was remembered (asked, and the org allows it); also set as the __Host-device cookie. */
+  deviceToken: z.optional(z.string()),
+  deviceId: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
 });
+
+/** GET /api/two-factor/devices: the caller's remembered devices (never a token). */
+export const Device = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.optional(z.string()),
+  expiresAt: z.string(),
+  /** The device this request came from (its cookie). */
+  current: z.boolean(),
+});
+
+export const DevicesResponse = z.strictObject({ data: z.array(Device) });
 
 export const EnableTwoFactorResponse = z.strictObject({
   message: z.string(),
@@ -139,7 +158,7 @@ export const SessionsResponse = z.strictObject({
       lastUsedAt: z.string(),
       userAgent: z.nullable(z.string()),
       ip: z.nullable(z.string()),
-      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'passkey', 'recovery', 'email', 'impersonation']),
+      method: z.enum(['password', 'totp', 'sms', 'webauthn', 'passkey', 'recovery', 'email', 'device', 'impersonation']),
       current: z.boolean(),
     }),
   ),

@@ -459,6 +459,23 @@ export const routes = {
     sensitive: true,
     secrets: true,
   },
+  'GET /api/two-factor/devices': {
+    handler: 'devices/list',
+    access: 'user',
+    tag: 'remembered devices',
+    summary: 'The caller’s remembered devices (label, created, last used, expiry; `current` marks this browser’s), never a token',
+    table: 'read',
+  },
+  'DELETE /api/two-factor/devices/{id}': {
+    handler: 'devices/forget',
+    access: 'user',
+    sensitive: true,
+    sessionProof: 'transaction',
+    tag: 'remembered devices',
+    summary: 'Forget one of the caller’s remembered devices: its token no longer skips the second step',
+    status: 204,
+    params: s.DeviceParams,
+  },
   'POST /api/two-factor/recovery-codes': {
     handler: 'recovery/generate',
     access: 'user',

@@ -27,6 +27,8 @@ export const IdParams = z.object({ id });
 export const LoginBody = z.object({
   email,
   password: z.string().check(z.minLength(1, 'is required'), z.maxLength(1024)),
+  /** A remembered device's token (API clients; the page's is the __Host-device cookie). */
+  deviceToken: z.optional(z.string({ message: 'must be a string' }).check(z.maxLength(128))),
 });
 
 export const RefreshBody = z.object({
@@ -148,10 +150,12 @@ export const PolicySettingsBody = z
     notifications: z.optional(z.boolean()),
     /** Passkey sign-in (POST /api/auth/passkey) allowed; it also needs u2f (security keys) among the methods. */
     passwordless: z.optional(z.boolean()),
+    /** Days a device may be remembered after a second factor; 0 turns remembering off. */
+    rememberDeviceDays: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(90))),
   })
   .check(
     z.refine((v) => Object.values(v).some((x) => x !== undefined), {
-      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes, roleRules, notifications, passwordless',
+      message: 'name at least one of gracePeriodSeconds, checkLifetimeSeconds, smsCountryCodes, roleRules, notifications, passwordless, rememberDeviceDays',
     }),
   );
 
@@ -224,6 +228,8 @@ export const AuthenticateBody = z
     code: z.optional(code),
     /** A WebAuthn assertion (the JSON from @simplewebauthn/browser's startAuthentication). */
     webauthn: z.optional(z.record(z.string(), z.unknown())),
+    /** Remember this device for the days the org allows: the answer carries its token (and sets the cookie). */
+    rememberDevice: z.optional(z.boolean({ message: 'must be true or false' })),
   })
   .check(z.refine((v) => (v.code === undefined) !== (v.webauthn === undefined), { message: 'send exactly one of code, webauthn' }));
 
@@ -251,6 +257,8 @@ export const PasskeySignInBody = z.object({
     authenticatorAttachment: z.optional(z.enum(['platform', 'cross-platform'])),
   }),
 });
+/** A remembered device's id (the part of its token before the dot). */
+export const DeviceParams = z.object({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'must be a device id')) });
 
 export const WebAuthnRegisterBody = z.object({
   /** The JSON from @simplewebauthn/browser's startRegistration. */

@@ -20,7 +20,7 @@ export { METRICS_NAMESPACE, METRICS_SERVICE, MetricName };
 
 export type LoginOutcome = 'success' | 'failed';
 /** `password` for the first factor; the factor kind for the second. */
-export type LoginMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'recovery' | 'email' | 'passkey';
+export type LoginMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'recovery' | 'email' | 'passkey' | 'device';
 export type SmsRefusal = 'country_not_allowed' | 'rate_limited' | 'delivery_failed';
 export type EmailRefusal = 'rate_limited' | 'delivery_failed' | 'suppressed';
 /** What became of an audit event's security notice (shared/identity/security-notifications.ts). */

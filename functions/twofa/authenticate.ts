@@ -1,4 +1,5 @@
 import { finishLogin } from '../../shared/factors/authenticate';
+import { deviceCookie } from '../../shared/http/cookies';
 import { finishReset } from '../../shared/identity/reset-finish';
 import { endpoint, ok } from '../endpoint';
 
@@ -10,13 +11,17 @@ export const handler = endpoint('POST /2fa/authenticate', async ({ principal, bo
     await finishReset(principal, proof, actor);
     return ok({ passwordReset: true });
   }
-  const { tokens, recoveryCodesRemaining } = await finishLogin(principal, proof, actor);
-  return ok({
-    accessToken: tokens.accessToken,
-    refreshToken: tokens.refreshToken,
-    isTwoFactorEnable: true,
-    tokenType: tokens.tokenType,
-    expiresIn: tokens.expiresIn,
-    ...(recoveryCodesRemaining !== undefined && { recoveryCodesRemaining }),
-  });
+  const { tokens, recoveryCodesRemaining, device } = await finishLogin(principal, proof, actor, { rememberDevice: body.rememberDevice });
+  return {
+    ...ok({
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      isTwoFactorEnable: true,
+      tokenType: tokens.tokenType,
+      expiresIn: tokens.expiresIn,
+      ...(recoveryCodesRemaining !== undefined && { recoveryCodesRemaining }),
+      ...(device && { deviceToken: device.deviceToken, deviceId: device.deviceId, expiresAt: device.expiresAt.toISOString() }),
+    }),
+    ...(device && { cookies: [deviceCookie(device.deviceToken, device.maxAge)] }),
+  };
 });

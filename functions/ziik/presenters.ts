@@ -17,6 +17,7 @@ export const ziikPolicy = (p: Policy) => ({
   smsCountryCodes: p.smsCountryCodes ?? null,
   notifications: p.notifications,
   passwordless: p.passwordless,
+  rememberDeviceDays: p.rememberDeviceDays,
   createdAt: p.sequence === 0 ? null : p.createdAt,
   changedAt: p.sequence === 0 ? null : p.changedAt,
 });

@@ -54,7 +54,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, result: { statusCode?: number; headers?: Record<string, unknown>; body?: string; isBase64Encoded?: boolean }) {
+function send(
+  res: ServerResponse,
+  result: { statusCode?: number; headers?: Record<string, unknown>; cookies?: string[]; body?: string; isBase64Encoded?: boolean },
+) {
+  // Payload format 2.0: API Gateway sends each of `cookies` as a Set-Cookie header of its own.
+  if (result.cookies?.length) res.setHeader('set-cookie', result.cookies);
   res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
 }

@@ -47,7 +47,10 @@ export type AuditAction =
   | 'login.passkey'
   | 'impersonation.started'
   | 'impersonation.ended'
-  | 'device.remembered';
+  | 'device.remembered'
+  | 'device.forgotten'
+  | 'devices.revoked'
+  | 'login.remembered_device';
 
 /** Who a request acts as: the parts of an authenticated principal the trail records (a Principal is one). */
 export interface ActingPrincipal {

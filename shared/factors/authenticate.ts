@@ -14,6 +14,14 @@ import { getPolicy, type Method, type Policy } from '../policy/policy';
 import { transactWrite, type TransactOptions } from '../store/transact';
 import { epochSeconds, LostRace } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
+import {
+  devicesStateSortKey,
+  prepareDevice,
+  revokeDevices,
+  type DevicesState,
+  type RememberedDevice,
+  type RevocationReason,
+} from '../tokens/devices';
 import { prepareSession, type Tokens } from '../tokens/sessions';
 import { allowedMethods, loadAccount, type Account, type FactorKind } from './account';
 import { assertNotLocked, invalidCode, lockedFor, lockedOut, nextFailure, type MfaState } from './lockout';
@@ -145,47 +153,72 @@ export interface LoginOutcome {
   tokens: Tokens;
   /** Set when the user is running out of recovery codes (or just used one). */
   recoveryCodesRemaining?: number;
+  /** The device remembered with this login, where the user asked and the org allows it. */
+  device?: RememberedDevice;
+}
+
+export interface FinishOptions {
+  /** Callers that read them already pass them in: one Query per request. */
+  loaded?: { account: Account; policy: Policy };
+  /** The user asks to skip the second step on this device next time (only where the policy allows). */
+  rememberDevice?: boolean;
 }
 
 /** Finishes a login (or steps up a session) with a second factor: aal 2 tokens. */
-export async function finishLogin(
-  principal: Principal,
-  proof: Proof,
-  actor: Actor,
-  // Callers that read them already pass them in: one Query per request.
-  loaded?: { account: Account; policy: Policy },
-): Promise<LoginOutcome> {
+export async function finishLogin(principal: Principal, proof: Proof, actor: Actor, options: FinishOptions = {}): Promise<LoginOutcome> {
   if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot sign in as its target');
   // A pending password reset proves the link's mailbox, not the password: it never signs in.
   if (principal.pendingPurpose === 'reset') throw new Forbidden('A password-reset token cannot sign in');
-  const { account, policy } = loaded ?? (await accountAndPolicy(principal));
+  const { account, policy } = options.loaded ?? (await accountAndPolicy(principal));
   const match = await prove(account, proof, actor, { allowed: allowedMethods(account, policy), policySequence: policy.sequence });
-  const tokens = await commitLogin(account, policy, match, actor, principal.pending ? principal.tokenId : undefined);
+  // Asked where the org does not allow it, nothing is remembered: the answer carries no device token.
+  const device =
+    options.rememberDevice && policy.rememberDeviceDays > 0
+      ? await prepareDevice(subjectOf(account), policy.rememberDeviceDays, actor, now(), policy.sequence)
+      : undefined;
+  const tokens = await commitLogin(account, policy, match, actor, principal.pending ? principal.tokenId : undefined, device?.writes);
   const held = recoveryHashes(account).size;
   const left = match.kind === 'recovery' ? held - 1 : held;
   const tell = match.kind === 'recovery' || (held > 0 && left <= FEW_RECOVERY_CODES);
-  return { tokens, ...(tell && { recoveryCodesRemaining: left }) };
+  return { tokens, ...(tell && { recoveryCodesRemaining: left }), ...(device && { device }) };
 }
 
+const subjectOf = ({ user }: Account) => ({ userId: user.userId, orgId: user.orgId, role: user.role });
+
+/** The devices' state the account Query read with the account. */
+export const devicesStateIn = (account: Account) => account.others.get(devicesStateSortKey) as DevicesState | undefined;
+
+/** Revokes every remembered device of the account, for the transaction of the change that is `reason`. */
+export const deviceRevocation = (account: Account, reason: RevocationReason, actor: Actor, policySequence?: number): TransactItem[] =>
+  revokeDevices(subjectOf(account), devicesStateIn(account), reason, actor, now(), policySequence);
+
 /**
- * Commits a matched proof together with a new aal 2 session and the login's audit event. With the
- * pending token's jti (`pendingTokenId`) the session takes it as its id, and writing the session
- * spends the token: of two logins with one pending token, even with two valid proofs, one wins.
+ * Commits a matched proof together with a new aal 2 session and the login's audit event (and what
+ * rides along: a remembered device). With the pending token's jti (`pendingTokenId`) the session
+ * takes it as its id, and writing the session spends the token: of two logins with one pending
+ * token, even with two valid proofs, one wins.
  * One transaction (the gate, the strategy's writes, the session, its event): a TOTP login is then two
  * DynamoDB calls warm, the Query and this. Writing the gate alone first would save one write unit
  * (a plain write costs one, a transaction item two) for a third round trip: README, Cost per million.
  */
-export async function commitLogin(account: Account, policy: Policy, match: Match, actor: Actor, pendingTokenId?: string): Promise<Tokens> {
+export async function commitLogin(
+  account: Account,
+  policy: Policy,
+  match: Match,
+  actor: Actor,
+  pendingTokenId?: string,
+  alongside: TransactItem[] = [],
+): Promise<Tokens> {
   const { user } = account;
   const session = await prepareSession(
-    { userId: user.userId, orgId: user.orgId, role: user.role },
+    subjectOf(account),
     { aal: 2, amr: ['pwd', match.amr] },
     actor,
     pendingTokenId === undefined ? {} : { sid: pendingTokenId },
   );
   const event = accountEvent(account, 'login.two_factor', actor, { method: match.kind, ...match.details, sid: session.session.sid }, policy.sequence);
   const spends = pendingTokenId === undefined ? { consumesCredential: true } : { spendsCredential: 0 };
-  await commit(account, match, actor, [session.write, event], { ...spends, policySequence: policy.sequence });
+  await commit(account, match, actor, [session.write, event, ...alongside], { ...spends, policySequence: policy.sequence });
   metrics.login('success', match.kind, user.orgId);
   return session.tokens();
 }

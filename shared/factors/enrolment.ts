@@ -15,7 +15,7 @@ import type { Principal } from '../tokens/principal';
 import type { Tokens } from '../tokens/sessions';
 import { loginMethods, type Account, type FactorItem, type FactorKind } from './account';
 import { removeFactors, verifyFactor } from './account-store';
-import { accountAndPolicy, accountEvent, assertRecentSecondFactor, commit, commitLogin, finishLogin, prove } from './authenticate';
+import { accountAndPolicy, accountEvent, assertRecentSecondFactor, commit, commitLogin, deviceRevocation, finishLogin, prove } from './authenticate';
 import * as mfaStore from './mfa-store';
 import { profileUpdate } from './profile-store';
 import type { TransactItem } from './second-factor';
@@ -58,7 +58,7 @@ export async function verifyCode(principal: Principal, code: string, actor: Acto
     await commit(account, match, actor, writes, { policySequence: policy.sequence });
     return { kind: 'enrolled', method: candidate.kind };
   }
-  if (principal.pending) return { kind: 'login', tokens: (await finishLogin(principal, { code }, actor, { account, policy })).tokens };
+  if (principal.pending) return { kind: 'login', tokens: (await finishLogin(principal, { code }, actor, { loaded: { account, policy } })).tokens };
   throw new Conflict('There is no unverified second factor to verify');
 }
 
@@ -91,12 +91,16 @@ export function factorRemoval(account: Account, options: { lockout?: boolean } =
   return { kinds, writes };
 }
 
-/** The user turns 2FA off: every factor removed. Refused while the policy requires 2FA of the user's role. */
+/** The user turns 2FA off: every factor and remembered device removed. Refused while the policy requires 2FA of the user's role. */
 export async function disableTwoFactor(principal: Principal, actor: Actor, code?: string): Promise<void> {
   const { account, policy } = await accountAndPolicy(principal);
   if (requiresTwoFactor(policy, account.user.role)) throw new Forbidden('Your organisation requires two-factor authentication', ErrorCode.twoFactorForced);
   if (account.factors.length === 0) return;
   if (account.factors.some((f) => f.verified)) await assertRecentSecondFactor(principal, account, policy, actor, code);
   const { kinds, writes } = factorRemoval(account);
-  await transactWrite([...writes, accountEvent(account, 'factor.removed', actor, { methods: kinds.join(',') }, policy.sequence)]);
+  await transactWrite([
+    ...writes,
+    accountEvent(account, 'factor.removed', actor, { methods: kinds.join(',') }, policy.sequence),
+    ...deviceRevocation(account, 'two_factor_disabled', actor, policy.sequence),
+  ]);
 }

@@ -1,7 +1,7 @@
-/** An admin (or support) resets a user's 2FA: every factor and the lockout gone, every session ended. */
+/** An admin (or support) resets a user's 2FA: every factor, the lockout and the remembered devices gone, every session ended. */
 import type { Actor } from '../audit/events';
 import { NotFound } from '../errors';
-import { accountEvent, accountOf } from '../factors/authenticate';
+import { accountEvent, accountOf, deviceRevocation } from '../factors/authenticate';
 import { factorRemoval } from '../factors/enrolment';
 import { getPolicy } from '../policy/policy';
 import { transactWrite } from '../store/transact';
@@ -15,6 +15,10 @@ export async function resetTwoFactor(principal: Principal, targetUserId: number,
   if (!target || !mayEditUser(principal, target)) throw new NotFound(`User ${targetUserId} not found`);
   const [account, policy] = await Promise.all([accountOf(targetUserId), getPolicy(target.orgId)]);
   const { kinds, writes } = factorRemoval(account, { lockout: true });
-  await transactWrite([...writes, accountEvent(account, 'factor.reset_by_admin', actor, { methods: kinds.join(',') }, policy.sequence)]);
+  await transactWrite([
+    ...writes,
+    accountEvent(account, 'factor.reset_by_admin', actor, { methods: kinds.join(',') }, policy.sequence),
+    ...deviceRevocation(account, 'two_factor_reset', actor, policy.sequence),
+  ]);
   await revokeAllSessions(targetUserId);
 }

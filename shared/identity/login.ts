@@ -20,6 +20,7 @@ import { transactWrite } from '../store/transact';
 import { signToken } from '../tokens/jwt';
 import { prepareSession, type Subject, type Tokens } from '../tokens/sessions';
 import { hashPassword, needsRehash, verifyAgainstDecoy, verifyPassword } from './passwords';
+import { rememberedDeviceLogin } from './remembered-login';
 import { userStore } from './user-store';
 import { userIdByEmail } from './users';
 
@@ -31,6 +32,8 @@ export type LoginResult =
       expiresIn: number;
       methods: FactorKind[];
       twoFactorSetupRequired?: true;
+      /** The days the org lets a device be remembered, when it does (the page offers the checkbox). */
+      rememberDeviceDays?: number;
     };
 
 /** Failed sign-ins from one address, whatever the method (password, passkey): one budget. */
@@ -47,7 +50,17 @@ function failureLimits(email: string, sourceIp: string): Limit[] {
   ];
 }
 
-export async function login(email: string, password: string, from: { sourceIp: string; userAgent: string }): Promise<LoginResult> {
+/** What a login may present besides the password: a remembered device's token (body or cookie). */
+export interface LoginExtras {
+  deviceToken?: string;
+}
+
+export async function login(
+  email: string,
+  password: string,
+  from: { sourceIp: string; userAgent: string },
+  extras: LoginExtras = {},
+): Promise<LoginResult> {
   const at = now();
   const limits = failureLimits(email, from.sourceIp);
   await assertUnderLimits(limits, at, 'Too many failed logins; retry later');
@@ -65,7 +78,7 @@ export async function login(email: string, password: string, from: { sourceIp: s
   // Only after the right password: nobody learns an account's status by guessing.
   assertMaySignIn(account.user);
   if (needsRehash(account.user.passwordHash!)) await upgradePasswordHash(account.user.userId, account.user.passwordHash!, password);
-  return secondFactorStep(account, await getPolicy(account.user.orgId), at, from);
+  return secondFactorStep(account, await getPolicy(account.user.orgId), at, from, extras);
 }
 
 /**
@@ -106,7 +119,7 @@ async function startPasswordSession(subject: Subject, policy: Policy, from: Acto
 }
 
 /** Whether (and how) the user must prove a second factor after the password. */
-export async function secondFactorStep(account: Account, policy: Policy, at: Date, from: Actor): Promise<LoginResult> {
+export async function secondFactorStep(account: Account, policy: Policy, at: Date, from: Actor, extras: LoginExtras = {}): Promise<LoginResult> {
   const { user } = account;
   const subject = { userId: user.userId, orgId: user.orgId, role: user.role };
   // An admin or support user with email codes alone counts as not enrolled while 2FA is forced.
@@ -122,6 +135,11 @@ export async function secondFactorStep(account: Account, policy: Policy, at: Dat
       return { kind: 'tokens', ...tokens, twoFactorSetupRequired: true, enrolBy: enrolBy.toISOString() };
     }
   }
+  // Only a user with a factor skips it: a remembered device never stands in for enrolment.
+  if (enrolled && extras.deviceToken) {
+    const tokens = await rememberedDeviceLogin(account, policy, extras.deviceToken, from, at);
+    if (tokens) return { kind: 'tokens', ...tokens };
+  }
   const ttl = config().PENDING_TOKEN_TTL;
   const { token } = await signToken(
     { sub: String(user.userId), org: user.orgId, role: user.role, aal: 1, amr: ['pwd'], auth_time: epochSeconds(at), scope: '2fa' },
@@ -133,5 +151,6 @@ export async function secondFactorStep(account: Account, policy: Policy, at: Dat
     expiresIn: ttl,
     methods,
     ...(!enrolled && { twoFactorSetupRequired: true as const }),
+    ...(enrolled && policy.rememberDeviceDays > 0 && { rememberDeviceDays: policy.rememberDeviceDays }),
   };
 }

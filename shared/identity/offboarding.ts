@@ -21,6 +21,7 @@ import { Conflict, ErrorCode, Forbidden, NotFound } from '../errors';
 import type { User, UserRecord } from '../model/user';
 import { LostRace } from '../store/conditions';
 import { transactWrite, type TransactItem } from '../store/transact';
+import { devicesStateOf, revokeDevices } from '../tokens/devices';
 import { revokeWith } from '../tokens/own-sessions';
 import type { Principal } from '../tokens/principal';
 import { revokeAllSessions, unrevokedSessionIds } from '../tokens/sessions';
@@ -72,12 +73,15 @@ const event = (target: UserRecord, action: AuditAction, actor: Actor, details?: 
 export async function deactivateUser(actor: Principal, userId: number, audit: Actor): Promise<User> {
   const target = await offboardable(actor, userId, 'deactivate');
   if (target.status !== 'deactivated') {
+    const [devices, sids] = await Promise.all([devicesStateOf(userId), unrevokedSessionIds(userId)]);
     const change = [
       userStore.setStatus(target, 'deactivated', target.status ?? 'active'),
       event(target, 'user.deactivated', audit),
       ...(await keepsAnAdmin(target)),
+      // A reactivated user signs in with a second factor again: the devices go with the deactivation.
+      ...revokeDevices(target, devices, 'deactivated', audit, now()),
     ];
-    await revokeWith(userId, await unrevokedSessionIds(userId), change).catch((error) => {
+    await revokeWith(userId, sids, change).catch((error) => {
       throw changedMeanwhile(error);
     });
   }

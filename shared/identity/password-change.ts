@@ -10,7 +10,7 @@ import { now } from '../clock';
 import { config } from '../config';
 import { ErrorCode, Forbidden } from '../errors';
 import { usableMethods } from '../factors/account';
-import { accountAndPolicy, assertRecentSecondFactor } from '../factors/authenticate';
+import { accountAndPolicy, assertRecentSecondFactor, deviceRevocation } from '../factors/authenticate';
 import type { Language } from '../mail/templates';
 import { requiresTwoFactor } from '../policy/role-rules';
 import { assertUnderLimits, record, type Limit } from '../ratelimit/limits';
@@ -53,6 +53,8 @@ export async function changePassword(principal: Principal, change: PasswordChang
     // The reader's language, for the notices to come, rides on the write the change makes anyway.
     userStore.setPassword(user.userId, await hashPassword(change.newPassword), language),
     auditPut({ orgId: user.orgId, action: 'password.changed', actor, targetUserId: user.userId, policySequence: policy.sequence }),
+    // Someone who knew the old password may have remembered a device of their own.
+    ...deviceRevocation(account, 'password_changed', actor, policy.sequence),
   ]);
   await revokeAllSessions(user.userId, { except: principal.sid });
 }

@@ -20,6 +20,7 @@ import { now } from '../clock';
 import { config } from '../config';
 import { keyedHash } from '../crypto/secrets';
 import { loadAccount, usableMethods, type FactorKind } from '../factors/account';
+import { deviceRevocation } from '../factors/authenticate';
 import { logger } from '../log';
 import { sendMail } from '../mail/send';
 import type { Language } from '../mail/templates';
@@ -108,7 +109,12 @@ export async function resetPassword(token: string, password: string, actor: Acto
     auditPut({ orgId: user.orgId, action, actor: { ...actor, subject }, targetUserId: user.userId, policySequence: policy.sequence });
 
   if (methods.length === 0) {
-    await spendInOne([spendLink(user.userId, 'reset', tokenHash, at), userStore.setPassword(user.userId, passwordHash), event('password.reset')]);
+    await spendInOne([
+      spendLink(user.userId, 'reset', tokenHash, at),
+      userStore.setPassword(user.userId, passwordHash),
+      event('password.reset'),
+      ...deviceRevocation(account!, 'password_reset', { ...actor, subject }, policy.sequence),
+    ]);
     await revokeAllSessions(user.userId);
     return { kind: 'done' };
   }

@@ -8,7 +8,7 @@
 import type { Actor } from '../audit/events';
 import { now } from '../clock';
 import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
-import { accountAndPolicy, accountEvent, commit, prove } from '../factors/authenticate';
+import { accountAndPolicy, accountEvent, commit, deviceRevocation, prove } from '../factors/authenticate';
 import type { Proof } from '../factors/second-factor';
 import { epochSeconds } from '../store/conditions';
 import type { Principal } from '../tokens/principal';
@@ -34,6 +34,7 @@ export async function finishReset(principal: Principal, proof: Proof, actor: Act
       spendPendingReset(userId, pending.jti, at),
       userStore.setPassword(userId, pending.passwordHash),
       accountEvent(account, 'password.reset', actor, { method: match.kind }, policy.sequence),
+      ...deviceRevocation(account, 'password_reset', actor, policy.sequence),
     ],
     { consumesCredential: true, policySequence: policy.sequence },
   );

@@ -21,11 +21,11 @@ export async function changePolicy(scope: OrgScope, actor: Actor, change: Change
     const policy = toPolicy(stored, scope);
     const outcome = applyChange(policy, change, now(), stored !== undefined);
     if (outcome === 'unchanged') return policy;
-    const { next, action, details, alsoAudited = [] } = outcome;
+    const { next, action, details, also = [] } = outcome;
     try {
       await transactWrite([
         replacePolicyItem(next, stored ? policy.sequence : undefined),
-        ...[{ action, details }, ...alsoAudited].map((event) => auditPut({ orgId: scope, ...event, actor, policySequence: next.sequence })),
+        ...[{ action, details }, ...also].map((e) => auditPut({ orgId: scope, ...e, actor, policySequence: next.sequence })),
       ]);
       forgetCachedPolicy(scope);
       return next;

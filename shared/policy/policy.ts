@@ -35,6 +35,13 @@ export interface Policy {
   notifications: boolean;
   /** Passkey sign-in (passwordless) allowed; it also needs `webauthn` among the methods. */
   passwordless: boolean;
+  /** Days a device may be remembered after a second factor (0: never; at most 90). */
+  rememberDeviceDays: number;
+  /**
+   * Devices remembered before this (ISO) never work again: each shorter allowance moves it to the
+   * oldest device the new allowance still lets in, so raising the allowance later revives nothing.
+   */
+  rememberedDevicesNotBefore?: string;
 }
 
 /**
@@ -64,6 +71,7 @@ export function defaultPolicy(orgId: number): Policy {
     checkLifetimeSeconds: 15 * 60,
     notifications: true,
     passwordless: false,
+    rememberDeviceDays: 0,
   };
 }
 

@@ -119,5 +119,5 @@ export const setRoleRules =
       throw new Conflict('Requiring 2FA needs at least one allowed method: enable one first', ErrorCode.policyRequiresMethod);
     }
     const [first, ...more] = changed.map((role) => ({ action: 'policy.role_rules_changed' as const, details: changeDetails(role, rules[role]) }));
-    return { next, ...first!, ...(more.length > 0 && { alsoAudited: more }) };
+    return { next, ...first!, ...(more.length > 0 && { also: more }) };
   };

@@ -11,9 +11,17 @@ import { requiresAnyone } from './role-rules';
 
 type AuditDetails = Record<string, string | number | boolean>;
 
-/** `alsoAudited`: further events of the same change (one per role whose rule changed), written with it. */
 export type ChangeOutcome =
-  | { next: Policy; action: AuditAction; details: AuditDetails; alsoAudited?: { action: AuditAction; details: AuditDetails }[] }
+  | {
+      next: Policy;
+      action: AuditAction;
+      details: AuditDetails;
+      /**
+       * Further events of the same change, written with it: one per role whose rule changed; the
+       * revocation of the devices older than a lowered allowance.
+       */
+      also?: Array<{ action: AuditAction; details: AuditDetails }>;
+    }
   | 'unchanged';
 
 /** A change, applied at `at` (the time it is made). */
@@ -41,11 +49,11 @@ export const allOf =
       const outcome = change(next, at);
       if (outcome === 'unchanged') continue;
       next = outcome.next;
-      events.push({ action: outcome.action, details: outcome.details }, ...(outcome.alsoAudited ?? []));
+      events.push({ action: outcome.action, details: outcome.details }, ...(outcome.also ?? []));
     }
     const [first, ...more] = events;
     if (!first) return 'unchanged';
-    return { next, ...first, ...(more.length > 0 && { alsoAudited: more }) };
+    return { next, ...first, ...(more.length > 0 && { also: more }) };
   };
 
 export interface ChangeOptions {
@@ -101,21 +109,30 @@ export interface PolicySettings {
   smsCountryCodes?: string[] | null;
   notifications?: boolean;
   passwordless?: boolean;
+  rememberDeviceDays?: number;
 }
+
+const DAY_MS = 24 * 3600 * 1000;
 
 export const setSettings =
   (settings: PolicySettings): Change =>
-  (policy) => {
+  (policy, at) => {
     const { smsCountryCodes, ...timings } = settings;
     const next: Policy = { ...policy, ...timings };
+    const shorter = next.rememberDeviceDays < policy.rememberDeviceDays;
+    if (shorter) {
+      const notBefore = new Date(at.getTime() - next.rememberDeviceDays * DAY_MS).toISOString();
+      if (!policy.rememberedDevicesNotBefore || notBefore > policy.rememberedDevicesNotBefore) next.rememberedDevicesNotBefore = notBefore;
+    }
     if (smsCountryCodes === null) delete next.smsCountryCodes;
     else if (smsCountryCodes) next.smsCountryCodes = [...new Set(smsCountryCodes)].sort();
     const same =
       next.gracePeriodSeconds === policy.gracePeriodSeconds &&
       next.checkLifetimeSeconds === policy.checkLifetimeSeconds &&
       next.notifications === policy.notifications &&
-      String(next.smsCountryCodes) === String(policy.smsCountryCodes) &&
-      next.passwordless === policy.passwordless;
+      next.passwordless === policy.passwordless &&
+      next.rememberDeviceDays === policy.rememberDeviceDays &&
+      String(next.smsCountryCodes) === String(policy.smsCountryCodes);
     if (same) return 'unchanged';
     return {
       next,
@@ -126,6 +143,17 @@ export const setSettings =
         smsCountryCodes: next.smsCountryCodes?.join(',') ?? 'all',
         notifications: next.notifications,
         passwordless: next.passwordless,
+        rememberDeviceDays: next.rememberDeviceDays,
       },
+      // Devices older than a shorter allowance stop working at once, for good: every login checks a
+      // device's age against the current allowance and rememberedDevicesNotBefore.
+      ...(shorter && {
+        also: [
+          {
+            action: 'devices.revoked' as const,
+            details: { reason: 'policy', rememberDeviceDays: next.rememberDeviceDays, previousDays: policy.rememberDeviceDays },
+          },
+        ],
+      }),
     };
   };

@@ -22,6 +22,9 @@
  * | a requested email change (its link)      | pk=USER#<id> sk=LINK#email-change                 |
  * | a passkey sign-in's challenge (no account  | pk=PASSKEY_CHALLENGE#<challenge> sk=CHALLENGE     |
  * |   is named yet: keyed by the challenge)   |                                                   |
+ * | a remembered device (login: one GetItem  | pk=USER#<id> sk=TRUSTED_DEVICE#<id> (after        |
+ * |   by the token's id); the user's devices |   sessions: outside the account Query); the       |
+ * |   (a Query); their revocation stamp      |   stamp sk=DEVICES is in the account Query        |
  * | an org's users, by id: index gsi1        | gsi1pk=ORG#<id>#USERS gsi1sk=USER#<padded id>     |
  * | signing keys, newest first               | pk=SIGNING_KEYS sk=KEY#<padded seq>               |
  * | fixed-window rate counters               | pk=RATE#<scope>#<subject> sk=<window start>       |
@@ -94,6 +97,11 @@ export const keys = {
   pendingReset: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'RESET#PENDING' }),
   /** A requested email change waiting for its link to be followed (one at a time: a new one replaces it). */
   emailChange: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'LINK#email-change' }),
+  /** A remembered device; sorts after sessions, outside the account Query (a login reads it by id). */
+  device: (userId: number, deviceId: string): Key => ({ pk: `USER#${userId}`, sk: `TRUSTED_DEVICE#${deviceId}` }),
+  devicePrefix: 'TRUSTED_DEVICE#',
+  /** When the user's devices were last remembered and last revoked all at once; read with the account. */
+  devicesState: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'DEVICES' }),
   mfaState: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'MFA' }),
   factor: (userId: number, kind: string): Key => ({ pk: `USER#${userId}`, sk: `FACTOR#${kind}` }),
   factorPrefix: 'FACTOR#',

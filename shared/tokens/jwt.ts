@@ -14,9 +14,10 @@ import { activeSigningKey, publishedKeys } from './signing-keys';
 /**
  * RFC 8176 authentication method reference values. `user`: the authenticator verified the user (a
  * PIN or biometric), which with `hwk` makes a passkey sign-in two factors in one. `email` for email
- * codes (RFC 8176 has none; `otp` means HOTP/TOTP).
+ * codes (RFC 8176 has none; `otp` means HOTP/TOTP). `dev`: a remembered device stood in for the
+ * second factor (not in RFC 8176; documented in the README).
  */
-export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa' | 'user' | 'email';
+export type Amr = 'pwd' | 'otp' | 'sms' | 'hwk' | 'mfa' | 'user' | 'email' | 'dev';
 
 export interface TokenClaims {
   sub: string;

@@ -14,7 +14,7 @@ import * as sessionStore from './session-store';
 import type { SessionSummary } from './session-store';
 
 /** How a session was signed into: the strongest factor of its `amr`, or an impersonation. */
-export type SessionMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'passkey' | 'recovery' | 'email' | 'impersonation';
+export type SessionMethod = 'password' | 'totp' | 'sms' | 'webauthn' | 'passkey' | 'recovery' | 'email' | 'device' | 'impersonation';
 
 export interface SessionView {
   id: string;
@@ -28,7 +28,7 @@ export interface SessionView {
   current: boolean;
 }
 
-const METHOD: Record<Amr, SessionMethod> = { pwd: 'password', otp: 'totp', sms: 'sms', hwk: 'webauthn', mfa: 'recovery', user: 'passkey', email: 'email' };
+const METHOD: Record<Amr, SessionMethod> = { pwd: 'password', otp: 'totp', sms: 'sms', hwk: 'webauthn', mfa: 'recovery', user: 'passkey', email: 'email', dev: 'device' };
 
 /** A passkey sign-in (`hwk` with `user`, no password) shows as a passkey, not as a key after a password. */
 const methodOf = (s: SessionSummary): SessionMethod =>

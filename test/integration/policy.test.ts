@@ -31,6 +31,7 @@ describe('Ziik dialect: /api/settings/twofactor', () => {
       smsCountryCodes: null,
       notifications: true,
       passwordless: false,
+      rememberDeviceDays: 0,
       createdAt: null,
       changedAt: null,
     });

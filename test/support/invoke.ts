@@ -21,6 +21,8 @@ export interface InvokeOptions {
 export interface InvokeResult {
   status: number;
   headers: Record<string, string>;
+  /** Set-Cookie values (payload 2.0's `cookies`), where the answer sets any. */
+  cookies?: string[];
   body: any;
 }
 
@@ -52,6 +54,7 @@ export async function invoke(key: RouteKey, options: InvokeOptions = {}): Promis
   return {
     status: result.statusCode ?? 200,
     headers: (result.headers ?? {}) as Record<string, string>,
+    ...(result.cookies?.length && { cookies: result.cookies }),
     body: bytes.length && json ? JSON.parse(bytes.toString('utf8')) : result.isBase64Encoded ? bytes : bytes.toString('utf8'),
   };
 }
@@ -70,5 +73,6 @@ async function overHttp(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyS
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   // Bytes as the handler would return them: RPC answers are binary.
-  return { statusCode: response.status, headers, body: Buffer.from(await response.arrayBuffer()).toString('base64'), isBase64Encoded: true };
+  const cookies = response.headers.getSetCookie();
+  return { statusCode: response.status, headers, ...(cookies.length && { cookies }), body: Buffer.from(await response.arrayBuffer()).toString('base64'), isBase64Encoded: true };
 }

@@ -9,6 +9,7 @@ import type { RouteKey } from '../../functions/routes';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import type { testClock } from './clock';
 import { accessToken, login, newOrg, newUser, uniqueEmail } from './fixtures';
+import { memberWithDevice } from './devices';
 import { lastEmailCode, lastLink } from './email';
 import { invoke, type InvokeOptions } from './invoke';
 import { forgot, invite } from './links';
@@ -437,6 +438,18 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
         status: 204,
         orgs: [scene.orgId],
         events: [{ orgId: scene.orgId, action: 'factor.removed', actorId: scene.member.userId, targetUserId: scene.member.userId }],
+      };
+    },
+  },
+  'DELETE /api/two-factor/devices/{id}': {
+    async setup(clock) {
+      const scene = await memberWithDevice(clock);
+      const { userId } = scene.member;
+      return {
+        options: { token: scene.accessToken, params: { id: scene.deviceId } },
+        status: 204,
+        orgs: [scene.orgId],
+        events: [{ orgId: scene.orgId, action: 'device.forgotten', actorId: userId, targetUserId: userId, details: { deviceId: scene.deviceId } }],
       };
     },
   },

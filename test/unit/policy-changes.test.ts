@@ -80,7 +80,7 @@ describe('settings', () => {
     expect(setSettings({ gracePeriodSeconds: 3600 })(policy(), AT)).toEqual({
       next: policy({ gracePeriodSeconds: 3600 }),
       action: 'policy.settings_changed',
-      details: { gracePeriodSeconds: 3600, checkLifetimeSeconds: 900, smsCountryCodes: 'all', notifications: true, passwordless: false },
+      details: { gracePeriodSeconds: 3600, checkLifetimeSeconds: 900, smsCountryCodes: 'all', notifications: true, passwordless: false, rememberDeviceDays: 0 },
     });
   });
 
@@ -89,6 +89,18 @@ describe('settings', () => {
     expect(on).toMatchObject({ next: { passwordless: true }, action: 'policy.settings_changed', details: { passwordless: true } });
     expect(setSettings({ passwordless: true })(policy({ passwordless: true }), AT)).toBe('unchanged');
     expect(setSettings({ passwordless: false })(policy({ passwordless: true }), AT)).toMatchObject({ next: { passwordless: false } });
+  });
+
+  it('records a shorter device allowance as the revocation of the devices older than it', () => {
+    const longer = setSettings({ rememberDeviceDays: 30 })(policy(), AT);
+    expect(longer).toMatchObject({ next: { rememberDeviceDays: 30 }, details: { rememberDeviceDays: 30 } });
+    expect(longer).not.toHaveProperty('also');
+    expect(setSettings({ rememberDeviceDays: 7 })(policy({ rememberDeviceDays: 30 }), AT)).toMatchObject({
+      // Devices older than 7 days at the change never work again, whatever the allowance becomes.
+      next: { rememberDeviceDays: 7, rememberedDevicesNotBefore: '2026-11-23T12:00:00.000Z' },
+      also: [{ action: 'devices.revoked', details: { reason: 'policy', rememberDeviceDays: 7, previousDays: 30 } }],
+    });
+    expect(setSettings({ rememberDeviceDays: 7 })(policy({ rememberDeviceDays: 7 }), AT)).toBe('unchanged');
   });
 
   it('keeps SMS country codes sorted and unique; null allows every country again', () => {

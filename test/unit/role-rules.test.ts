@@ -67,7 +67,7 @@ describe('setting role rules', () => {
       }),
       action: 'policy.role_rules_changed',
       details: { role: 'member', required: true, deadline: iso(AT.getTime() + 14 * DAY), graceDays: 14 },
-      alsoAudited: [{ action: 'policy.role_rules_changed', details: { role: 'admin', required: true, deadline: AT.toISOString(), graceDays: 0 } }],
+      also: [{ action: 'policy.role_rules_changed', details: { role: 'admin', required: true, deadline: AT.toISOString(), graceDays: 0 } }],
     });
   });
 
@@ -125,7 +125,7 @@ describe('setting role rules', () => {
     expect(outcome).toMatchObject({
       next: { sequence: 1, gracePeriodSeconds: 60, roleRules: { admin: { graceDays: 0 } } },
       action: 'policy.settings_changed',
-      alsoAudited: [{ action: 'policy.role_rules_changed', details: { role: 'admin' } }],
+      also: [{ action: 'policy.role_rules_changed', details: { role: 'admin' } }],
     });
     expect(allOf(setSettings({}), setRoleRules({ admin: { required: false } }))(policy(), AT)).toBe('unchanged');
   });

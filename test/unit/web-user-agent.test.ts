@@ -1,4 +1,9 @@
-/** The page's session list names a device from its User-Agent header in a few words. */
+/**
+ * The page's session list and the server's remembered-device labels name a device from its
+ * User-Agent header in a few words; the two copies (the page's bundle may import no server module)
+ * must agree.
+ */
+import { describeUserAgent as serverLabel } from '../../shared/http/user-agent';
 import { describeUserAgent } from '../../web/src/user-agent';
 
 it.each([
@@ -14,4 +19,5 @@ it.each([
   [undefined, 'Unknown device'],
 ])('%s -> %s', (userAgent, expected) => {
   expect(describeUserAgent(userAgent)).toBe(expected);
+  expect(serverLabel(userAgent)).toBe(expected);
 });

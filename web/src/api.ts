@@ -29,6 +29,7 @@ import type {
   SecurityKey as SecurityKeySchema,
   SecurityKeysResponse,
   SessionsResponse,
+  DevicesResponse,
   TokensResponse,
   TwoFactorSettingsResponse,
 } from '../../functions/response-schemas';
@@ -53,6 +54,7 @@ export type Authenticated = z.output<typeof AuthenticateResponse>;
 /** The second factor proved with a password reset's pending token: the new password is set. */
 export type ResetFinished = z.output<typeof ResetFinishedResponse>;
 export type SecurityKey = z.output<typeof SecurityKeySchema>;
+export type RememberedDevice = z.output<typeof DevicesResponse>['data'][number];
 
 export class ApiError extends Error {
   constructor(
@@ -80,6 +82,11 @@ interface RequestOptions {
   token?: string;
   /** Values for the route's `{name}` path segments. */
   params?: Record<string, string>;
+  /**
+   * Send and accept cookies: only the remembered device's (HttpOnly, set by /2fa/authenticate, read
+   * by login and the device routes). Every other request authorises with its bearer token alone.
+   */
+  cookies?: boolean;
 }
 
 /** A new password accepted, the second factor still to prove before it takes effect. */
@@ -98,7 +105,7 @@ async function request<T>(route: RouteKey, options: RequestOptions = {}): Promis
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      credentials: 'omit',
+      credentials: options.cookies ? 'same-origin' : 'omit',
       cache: 'no-store',
     });
   } catch {
@@ -155,7 +162,7 @@ async function call<T>(route: RouteKey, options: Omit<RequestOptions, 'token'> =
 }
 
 // The routes the page calls.
-export const login = (body: z.input<typeof LoginBody>) => request<LoginAnswer>('POST /api/auth/login', { body });
+export const login = (body: z.input<typeof LoginBody>) => request<LoginAnswer>('POST /api/auth/login', { body, cookies: true });
 // Passkey sign-in (public: the assertion is the credential)
 export const passkeyOptions = () => request<PublicKeyCredentialRequestOptionsJSON>('POST /api/auth/passkey/options');
 export const passkeySignIn = (response: AuthenticationResponseJSON) =>
@@ -164,8 +171,8 @@ export const passkeySignIn = (response: AuthenticationResponseJSON) =>
 export const logout = (token: string) => request<void>('POST /api/auth/logout', { token });
 
 // Finishing a login (with the pending token)
-export const authenticate = (proof: z.input<typeof CodeBody> | { webauthn: AuthenticationResponseJSON }) =>
-  call<Authenticated | ResetFinished>('POST /2fa/authenticate', { body: proof });
+export const authenticate = (proof: (z.input<typeof CodeBody> | { webauthn: AuthenticationResponseJSON }) & { rememberDevice?: boolean }) =>
+  call<Authenticated | ResetFinished>('POST /2fa/authenticate', { body: proof, cookies: true });
 export const keyLoginOptions = () => call<PublicKeyCredentialRequestOptionsJSON>('POST /2fa/webauthn/options');
 export const sendSmsCode = () => call<void>('POST /api/two-factor/send-verification');
 export const sendEmailCode = () => call<z.output<typeof EmailCodeSentResponse>>('POST /api/two-factor/email/send');
@@ -200,3 +207,7 @@ export const changePassword = (body: z.input<typeof ChangePasswordBody>) => call
 export const sessions = async () => (await call<z.output<typeof SessionsResponse>>('GET /api/auth/sessions')).sessions;
 export const endSession = (sid: string) => call<void>('DELETE /api/auth/sessions/{sid}', { params: { sid } });
 export const endOtherSessions = () => call<void>('DELETE /api/auth/sessions');
+
+// Remembered devices (the cookie tells which is this browser's; forgetting it clears the cookie)
+export const devices = async () => (await call<z.output<typeof DevicesResponse>>('GET /api/two-factor/devices', { cookies: true })).data;
+export const forgetDevice = (id: string) => call<void>('DELETE /api/two-factor/devices/{id}', { params: { id }, cookies: true });

@@ -15,6 +15,8 @@ const METHOD_NAMES: Record<string, string> = {
   recovery: 'Recovery code',
   pwd: 'Password',
   password: 'Password',
+  device: 'Remembered device',
+  dev: 'Remembered device',
   impersonation: 'Support impersonation',
 };
 

@@ -19,6 +19,8 @@ export interface PendingLogin {
   setupRequired: boolean;
   /** 'reset': the second factor sets the new password from a reset link (and may not sign in). */
   purpose: 'login' | 'reset';
+  /** The days the org lets this device be remembered (the checkbox), when it does. */
+  rememberDeviceDays?: number;
 }
 
 let session: Session | null = readSession();

@@ -8,7 +8,7 @@ import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { prepareSession, type Tokens } from '../../tokens/sessions';
 import { assertKeepsStrongFactor } from '../account';
-import { accountAndPolicy, accountEvent, ownAccount, assertRecentSecondFactor } from '../authenticate';
+import { accountAndPolicy, accountEvent, ownAccount, assertRecentSecondFactor, deviceRevocation } from '../authenticate';
 import { assertMayEnrol } from '../enrolment';
 import { profileUpdate } from '../profile-store';
 import { authenticationOptions, credentialsOf, newChallenge, registrationOptions, verifyRegistration } from './ceremony';
@@ -92,6 +92,8 @@ export async function removeKey(principal: Principal, credentialId: string, acto
   assertKeepsStrongFactor(account, policy, (f) => f === credential);
   await assertRecentSecondFactor(principal, account, policy, actor, code);
   const last = credentials.length === 1;
+  // The last key of a user with no other factor (recovery codes aside): 2FA is off, the devices go.
+  const lastFactor = last && !account.factors.some((f) => f.verified && f.kind !== 'webauthn' && f.kind !== 'recovery');
   try {
     await transactWrite([
       webauthnStore.removeCredential(credential),
@@ -104,6 +106,7 @@ export async function removeKey(principal: Principal, credentialId: string, acto
           ]
         : []),
       accountEvent(account, 'factor.removed', actor, { method: 'webauthn', name: credential.name }, policy.sequence),
+      ...(lastFactor ? deviceRevocation(account, 'two_factor_disabled', actor, policy.sequence) : []),
     ]);
   } catch (error) {
     if (error instanceof LostRace && error.failed.length) throw new NotFound('No such security key');

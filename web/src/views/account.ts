@@ -1,6 +1,6 @@
 /**
  * The account screen: the summary of the user's second factors, the list of security keys (each
- * with its Remove button) and of the user's sessions. Also the enrolment screen where 2FA is forced:
+ * with its Remove button), of the user's sessions and of the remembered devices. Also the enrolment screen where 2FA is forced:
  * with only a pending token, the keys, recovery codes, password and sessions are hidden, since those
  * routes need a full session.
  */
@@ -11,6 +11,7 @@ import { methodName } from '../method-names';
 import { state } from '../state';
 import { busy, reportError, setStatus } from '../status';
 import { showScreen } from './screens';
+import { renderDevices } from './devices';
 import { renderSessions } from './sessions';
 
 export async function showAccount(options: { focus?: boolean } = {}): Promise<void> {
@@ -20,6 +21,7 @@ export async function showAccount(options: { focus?: boolean } = {}): Promise<vo
   show(el('recovery-section'), !enrolling);
   show(el('password-section'), !enrolling);
   show(el('sessions-section'), !enrolling);
+  show(el('devices-section'), !enrolling);
   show(el('keys-list'), !enrolling);
   show(el('keys-empty'), false);
   el('account-heading').textContent = enrolling ? 'Set up a second factor' : 'Your second factors';
@@ -36,14 +38,15 @@ export async function showAccount(options: { focus?: boolean } = {}): Promise<vo
 /** Reads the account's second factors and shows them; any failure is reported, the rest still shown. */
 export async function loadAccount(): Promise<void> {
   const enrolling = state.session === null;
-  const [settings, keys, recovery, sessions] = await Promise.allSettled([
+  const [settings, keys, recovery, sessions, devices] = await Promise.allSettled([
     api.twoFactorSettings(),
     enrolling ? Promise.resolve([]) : api.securityKeys(),
     enrolling ? Promise.resolve(0) : api.recoveryCodesLeft(),
     enrolling ? Promise.resolve([]) : api.sessions(),
+    enrolling ? Promise.resolve([]) : api.devices(),
   ]);
   if (!state.session && !state.pending) return; // the session ended meanwhile
-  const failed = [settings, keys, recovery, sessions].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failed = [settings, keys, recovery, sessions, devices].find((r): r is PromiseRejectedResult => r.status === 'rejected');
   const s = settings.status === 'fulfilled' ? settings.value : null;
   const list = keys.status === 'fulfilled' ? keys.value : null;
   state.recoveryRemaining = recovery.status === 'fulfilled' ? recovery.value : 0;
@@ -69,6 +72,7 @@ export async function loadAccount(): Promise<void> {
   el('summary-recovery').textContent = recovery.status === 'fulfilled' ? String(state.recoveryRemaining) : 'Unknown';
   if (list !== null && !enrolling) renderKeys(list);
   if (sessions.status === 'fulfilled' && !enrolling) renderSessions(sessions.value);
+  if (devices.status === 'fulfilled' && !enrolling) renderDevices(devices.value);
   if (failed) reportError(failed.reason);
 }
 

@@ -36,7 +36,13 @@ export async function passwordAccepted(answer: api.LoginAnswer): Promise<void> {
     return;
   }
   const { pendingToken: token, methods } = answer;
-  state.pending = { token, methods, setupRequired: answer.twoFactorSetupRequired === true || methods.length === 0, purpose: 'login' };
+  state.pending = {
+    token,
+    methods,
+    setupRequired: answer.twoFactorSetupRequired === true || methods.length === 0,
+    purpose: 'login',
+    rememberDeviceDays: answer.rememberDeviceDays,
+  };
   if (state.pending.setupRequired) {
     await showAccount();
     setStatus('Password accepted. Set up a second factor to finish signing in.');

@@ -26,6 +26,11 @@ export function showSecondFactor(): void {
   show(el('second-factor-key'), key);
   show(el('send-sms'), methods.includes('sms'));
   show(el('send-email-code'), methods.includes('email'));
+  // The org lets this device skip the second step next time: offered, never ticked for the user.
+  const days = state.pending?.purpose === 'login' ? state.pending.rememberDeviceDays : undefined;
+  show(el('remember-device-field'), days !== undefined);
+  el<HTMLInputElement>('remember-device').checked = false;
+  if (days !== undefined) el('remember-device-label').textContent = `Remember this device for ${days} ${days === 1 ? 'day' : 'days'}`;
   el<HTMLInputElement>('login-code').value = '';
   markInvalid(el<HTMLInputElement>('login-code'), false);
   setStatus(state.pending?.purpose === 'reset' ? 'New password accepted. One more step: it takes effect once you confirm it’s you.' : 'Password accepted. One more step.');
@@ -45,7 +50,7 @@ export async function submitCode(event: SubmitEvent): Promise<void> {
   await busy(event.submitter as HTMLButtonElement | null, async () => {
     setStatus('Checking the code…');
     try {
-      await proved(await api.authenticate({ code }));
+      await proved(await api.authenticate({ code, ...rememberDevice() }));
     } catch (error) {
       throw refusedInput(input, error);
     }
@@ -57,9 +62,13 @@ export async function useSecurityKey(event: MouseEvent): Promise<void> {
     setStatus('Follow your browser’s prompt to use your security key.');
     const optionsJSON = await api.keyLoginOptions();
     const assertion = await startAuthentication({ optionsJSON });
-    await proved(await api.authenticate({ webauthn: assertion }));
+    await proved(await api.authenticate({ webauthn: assertion, ...rememberDevice() }));
   });
 }
+
+/** `rememberDevice: true` where the box is offered and ticked: the answer then sets the device's cookie. */
+const rememberDevice = () =>
+  state.pending?.rememberDeviceDays !== undefined && el<HTMLInputElement>('remember-device').checked ? { rememberDevice: true } : {};
 
 /** The second factor proved: signed in, or (a password reset) back to sign in with the new password. */
 async function proved(answer: api.Authenticated | api.ResetFinished): Promise<void> {

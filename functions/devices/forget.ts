@@ -1,0 +1,11 @@
+import { clearedDeviceCookie, cookieValue, DEVICE_COOKIE } from '../../shared/http/cookies';
+import { forgetOwnDevice } from '../../shared/identity/remembered-devices';
+import { deviceIdOf } from '../../shared/tokens/devices';
+import { endpoint, noContent } from '../endpoint';
+
+export const handler = endpoint('DELETE /api/two-factor/devices/{id}', async ({ principal, params, actor, cookies }) => {
+  await forgetOwnDevice(principal, params.id, actor);
+  // Forgetting the device this browser is: its cookie goes too.
+  const here = deviceIdOf(cookieValue(cookies, DEVICE_COOKIE)) === params.id;
+  return { ...noContent(), ...(here && { cookies: [clearedDeviceCookie()] }) };
+});

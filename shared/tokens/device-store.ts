@@ -1,0 +1,131 @@
+/**
+ * The remembered devices' items, in the user's partition:
+ * - a device (sk=TRUSTED_DEVICE#<id>): the token's keyed hash, its label, when it was made and last
+ *   used, `expiresAt` (epoch seconds, the TTL; reads and conditions check it too). Sorted after the
+ *   sessions, outside the account Query: a login with a token reads its one device by id.
+ * - the devices' state (sk=DEVICES): when a device was last remembered and when all of them were
+ *   last revoked. It sorts inside the account Query, so a login, a password change or a 2FA reset
+ *   learns it with the read it makes anyway; a revocation is one write of it, in the change's
+ *   transaction, however many devices there are.
+ *
+ * Access patterns: a device by id (login: GetItem); a user's devices (Query by prefix: the list).
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../store/client';
+import { epochSeconds } from '../store/conditions';
+import { keys } from '../store/keys';
+import type { TransactItem } from '../store/transact';
+
+export interface DeviceItem {
+  deviceId: string;
+  tokenHash: string;
+  /** A few words from the User-Agent ("Firefox on Linux"). */
+  label: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  /** Epoch seconds: the end of the allowance it was remembered under (TTL). */
+  expiresAt: number;
+}
+
+export interface DevicesState {
+  /** ISO time a device was last remembered. */
+  rememberedAt?: string;
+  /** ISO time every device made until then was revoked. */
+  revokedAt?: string;
+}
+
+/** The sort key the account Query answers the devices' state under. */
+export const devicesStateSortKey = keys.devicesState(0).sk;
+
+const strip = <T>({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest as T;
+
+/** Stores a new device and notes it in the state, for the transaction that finishes the login. */
+export function put(userId: number, device: DeviceItem): TransactItem[] {
+  return [
+    { Put: { TableName: tableName(), Item: { ...keys.device(userId, device.deviceId), ...device }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.devicesState(userId),
+        UpdateExpression: 'SET rememberedAt = :at',
+        ExpressionAttributeValues: { ':at': device.createdAt },
+      },
+    },
+  ];
+}
+
+/** The device of this id, or undefined. Eventually consistent: the login's transaction checks it again. */
+export async function get(userId: number, deviceId: string): Promise<DeviceItem | undefined> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.device(userId, deviceId) }));
+  return result.Item && strip<DeviceItem>(result.Item);
+}
+
+/** The user's devices, every page (each is a login with a second factor: few). */
+export async function list(userId: number): Promise<DeviceItem[]> {
+  const devices: DeviceItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.devicePrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    devices.push(...(page.Items ?? []).map((i) => strip<DeviceItem>(i)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return devices;
+}
+
+/** The devices' state alone (a deactivation, which reads no account). */
+export async function getState(userId: number): Promise<DevicesState | undefined> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: keys.devicesState(userId) }));
+  return result.Item && strip<DevicesState>(result.Item);
+}
+
+/**
+ * A login by the device, for its transaction: the token is still this one and unexpired (a device
+ * forgotten since the read fails this), and no revocation came after the state the login read.
+ */
+export function use(userId: number, device: DeviceItem, state: DevicesState | undefined, at: Date): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.device(userId, device.deviceId),
+        UpdateExpression: 'SET lastUsedAt = :at',
+        ConditionExpression: 'tokenHash = :hash AND expiresAt > :now',
+        ExpressionAttributeValues: { ':at': at.toISOString(), ':hash': device.tokenHash, ':now': epochSeconds(at) },
+      },
+    },
+    {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.devicesState(userId),
+        ...(state?.revokedAt === undefined
+          ? { ConditionExpression: 'attribute_not_exists(revokedAt)' }
+          : { ConditionExpression: 'revokedAt = :revoked', ExpressionAttributeValues: { ':revoked': state.revokedAt } }),
+      },
+    },
+  ];
+}
+
+/** Forgets one device, for a transaction; fails when there is no such device. */
+export function remove(userId: number, deviceId: string): TransactItem {
+  return { Delete: { TableName: tableName(), Key: keys.device(userId, deviceId), ConditionExpression: 'attribute_exists(pk)' } };
+}
+
+/** Revokes every device made until `at`, for the transaction of the change that revokes them. */
+export function revokeAll(userId: number, at: Date): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.devicesState(userId),
+      UpdateExpression: 'SET revokedAt = :at',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    },
+  };
+}

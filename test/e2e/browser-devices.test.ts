@@ -1,0 +1,93 @@
+/**
+ * Remembered devices on the self-service page, in Chromium against the local gateway: the checkbox
+ * on the second-factor screen where the org allows it, the HttpOnly cookie it leaves, the next
+ * sign-in that skips the second step, and "Forget" in the account's device list.
+ */
+import { generate } from 'otplib';
+import type { Browser } from 'playwright-core';
+import { accessToken, newOrg, policyChangeSettles } from '../support/fixtures';
+import { allowDevices } from '../support/devices';
+import { launchChromium, pageOpener, pageTokenClaims, screenshot, signIn, signOut, startPageServer, waitForStatus, type PageServer } from '../support/browser';
+import { enrolTotp } from '../support/two-factor';
+
+jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 60_000);
+
+let server: PageServer;
+let browser: Browser;
+const pages = pageOpener(
+  () => browser,
+  () => server.url,
+);
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  expect(await pages.closeAll()).toEqual([]);
+});
+
+/** A code for the next time step: enrolment used the current one. */
+const nextTotpCode = (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+
+it('remembers the device when asked, skips the second step next time, and forgets it', async () => {
+  const { admin, member, orgId } = await newOrg();
+  await allowDevices(await accessToken(admin), 30);
+  await policyChangeSettles(orgId);
+  const secret = await enrolTotp(await accessToken(member));
+  const { context, page } = await pages.open();
+
+  await signIn(page, member);
+  await waitForStatus(page, /One more step/);
+  const remember = page.getByLabel('Remember this device for 30 days');
+  expect(await remember.isVisible()).toBe(true);
+  expect(await remember.isChecked()).toBe(false);
+  await remember.check();
+  await screenshot(page, 'device-remember-offered');
+  await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode(secret));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await waitForStatus(page, /You are signed in/);
+  expect(await pageTokenClaims(page)).toMatchObject({ aal: 2, amr: ['pwd', 'otp'] });
+
+  // The token is in an HttpOnly cookie the page's script cannot read.
+  const cookies = await context.cookies();
+  expect(cookies).toEqual([
+    expect.objectContaining({ name: '__Host-device', path: '/', httpOnly: true, secure: true, sameSite: 'Strict', expires: expect.any(Number) }),
+  ]);
+  expect(await page.evaluate(() => document.cookie)).toBe('');
+  const row = page.locator('#devices-list li');
+  expect(await row.count()).toBe(1);
+  expect(await row.innerText()).toContain('(this browser)');
+  await screenshot(page, 'device-remembered');
+
+  await signOut(page);
+  await signIn(page, member);
+  await waitForStatus(page, /You are signed in/);
+  expect(await pageTokenClaims(page)).toMatchObject({ aal: 1, amr: ['pwd', 'dev'] });
+  expect(await page.locator('#devices-list li').innerText()).toMatch(/last used/);
+
+  await page.getByRole('button', { name: /^Forget this browser/ }).click();
+  await waitForStatus(page, /forgotten/);
+  expect(await page.locator('#devices-list li').count()).toBe(0);
+  expect(await page.locator('#devices-empty').isVisible()).toBe(true);
+  expect(await context.cookies()).toEqual([]);
+  await screenshot(page, 'device-forgotten');
+
+  await signOut(page);
+  await signIn(page, member);
+  await waitForStatus(page, /One more step/);
+});
+
+it('offers no checkbox where the org does not allow remembering devices', async () => {
+  const { member } = await newOrg();
+  await enrolTotp(await accessToken(member));
+  const { page } = await pages.open();
+  await signIn(page, member);
+  await waitForStatus(page, /One more step/);
+  expect(await page.locator('#remember-device-field').isHidden()).toBe(true);
+});
