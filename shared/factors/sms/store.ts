@@ -84,3 +84,8 @@ export function discardCode(userId: number, codeHash: string): TransactItem {
     },
   };
 }
+
+/** Removes the user's number; LostRace when there is none (already removed by a concurrent request). */
+export function removeFactor(userId: number): TransactItem {
+  return { Delete: { TableName: tableName(), Key: key(userId), ConditionExpression: 'attribute_exists(pk)' } };
+}
