@@ -12,6 +12,7 @@ import { state } from '../state';
 import { busy, reportError, setStatus } from '../status';
 import { showScreen } from './screens';
 import { renderSessions } from './sessions';
+import { renderSms } from './sms-card';
 
 export async function showAccount(options: { focus?: boolean } = {}): Promise<void> {
   const enrolling = state.session === null && state.pending !== null;
@@ -60,7 +61,8 @@ export async function loadAccount(): Promise<void> {
       : 'Use an app such as Google Authenticator, 1Password or Aegis to make sign-in codes.';
   el('totp-start').textContent = totpOn ? 'Replace authenticator app' : 'Set up authenticator app';
   show(el('summary-sms-row'), Boolean(s?.phone));
-  el('summary-sms').textContent = s?.phone ? `+${s.phone_prefix ?? ''} ${s.phone}` : '';
+  el('summary-sms').textContent = s?.phone ? `+${s.phone_prefix ?? ''} ${s.phone}${s.methods.includes('sms') ? '' : ' (not confirmed)'}` : '';
+  renderSms(s);
   el('summary-keys').textContent = list === null ? 'Unknown' : String(list.length);
   el('summary-recovery').textContent = recovery.status === 'fulfilled' ? String(state.recoveryRemaining) : 'Unknown';
   if (list !== null && !enrolling) renderKeys(list);
