@@ -32,7 +32,16 @@ export function renderSms(s: Settings | null): void {
   show(el('sms-finish'), allowed && Boolean(phone) && !verified);
   // Removing needs a full session (the route refuses a pending token).
   show(el('sms-remove'), Boolean(phone) && state.session !== null);
+  // While a form is open its own buttons are the choices.
+  show(el('sms-actions'), el('sms-phone-form').hidden && el('sms-code-form').hidden);
   showCountryHint(s.sms_country_codes);
+}
+
+/** Opens one of the card's forms ('phone' or 'code'), or closes both (null). */
+export function openSmsForm(form: 'phone' | 'code' | null): void {
+  show(el('sms-phone-form'), form === 'phone');
+  show(el('sms-code-form'), form === 'code');
+  show(el('sms-actions'), form === null);
 }
 
 /** The country codes SMS may go to, where the org or deployment restricts them: a hint, a list, and the only choice filled in. */

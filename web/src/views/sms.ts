@@ -6,11 +6,12 @@
  * a pending token (2FA forced): confirming the phone then finishes signing in.
  */
 import * as api from '../api';
-import { el, focus, markInvalid, show } from '../dom';
+import { el, focus, markInvalid } from '../dom';
 import { state } from '../state';
 import { busy, clearStatus, refusedInput, setStatus } from '../status';
 import { loadAccount } from './account';
 import { enrolled } from './session';
+import { openSmsForm } from './sms-card';
 
 const countryInput = () => el<HTMLInputElement>('sms-country');
 const phoneInput = () => el<HTMLInputElement>('sms-phone');
@@ -19,8 +20,7 @@ const codeInput = () => el<HTMLInputElement>('sms-code');
 /** "Add a phone": the number form. */
 export function startSms(): void {
   clearStatus();
-  closeForms();
-  show(el('sms-phone-form'));
+  openSmsForm('phone');
   focus(countryInput().value ? phoneInput() : countryInput());
 }
 
@@ -49,8 +49,7 @@ export async function submitPhone(event: SubmitEvent): Promise<void> {
 /** Texts a (new) code to the phone just set and asks for it. */
 async function sendCode(): Promise<void> {
   await api.sendSmsCode();
-  closeForms();
-  show(el('sms-code-form'));
+  openSmsForm('code');
   codeInput().value = '';
   markInvalid(codeInput(), false);
   await loadAccount();
@@ -77,7 +76,7 @@ export async function confirmSmsCode(event: SubmitEvent): Promise<void> {
     } catch (error) {
       throw refusedInput(input, error);
     }
-    closeForms();
+    openSmsForm(null);
     await enrolled(answer ?? {});
     setStatus(
       `Your phone is confirmed: sign-in codes can come by text message.${state.recoveryRemaining === 0 ? ' Now generate recovery codes, so you can still sign in if you lose your phone.' : ''}`,
@@ -91,7 +90,7 @@ export async function removeSms(event: MouseEvent): Promise<void> {
   if (!window.confirm('Remove your phone? You will no longer get sign-in codes by text message.')) return;
   await busy(event.currentTarget as HTMLButtonElement, async () => {
     await api.removePhone();
-    closeForms();
+    openSmsForm(null);
     await loadAccount();
     setStatus('Your phone is removed.', 'success');
     focus(el('sms-heading'));
@@ -99,14 +98,9 @@ export async function removeSms(event: MouseEvent): Promise<void> {
 }
 
 export function cancelSms(): void {
-  closeForms();
+  openSmsForm(null);
   clearStatus();
   focus(el('sms-heading'));
-}
-
-function closeForms(): void {
-  show(el('sms-phone-form'), false);
-  show(el('sms-code-form'), false);
 }
 
 function refuseLocally(input: HTMLInputElement, message: string): void {
