@@ -54,6 +54,8 @@ describe('Ziik dialect: /api/two-factor', () => {
       phone: null,
       verified: false,
       methods: [],
+      allowed_methods: ['google', 'u2f'],
+      sms_country_codes: null,
     });
     const qr = await invoke('GET /api/two-factor/qr', { token });
     expect(qr.body.data.qr_image).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
