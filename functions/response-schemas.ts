@@ -94,6 +94,10 @@ export const TwoFactorSettingsResponse = z.strictObject({
     phone: z.nullable(z.string()),
     verified: z.boolean(),
     methods: z.array(z.union([ZiikMethod, z.literal('recovery')])),
+    /** The methods the org's policy allows. */
+    allowed_methods: z.array(ZiikMethod),
+    /** The country calling codes SMS may go to (digits, no +); null: any. */
+    sms_country_codes: z.nullable(z.array(z.string())),
   }),
 });
 

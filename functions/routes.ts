@@ -420,6 +420,17 @@ export const routes = {
     sensitive: true,
     throttle: THROTTLES.credential,
   },
+  'DELETE /api/two-factor/sms': {
+    handler: 'ziik/sms-remove',
+    access: 'user',
+    sessionProof: 'transaction',
+    tag: 'two-factor (Ziik)',
+    summary: 'Remove the phone for text messages (a verified one needs a recent second factor or a code)',
+    status: 204,
+    body: s.OptionalCodeBody,
+    sensitive: true,
+    secrets: true,
+  },
   'POST /api/two-factor/webauthn/register/options': {
     handler: 'keys/register-options',
     access: 'pending',

@@ -14,6 +14,9 @@ export const handler = endpoint('GET /api/two-factor', async ({ principal }) => 
       verified: settings.verified,
       // An extension to the seed's shape: every verified method (google, sms, u2f, recovery).
       methods: settings.verifiedMethods.map((m) => (m === 'recovery' ? m : ziikMethods([m])[0])),
+      // Extensions too: what the org lets this user enrol (the self-service page offers only that).
+      allowed_methods: ziikMethods(settings.allowedMethods),
+      sms_country_codes: settings.smsCountryCodes,
     },
   });
 });

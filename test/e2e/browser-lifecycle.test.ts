@@ -11,8 +11,9 @@ import { launchChromium, pageOpener, screenshot, signIn, signOut, startPageServe
 import { lastLink } from '../support/email';
 import { accessToken, login, newOrg, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
+import { expectNoAxeViolations } from '../support/axe';
 
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 150_000 : 75_000);
+jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 200_000 : 120_000);
 
 let server: PageServer;
 let browser: Browser;
@@ -71,6 +72,7 @@ describe('the account lifecycle on the self-service page', () => {
     expect(await page.getByRole('heading', { name: /Choose your password/ }).isVisible()).toBe(true);
     expect(page.url()).toBe(`${server.url}/`);
     await screenshot(page, 'lifecycle-invitation');
+    await expectNoAxeViolations(page, 'invitation');
 
     // A common password is refused with the reason, the field flagged and focused.
     const invitationPassword = page.locator('#invitation-view').getByLabel('New password');
@@ -79,6 +81,7 @@ describe('the account lifecycle on the self-service page', () => {
     await waitForStatus(page, /common/, { error: true });
     expect(await invitationPassword.getAttribute('aria-invalid')).toBe('true');
     expect(await focusedId(page)).toBe('invitation-password');
+    await expectNoAxeViolations(page, 'invitation (a refused password)');
 
     const firstPassword = 'violet lantern over quiet harbour';
     await invitationPassword.fill(firstPassword);
@@ -104,11 +107,13 @@ describe('the account lifecycle on the self-service page', () => {
     await page.getByRole('button', { name: 'Email me a reset link' }).click();
     await waitForStatus(page, /has an account, we have emailed it a link/);
     await screenshot(page, 'lifecycle-forgot');
+    await expectNoAxeViolations(page, 'forgot password');
     const reset = await emailedLink(email, 'reset');
 
     const { page: resetPage } = await pages.open(reset.path);
     expect(await resetPage.getByRole('heading', { name: 'Choose a new password' }).isVisible()).toBe(true);
     expect(resetPage.url()).toBe(`${server.url}/`);
+    await expectNoAxeViolations(resetPage, 'reset password');
     const newPassword = 'copper kettle under northern rain';
     await resetPage.locator('#reset-view').getByLabel('New password').fill(newPassword);
     await resetPage.getByRole('button', { name: 'Set new password' }).click();
@@ -118,11 +123,13 @@ describe('the account lifecycle on the self-service page', () => {
     expect(await text(resetPage, '#second-factor-hint')).toMatch(/Set your new password/);
     expect(await passwordAccepted({ email, password: newPassword })).toBe(false);
     await screenshot(resetPage, 'lifecycle-reset-second-factor');
+    await expectNoAxeViolations(resetPage, 'reset password: second factor');
 
     await resetPage.getByLabel('Code', { exact: true }).fill(await nextTotpCode(secret));
     await resetPage.getByRole('button', { name: 'Verify' }).click();
     await waitForStatus(resetPage, /Your password has been reset/);
     await screenshot(resetPage, 'lifecycle-reset-done');
+    await expectNoAxeViolations(resetPage, 'password reset done');
 
     expect(await passwordAccepted({ email, password: newPassword })).toBe(true);
     expect(await passwordAccepted({ email, password: firstPassword })).toBe(false);
@@ -161,6 +168,7 @@ describe('the account lifecycle on the self-service page', () => {
     expect(await rows.count()).toBe(3);
     expect(await rows.first().innerText()).toMatch(/this browser/);
     await screenshot(page, 'lifecycle-sessions');
+    await expectNoAxeViolations(page, 'sessions');
 
     // Sign out one other session from its row.
     await rows.nth(1).getByRole('button', { name: /^Sign out / }).click();
@@ -185,6 +193,7 @@ describe('the account lifecycle on the self-service page', () => {
     await waitForStatus(page, /./, { error: true });
     expect(await page.locator('#password-current').getAttribute('aria-invalid')).toBe('true');
     expect(await page.isVisible('#account-view')).toBe(true);
+    await expectNoAxeViolations(page, 'password change (a refused password)');
 
     await page.getByLabel('Current password').fill(member.password);
     await page.locator('#password-section').getByLabel('New password').fill('granite owl beside the river');
@@ -194,6 +203,7 @@ describe('the account lifecycle on the self-service page', () => {
     expect((await invoke('POST /api/auth/refresh', { body: { refreshToken: other3.refreshToken } })).status).toBe(401);
     expect(await passwordAccepted({ email: member.email, password: 'granite owl beside the river' })).toBe(true);
     await screenshot(page, 'lifecycle-password-changed');
+    await expectNoAxeViolations(page, 'password changed');
     await signOut(page);
   });
 
@@ -207,6 +217,7 @@ describe('the account lifecycle on the self-service page', () => {
     const { page } = await pages.open(verify.path);
     expect(await page.getByRole('heading', { name: 'Confirm your new email address' }).isVisible()).toBe(true);
     expect(page.url()).toBe(`${server.url}/`);
+    await expectNoAxeViolations(page, 'verify email');
     await page.getByRole('button', { name: 'Confirm email address' }).click();
     await waitForStatus(page, /new email address is confirmed/);
     await screenshot(page, 'lifecycle-email-confirmed');

@@ -21,10 +21,11 @@ import {
   type Transport,
 } from '../support/browser';
 import { invoke } from '../support/invoke';
+import { expectNoAxeViolations } from '../support/axe';
 import { enrolTotp } from '../support/two-factor';
 
 // Against the synthesized stack (npm run test:synth) each function's first request is a cold start.
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 90_000 : 30_000);
+jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 60_000);
 
 let server: PageServer;
 let browser: Browser;
@@ -62,6 +63,7 @@ describe('the self-service page', () => {
     expect(await page.locator('#status').getAttribute('aria-live')).toBe('polite');
     expect(await page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
     await screenshot(page, 'sign-in');
+    await expectNoAxeViolations(page, 'sign in');
   });
 
   it.each<Transport>(['internal', 'usb'])('registers a security key (%s), signs in with it and removes it', async (transport) => {
@@ -73,6 +75,7 @@ describe('the self-service page', () => {
     await waitForStatus(page, /You are signed in/);
     expect(await text(page, '#summary-2fa')).toBe('Off');
     await screenshot(page, `key-${transport}-signed-in`);
+    await expectNoAxeViolations(page, 'account');
 
     await page.getByLabel('Name for the new key').fill(`Test key (${transport})`);
     await page.getByRole('button', { name: 'Add a security key' }).click();
@@ -85,12 +88,14 @@ describe('the self-service page', () => {
     expect(await authenticator.credentials()).toHaveLength(1);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('keys-heading');
     await screenshot(page, `key-${transport}-registered`);
+    await expectNoAxeViolations(page, 'account with a security key');
 
     await signOut(page);
     await signIn(page, member);
     await waitForStatus(page, /One more step/);
     expect(await page.getByRole('button', { name: 'Use your security key' }).isVisible()).toBe(true);
     await screenshot(page, `key-${transport}-second-factor`);
+    await expectNoAxeViolations(page, 'second factor (security key)');
 
     await page.getByRole('button', { name: 'Use your security key' }).click();
     await waitForStatus(page, /You are signed in/);
@@ -121,6 +126,7 @@ describe('the self-service page', () => {
     expect(await page.locator('#setup-required').isVisible()).toBe(true);
     expect(await page.locator('#recovery-section').isHidden()).toBe(true);
     await screenshot(page, 'forced-enrolment');
+    await expectNoAxeViolations(page, 'forced enrolment');
 
     await page.getByRole('button', { name: 'Add a security key' }).click();
     await waitForStatus(page, /added/);
@@ -146,6 +152,7 @@ describe('the self-service page', () => {
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(new URL((await page.locator('#totp-link').getAttribute('href'))!).searchParams.get('secret')).toBe(secret);
     await screenshot(page, 'totp-setup');
+    await expectNoAxeViolations(page, 'authenticator app set-up');
 
     await page.getByLabel('Enter the 6-digit code the app shows').fill(await generate({ secret }));
     await page.getByRole('button', { name: 'Turn on' }).click();
@@ -167,6 +174,7 @@ describe('the self-service page', () => {
     expect(await page.getByLabel('Code', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('login-code');
     await screenshot(page, 'totp-wrong-code');
+    await expectNoAxeViolations(page, 'second factor (a refused code)');
 
     await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode(secret));
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -197,6 +205,7 @@ describe('the self-service page', () => {
     expect(await page.locator('#recovery-warning').isVisible()).toBe(true);
     expect(await text(page, '#summary-recovery')).toBe('10');
     await screenshot(page, 'recovery-codes');
+    await expectNoAxeViolations(page, 'recovery codes');
 
     await page.getByRole('button', { name: 'I have saved them' }).click();
     expect(await page.locator('#recovery-codes li').count()).toBe(0);

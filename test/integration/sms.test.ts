@@ -56,6 +56,8 @@ describe('SMS enrolment and login', () => {
       phone: `******${phone.slice(-2)}`, // masked: a pending token (a password) must not reveal the number
       verified: false,
       methods: [],
+      allowed_methods: ['google', 'u2f', 'sms'],
+      sms_country_codes: null,
     });
     expect((await send(token)).status).toBe(204);
     const sms = (await lastSms(e164))!;

@@ -31,7 +31,16 @@ describe('Ziik dialect: /api/two-factor', () => {
     const { member } = await newOrg();
     const token = await accessToken(member);
     expect((await invoke('GET /api/two-factor', { token })).body).toEqual({
-      data: { method: null, secret_key: null, phone_prefix: null, phone: null, verified: false, methods: [] },
+      data: {
+        method: null,
+        secret_key: null,
+        phone_prefix: null,
+        phone: null,
+        verified: false,
+        methods: [],
+        allowed_methods: ['google', 'u2f'],
+        sms_country_codes: null,
+      },
     });
     const { body: generated } = await invoke('GET /api/two-factor/secret', { token });
     expect(generated.data.secret_key).toMatch(/^[A-Z2-7]{32}$/); // 160 bits
@@ -45,6 +54,8 @@ describe('Ziik dialect: /api/two-factor', () => {
       phone: null,
       verified: false,
       methods: [],
+      allowed_methods: ['google', 'u2f'],
+      sms_country_codes: null,
     });
     const qr = await invoke('GET /api/two-factor/qr', { token });
     expect(qr.body.data.qr_image).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);

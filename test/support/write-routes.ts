@@ -408,6 +408,21 @@ export const writeRoutes: Record<WriteRoute, WriteRouteEntry> = {
       };
     },
   },
+  'DELETE /api/two-factor/sms': {
+    async setup() {
+      const { admin: orgAdmin, member, orgId } = await newOrg();
+      await admin(await accessToken(orgAdmin), 'POST /api/settings/twofactor/{method}', { params: { method: 'sms' } });
+      forgetCachedPolicy(orgId);
+      const token = await accessToken(member);
+      await admin(token, 'PATCH /api/two-factor', { body: { method: 'sms', phone_prefix: 45, phone: randomDanishMobile() } });
+      return {
+        options: { token },
+        status: 204,
+        orgs: [orgId],
+        events: [{ orgId, action: 'factor.removed', actorId: member.userId, targetUserId: member.userId, details: { method: 'sms', country: '45' } }],
+      };
+    },
+  },
   'POST /api/two-factor/webauthn/register/options': {
     unaudited: 'a registration challenge is ephemeral, single-use state; the registration itself is audited',
     async setup() {

@@ -42,6 +42,7 @@ import type {
   ForgotPasswordBody,
   LoginBody,
   ResetPasswordBody,
+  TwoFactorPatchBody,
   VerifyKeyBody,
 } from '../../functions/schemas';
 import { saveSession, state } from './state';
@@ -61,6 +62,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    /** The request fields the server named as wrong (`body.phone`, ...). */
+    readonly fields: readonly string[] = [],
   ) {
     super(detail);
   }
@@ -124,7 +127,8 @@ async function request<T>(route: RouteKey, options: RequestOptions = {}): Promis
     let detail = problem.detail ?? problem.title ?? `The request failed (HTTP ${response.status}).`;
     const retryAfter = response.headers.get('retry-after');
     if (response.status === 429 && retryAfter) detail += ` Try again in ${retryAfter} seconds.`;
-    throw new ApiError(response.status, problem.code ?? 'error', detail);
+    const fields = Array.isArray(problem.errors) ? problem.errors.map((e) => e.path) : [];
+    throw new ApiError(response.status, problem.code ?? 'error', detail, fields);
   }
   return parsed as T;
 }
@@ -193,6 +197,11 @@ export const keyRegistrationOptions = (options: { passkey?: boolean } = {}) =>
 export const registerKey = (response: RegistrationResponseJSON, name: string) =>
   call<z.output<typeof KeyRegisteredResponse>>('POST /api/two-factor/webauthn/register', { body: { response, name } });
 export const removeKey = (id: string) => call<void>('DELETE /api/two-factor/webauthn/{id}', { params: { id } });
+// A phone for text messages (SMS): set the number, text it a code, confirm with the code; remove it
+export const setPhone = (phone: { phone_prefix: string; phone: string }) =>
+  call<void>('PATCH /api/two-factor', { body: { method: 'sms', ...phone } satisfies z.input<typeof TwoFactorPatchBody> });
+export const confirmPhone = (body: z.input<typeof VerifyKeyBody>) => call<Partial<Tokens> | undefined>('POST /api/two-factor/verify', { body });
+export const removePhone = () => call<void>('DELETE /api/two-factor/sms');
 export const generateRecoveryCodes = async () => (await call<z.output<typeof RecoveryCodesResponse>>('POST /api/two-factor/recovery-codes', { body: {} })).data.codes;
 
 // Links from emails and a forgotten password (public: the token in the link is the credential)

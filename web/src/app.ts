@@ -1,8 +1,9 @@
 /**
  * The self-service security page: sign in (password, then a second factor), see the account's second
- * factors, set up an authenticator app or codes by email, add and remove security keys, make recovery codes, change the
- * password, see and end sessions, sign out; and the emailed links: accept an invitation, reset a
- * forgotten password (then the second factor), confirm a new email address.
+ * factors, set up an authenticator app or codes by email, add and remove security keys, passkeys and
+ * a phone for text messages, make recovery codes, change the password, see and end sessions and
+ * remembered devices, sign out; and the emailed links: accept an invitation, reset a forgotten
+ * password (then the second factor), confirm a new email address.
  * Plain DOM, no framework. This entry module only wires the page's controls to the screens in views/;
  * api.ts talks to the server, state.ts keeps the tokens.
  */
@@ -25,6 +26,7 @@ import { offerPasskeyAutofill, signInWithPasskey } from './views/passkey-sign-in
 import { addPasskey, addSecurityKey } from './views/security-keys';
 import { endSession, signOut } from './views/session';
 import { endOtherSessions } from './views/sessions';
+import { cancelSms, confirmSmsCode, removeSms, resendSmsCode, startSms, submitPhone } from './views/sms';
 import { cancelTotp, confirmTotp, startTotp } from './views/totp';
 import { confirmEmail } from './views/verify-email';
 
@@ -51,6 +53,13 @@ function start(): void {
   el('totp-cancel').addEventListener('click', cancelTotp);
   el<HTMLFormElement>('key-form').addEventListener('submit', (e) => void addSecurityKey(e));
   el('key-add-passkey').addEventListener('click', (e) => void addPasskey(e));
+  el('sms-start').addEventListener('click', startSms);
+  el<HTMLFormElement>('sms-phone-form').addEventListener('submit', (e) => void submitPhone(e));
+  el<HTMLFormElement>('sms-code-form').addEventListener('submit', (e) => void confirmSmsCode(e));
+  el('sms-finish').addEventListener('click', (e) => void resendSmsCode(e));
+  el('sms-resend').addEventListener('click', (e) => void resendSmsCode(e));
+  el('sms-remove').addEventListener('click', (e) => void removeSms(e));
+  document.querySelectorAll('[data-sms-cancel]').forEach((button) => button.addEventListener('click', cancelSms));
   el('recovery-generate').addEventListener('click', (e) => void generateRecoveryCodes(e));
   el('recovery-copy').addEventListener('click', () => void copyRecoveryCodes());
   el('recovery-done').addEventListener('click', doneWithRecoveryCodes);

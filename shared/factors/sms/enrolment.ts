@@ -13,12 +13,12 @@ import { smsSender } from '../../adapters/sms-sender';
 import type { Actor } from '../../audit/events';
 import { config } from '../../config';
 import { now } from '../../clock';
-import { BadGateway, Conflict, ErrorCode, TooManyRequests, Unavailable } from '../../errors';
+import { BadGateway, Conflict, ErrorCode, NotFound, TooManyRequests, Unavailable } from '../../errors';
 import { logger } from '../../log';
 import * as metrics from '../../metrics';
 import { assertMethodAllowed } from '../../policy/policy';
 import { consume, releaseWrites, type Interval, type Limit } from '../../ratelimit/limits';
-import { epochSeconds } from '../../store/conditions';
+import { epochSeconds, LostRace } from '../../store/conditions';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { factorOfKind, type Account, type FactorItem } from '../account';
@@ -127,5 +127,30 @@ export async function sendSmsCode(principal: Principal, actor: Actor, language?:
       });
     }
     throw new BadGateway(ErrorCode.smsDeliveryFailed, 'The SMS could not be sent; try again later', { cause });
+  }
+}
+
+/**
+ * The user removes their phone. A verified number is a factor: removing it needs a recent second
+ * factor (or a code), as removing a security key does. A number whose set-up was never finished
+ * proves nothing, so cancelling its set-up needs no second factor.
+ */
+export async function removeSms(principal: Principal, actor: Actor, code?: string): Promise<void> {
+  const { account, policy } = await accountAndPolicy(principal);
+  const factor = factorOfKind(account, 'sms');
+  if (!factor) throw new NotFound('You have no phone number for text messages');
+  if (factor.verified) await assertRecentSecondFactor(principal, account, policy, actor, code);
+  else assertMayEnrol(principal, account, policy);
+  const userId = account.user.userId;
+  try {
+    await transactWrite([
+      smsStore.removeFactor(userId),
+      smsStore.deleteCode(userId),
+      profileUpdate(userId, { unverified: ['sms'], ...(account.user.preferredMethod === 'sms' && { preferred: null }) }),
+      accountEvent(account, 'factor.removed', actor, { method: 'sms', country: factor.countryCode as string }, policy.sequence),
+    ]);
+  } catch (error) {
+    if (error instanceof LostRace && error.lost(0)) throw new NotFound('You have no phone number for text messages');
+    throw error;
   }
 }

@@ -68,10 +68,17 @@ export async function openPhone(factor: FactorItem): Promise<string | undefined>
 /** The subject of per-number rate limits: a keyed hash, so no counter's key reveals a number. */
 export const phoneRateSubject = (e164: string) => keyedHash('sms-rate-limit-phone', e164);
 
-export function assertCountryAllowed(countryCode: string, policy: Policy): void {
+/** The country calling codes SMS may go to in this org (the deployment's and the org's lists together); null: any. */
+export function allowedCountryCodes(policy: Policy): string[] | null {
   const deployment = config().SMS_ALLOWED_COUNTRY_CODES;
   const org = policy.smsCountryCodes;
-  if ((deployment.length && !deployment.includes(countryCode)) || (org && !org.includes(countryCode))) {
+  if (!deployment.length) return org ?? null;
+  return org ? deployment.filter((code) => org.includes(code)) : deployment;
+}
+
+export function assertCountryAllowed(countryCode: string, policy: Policy): void {
+  const allowed = allowedCountryCodes(policy);
+  if (allowed && !allowed.includes(countryCode)) {
     metrics.smsRefused('country_not_allowed', policy.orgId);
     throw new Unprocessable(ErrorCode.invalidPhone, `SMS to +${countryCode} numbers is not allowed here`, {
       issues: [{ path: 'body.phone_prefix', message: 'is not an allowed country calling code' }],

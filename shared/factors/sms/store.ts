@@ -33,3 +33,8 @@ export const codeOf = (account: Account): SmsCodeItem | undefined => codeStore.c
 export const putCode = (userId: number, code: SmsCodeItem, sentAt: Date) => codeStore.putCode(codeKey(userId), code, sentAt);
 export const deleteCode = (userId: number) => codeStore.deleteCode(codeKey(userId));
 export const discardCode = (userId: number, codeHash: string) => codeStore.discardCode(codeKey(userId), codeHash);
+
+/** Removes the user's number; LostRace when there is none (already removed by a concurrent request). */
+export function removeFactor(userId: number): TransactItem {
+  return { Delete: { TableName: tableName(), Key: key(userId), ConditionExpression: 'attribute_exists(pk)' } };
+}

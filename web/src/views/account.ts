@@ -13,6 +13,7 @@ import { busy, reportError, setStatus } from '../status';
 import { showScreen } from './screens';
 import { renderDevices } from './devices';
 import { renderSessions } from './sessions';
+import { renderSms } from './sms-card';
 
 export async function showAccount(options: { focus?: boolean } = {}): Promise<void> {
   const enrolling = state.session === null && state.pending !== null;
@@ -63,7 +64,8 @@ export async function loadAccount(): Promise<void> {
       : 'Use an app such as Google Authenticator, 1Password or Aegis to make sign-in codes.';
   el('totp-start').textContent = totpOn ? 'Replace authenticator app' : 'Set up authenticator app';
   show(el('summary-sms-row'), Boolean(s?.phone));
-  el('summary-sms').textContent = s?.phone ? `+${s.phone_prefix ?? ''} ${s.phone}` : '';
+  el('summary-sms').textContent = s?.phone ? `+${s.phone_prefix ?? ''} ${s.phone}${s.methods.includes('sms') ? '' : ' (not confirmed)'}` : '';
+  renderSms(s);
   const emailOn = s?.methods.includes('email') ?? false;
   show(el('summary-email-row'), emailOn);
   el('summary-email').textContent = emailOn ? 'On' : '';

@@ -9,6 +9,7 @@ import { busy, setStatus } from '../status';
 import { loadAccount, showAccount } from './account';
 import { hideRecoveryCodes } from './recovery-codes';
 import { showScreen } from './screens';
+import { openSmsForm } from './sms-card';
 
 /** Whichever route finished the login: the tokens, and what the user should hear about. */
 type SignIn = Pick<api.Tokens, 'accessToken' | 'refreshToken'> &
@@ -42,6 +43,7 @@ export function endSession(message?: string, kind: 'info' | 'success' = 'info'):
   show(el('totp-setup'), false);
   show(el('email-code-verify-form'), false);
   show(el('email-code-form'));
+  openSmsForm(null);
   show(el('password-code-field'), false);
   // Nothing typed (a password, a code) outlives the session on screen.
   document.querySelectorAll('form').forEach((form) => form.reset());
