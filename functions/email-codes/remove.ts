@@ -1,4 +1,4 @@
-import { removeEmail } from '../../shared/factors/email/enrolment';
+import { removeEmail } from '../../shared/factors/email/removal';
 import { endpoint, noContent } from '../endpoint';
 
 export const handler = endpoint('DELETE /api/two-factor/email', async ({ principal, body, actor }) => {

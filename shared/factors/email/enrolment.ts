@@ -16,13 +16,13 @@
 import type { Actor } from '../../audit/events';
 import { config } from '../../config';
 import { now } from '../../clock';
-import { BadGateway, Conflict, ErrorCode, Forbidden, NotFound } from '../../errors';
+import { BadGateway, Conflict, ErrorCode } from '../../errors';
 import { logger } from '../../log';
 import { consumeMailLimits, deliverMail, mailLimits } from '../../mail/send';
 import type { Language } from '../../mail/templates';
 import { assertMethodAllowed, type Policy } from '../../policy/policy';
 import { releaseWrites, type Interval, type Limit } from '../../ratelimit/limits';
-import { epochSeconds, LostRace } from '../../store/conditions';
+import { epochSeconds } from '../../store/conditions';
 import { transactWrite } from '../../store/transact';
 import type { Principal } from '../../tokens/principal';
 import { allowedMethods, factorOfKind, type Account, type FactorItem } from '../account';
@@ -116,29 +116,5 @@ async function sendTo(account: Account, policy: Policy, factor: FactorItem, to: 
     );
     logger.error('Email code delivery failed', { userId, error: cause as Error });
     throw new BadGateway(ErrorCode.emailDeliveryFailed, 'The email could not be sent; try again later', { cause });
-  }
-}
-
-/**
- * Removes the email factor (needs a recent second factor or a code). Removing email never leaves an
- * admin with email alone; removing their last strong factor is what is refused (../account.ts).
- */
-export async function removeEmail(principal: Principal, actor: Actor, code?: string): Promise<void> {
-  const { account, policy } = await accountAndPolicy(principal);
-  if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot change second factors');
-  const factor = factorOfKind(account, 'email');
-  if (!factor) throw new NotFound('You have no email second factor');
-  if (factor.verified) await assertRecentSecondFactor(principal, account, policy, actor, code);
-  const userId = account.user.userId;
-  try {
-    await transactWrite([
-      emailStore.removeFactor(userId, factor.createdAt),
-      emailStore.deleteCode(userId),
-      profileUpdate(userId, { unverified: ['email'], ...(account.user.preferredMethod === 'email' && { preferred: null }) }),
-      accountEvent(account, 'factor.removed', actor, { method: 'email' }, policy.sequence),
-    ]);
-  } catch (error) {
-    if (error instanceof LostRace && error.lost(0)) throw new NotFound('You have no email second factor');
-    throw error;
   }
 }
