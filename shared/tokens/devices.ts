@@ -16,7 +16,7 @@
 import { auditPut, type Actor } from '../audit/events';
 import { constantTimeEqual, keyedHash, randomToken } from '../crypto/secrets';
 import { NotFound } from '../errors';
-import { describeUserAgent } from '../http/user-agent';
+import { describeUserAgent } from '../model/user-agent';
 import { epochSeconds } from '../store/conditions';
 import type { TransactItem } from '../store/transact';
 import * as deviceStore from './device-store';
