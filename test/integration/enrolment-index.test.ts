@@ -29,8 +29,8 @@ it('holds the keys and the projected attributes of each user, and the report rea
   expect(report.status).toBe(200);
   expect(report.body.data).toEqual(
     expect.arrayContaining([
-      { userId: org.member.userId, email: org.member.email, role: 'member', methods: ['google'], satisfiesPolicy: true },
-      { userId: org.admin.userId, email: org.admin.email, role: 'admin', methods: [], satisfiesPolicy: true },
+      { userId: org.member.userId, email: org.member.email, role: 'member', methods: ['google'], satisfiesPolicy: true, deadline: null, deadlinePassed: false },
+      { userId: org.admin.userId, email: org.admin.email, role: 'admin', methods: [], satisfiesPolicy: true, deadline: null, deadlinePassed: false },
     ]),
   );
 });

@@ -65,9 +65,9 @@ describe('Ziik dialect: /api/settings/twofactor', () => {
       title: 'Bad Request',
       status: 400,
       code: 'validation_failed',
-      detail: 'Invalid request: path.method: must be one of: google, sms, u2f',
+      detail: 'Invalid request: path.method: must be one of: google, sms, u2f, email',
       instance: '/api/settings/twofactor/carrier-pigeon',
-      errors: [{ path: 'path.method', message: 'must be one of: google, sms, u2f' }],
+      errors: [{ path: 'path.method', message: 'must be one of: google, sms, u2f, email' }],
     });
   });
 

@@ -43,8 +43,8 @@ describe('npm run sam-env and the template (cdk synth -c local=true)', () => {
   }, 120_000);
 
   test('every function of the template and its nested stacks is in the file, by logical ID and by nested path', () => {
-    // One per route and the deploy-time key material function.
-    expect(functions).toHaveLength(routeEntries().length + 1);
+    // One per route, the deploy-time key material function and the security notifier.
+    expect(functions).toHaveLength(routeEntries().length + 2);
     expect(functions.filter((fn) => fn.fullPath.includes('/'))).toHaveLength(routeEntries().length);
     for (const fn of functions) {
       expect(vars[fn.logicalId]).toBeDefined();

@@ -152,9 +152,9 @@ describe('TwoFactorStack (as cdk synth builds it, stub code)', () => {
     h = inspect(stack);
   }, 120_000);
 
-  test('one Lambda function per route-table entry, the key-material function, and no CDK helper functions', () => {
+  test('one Lambda function per route-table entry, the key-material function, the security notifier, and no CDK helper functions', () => {
     const functions = Object.values(h.resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(routes.length + 1);
+    expect(functions).toHaveLength(routes.length + 2);
     expect(stack.functions.size).toBe(routes.length);
     const types = Object.values(h.resources).map((r) => r.Type as string);
     expect(types.filter((t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource')).toEqual([
@@ -533,6 +533,8 @@ describe('operations: alarms, dashboard, gradual rollout of the auth routes, bac
       RefreshReuseAlarm: [5, gte],
       // 80 % of the default 1 USD account limit.
       SmsSpendAlarm: [0.8, gte],
+      // A security notice that failed every retry (test/unit/security-notifier-stack.test.ts).
+      DeadLettersAlarm: [1, gte],
     });
   });
 
