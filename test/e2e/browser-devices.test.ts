@@ -7,6 +7,7 @@ import { generate } from 'otplib';
 import type { Browser } from 'playwright-core';
 import { accessToken, newOrg, policyChangeSettles } from '../support/fixtures';
 import { allowDevices } from '../support/devices';
+import { expectNoAxeViolations } from '../support/axe';
 import { launchChromium, pageOpener, pageTokenClaims, screenshot, signIn, signOut, startPageServer, waitForStatus, type PageServer } from '../support/browser';
 import { enrolTotp } from '../support/two-factor';
 
@@ -49,6 +50,7 @@ it('remembers the device when asked, skips the second step next time, and forget
   expect(await remember.isChecked()).toBe(false);
   await remember.check();
   await screenshot(page, 'device-remember-offered');
+  await expectNoAxeViolations(page, 'second factor with remember this device');
   await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode(secret));
   await page.getByRole('button', { name: 'Verify' }).click();
   await waitForStatus(page, /You are signed in/);
@@ -64,6 +66,7 @@ it('remembers the device when asked, skips the second step next time, and forget
   expect(await row.count()).toBe(1);
   expect(await row.innerText()).toContain('(this browser)');
   await screenshot(page, 'device-remembered');
+  await expectNoAxeViolations(page, 'account with a remembered device');
 
   await signOut(page);
   await signIn(page, member);

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { testClock } from '../support/clock';
 import { lastEmailCode } from '../support/email';
 import { accessToken, newOrg, policyChangeSettles } from '../support/fixtures';
+import { expectNoAxeViolations } from '../support/axe';
 import { launchChromium, pageOpener, pageTokenClaims, screenshot, signIn, signOut, startPageServer, waitForStatus, type PageServer } from '../support/browser';
 import { invoke } from '../support/invoke';
 
@@ -48,6 +49,7 @@ it('enrols codes by email from the page, then signs in with â€œEmail me a codeâ€
     await page.getByRole('button', { name: 'Email me a code' }).click();
     await waitForStatus(page, /We emailed a code to/);
     await screenshot(page, 'email-codes-setup');
+    await expectNoAxeViolations(page, 'email codes set-up');
     await page.getByLabel('Enter the 6-digit code we emailed you').fill((await lastEmailCode(org.member.email))!);
     await page.getByRole('button', { name: 'Turn on' }).click();
     await waitForStatus(page, /Codes by email are turned on/);
@@ -62,6 +64,7 @@ it('enrols codes by email from the page, then signs in with â€œEmail me a codeâ€
     await waitForStatus(page, /One more step/);
     await page.getByRole('button', { name: 'Email me a code' }).click();
     await waitForStatus(page, /We emailed a code to/);
+    await expectNoAxeViolations(page, 'second factor by email code');
     await page.getByLabel('Code', { exact: true }).fill((await lastEmailCode(org.member.email))!);
     await page.getByRole('button', { name: 'Verify' }).click();
     await waitForStatus(page, /You are signed in/);

@@ -5,6 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { newOrg } from '../support/fixtures';
+import { expectNoAxeViolations } from '../support/axe';
 import {
   addVirtualAuthenticator,
   launchChromium,
@@ -59,6 +60,7 @@ async function memberWithPasskeyOnPage() {
   const [credential] = await authenticator.credentials();
   expect(credential).toMatchObject({ isResidentCredential: true });
   await screenshot(page, 'passkey-added');
+  await expectNoAxeViolations(page, 'account with a passkey');
   return { member, page, authenticator };
 }
 
@@ -67,6 +69,7 @@ describe('passkey sign-in on the self-service page', () => {
     const { page } = await pages.open();
     expect(await page.locator('#login-email').getAttribute('autocomplete')).toBe('username webauthn');
     expect(await page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible()).toBe(true);
+    await expectNoAxeViolations(page, 'sign-in with the passkey button');
   });
 
   it('adds a passkey, then signs in with it alone through the button: aal 2, amr hwk + user', async () => {
