@@ -47,10 +47,8 @@ export interface RememberedDevice {
 }
 
 /**
- * A new device for the subject, remembered for `days`, not yet written. Every login that proves a
- * second factor may offer it: /2fa/authenticate does (factors/authenticate.ts finishLogin); the
- * passkey sign-in (POST /api/auth/passkey), once it exists, adds these writes to its login
- * transaction and shared/http/cookies.ts's deviceCookie to its answer, the same way.
+ * A new device for the subject, remembered for `days`, not yet written: /2fa/authenticate offers it
+ * (factors/authenticate.ts finishLogin). A passkey sign-in has no second step to skip, so it has none.
  */
 export async function prepareDevice(subject: Subject, days: number, actor: Actor, at: Date, policySequence?: number): Promise<RememberedDevice> {
   const deviceId = randomToken(16);
