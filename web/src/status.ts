@@ -93,3 +93,19 @@ export function refusedInput(input: HTMLInputElement, error: unknown): unknown {
 export function refusedPassword(input: HTMLInputElement, error: unknown, codes: readonly string[] = ['weak_password', 'validation_failed']): unknown {
   return error instanceof ApiError && codes.includes(error.code) ? refusedInput(input, error) : error;
 }
+
+export const SIX_DIGITS = /^\d{6}$/;
+
+/**
+ * The code typed into a field, spaces removed; undefined when it does not match `pattern`, after
+ * flagging and focusing the field and announcing `message`, so the form is not sent.
+ */
+export function enteredCode(input: HTMLInputElement, pattern: RegExp, message: string): string | undefined {
+  const code = input.value.replace(/\s+/g, '');
+  const valid = pattern.test(code);
+  markInvalid(input, !valid);
+  if (valid) return code;
+  setStatus(message, 'error');
+  focus(input);
+  return undefined;
+}

@@ -1,7 +1,7 @@
 /** Codes by email: enrolling an address (a code sent to it, typed back), and "Email me a code" at sign-in. */
 import * as api from '../api';
 import { el, focus, markInvalid, show } from '../dom';
-import { busy, clearStatus, refusedInput, setStatus } from '../status';
+import { busy, clearStatus, enteredCode, refusedInput, setStatus, SIX_DIGITS } from '../status';
 import { enrolled } from './session';
 
 export async function startEmailCodes(event: SubmitEvent): Promise<void> {
@@ -33,14 +33,8 @@ export async function startEmailCodes(event: SubmitEvent): Promise<void> {
 export async function confirmEmailCodes(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const input = el<HTMLInputElement>('email-code-code');
-  const code = input.value.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(code)) {
-    markInvalid(input, true);
-    setStatus('Enter the 6-digit code from the email.', 'error');
-    focus(input);
-    return;
-  }
-  markInvalid(input, false);
+  const code = enteredCode(input, SIX_DIGITS, 'Enter the 6-digit code from the email.');
+  if (code === undefined) return;
   await busy(event.submitter as HTMLButtonElement | null, async () => {
     setStatus('Checking the code…');
     let answer;

@@ -6,7 +6,7 @@ import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/br
 import * as api from '../api';
 import { el, focus, markInvalid, show } from '../dom';
 import { state } from '../state';
-import { busy, clearStatus, refusedInput, setStatus } from '../status';
+import { busy, clearStatus, enteredCode, refusedInput, setStatus } from '../status';
 import { showScreen } from './screens';
 import { endSession, signedIn } from './session';
 
@@ -40,13 +40,8 @@ export function showSecondFactor(): void {
 export async function submitCode(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const input = el<HTMLInputElement>('login-code');
-  const code = input.value.replace(/\s+/g, '');
-  markInvalid(input, !code);
-  if (!code) {
-    setStatus('Enter a code.', 'error');
-    focus(input);
-    return;
-  }
+  const code = enteredCode(input, /./, 'Enter a code.');
+  if (code === undefined) return;
   await busy(event.submitter as HTMLButtonElement | null, async () => {
     setStatus('Checking the code…');
     try {

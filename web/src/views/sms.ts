@@ -8,7 +8,7 @@
 import * as api from '../api';
 import { el, focus, markInvalid } from '../dom';
 import { state } from '../state';
-import { busy, clearStatus, refusedInput, setStatus } from '../status';
+import { busy, clearStatus, enteredCode, refusedInput, setStatus, SIX_DIGITS } from '../status';
 import { loadAccount } from './account';
 import { enrolled } from './session';
 import { openSmsForm } from './sms-card';
@@ -65,9 +65,8 @@ export async function resendSmsCode(event: MouseEvent): Promise<void> {
 export async function confirmSmsCode(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const input = codeInput();
-  const code = input.value.replace(/\s+/g, '');
-  markInvalid(input, !/^\d{6}$/.test(code));
-  if (!/^\d{6}$/.test(code)) return refuseLocally(input, 'Enter the 6-digit code we texted you.');
+  const code = enteredCode(input, SIX_DIGITS, 'Enter the 6-digit code we texted you.');
+  if (code === undefined) return;
   await busy(event.submitter as HTMLButtonElement | null, async () => {
     setStatus('Checking the code…');
     let answer;

@@ -2,7 +2,7 @@
 import * as api from '../api';
 import { el, focus, markInvalid, show } from '../dom';
 import { state } from '../state';
-import { busy, clearStatus, refusedInput, setStatus } from '../status';
+import { busy, clearStatus, enteredCode, refusedInput, setStatus, SIX_DIGITS } from '../status';
 import { enrolled } from './session';
 
 export async function startTotp(event: MouseEvent): Promise<void> {
@@ -25,14 +25,8 @@ export async function startTotp(event: MouseEvent): Promise<void> {
 export async function confirmTotp(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const input = el<HTMLInputElement>('totp-code');
-  const code = input.value.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(code)) {
-    markInvalid(input, true);
-    setStatus('Enter the 6-digit code from your authenticator app.', 'error');
-    focus(input);
-    return;
-  }
-  markInvalid(input, false);
+  const code = enteredCode(input, SIX_DIGITS, 'Enter the 6-digit code from your authenticator app.');
+  if (code === undefined) return;
   await busy(event.submitter as HTMLButtonElement | null, async () => {
     setStatus('Checking the code…');
     let answer;
