@@ -1,6 +1,8 @@
 /**
  * The end-to-end tests against the synthesized stack (TEST_SERVER_MODE=synth: `npm run test:synth`),
- * then the IAM test over the AWS calls they made. One worker, in order: the IAM test runs last.
+ * then the IAM test over the AWS calls they made: queued last, it waits until every other suite has
+ * finished (iam-last-sequencer.js), so the suites can share two workers (they mostly wait on cold
+ * starts and the browser).
  */
 const base = require('./jest.config');
 
@@ -14,5 +16,6 @@ module.exports = {
   ],
   testPathIgnorePatterns: ['/node_modules/'],
   testSequencer: '<rootDir>/test/support/iam-last-sequencer.js',
-  maxWorkers: 1,
+  reporters: ['default', '<rootDir>/test/support/suites-done-reporter.js'],
+  maxWorkers: 2,
 };

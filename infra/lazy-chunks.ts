@@ -2,9 +2,9 @@
  * The lazily loaded packages of one function (infra/bundling.ts's LAZY_PACKAGES), each bundled on its
  * own into `node_modules/<package>/index.js` beside the handler's file: Node's resolution finds it
  * there on the first `import()`, and a cold start that never takes that branch never reads it.
- * Only the packages the handler's bundle requires are shipped. The CDK stack runs this after
- * bundling each function (`node --import tsx infra/lazy-chunks.ts <asset dir>`); the benchmark
- * calls it on its own bundles, so what it measures is what deploys. A chunk is built once per
+ * Only the packages the handler's bundle requires are shipped. The CDK stack calls this on each
+ * function's bundle (infra/constructs/function-bundling.ts); the benchmark calls it on its own
+ * bundles, so what it measures is what deploys. A chunk is built once per
  * lockfile and options, then copied: forty functions share a handful of chunks.
  */
 import { buildSync } from 'esbuild';
@@ -58,10 +58,4 @@ export function addLazyChunks(handlerFile: string): string[] {
     cpSync(chunk(name), target);
     return target;
   });
-}
-
-if (require.main === module) {
-  const [dir] = process.argv.slice(2);
-  if (!dir) throw new Error('usage: node --import tsx infra/lazy-chunks.ts <asset dir with index.js>');
-  addLazyChunks(join(dir, 'index.js'));
 }

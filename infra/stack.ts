@@ -16,7 +16,6 @@
  * protection, backups), which this stack creates beside itself and reads by weak references (stack
  * outputs, no exports): deploying or deleting the functions can never touch the data.
  */
-import * as path from 'node:path';
 import {
   Annotations,
   CfnOutput,
@@ -39,7 +38,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { routeEntries, splitRouteKey, type Route, type RouteKey } from '../functions/routes';
 import { KMS_ENCRYPTION_CONTEXT } from '../shared/adapters/kms-context';
 import { METRICS_NAMESPACE } from '../shared/model/metric-names';
@@ -47,14 +45,13 @@ import {
   constructIdFor,
   EndpointFunction,
   KEY_MATERIAL_PARTITIONS,
-  PROJECT_ROOT,
   validateEnvironment,
 } from './constructs/endpoint-function';
 import { EDGE_OUTPUTS, EDGE_REGION } from './constructs/edge-protection';
 import { FrontDoor } from './constructs/front-door';
 import { SecurityEvents } from './constructs/security-events';
-import { SecurityNotifier } from './constructs/security-notifier';
-import { functionBundling } from './constructs/function-bundling';
+import { SECURITY_NOTIFIER_HANDLER, SecurityNotifier } from './constructs/security-notifier';
+import { bundleTogether, functionCode } from './constructs/function-bundling';
 import { SAM_ENV_DEFAULTS } from './local/sam-env';
 import { tableDefinition } from './table';
 import { TwoFactorDataStack } from './data-stack';
@@ -435,6 +432,10 @@ export class TwoFactorStack extends Stack {
     const architecture = props.architecture === 'x86_64' ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64;
     const applicationLogLevel = lambda.ApplicationLogLevel[logLevel];
 
+    // Every handler this stack deploys, bundled in one esbuild run when the first is (function-bundling.ts).
+    if (!props.codeOverride) {
+      bundleTogether([KEY_MATERIAL_HANDLER, SECURITY_NOTIFIER_HANDLER, ...(props.routes ?? routeEntries()).map(([, route]) => route.handler)]);
+    }
     ({ function: this.keyMaterialFunction, resource: this.keyMaterial } = this.createKeyMaterial({
       environment,
       rolePath,
@@ -615,16 +616,7 @@ export class TwoFactorStack extends Stack {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: { ...props.environment },
     };
-    const fn = props.code
-      ? new lambda.Function(scope, 'Function', { ...common, code: props.code, handler: 'index.handler' })
-      : new NodejsFunction(scope, 'Function', {
-          ...common,
-          entry: path.join(PROJECT_ROOT, 'functions', `${KEY_MATERIAL_HANDLER}.ts`),
-          handler: 'handler',
-          projectRoot: PROJECT_ROOT,
-          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-          bundling: functionBundling,
-        });
+    const fn = new lambda.Function(scope, 'Function', { ...common, code: props.code ?? functionCode(KEY_MATERIAL_HANDLER), handler: 'index.handler' });
     const resource = new CustomResource(scope, 'Resource', {
       serviceToken: fn.functionArn,
       resourceType: 'Custom::TwoFactorKeyMaterial',

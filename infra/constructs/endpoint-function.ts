@@ -4,22 +4,17 @@
  * (`table`, `secrets`, `sms`). No managed policies: the role can write to its log group and nothing
  * else it was not given here.
  */
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUDGETS, budgetOf, FUNCTION_TIMEOUT_MARGIN_MS, type Route } from '../../functions/routes';
 import { loadConfig } from '../../shared/config';
 import { keys } from '../../shared/store/keys';
-import { functionBundling } from './function-bundling';
-
-/** The repository root: functions/, package-lock.json. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+import { functionCode } from './function-bundling';
 
 export const DEFAULT_MEMORY_MB = 256;
 /** The route's budget plus the margin: the request answers 503 itself before Lambda would cut it off. */
@@ -129,7 +124,6 @@ export class EndpointFunction extends Construct {
     // Instead of AWSLambdaBasicExecutionRole (logs on every log group): this function's group only.
     this.logGroup.grantWrite(this.role);
 
-    const entry = path.join(PROJECT_ROOT, 'functions', `${route.handler}.ts`);
     const common: lambda.FunctionOptions & { runtime: lambda.Runtime } = {
       description: `${props.routeKey} (${route.handler})`,
       // The Node major of LAMBDA_NODE_TARGET (infra/bundling.ts); CI runs the suites on it too.
@@ -150,16 +144,7 @@ export class EndpointFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
     };
 
-    this.function = props.code
-      ? new lambda.Function(this, 'Function', { ...common, code: props.code, handler: 'index.handler' })
-      : new NodejsFunction(this, 'Function', {
-          ...common,
-          entry,
-          handler: 'handler',
-          projectRoot: PROJECT_ROOT,
-          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-          bundling: functionBundling,
-        });
+    this.function = new lambda.Function(this, 'Function', { ...common, code: props.code ?? functionCode(route.handler), handler: 'index.handler' });
 
 
     this.grantTable(route.table ?? 'readwrite', table, props.indexNames);

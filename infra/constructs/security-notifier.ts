@@ -10,7 +10,6 @@
  * a day, and Lambda retries a failed invocation (the email could not be sent) twice; what still
  * fails lands in an encrypted dead-letter queue, whose alarm says so (infra/constructs/operations.ts).
  */
-import * as path from 'node:path';
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -19,14 +18,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NOTICE_ACTIONS, SECURITY_EVENT_SOURCE } from '../../shared/model/security-event';
 import { keys } from '../../shared/store/keys';
-import { PROJECT_ROOT, validateEnvironment } from './endpoint-function';
-import { functionBundling } from './function-bundling';
+import { validateEnvironment } from './endpoint-function';
+import { functionCode } from './function-bundling';
 
 /** The handler (functions/<handler>.ts). */
 export const SECURITY_NOTIFIER_HANDLER = 'events/security-notification';
@@ -138,16 +136,11 @@ export class SecurityNotifier extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
     };
-    this.function = props.code
-      ? new lambda.Function(this, 'Function', { ...common, code: props.code, handler: 'index.handler' })
-      : new NodejsFunction(this, 'Function', {
-          ...common,
-          entry: path.join(PROJECT_ROOT, 'functions', `${SECURITY_NOTIFIER_HANDLER}.ts`),
-          handler: 'handler',
-          projectRoot: PROJECT_ROOT,
-          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-          bundling: functionBundling,
-        });
+    this.function = new lambda.Function(this, 'Function', {
+      ...common,
+      code: props.code ?? functionCode(SECURITY_NOTIFIER_HANDLER),
+      handler: 'index.handler',
+    });
 
     this.rule = new events.Rule(this, 'Rule', {
       description: 'Security events that call for a notice to the user -> the security notifier',

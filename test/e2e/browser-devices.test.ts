@@ -4,34 +4,16 @@
  * sign-in that skips the second step, and "Forget" in the account's device list.
  */
 import { generate } from 'otplib';
-import type { Browser } from 'playwright-core';
 import { accessToken, newOrg, policyChangeSettles } from '../support/fixtures';
 import { allowDevices } from '../support/devices';
 import { expectNoAxeViolations } from '../support/axe';
-import { launchChromium, pageOpener, pageTokenClaims, screenshot, signIn, signOut, startPageServer, waitForStatus, type PageServer } from '../support/browser';
+import { pageTokenClaims, screenshot, signIn, signOut, useBrowser, waitForStatus } from '../support/browser';
 import { enrolTotp } from '../support/two-factor';
 
 jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 60_000);
 
-let server: PageServer;
-let browser: Browser;
-const pages = pageOpener(
-  () => browser,
-  () => server.url,
-);
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  expect(await pages.closeAll()).toEqual([]);
-});
+// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+const pages = useBrowser();
 
 /** A code for the next time step: enrolment used the current one. */
 const nextTotpCode = (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });

@@ -2,36 +2,19 @@
  * Codes by email on the self-service page, in a real browser: enrolling the account's address (the
  * code read from the email outbox, the local stand-in for SES), then "Email me a code" at sign-in.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { testClock } from '../support/clock';
-import { lastEmailCode } from '../support/email';
+import { emailCodeIntervalPassed, lastEmailCode } from '../support/email';
 import { accessToken, newOrg, policyChangeSettles } from '../support/fixtures';
 import { expectNoAxeViolations } from '../support/axe';
-import { launchChromium, pageOpener, pageTokenClaims, screenshot, signIn, signOut, startPageServer, waitForStatus, type PageServer } from '../support/browser';
+import { pageTokenClaims, screenshot, signIn, signOut, useBrowser, waitForStatus } from '../support/browser';
 import { invoke } from '../support/invoke';
 
 const synth = process.env.TEST_SERVER_MODE === 'synth';
 jest.setTimeout(synth ? 150_000 : 90_000);
 
-let server: PageServer;
-let browser: Browser;
-const pages = pageOpener(
-  () => browser,
-  () => server.url,
-);
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  expect(await pages.closeAll()).toEqual([]);
-});
+// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+const pages = useBrowser();
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 
@@ -59,7 +42,7 @@ it('enrols codes by email from the page, then signs in with â€œEmail me a codeâ€
 
     // The next code may go out once the 30-second interval between a user's sends has passed.
     if (clock) clock.advance(31);
-    else await new Promise((resolve) => setTimeout(resolve, 31_000));
+    else await emailCodeIntervalPassed(org.member.userId);
     await signIn(page, org.member);
     await waitForStatus(page, /One more step/);
     await page.getByRole('button', { name: 'Email me a code' }).click();

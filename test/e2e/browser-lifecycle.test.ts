@@ -6,8 +6,8 @@
  * read their mail. Screenshots go to test-artifacts/screenshots/lifecycle-*.png.
  */
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, pageOpener, screenshot, signIn, signOut, startPageServer, waitForStatus, type PageServer } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { screenshot, signIn, signOut, useBrowser, waitForStatus } from '../support/browser';
 import { lastLink } from '../support/email';
 import { accessToken, login, newOrg, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
@@ -15,25 +15,8 @@ import { expectNoAxeViolations } from '../support/axe';
 
 jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 200_000 : 120_000);
 
-let server: PageServer;
-let browser: Browser;
-const pages = pageOpener(
-  () => browser,
-  () => server.url,
-);
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  expect(await pages.closeAll()).toEqual([]);
-});
+// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+const pages = useBrowser();
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id);
@@ -70,7 +53,7 @@ describe('the account lifecycle on the self-service page', () => {
     // The invitation link opens the "choose your password" screen, and its token leaves the address bar.
     const { page } = await pages.open(invitation.path);
     expect(await page.getByRole('heading', { name: /Choose your password/ }).isVisible()).toBe(true);
-    expect(page.url()).toBe(`${server.url}/`);
+    expect(page.url()).toBe(`${pages.url()}/`);
     await screenshot(page, 'lifecycle-invitation');
     await expectNoAxeViolations(page, 'invitation');
 
@@ -112,7 +95,7 @@ describe('the account lifecycle on the self-service page', () => {
 
     const { page: resetPage } = await pages.open(reset.path);
     expect(await resetPage.getByRole('heading', { name: 'Choose a new password' }).isVisible()).toBe(true);
-    expect(resetPage.url()).toBe(`${server.url}/`);
+    expect(resetPage.url()).toBe(`${pages.url()}/`);
     await expectNoAxeViolations(resetPage, 'reset password');
     const newPassword = 'copper kettle under northern rain';
     await resetPage.locator('#reset-view').getByLabel('New password').fill(newPassword);
@@ -216,7 +199,7 @@ describe('the account lifecycle on the self-service page', () => {
 
     const { page } = await pages.open(verify.path);
     expect(await page.getByRole('heading', { name: 'Confirm your new email address' }).isVisible()).toBe(true);
-    expect(page.url()).toBe(`${server.url}/`);
+    expect(page.url()).toBe(`${pages.url()}/`);
     await expectNoAxeViolations(page, 'verify email');
     await page.getByRole('button', { name: 'Confirm email address' }).click();
     await waitForStatus(page, /new email address is confirmed/);

@@ -3,45 +3,17 @@
  * device with resident keys and user verification): "Add a passkey", then signing in with the
  * passkey alone (the explicit button, and the email field's autofill, conditional UI).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { newOrg } from '../support/fixtures';
 import { expectNoAxeViolations } from '../support/axe';
-import {
-  addVirtualAuthenticator,
-  launchChromium,
-  pageOpener,
-  pageTokenClaims,
-  screenshot,
-  signIn,
-  signOut,
-  startPageServer,
-  waitForStatus,
-  type PageServer,
-} from '../support/browser';
+import { addVirtualAuthenticator, pageTokenClaims, screenshot, signIn, signOut, useBrowser, waitForStatus } from '../support/browser';
 import { setPasswordless } from '../support/passkeys';
 
 // Registration, sign-out and a passkey sign-in in one test: more steps than the other browser tests.
 jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 60_000);
 
-let server: PageServer;
-let browser: Browser;
-const pages = pageOpener(
-  () => browser,
-  () => server.url,
-);
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  expect(await pages.closeAll()).toEqual([]);
-});
+// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+const pages = useBrowser();
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 

@@ -5,34 +5,17 @@
  * in where the org forces 2FA, and removing the phone. Every screen is checked with axe-core.
  * Screenshots go to test-artifacts/screenshots/sms-*.png.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../support/axe';
-import { launchChromium, pageOpener, pageTokenClaims, screenshot, signIn, signOut, startPageServer, waitForStatus, type PageServer } from '../support/browser';
+import { pageTokenClaims, screenshot, signIn, signOut, useBrowser, waitForStatus } from '../support/browser';
 import { accessToken, newOrg, policyChangeSettles, type TestOrg } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { lastSms, randomDanishMobile } from '../support/sms';
 
 jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 150_000 : 75_000);
 
-let server: PageServer;
-let browser: Browser;
-const pages = pageOpener(
-  () => browser,
-  () => server.url,
-);
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  expect(await pages.closeAll()).toEqual([]);
-});
+// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+const pages = useBrowser();
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id);

@@ -5,20 +5,17 @@
  */
 import { join } from 'node:path';
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { accessToken, newOrg, policyChangeSettles } from '../support/fixtures';
 import {
   addVirtualAuthenticator,
-  launchChromium,
-  pageOpener,
   pageTokenClaims,
   screenshot,
   signIn,
   signOut,
-  startPageServer,
-  waitForStatus,
-  type PageServer,
   type Transport,
+  useBrowser,
+  waitForStatus,
 } from '../support/browser';
 import { invoke } from '../support/invoke';
 import { expectNoAxeViolations } from '../support/axe';
@@ -27,26 +24,8 @@ import { enrolTotp } from '../support/two-factor';
 // Against the synthesized stack (npm run test:synth) each function's first request is a cold start.
 jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 60_000);
 
-let server: PageServer;
-let browser: Browser;
-const pages = pageOpener(
-  () => browser,
-  () => server.url,
-);
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  // Uncaught script errors and console errors (a CSP violation, a missing file) fail the test.
-  expect(await pages.closeAll()).toEqual([]);
-});
+// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+const pages = useBrowser();
 
 const openPage = () => pages.open();
 
@@ -58,7 +37,7 @@ const nextTotpCode = (secret: string) => generate({ secret, epoch: Math.floor(Da
 describe('the self-service page', () => {
   it('serves the page under its CSP with the bundle loaded', async () => {
     const { page } = await openPage();
-    const response = await page.request.get(`${server.url}/`);
+    const response = await page.request.get(`${pages.url()}/`);
     expect(response.headers()['content-security-policy']).toContain("default-src 'self'");
     expect(await page.locator('#status').getAttribute('aria-live')).toBe('polite');
     expect(await page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);

@@ -4,28 +4,18 @@
  * the page, its script and stylesheet, and the API; and the page still works under that policy
  * (no CSP violation while it loads, signs in and shows the signed-in view).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers';
 import { newOrg } from '../support/fixtures';
-import { launchChromium, signIn, startPageServer, waitForStatus, type PageServer } from '../support/browser';
+import { signIn, useBrowser, waitForStatus } from '../support/browser';
 
 jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 90_000 : 30_000);
 
-let server: PageServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pages = useBrowser();
 
 /** Every CSP violation and script error the page reports, recorded from before its first script runs. */
 async function watchedPage(): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
-  const context = await browser.newContext();
+  const context = await pages.browser().newContext();
   const page = await context.newPage();
   const problems: string[] = [];
   await page.exposeFunction('reportViolation', (text: string) => problems.push(text));
@@ -49,9 +39,9 @@ describe('security headers from the local server', () => {
       const path = new URL(response.url()).pathname;
       if (['/', '/app.js', '/style.css'].includes(path)) seen.set(path, response.headers());
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${pages.url()}/`);
     await page.locator('body[data-ready="true"]').waitFor();
-    const api = await page.request.get(`${server.url}/health`);
+    const api = await page.request.get(`${pages.url()}/health`);
     seen.set('/health', api.headers());
     expect([...seen.keys()].sort()).toEqual(['/', '/app.js', '/health', '/style.css']);
     for (const [path, headers] of seen) {
@@ -65,7 +55,7 @@ describe('security headers from the local server', () => {
   test('the page works under the policy: loads, signs in, shows the account; no violation, no script error', async () => {
     const { member } = await newOrg();
     const { page, problems, close } = await watchedPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${pages.url()}/`);
     await page.locator('body[data-ready="true"]').waitFor();
     await signIn(page, member);
     await waitForStatus(page, /You are signed in/);
@@ -80,7 +70,7 @@ describe('security headers from the local server', () => {
       } catch {
         return 'blocked';
       }
-    }, `${server.url}/`);
+    }, `${pages.url()}/`);
     expect(framed).not.toBe('true');
     expect(problems.filter((p) => !/frame-ancestors|Refused to display|X-Frame-Options/i.test(p))).toEqual([]);
     await close();

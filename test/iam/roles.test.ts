@@ -6,7 +6,7 @@
  */
 import { readAssembly, type LocalAssembly } from '../../infra/local/synth/assembly';
 import { readCalls, type AwsCall } from '../../infra/local/synth/aws-standins';
-import { allows, evaluate, unusedGrants, type Verdict } from '../support/iam';
+import { allows, evaluate, otherSuitesFinished, unusedGrants, type Verdict } from '../support/iam';
 
 const callsFile = process.env.TEST_AWS_CALLS_FILE;
 const assemblyDir = process.env.TEST_ASSEMBLY_DIR;
@@ -17,10 +17,12 @@ const verdicts: Verdict[] = [];
 
 beforeAll(async () => {
   if (!callsFile || !assemblyDir) throw new Error('Run with TEST_SERVER_MODE=synth (npm run test:synth): the synthesized stack records the calls');
+  await otherSuitesFinished();
   assembly = readAssembly(assemblyDir, process.env.TABLE_NAME!);
   calls = readCalls(callsFile).filter((call) => assembly.functions.has(call.principal));
   for (const call of calls) verdicts.push(await evaluate(assembly.functions.get(call.principal)!, call, assembly));
-});
+  // The wait for the suite still running on the other worker (a browser suite takes minutes).
+}, 600_000);
 
 const describeCall = (v: Verdict) =>
   `${v.call.principal}: ${v.call.action} on ${v.call.resource}` +

@@ -141,7 +141,7 @@ export async function pageTokenClaims(page: Page): Promise<Record<string, unknow
  * confirm() dialogs accepted. Uncaught script errors and console errors (a CSP violation, a missing
  * file) are collected; `closeAll` closes the contexts and answers those errors, which fail the test.
  */
-export function pageOpener(browser: () => Browser, origin: () => string) {
+function pageOpener(browser: () => Browser, origin: () => string) {
   const contexts: BrowserContext[] = [];
   const errors: Error[] = [];
   return {
@@ -166,6 +166,44 @@ export function pageOpener(browser: () => Browser, origin: () => string) {
       await Promise.all(contexts.splice(0).map((c) => c.close()));
       return errors.splice(0).map(String);
     },
+  };
+}
+
+/**
+ * The set-up every browser test file shares, as jest hooks: before its tests the page server and
+ * Chromium start; after each test its pages close, and any script or console error they saw fails
+ * it; after the file both stop. Call once at the top level of the file:
+ *
+ *   const pages = useBrowser();
+ *   const { context, page } = await pages.open();
+ */
+export function useBrowser() {
+  let server: PageServer | undefined;
+  let browser: Browser | undefined;
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useBrowser(): the browser is only there inside the tests');
+    return value;
+  };
+  const opener = pageOpener(
+    () => started(browser),
+    () => started(server).url,
+  );
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(async () => {
+    expect(await opener.closeAll()).toEqual([]);
+  });
+  return {
+    /** Opens `path` (default the page itself) in a fresh context and waits until the script has wired it. */
+    open: opener.open,
+    /** The page's origin, http://localhost:<port>. */
+    url: () => started(server).url,
+    browser: () => started(browser),
   };
 }
 

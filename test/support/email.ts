@@ -1,6 +1,9 @@
 /** The email outbox as a test's mailbox: the messages sent to an address, and links in them. */
 import { readFile } from 'node:fs/promises';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EmailMessage } from '../../shared/adapters/email-sender';
+import { db, tableName } from '../../shared/store/client';
+import { keys } from '../../shared/store/keys';
 
 export async function emailsTo(address: string): Promise<EmailMessage[]> {
   const text = await readFile(process.env.EMAIL_OUTBOX_FILE!, 'utf8').catch(() => '');
@@ -30,4 +33,21 @@ export async function lastLink(address: string, prefix = 'http', param?: string)
 /** The 6-digit code in the last message to this address (an email sign-in code). */
 export async function lastEmailCode(address: string): Promise<string | undefined> {
   return /\b(\d{6})\b/.exec((await lastEmail(address))?.text ?? '')?.[1];
+}
+
+/**
+ * As if the minimum interval between a user's email codes (30 s) had passed: the time of their last
+ * send, the interval's item, moved 31 s back. For the synthesized stack, whose functions run on
+ * real time where an in-process test would advance its test clock, instead of sleeping.
+ */
+export async function emailCodeIntervalPassed(userId: number): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.rateLast('email-code-user-interval', String(userId)),
+      UpdateExpression: 'SET lastAt = lastAt - :shift',
+      ConditionExpression: 'attribute_exists(lastAt)',
+      ExpressionAttributeValues: { ':shift': 31_000 },
+    }),
+  );
 }

@@ -3,6 +3,8 @@
  * with @cloud-copilot/iam-simulate (real IAM evaluation: explicit denies, conditions, wildcards),
  * and the permissions each role holds that no call used.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { asList, LOCAL_ACCOUNT, type LocalAssembly, type LocalFunction, type PolicyDocument } from '../../infra/local/synth/assembly';
 import type { AwsCall } from '../../infra/local/synth/aws-standins';
@@ -99,4 +101,18 @@ export function unusedGrants(fn: LocalFunction, allowed: AwsCall[]): string[] {
     }
   }
   return unused;
+}
+
+/**
+ * Resolves once every other suite of the run has finished (iam-last-sequencer.js hands their paths
+ * over, suites-done-reporter.js records each as it ends): only then are all their calls recorded.
+ */
+export async function otherSuitesFinished(): Promise<void> {
+  const expected: string[] = JSON.parse(process.env.TEST_SUITES_BEFORE_IAM ?? '[]');
+  const file = join(process.env.TEST_DATA_DIR ?? '', 'finished-suites');
+  for (;;) {
+    const finished = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []);
+    if (expected.every((path) => finished.has(path))) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

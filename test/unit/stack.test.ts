@@ -3,9 +3,9 @@
  * plugin): one function and one HTTP API route per route-table entry, the table, and least-privilege
  * IAM derived from each entry's `table`, `secrets` and `sms`.
  *
- * Bundling every function through NodejsFunction costs about a second each (esbuild plus an `npx`
- * per function), which grows with the route table; so the full stack is synthesized with inline stub
- * code, one real NodejsFunction bundle is checked on its own, and the route table's `secrets`/`sms`
+ * Bundling every function (one esbuild run over all handlers, infra/constructs/function-bundling.ts)
+ * costs seconds that grow with the route table; so the full stack is synthesized with inline stub
+ * code, one real function bundle is checked on its own, and the route table's `secrets`/`sms`
  * flags are checked against what each handler really imports with one esbuild run over all of them.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -637,7 +637,7 @@ describe('operations: alarms, dashboard, gradual rollout of the auth routes, bac
   });
 });
 
-describe('a real NodejsFunction bundle (GET /health)', () => {
+describe('a real function bundle (GET /health)', () => {
   let app: App;
   let code: string;
   let fn: Json;
@@ -664,7 +664,7 @@ describe('a real NodejsFunction bundle (GET /health)', () => {
     expect(fn.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
   });
 
-  test('cdk-nag passes on the NodejsFunction path too', () => {
+  test('cdk-nag passes on the bundled path too', () => {
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(app);
     expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });

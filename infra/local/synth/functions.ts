@@ -39,6 +39,8 @@ export interface FunctionPoolOptions {
   /** Each line a function writes, with the function's id; default: printed with a prefix. */
   log?: (functionId: string, line: string) => void;
   nodeBinary?: string;
+  /** Tests only: variables every function gets over the template's (a cheaper password hash). */
+  testEnvironment?: Readonly<Record<string, string>>;
 }
 
 interface Pending {
@@ -70,6 +72,7 @@ class FunctionProcess {
       ...fn.environment,
       // A slow machine's allowance (shared/config.ts), applied to the invocation timeout below too.
       ...(process.env.TIMEOUT_SCALE && { TIMEOUT_SCALE: process.env.TIMEOUT_SCALE }),
+      ...options.testEnvironment,
       _HANDLER: fn.handler,
       LAMBDA_TASK_ROOT: fn.codeDir,
       AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,

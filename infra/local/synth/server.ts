@@ -30,6 +30,8 @@ export interface SynthServerOptions {
   callsFile?: string;
   /** Each line a function logs; default: printed, prefixed with the function. */
   functionLog?: (functionId: string, line: string) => void;
+  /** Tests only: variables every function gets over the template's (FunctionPoolOptions). */
+  testEnvironment?: Readonly<Record<string, string>>;
 }
 
 export interface SynthServer {
@@ -62,7 +64,7 @@ export async function startSynthServer(options: SynthServerOptions): Promise<Syn
     ]);
     standIns.push(dynamodb, kms, sns, sesv2);
     const endpoints = { dynamodb: dynamodb.endpoint, kms: kms.endpoint, sns: sns.endpoint, sesv2: sesv2.endpoint };
-    const pool = new FunctionPool(assembly.functions.values(), { endpoints, log: options.functionLog });
+    const pool = new FunctionPool(assembly.functions.values(), { endpoints, log: options.functionLog, testEnvironment: options.testEnvironment });
     const nodeVersion = nodeVersionOf(pool.nodeBinary);
     const runtimes = new Set([...assembly.functions.values()].map((fn) => fn.runtime));
     for (const runtime of runtimes) {
