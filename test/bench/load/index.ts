@@ -123,11 +123,13 @@ function costs(verifyMs: number, passwordWaitMs: number, hash: number, accountin
 
 async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof settings>) {
   const verifies = s.verify.c1 + s.verify.c16 + s.warmup + s.accountingRequests;
-  const perUser = 2; // steps a user surely has left: the enrolment's, the next (a third if the clock moves on)
-  log(`preparing ${Math.ceil(verifies / perUser)} enrolled users with pending tokens, and 4 password users (scrypt 2^17)`);
+  // Steps a user surely has left (ours.ts): the current one and the next (more if the clock moves on);
+  // one round of c=16 more, so the last pass never runs short.
+  const users = Math.ceil(verifies / 2) + 16;
+  log(`preparing ${users} enrolled users with pending tokens, and 4 password users (scrypt 2^17)`);
   const t0 = performance.now();
   const [verifyPrep, passwordPrep] = await Promise.all([
-    prepare({ ...env, SCRYPT_LOG_N: '14' }, 'verify', Math.ceil(verifies / perUser), join(tmp, 'load-verify.json')),
+    prepare({ ...env, SCRYPT_LOG_N: '14' }, 'verify', users, join(tmp, 'load-verify.json')),
     prepare(env, 'password', 4, join(tmp, 'load-password.json')),
   ]);
   log(`  prepared in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
