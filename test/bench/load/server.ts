@@ -55,8 +55,9 @@ function unitsOf(consumed: Capacity | Capacity[] | undefined): { table: number; 
 
 /**
  * The gateway's backend with the time Lambda gives an invocation scaled by TIMEOUT_SCALE, as the
- * budgets are (environment.ts): the local gateway's fixed 10 s would cap every budget at 9 s, which
- * sixteen logins queued for this process's cores outlast. In AWS each has an instance of its own.
+ * budgets are (environment.ts, timeoutScale): the local gateway's fixed 10 s would cap every budget
+ * at 9 s, which sixteen logins queued for this process's cores outlast. In AWS each has an instance
+ * of its own.
  */
 function scaledLambdaTime(
   match: GatewayBackend['match'],
