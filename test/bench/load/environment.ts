@@ -33,10 +33,11 @@ export async function loadMemory(): Promise<{ verifyMb: number; loginMb: number 
  * The server's TIMEOUT_SCALE (budgets, AWS timeouts and the invocation's time, server.ts): one
  * process serves every concurrent request here, so the c=16 password window queues sixteen scrypt
  * hashes for this machine's cores, where Lambda gives each login an instance of its own and the
- * product's budget holds. The password budget is made to outlast sixteen hashes on one core twice
- * over (a shared machine), so the window measures that queue instead of answering 503.
+ * product's budget holds. The password budget is made to outlast sixteen hashes on one core four
+ * times over (on a shared machine the last of sixteen waited 35 single-core hashes), so the window
+ * measures that queue instead of answering 503.
  */
 export async function timeoutScale(hashMs: number, concurrency: number, current: number): Promise<number> {
   const { BUDGETS } = await import('../../../functions/routes');
-  return Math.max(current, Math.ceil((2 * concurrency * hashMs) / BUDGETS.password));
+  return Math.max(current, Math.ceil((4 * concurrency * hashMs) / BUDGETS.password));
 }
