@@ -35,8 +35,8 @@ process.env.MAIL_MAX_PER_RECIPIENT_HOURLY = '100000';
 process.env.MAIL_MAX_PER_RECIPIENT_DAILY = '100000';
 process.env.EMAIL_OUTBOX_FILE = join(benchTmpDir, 'email-outbox.jsonl');
 process.env.EMAIL_OUTBOX_PRINT = 'false';
-// The local server runs every concurrent request on this machine's cores: sixteen scrypt logins at
-// once queue behind each other for seconds, where Lambda gives each its own instance. The budgets
-// (shared/store/aws-clients.ts) would answer 503 to the queue; the load phase measures the queue.
+// DynamoDB Local on a shared machine is slower than DynamoDB: budgets and AWS timeouts ×10, as in
+// the tests. The load phase raises its server's further, from the measured hash time, for sixteen
+// scrypt logins queued on this machine's cores (load/environment.ts).
 process.env.TIMEOUT_SCALE ??= '10';
 process.env.LOGIN_MAX_FAILURES_PER_IP = '100000';

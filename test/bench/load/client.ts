@@ -40,7 +40,8 @@ export function send(agent: Agent, base: URL, req: HttpRequest): Promise<HttpRes
         res.on('error', reject);
       },
     );
-    r.setTimeout(60_000, () => r.destroy(new Error('no answer within 60 s')));
+    // A hung server, not a slow one: sixteen queued logins on a loaded machine take a minute or more.
+    r.setTimeout(600_000, () => r.destroy(new Error('no answer within 10 minutes')));
     r.on('error', reject);
     r.end(body);
   });

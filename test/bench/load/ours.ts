@@ -4,10 +4,12 @@
  * (POST /api/auth/login of an enrolled user: the pending token).
  *
  * TOTP codes are single-use per user and time step, and steps only move forward, so each verify
- * needs a (user, step) not used yet: users are enrolled at step E-1 and each serves steps up to
- * now+1, in order. The driver walks the users in passes (one step each per pass), so no user has two
- * requests in flight, and the codes of every user for the steps a window may reach are computed
- * before the window starts.
+ * needs a (user, step) not used yet: users are enrolled at step E-1 and each serves the current and
+ * the next step, in order. Never the previous one, though the server accepts it too: a step boundary
+ * between sending and checking (a loaded machine) would make it two steps old and refuse it, where
+ * the current or next step stays inside the server's drift window across one boundary. The driver
+ * walks the users in passes (one step each per pass), so no user has two requests in flight, and the
+ * codes of every user for the steps a window may reach are computed before the window starts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
@@ -87,10 +89,13 @@ interface VerifyCursor {
   codes: Map<number, string>;
 }
 
+/** The first step a request sent now may use: the user's next, and never one already past. */
+const firstStep = (c: VerifyCursor, now: number) => Math.max(c.lastStep + 1, now);
+
 /**
  * The verify requests of one or more windows: each call of `next` takes the next user of the pass
- * and its next unused step inside the drift window. Codes for steps up to `now + 2` are made by
- * `refill` (before a window), never inside it.
+ * and its next unused step, the current or the next one. Codes for steps up to `now + 2` (a window
+ * may cross one boundary) are made by `refill` (before a window), never inside it.
  */
 export class VerifyPlan {
   private cursors: VerifyCursor[];
@@ -104,7 +109,7 @@ export class VerifyPlan {
   async refill(): Promise<void> {
     const now = step();
     for (const c of this.cursors) {
-      for (let s = Math.max(c.lastStep + 1, now - 1); s <= now + 2; s++) {
+      for (let s = firstStep(c, now); s <= now + 2; s++) {
         if (!c.codes.has(s)) c.codes.set(s, await generate({ secret: c.user.secret, epoch: s * 30 }));
       }
     }
@@ -118,7 +123,7 @@ export class VerifyPlan {
         this.pass++;
       }
       const c = this.cursors[this.index++]!;
-      const s = Math.max(c.lastStep + 1, now - 1);
+      const s = firstStep(c, now);
       const token = c.user.tokens.shift();
       const code = c.codes.get(s);
       if (s > now + 1 || !token || !code) {
@@ -134,7 +139,7 @@ export class VerifyPlan {
   /** How many more verifies the prepared users can still serve now. */
   remaining(): number {
     const now = step();
-    return this.cursors.reduce((sum, c) => sum + Math.min(c.user.tokens.length, Math.max(0, now + 1 - Math.max(c.lastStep + 1, now - 1) + 1)), 0);
+    return this.cursors.reduce((sum, c) => sum + Math.min(c.user.tokens.length, Math.max(0, now + 1 - firstStep(c, now) + 1)), 0);
   }
 }
 

@@ -12,6 +12,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { applyLocalDefaults } from '../../../infra/local/environment';
+import type { LambdaHandler } from '../../../infra/local/api-event';
+import type { GatewayBackend } from '../../../infra/local/gateway';
 import { itemSize, readUnits, writeUnits } from './item-size';
 
 export interface Accounting {
@@ -51,11 +53,34 @@ function unitsOf(consumed: Capacity | Capacity[] | undefined): { table: number; 
   return { table, index };
 }
 
+/**
+ * The gateway's backend with the time Lambda gives an invocation scaled by TIMEOUT_SCALE, as the
+ * budgets are (environment.ts, timeoutScale): the local gateway's fixed 10 s would cap every budget
+ * at 9 s, which sixteen logins queued for this process's cores outlast. In AWS each has an instance
+ * of its own.
+ */
+function scaledLambdaTime(
+  match: GatewayBackend['match'],
+  load: (handler: string) => Promise<LambdaHandler>,
+  context: typeof import('../../../infra/local/api-event').lambdaContext,
+): GatewayBackend {
+  const lambdaMs = 10_000 * Number(process.env.TIMEOUT_SCALE ?? 1);
+  return {
+    match,
+    invoke: async (route, event) => {
+      const deadline = Date.now() + lambdaMs;
+      const handler = await load(route.handler);
+      return handler(event, { ...context(route.handler.replace(/\//g, '-')), getRemainingTimeInMillis: () => deadline - Date.now() });
+    },
+  };
+}
+
 const emptyCounts = (): Accounting => ({ calls: {}, readUnits: 0, writeUnits: 0, consumed: { read: 0, write: 0, indexRead: 0, indexWrite: 0 }, items: {}, auditEvents: 0 });
 
 async function main() {
   applyLocalDefaults(0, process.env.DYNAMODB_ENDPOINT!);
-  const { startGateway } = await import('../../../infra/local/gateway');
+  const { startGateway, loadHandler } = await import('../../../infra/local/gateway');
+  const { lambdaContext, matchRoute } = await import('../../../infra/local/api-event');
   const { db } = await import('../../../shared/store/client');
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
   let accounting = false;
@@ -135,7 +160,7 @@ async function main() {
     },
     { step: 'initialize', name: 'loadBenchAccounting' },
   );
-  const { server, url } = await startGateway(0);
+  const { server, url } = await startGateway(0, '127.0.0.1', scaledLambdaTime(matchRoute, loadHandler, lambdaContext));
   const { Session } = await import('node:inspector/promises');
   const inspector = new Session();
   process.on('message', async (message: { type: string; on?: boolean; file?: string }) => {
