@@ -11,8 +11,11 @@
  *
  * Off unless POWERTOOLS_METRICS_NAMESPACE is set (the stack sets it): locally (npm start, tests)
  * each event is a debug log line instead of a JSON blob on stdout.
+ *
+ * Powertools Metrics is loaded on the first flush that has a line to write, not at import: a
+ * function that records nothing (GET /health, the reads) never pays for it at its cold start.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logger } from './log';
 import { METRICS_NAMESPACE, METRICS_SERVICE, MetricName } from './model/metric-names';
 
@@ -35,7 +38,7 @@ interface Pending {
 }
 
 let pending: Pending[] = [];
-let emitter: Metrics | undefined;
+let emitter: Promise<{ metrics: Metrics; count: 'Count' }> | undefined;
 
 function add(name: Name, dimensions: Record<string, string> = {}, orgId?: number): void {
   pending.push({ name, dimensions, orgId });
@@ -63,7 +66,7 @@ export const refreshTokenReuse = () => add(MetricName.refreshTokenReuse);
  * Writes what the invocation recorded and forgets it. Once per invocation (the endpoint wrapper);
  * events with the same dimensions and org share one EMF line.
  */
-export function flush(): void {
+export async function flush(): Promise<void> {
   if (pending.length === 0) return;
   const events = pending;
   pending = [];
@@ -72,7 +75,11 @@ export function flush(): void {
     for (const event of events) logger.debug('metric', { metric: event.name, ...event.dimensions, orgId: event.orgId });
     return;
   }
-  emitter ??= new Metrics({ namespace, serviceName: METRICS_SERVICE });
+  emitter ??= import('@aws-lambda-powertools/metrics').then(({ Metrics, MetricUnit }) => ({
+    metrics: new Metrics({ namespace, serviceName: METRICS_SERVICE }),
+    count: MetricUnit.Count,
+  }));
+  const { metrics, count } = await emitter;
   const lines = new Map<string, Pending[]>();
   for (const event of events) {
     const key = JSON.stringify([Object.entries(event.dimensions).sort(), event.orgId]);
@@ -80,9 +87,9 @@ export function flush(): void {
   }
   for (const group of lines.values()) {
     const { dimensions, orgId } = group[0]!;
-    emitter.addDimensions(dimensions);
-    if (orgId !== undefined) emitter.addMetadata('orgId', String(orgId));
-    for (const event of group) emitter.addMetric(event.name, MetricUnit.Count, 1);
-    emitter.publishStoredMetrics();
+    metrics.addDimensions(dimensions);
+    if (orgId !== undefined) metrics.addMetadata('orgId', String(orgId));
+    for (const event of group) metrics.addMetric(event.name, count, 1);
+    metrics.publishStoredMetrics();
   }
 }

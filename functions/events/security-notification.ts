@@ -12,6 +12,6 @@ export async function handler(event: SecurityEvent): Promise<{ outcome: string }
   try {
     return { outcome: await notifySecurityEvent(event) };
   } finally {
-    metrics.flush();
+    await metrics.flush();
   }
 }

@@ -39,7 +39,11 @@ export const pieces: Piece[] = [
   { label: '+ shared/store/client.ts (our DocumentClient, config)', contents: "export { db } from './shared/store/client';" },
   { label: '+ zod/mini (one object schema)', contents: "import * as z from 'zod/mini'; export const s = z.object({ a: z.string() });" },
   { label: '+ config (shared/config.ts)', contents: "export { config } from './shared/config';" },
-  { label: '+ route table and request schemas (functions/routes.ts)', contents: "export { routes } from './functions/routes';" },
+  { label: '+ route table and request schemas (functions/routes.ts; schemas built on first use)', contents: "export { routes } from './functions/routes';" },
+  {
+    label: "+ route table, one route's schema built (the login body, as its function does)",
+    contents: "import { routes } from './functions/routes'; export const built = routes['POST /api/auth/login'].body.safeParse({});",
+  },
   { label: '+ jose (what shared/tokens takes)', contents: "export { errors, importJWK, jwtVerify, SignJWT, exportJWK, generateKeyPair } from 'jose';" },
   { label: '+ Powertools Logger (shared/log.ts)', contents: "export { logger } from './shared/log';" },
   {
@@ -47,7 +51,10 @@ export const pieces: Piece[] = [
     contents: "export { logger } from './shared/log'; export { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';",
   },
   { label: '+ @middy/core', contents: "export { default as middy } from '@middy/core';" },
-  { label: '+ Powertools Metrics (shared/metrics.ts, with the Logger)', contents: "export * as metrics from './shared/metrics';" },
+  {
+    label: '+ shared/metrics.ts (the Logger; Powertools Metrics bundled but loaded on the first flush)',
+    contents: "export * as metrics from './shared/metrics';",
+  },
   {
     label: '+ AWS call tracing, as loaded when on (shared/store/aws-call-tracing.ts)',
     contents: "export { tracingMiddleware } from './shared/store/aws-call-tracing';",
