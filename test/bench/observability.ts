@@ -32,7 +32,7 @@ export type Variant = (typeof VARIANTS)[number];
  */
 function withoutObservability(): Plugin {
   const source = readFileSync(join(repoRoot, 'shared', 'metrics.ts'), 'utf8');
-  const functions = [...source.matchAll(/^export (?:const|function) (\w+)/gm)].map((m) => m[1]!);
+  const functions = [...source.matchAll(/^export (?:const|(?:async )?function) (\w+)/gm)].map((m) => m[1]!);
   const reexported = /^export \{([^}]+)\};/m.exec(source)?.[1] ?? '';
   const metricsStub = [
     ...functions.map((name) => `export const ${name} = () => {};`),
