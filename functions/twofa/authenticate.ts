@@ -4,7 +4,7 @@ import { finishReset } from '../../shared/identity/reset-finish';
 import { endpoint, ok } from '../endpoint';
 
 // No response cache (idempotency) in front of this route: a replayed body must never get tokens back.
-export const handler = endpoint('POST /2fa/authenticate', async ({ principal, body, actor }) => {
+export const handler = endpoint('POST /2fa/authenticate', async ({ principal, body, actor, headers }) => {
   const proof = { code: body.code, webauthn: body.webauthn };
   if (principal.pendingPurpose === 'reset') {
     // A pending password reset: the factor sets the new password; the user then signs in with it.
@@ -20,7 +20,13 @@ export const handler = endpoint('POST /2fa/authenticate', async ({ principal, bo
       tokenType: tokens.tokenType,
       expiresIn: tokens.expiresIn,
       ...(recoveryCodesRemaining !== undefined && { recoveryCodesRemaining }),
-      ...(device && { deviceToken: device.deviceToken, deviceId: device.deviceId, expiresAt: device.expiresAt.toISOString() }),
+      ...(device && {
+        // The page (a browser's fetch from this origin) keeps the token in its HttpOnly cookie only:
+        // in the JSON, any script on the page could read it. API clients have no cookie jar and get it here.
+        ...(headers['sec-fetch-site'] !== 'same-origin' && { deviceToken: device.deviceToken }),
+        deviceId: device.deviceId,
+        expiresAt: device.expiresAt.toISOString(),
+      }),
     }),
     ...(device && { cookies: [deviceCookie(device.deviceToken, device.maxAge)] }),
   };

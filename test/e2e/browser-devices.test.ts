@@ -34,11 +34,15 @@ it('remembers the device when asked, skips the second step next time, and forget
   await screenshot(page, 'device-remember-offered');
   await expectNoAxeViolations(page, 'second factor with remember this device');
   await page.getByLabel('Code', { exact: true }).fill(await nextTotpCode(secret));
+  const answered = page.waitForResponse((response) => response.url().endsWith('/2fa/authenticate'));
   await page.getByRole('button', { name: 'Verify' }).click();
   await waitForStatus(page, /You are signed in/);
   expect(await pageTokenClaims(page)).toMatchObject({ aal: 2, amr: ['pwd', 'otp'] });
 
-  // The token is in an HttpOnly cookie the page's script cannot read.
+  // The token is in an HttpOnly cookie the page's script cannot read, and not in the JSON it gets.
+  const body = (await (await answered).json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ deviceId: expect.any(String) });
+  expect(body).not.toHaveProperty('deviceToken');
   const cookies = await context.cookies();
   expect(cookies).toEqual([
     expect.objectContaining({ name: '__Host-device', path: '/', httpOnly: true, secure: true, sameSite: 'Strict', expires: expect.any(Number) }),

@@ -68,6 +68,16 @@ async function deviceItems(userId: number) {
 const eventsOf = async (orgId: number, action: string) => (await storedAuditEvents(orgId)).filter((e) => e.action === action);
 
 describe('remembering a device', () => {
+  it("keeps the token out of the page's JSON (a same-origin browser fetch): the HttpOnly cookie carries it", async () => {
+    const scene = await memberWithDevice(clock, 30, { 'sec-fetch-site': 'same-origin' });
+    expect(scene.answer.body).not.toHaveProperty('deviceToken');
+    expect(scene.answer.body).toMatchObject({ deviceId: expect.any(String), expiresAt: expect.any(String) });
+    expect(scene.answer.cookies).toEqual([expect.stringMatching(/^__Host-device=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}; HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=/)]);
+    // A cross-origin browser app has no use for this origin's cookie: it gets the token in the body.
+    const other = await memberWithDevice(clock, 30, { 'sec-fetch-site': 'cross-site' });
+    expect(other.answer.body.deviceToken).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+  });
+
   it('is off by default: asked for, nothing is remembered, and the login does not offer it', async () => {
     const { member } = await newOrg();
     const secret = await enrolTotp(await accessToken(member));

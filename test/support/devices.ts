@@ -24,13 +24,13 @@ export async function loginRemembering(user: { email: string; password: string }
 }
 
 /** An org that allows devices for `days`, its member with TOTP and one remembered device. */
-export async function memberWithDevice(clock: ReturnType<typeof testClock>, days = 30) {
+export async function memberWithDevice(clock: ReturnType<typeof testClock>, days = 30, headers: Record<string, string> = {}) {
   const org = await newOrg();
   const adminToken = await accessToken(org.admin);
   await allowDevices(adminToken, days);
   const secret = await enrolTotp(await accessToken(org.member));
   clock.nextStep();
-  const answer = await loginRemembering(org.member, secret, { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' });
+  const answer = await loginRemembering(org.member, secret, { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', ...headers });
   clock.nextStep();
   return {
     ...org,
