@@ -24,8 +24,8 @@ function number(raw: string, check: { int?: boolean; min?: number; exclusiveMin?
   return n;
 }
 
-/** A positive whole number (seconds, counts). */
-const seconds =
+/** A positive whole number: a duration in seconds, a count or a size. */
+const positiveInt =
   (fallback: number): Reader<number> =>
   (raw) =>
     present(raw) ? number(raw, { int: true, exclusiveMin: 0 }) : fallback;
@@ -96,11 +96,11 @@ const readers = {
   KMS_KEY_ID: optional(String),
   TOKEN_ISSUER: text('http://127.0.0.1:3000'),
   TOKEN_AUDIENCE: text('twofactor-api'),
-  ACCESS_TOKEN_TTL: seconds(15 * 60),
-  PENDING_TOKEN_TTL: seconds(5 * 60),
+  ACCESS_TOKEN_TTL: positiveInt(15 * 60),
+  PENDING_TOKEN_TTL: positiveInt(5 * 60),
   /** NIST SP 800-63B-4 AAL2 reauthentication: 24 h absolute, 1 h inactivity. */
-  SESSION_ABSOLUTE_TTL: seconds(24 * 3600),
-  SESSION_IDLE_TTL: seconds(3600),
+  SESSION_ABSOLUTE_TTL: positiveInt(24 * 3600),
+  SESSION_IDLE_TTL: positiveInt(3600),
   /**
    * How long a rotated refresh token may be presented again and get the same successor (two tabs
    * refreshing at once); later, a repeat revokes the session. 0 turns it off; at most 60 s, since
@@ -110,22 +110,22 @@ const readers = {
   /** Impersonation tokens: short-lived and never refreshable (at most 30 minutes). */
   IMPERSONATION_TTL: integer(15 * 60, 60, 1800),
   /** How long an old signing key stays published after a rotation. */
-  SIGNING_KEY_RETENTION: seconds(24 * 3600),
+  SIGNING_KEY_RETENTION: positiveInt(24 * 3600),
   /** log2 of scrypt's N; OWASP: 2^17 with r=8, p=1. */
   SCRYPT_LOG_N: integer(17, 14, 20),
   /** How long an invitation link works (7 days). */
-  INVITATION_TTL: seconds(7 * 24 * 3600),
+  INVITATION_TTL: positiveInt(7 * 24 * 3600),
   /** How long a password-reset link works (30 minutes). */
-  PASSWORD_RESET_TTL: seconds(30 * 60),
+  PASSWORD_RESET_TTL: positiveInt(30 * 60),
   /** Forgot-password requests: per email address (hashed) and per source address, per window. */
-  PASSWORD_RESET_MAX_PER_EMAIL: seconds(5),
-  PASSWORD_RESET_MAX_PER_IP: seconds(30),
-  PASSWORD_RESET_WINDOW: seconds(3600),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: seconds(10),
-  LOGIN_MAX_FAILURES_PER_IP: seconds(50),
-  LOGIN_FAILURE_WINDOW: seconds(15 * 60),
+  PASSWORD_RESET_MAX_PER_EMAIL: positiveInt(5),
+  PASSWORD_RESET_MAX_PER_IP: positiveInt(30),
+  PASSWORD_RESET_WINDOW: positiveInt(3600),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(10),
+  LOGIN_MAX_FAILURES_PER_IP: positiveInt(50),
+  LOGIN_FAILURE_WINDOW: positiveInt(15 * 60),
   /** Largest accepted request body, in bytes. */
-  MAX_BODY_BYTES: seconds(16 * 1024),
+  MAX_BODY_BYTES: positiveInt(16 * 1024),
   APP_NAME: text('TwoFactor'),
   WEBAUTHN_RP_ID: text('localhost'),
   WEBAUTHN_ORIGINS: list('http://localhost:3000'),
@@ -141,13 +141,13 @@ const readers = {
   /** Country calling codes SMS may go to (e.g. "45,46,47"); empty allows all. Orgs can narrow it further. */
   SMS_ALLOWED_COUNTRY_CODES: list(''),
   /** Every send of a user (enrolment or login): a rolling minimum interval, an hourly and a daily cap. */
-  SMS_MIN_INTERVAL_PER_USER: seconds(30),
-  SMS_MAX_PER_USER_HOURLY: seconds(5),
-  SMS_MAX_PER_USER_DAILY: seconds(10),
+  SMS_MIN_INTERVAL_PER_USER: positiveInt(30),
+  SMS_MAX_PER_USER_HOURLY: positiveInt(5),
+  SMS_MAX_PER_USER_DAILY: positiveInt(10),
   /** Enrolment sends only (to a number the user has not verified): per number, across all users and orgs; per org. */
-  SMS_MAX_PER_PHONE_10MIN: seconds(5),
-  SMS_MAX_PER_PHONE_DAILY: seconds(10),
-  SMS_MAX_PER_ORG_HOURLY: seconds(200),
+  SMS_MAX_PER_PHONE_10MIN: positiveInt(5),
+  SMS_MAX_PER_PHONE_DAILY: positiveInt(10),
+  SMS_MAX_PER_ORG_HOURLY: positiveInt(200),
   /** `outbox` appends messages to EMAIL_OUTBOX_FILE (local); `ses` sends through Amazon SES v2. */
   EMAIL_SENDER: oneOf(['outbox', 'ses'], 'outbox'),
   EMAIL_OUTBOX_FILE: text('.data/email-outbox.jsonl'),
@@ -157,13 +157,13 @@ const readers = {
   EMAIL_FROM: optional(minLength(3)),
   SES_CONFIGURATION_SET: optional(minLength(1, 'must not be empty')),
   /** Emails per recipient (any kind: invitations, resets, notices) and per org, so no mailbox can be flooded. */
-  MAIL_MAX_PER_RECIPIENT_HOURLY: seconds(5),
-  MAIL_MAX_PER_RECIPIENT_DAILY: seconds(20),
-  MAIL_MAX_PER_ORG_HOURLY: seconds(500),
+  MAIL_MAX_PER_RECIPIENT_HOURLY: positiveInt(5),
+  MAIL_MAX_PER_RECIPIENT_DAILY: positiveInt(20),
+  MAIL_MAX_PER_ORG_HOURLY: positiveInt(500),
   /** Email sign-in codes of one user (enrolment or login): a rolling minimum interval, an hourly and a daily cap. */
-  EMAIL_CODE_MIN_INTERVAL_PER_USER: seconds(30),
-  EMAIL_CODE_MAX_PER_USER_HOURLY: seconds(5),
-  EMAIL_CODE_MAX_PER_USER_DAILY: seconds(10),
+  EMAIL_CODE_MIN_INTERVAL_PER_USER: positiveInt(30),
+  EMAIL_CODE_MAX_PER_USER_HOURLY: positiveInt(5),
+  EMAIL_CODE_MAX_PER_USER_DAILY: positiveInt(10),
   /** Where the self-service page is served: links in emails (invitations, password reset) point here. */
   PUBLIC_URL: (raw = 'http://localhost:3000') => url(raw),
   /**
