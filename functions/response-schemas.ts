@@ -52,7 +52,10 @@ export const AuthenticateResponse = z.extend(TokensResponse, {
   isTwoFactorEnable: z.literal(true),
   /** Present when a recovery code was used. */
   recoveryCodesRemaining: z.optional(z.number()),
-  /** Present when the device was remembered (asked, and the org allows it); also set as the __Host-device cookie. */
+  /**
+   * Present when the device was remembered (asked, and the org allows it), also set as the __Host-device
+   * cookie; absent for the page's own request (Sec-Fetch-Site: same-origin), which gets the cookie only.
+   */
   deviceToken: z.optional(z.string()),
   deviceId: z.optional(z.string()),
   expiresAt: z.optional(z.string()),
