@@ -205,7 +205,7 @@ async function benchRequests(failures: string[]) {
   const { ensureTable } = await import('../../infra/local/create-table');
   const { applyLocalDefaults } = await import('../../infra/local/environment');
   log('starting DynamoDB Local');
-  dynamo = await phase('dynamodb-start', () => startDynamoDbLocal({ port: 0 }));
+  dynamo = await phase('dynamodb-start', () => startDynamoDbLocal({ port: 0, jvm: 'full' }));
   await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
   applyLocalDefaults(0, dynamo.endpoint);
   const { startGateway } = await import('../../infra/local/gateway');

@@ -32,7 +32,7 @@ Object.assign(process.env, {
 });
 
 async function main(): Promise<void> {
-  const dynamo = await startDynamoDbLocal({ port: 0 });
+  const dynamo = await startDynamoDbLocal({ port: 0, jvm: 'full' });
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   await ensureTable(dynamo.endpoint, 'twofactor-soak');
   const { startGateway } = await import('../../infra/local/gateway');

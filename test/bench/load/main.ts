@@ -16,7 +16,7 @@ function table(header: string[], rows: string[][], right: number[] = []): string
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'twofactor-load-'));
   const { startDynamoDbLocal } = await import('../../../infra/local/dynamodb');
-  const dynamo = await startDynamoDbLocal({ port: 0 });
+  const dynamo = await startDynamoDbLocal({ port: 0, jvm: 'full' });
   try {
     const failures: string[] = [];
     const { lines, result } = await runLoadPhase(dynamo.endpoint, tmp, failures, table);
