@@ -1,8 +1,8 @@
 /**
  * The end-to-end tests against the synthesized stack (TEST_SERVER_MODE=synth: `npm run test:synth`),
  * then the IAM test over the AWS calls they made: queued last, it waits until every other suite has
- * finished (iam-last-sequencer.js), so the suites can share the workers. Three on two cores: these
- * suites mostly wait (cold starts, the browser), about one core busy with two workers.
+ * finished (iam-last-sequencer.js), so the suites can share two workers (they mostly wait on cold
+ * starts and the browser; three measured no faster).
  */
 const base = require('./jest.config');
 
@@ -17,5 +17,5 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   testSequencer: '<rootDir>/test/support/iam-last-sequencer.js',
   reporters: ['default', '<rootDir>/test/support/suites-done-reporter.js'],
-  maxWorkers: 3,
+  maxWorkers: 2,
 };

@@ -119,19 +119,30 @@ export async function screenshot(page: Page, name: string, path = join(screensho
  */
 export async function waitForStatus(page: Page, expected: RegExp, options: { timeoutMs?: number; error?: boolean } = {}): Promise<string> {
   // The synthesized stack's first request to each function is a cold start in a fresh process.
-  const deadline = Date.now() + (options.timeoutMs ?? (synth ? 30_000 : 10_000));
-  let last = '';
-  while (Date.now() < deadline) {
-    const { text, isError } = await page.locator('#status').evaluate((node) => ({
-      text: node.textContent ?? '',
-      isError: node.classList.contains('error'),
-    }));
-    last = text;
-    if (expected.test(text) && (options.error === undefined || options.error === isError)) return text;
-    if (isError && !options.error && text) throw new Error(`The page reported an error: ${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Status never matched ${expected}; last: "${last}"`);
+  const timeout = options.timeoutMs ?? (synth ? 30_000 : 10_000);
+  // Polled inside the page (every 50 ms), not by a round trip from here per look: the browser and
+  // this worker then spend nothing while the status stays the same.
+  const seen = await page
+    .waitForFunction(
+      ({ source, flags, error }) => {
+        const node = document.querySelector('#status');
+        const text = node?.textContent ?? '';
+        const isError = node?.classList.contains('error') ?? false;
+        if (new RegExp(source, flags).test(text) && (error === undefined || error === isError)) return { text };
+        if (isError && !error && text) return { text, unexpected: true };
+        return false;
+      },
+      { source: expected.source, flags: expected.flags, error: options.error },
+      { polling: 50, timeout },
+    )
+    .then((handle) => handle.jsonValue() as Promise<{ text: string; unexpected?: boolean }>)
+    .catch(async (error: Error) => {
+      if (error.name !== 'TimeoutError') throw error;
+      const last = await page.locator('#status').textContent().catch(() => '');
+      throw new Error(`Status never matched ${expected}; last: "${last ?? ''}"`);
+    });
+  if (seen.unexpected) throw new Error(`The page reported an error: ${seen.text}`);
+  return seen.text;
 }
 
 /** The claims of the access token the page holds in sessionStorage. */
