@@ -4,6 +4,7 @@
  * pulls in undici through node:http lazily, aws-sdk-js-v3#6914); the SDK is bundled, not loaded
  * from the runtime, which is also faster. `npm run bench` measures both formats.
  */
+import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
 /**
@@ -51,4 +52,6 @@ export const esbuildOptions = {
   external: [...LAZY_PACKAGES],
   // `import()` of those becomes `require()`: CommonJS loading, without the ESM loader on first use.
   supported: { 'dynamic-import': false },
+  // Web streams are loaded on first use, not by @middy/core's import at every cold start.
+  alias: { 'node:stream/web': join(__dirname, 'lazy-stream-web.cjs') },
 } satisfies BuildOptions;

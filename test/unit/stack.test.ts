@@ -8,6 +8,7 @@
  * code, one real function bundle is checked on its own, and the route table's `secrets`/`sms`
  * flags are checked against what each handler really imports with one esbuild run over all of them.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -639,6 +640,7 @@ describe('operations: alarms, dashboard, gradual rollout of the auth routes, bac
 
 describe('a real function bundle (GET /health)', () => {
   let app: App;
+  let file: string;
   let code: string;
   let fn: Json;
 
@@ -647,7 +649,8 @@ describe('a real function bundle (GET /health)', () => {
     ({ app } = buildApp(newApp(), { routes: [health] }));
     const template = Template.fromStack((app.node.findChild('TwoFactorStack') as TwoFactorStack).routeGroups[0]!);
     fn = Object.values(template.findResources('AWS::Lambda::Function'))[0]!;
-    code = readFileSync(join(app.synth().directory, fn.Metadata['aws:asset:path'], 'index.js'), 'utf8');
+    file = join(app.synth().directory, fn.Metadata['aws:asset:path'], 'index.js');
+    code = readFileSync(file, 'utf8');
   }, 60_000);
 
   test('minified CommonJS, the AWS SDK inside, no source map, exports the handler', () => {
@@ -662,6 +665,12 @@ describe('a real function bundle (GET /health)', () => {
     expect(code.includes('// node_modules/')).toBe(false);
     expect(code.includes('// functions/')).toBe(false);
     expect(fn.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
+  });
+
+  test("importing it does not load web streams: @middy/core's node:stream/web is read on first use (infra/lazy-stream-web.cjs)", () => {
+    const probe = `require(${JSON.stringify(file)}); process.stdout.write(String(process.moduleLoadList.filter((m) => /webstreams|stream\\/web/.test(m))))`;
+    const loaded = execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(loaded).toBe('');
   });
 
   test('cdk-nag passes on the bundled path too', () => {

@@ -49,11 +49,11 @@ export function send(agent: Agent, base: URL, req: HttpRequest): Promise<HttpRes
 
 const CLK_TCK = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system, all threads) the process has used. */
-export function processCpuSeconds(pid: number): number {
+/** CPU seconds (all threads) the process has used, in user space and in the kernel. */
+export function processCpu(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
 }
 
 export interface LoadResult {
@@ -68,8 +68,11 @@ export interface LoadResult {
   p90: number;
   p99: number;
   max: number;
-  /** Server process CPU per successful request, ms. */
+  /** Server process CPU per successful request, ms (user + system). */
   serverCpuMs: number;
+  /** Of which in user space (the process's own code) and in the kernel (its system calls: sockets, files). */
+  serverUserCpuMs: number;
+  serverSystemCpuMs: number;
   /** Share of one core the server used over the window, %. */
   serverCpuPct: number;
 }
@@ -94,7 +97,7 @@ export async function load(options: {
   const errors: string[] = [];
   let issued = 0;
   let capped = false;
-  const cpu0 = processCpuSeconds(options.serverPid);
+  const cpu0 = processCpu(options.serverPid);
   const t0 = performance.now();
   const deadline = t0 + options.capSeconds * 1000;
   const worker = async () => {
@@ -122,7 +125,11 @@ export async function load(options: {
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = processCpuSeconds(options.serverPid) - cpu0;
+  const cpu1 = processCpu(options.serverPid);
+  const user = cpu1.user - cpu0.user;
+  const system = cpu1.system - cpu0.system;
+  const cpu = user + system;
+  const perRequestMs = (seconds: number) => (latencies.length ? (seconds * 1000) / latencies.length : NaN);
   agent.destroy();
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
@@ -137,7 +144,9 @@ export async function load(options: {
     p90: percentile(sorted, 90),
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? NaN,
-    serverCpuMs: latencies.length ? (cpu * 1000) / latencies.length : NaN,
+    serverCpuMs: perRequestMs(cpu),
+    serverUserCpuMs: perRequestMs(user),
+    serverSystemCpuMs: perRequestMs(system),
     serverCpuPct: (cpu / seconds) * 100,
   };
 }

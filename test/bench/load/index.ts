@@ -295,6 +295,27 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
       [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
     ),
   );
+  out.push(
+    "Where the server's CPU per request went: user space (the process's own code) and the kernel (its system calls; ours makes " +
+      "two HTTP round trips to DynamoDB Local per verify, the peer's SQLite is in its process), ms:",
+  );
+  const split = (l: LoadResult | undefined) => `${f(l?.serverUserCpuMs, 2)} + ${f(l?.serverSystemCpuMs, 2)}`;
+  out.push(
+    table(
+      ['step', 'c', 'ours user + system', 'peer user + system', 'user ×peer', 'system ×peer'],
+      ([['verify (2FA step)', r.ours.verify, peer?.verify], ['password step', r.ours.password, peer?.password]] as const).flatMap(([label, o, p]) =>
+        (['c1', 'c16'] as const).map((c) => [
+          label,
+          c.slice(1),
+          split(o[c]),
+          p ? split(p[c]) : '–',
+          x(o[c]?.serverUserCpuMs, p?.[c]?.serverUserCpuMs),
+          x(o[c]?.serverSystemCpuMs, p?.[c]?.serverSystemCpuMs),
+        ]),
+      ),
+      [1, 2, 3, 4, 5],
+    ),
+  );
   if (r.peer && 'skipped' in r.peer) out.push(`Peer skipped: ${r.peer.skipped}`);
   for (const [name, step] of Object.entries({ ...r.ours.verify, ...Object.fromEntries(Object.entries(r.ours.password).map(([k, v]) => [`password ${k}`, v])) })) {
     if (step?.errors) out.push(`  ours ${name}: ${step.errors} errors, e.g. ${step.errorSamples.join(' | ')}`);
