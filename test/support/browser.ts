@@ -120,8 +120,8 @@ export async function screenshot(page: Page, name: string, path = join(screensho
 export async function waitForStatus(page: Page, expected: RegExp, options: { timeoutMs?: number; error?: boolean } = {}): Promise<string> {
   // The synthesized stack's first request to each function is a cold start in a fresh process.
   const timeout = options.timeoutMs ?? (synth ? 30_000 : 10_000);
-  // Polled inside the page (every 50 ms), not by a round trip from here per look: the browser and
-  // this worker then spend nothing while the status stays the same.
+  // Polled inside the page (every 50 ms): one look is a check in the page, not a protocol round trip
+  // from this worker, which cost the browser and the worker CPU for every look.
   const seen = await page
     .waitForFunction(
       ({ source, flags, error }) => {
