@@ -10,9 +10,9 @@ import { expectNoAxeViolations } from '../support/axe';
 import { pageTokenClaims, screenshot, signIn, signOut, useBrowser, waitForStatus } from '../support/browser';
 import { enrolTotp } from '../support/two-factor';
 
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 60_000);
+jest.setTimeout(120_000);
 
-// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+// Chromium for this file; a script or console error fails the test (support/browser.ts).
 const pages = useBrowser();
 
 /** A code for the next time step: enrolment used the current one. */

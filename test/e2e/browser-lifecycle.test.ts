@@ -13,9 +13,9 @@ import { accessToken, login, newOrg, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { expectNoAxeViolations } from '../support/axe';
 
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 200_000 : 120_000);
+jest.setTimeout(200_000);
 
-// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+// Chromium for this file; a script or console error fails the test (support/browser.ts).
 const pages = useBrowser();
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();

@@ -10,9 +10,9 @@ import { addVirtualAuthenticator, pageTokenClaims, screenshot, signIn, signOut, 
 import { setPasswordless } from '../support/passkeys';
 
 // Registration, sign-out and a passkey sign-in in one test: more steps than the other browser tests.
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 60_000);
+jest.setTimeout(120_000);
 
-// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+// Chromium for this file; a script or console error fails the test (support/browser.ts).
 const pages = useBrowser();
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();

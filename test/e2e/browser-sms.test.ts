@@ -12,9 +12,9 @@ import { accessToken, newOrg, policyChangeSettles, type TestOrg } from '../suppo
 import { invoke } from '../support/invoke';
 import { lastSms, randomDanishMobile } from '../support/sms';
 
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 150_000 : 75_000);
+jest.setTimeout(150_000);
 
-// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+// Chromium for this file; a script or console error fails the test (support/browser.ts).
 const pages = useBrowser();
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();

@@ -22,9 +22,9 @@ import { expectNoAxeViolations } from '../support/axe';
 import { enrolTotp } from '../support/two-factor';
 
 // Against the synthesized stack (npm run test:synth) each function's first request is a cold start.
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 120_000 : 60_000);
+jest.setTimeout(120_000);
 
-// Chromium and the page server for this file; a script or console error fails the test (support/browser.ts).
+// Chromium for this file; a script or console error fails the test (support/browser.ts).
 const pages = useBrowser();
 
 const openPage = () => pages.open();

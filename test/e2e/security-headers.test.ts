@@ -9,7 +9,7 @@ import { SECURITY_HEADERS } from '../../shared/http/security-headers';
 import { newOrg } from '../support/fixtures';
 import { signIn, useBrowser, waitForStatus } from '../support/browser';
 
-jest.setTimeout(process.env.TEST_SERVER_MODE === 'synth' ? 90_000 : 30_000);
+jest.setTimeout(90_000);
 
 const pages = useBrowser();
 

@@ -8,8 +8,7 @@
  * the system's light or dark setting: every rule runs in the light scheme, the colour rules again in
  * the dark one. axe looks only at what
  * is rendered: hidden screens are not checked, so call it once the screen you mean is showing.
- * The check runs in the in-process mode (`jest`) only: against the synthesized stack the same gateway
- * serves the same web/dist build, so a second run per screen would judge the same markup again.
+ * The browser suites run against the synthesized stack (`npm run test:synth`).
  */
 import { readFileSync } from 'node:fs';
 import type { AxeResults, Result, RunOptions } from 'axe-core';
@@ -50,7 +49,6 @@ export function describeViolations(violations: Result[]): string {
 
 /** Fails, naming the screen and every violation, unless the page as shown passes WCAG 2.1 A and AA, in light and dark. */
 export async function expectNoAxeViolations(page: Page, screenName: string): Promise<void> {
-  if (process.env.TEST_SERVER_MODE === 'synth') return;
   const found: string[] = [];
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });

@@ -1,16 +1,12 @@
 /**
- * Browser tests: the local gateway serving the self-service page on http://localhost:<port> (the
- * WebAuthn origin the server is configured to accept), Debian's Chromium driven by playwright-core
- * (never a downloaded browser), Chromium's virtual authenticator, and screenshots.
+ * Browser tests, against the synthesized stack (`npm run test:synth`, what deploys): the page at
+ * http://localhost:3000, the WebAuthn origin the template names, which the browser reaches through
+ * the run's proxy (support/synth.ts); Debian's Chromium driven by playwright-core (never a downloaded
+ * browser), Chromium's virtual authenticator, and screenshots.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { reservePort } from '../../infra/local/dynamodb';
-import { startGateway } from '../../infra/local/gateway';
-import { buildWeb } from '../../infra/local/web-build';
-import { resetConfig } from '../../shared/config';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -24,50 +20,10 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const synth = process.env.TEST_SERVER_MODE === 'synth';
-
 const screenshotDir = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 
-export interface PageServer {
-  /** The page's origin, http://localhost:<port>: a secure context, and an allowed WebAuthn origin. */
-  url: string;
-  close(): Promise<void>;
-}
-
-/**
- * Builds web/dist, then starts the gateway on a free port after adding its origin to
- * WEBAUTHN_ORIGINS (configuration is read once, so it is reset before any request is handled).
- */
-export async function startPageServer(): Promise<PageServer> {
-  // The synthesized stack's WebAuthn origin is http://localhost:3000; the browser reaches the server
-  // through a proxy (launchChromium, support/synth.ts), so the page's origin is the one the template names.
-  if (synth) return { url: 'http://localhost:3000', close: async () => undefined };
-  await buildWeb();
-  const port = await reservePort(0, 'the browser test server');
-  const origin = `http://localhost:${port}`;
-  const before = { origins: process.env.WEBAUTHN_ORIGINS, rpId: process.env.WEBAUTHN_RP_ID };
-  const origins = (before.origins ?? '').split(',').filter(Boolean);
-  process.env.WEBAUTHN_ORIGINS = [...origins, origin].join(',');
-  process.env.WEBAUTHN_RP_ID ??= 'localhost';
-  resetConfig();
-  const { server }: { server: Server } = await startGateway(port);
-  const restore = (name: string, value: string | undefined) => {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  };
-  return {
-    url: origin,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      restore('WEBAUTHN_ORIGINS', before.origins);
-      restore('WEBAUTHN_RP_ID', before.rpId);
-      resetConfig();
-    },
-  };
-}
+/** The page's origin in the synthesized stack's context (support/synth.ts, testContext). */
+const PAGE_ORIGIN = 'http://localhost:3000';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -75,7 +31,7 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_ARGS,
     // Playwright lets loopback requests through the proxy (<-loopback>), including page.request's.
-    ...(synth && { proxy: { server: process.env.TEST_SYNTH_PROXY! } }),
+    proxy: { server: process.env.TEST_SYNTH_PROXY! },
   });
 }
 
@@ -102,13 +58,8 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
   };
 }
 
-/**
- * Saves the screen (test-artifacts/screenshots/<name>.png unless `path` says), in the in-process
- * run only: the synthesized stack serves the same page build, so its pass would draw the same
- * screens again (about 15% of the browser's CPU there).
- */
+/** Saves the screen as test-artifacts/screenshots/<name>.png (or at `path`). */
 export async function screenshot(page: Page, name: string, path = join(screenshotDir, `${name}.png`)): Promise<void> {
-  if (synth) return;
   await mkdir(join(path, '..'), { recursive: true });
   await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
 }
@@ -119,7 +70,7 @@ export async function screenshot(page: Page, name: string, path = join(screensho
  */
 export async function waitForStatus(page: Page, expected: RegExp, options: { timeoutMs?: number; error?: boolean } = {}): Promise<string> {
   // The synthesized stack's first request to each function is a cold start in a fresh process.
-  const timeout = options.timeoutMs ?? (synth ? 30_000 : 10_000);
+  const timeout = options.timeoutMs ?? 30_000;
   // Polled inside the page (every 50 ms): one look is a check in the page, not a protocol round trip
   // from this worker, which cost the browser and the worker CPU for every look.
   const seen = await page
@@ -158,7 +109,7 @@ export async function pageTokenClaims(page: Page): Promise<Record<string, unknow
  * confirm() dialogs accepted. Uncaught script errors and console errors (a CSP violation, a missing
  * file) are collected; `closeAll` closes the contexts and answers those errors, which fail the test.
  */
-function pageOpener(browser: () => Browser, origin: () => string) {
+function pageOpener(browser: () => Browser, origin: string) {
   const contexts: BrowserContext[] = [];
   const errors: Error[] = [];
   return {
@@ -175,7 +126,7 @@ function pageOpener(browser: () => Browser, origin: () => string) {
           errors.push(new Error(`console: ${message.text()}`));
         }
       });
-      await page.goto(`${origin()}${path}`);
+      await page.goto(`${origin}${path}`);
       await page.locator('body[data-ready="true"]').waitFor();
       return { context, page };
     },
@@ -187,30 +138,26 @@ function pageOpener(browser: () => Browser, origin: () => string) {
 }
 
 /**
- * The set-up every browser test file shares, as jest hooks: before its tests the page server and
- * Chromium start; after each test its pages close, and any script or console error they saw fails
- * it; after the file both stop. Call once at the top level of the file:
+ * The set-up every browser test file shares, as jest hooks: before its tests Chromium starts; after
+ * each test its pages close, and any script or console error they saw fails it; after the file it
+ * stops. Call once at the top level of the file:
  *
  *   const pages = useBrowser();
  *   const { context, page } = await pages.open();
  */
 export function useBrowser() {
-  let server: PageServer | undefined;
+  if (process.env.TEST_SERVER_MODE !== 'synth') throw new Error('The browser suites run against the synthesized stack: npm run test:synth');
   let browser: Browser | undefined;
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('useBrowser(): the browser is only there inside the tests');
     return value;
   };
-  const opener = pageOpener(
-    () => started(browser),
-    () => started(server).url,
-  );
+  const opener = pageOpener(() => started(browser), PAGE_ORIGIN);
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startPageServer(), launchChromium()]);
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
   });
   afterEach(async () => {
     expect(await opener.closeAll()).toEqual([]);
@@ -218,8 +165,8 @@ export function useBrowser() {
   return {
     /** Opens `path` (default the page itself) in a fresh context and waits until the script has wired it. */
     open: opener.open,
-    /** The page's origin, http://localhost:<port>. */
-    url: () => started(server).url,
+    /** The page's origin. */
+    url: () => PAGE_ORIGIN,
     browser: () => started(browser),
   };
 }

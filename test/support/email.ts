@@ -37,8 +37,8 @@ export async function lastEmailCode(address: string): Promise<string | undefined
 
 /**
  * As if the minimum interval between a user's email codes (30 s) had passed: the time of their last
- * send, the interval's item, moved 31 s back. For the synthesized stack, whose functions run on
- * real time where an in-process test would advance its test clock, instead of sleeping.
+ * send, the interval's item, moved 31 s back: for the synthesized stack, whose functions run on real
+ * time, instead of sleeping (an in-process test advances its test clock).
  */
 export async function emailCodeIntervalPassed(userId: number): Promise<void> {
   await db().send(
