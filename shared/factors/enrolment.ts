@@ -32,24 +32,27 @@ export function assertMayEnrol(principal: Principal, account: Account, policy: P
 export type VerifyOutcome = { kind: 'enrolled'; method: FactorKind; tokens?: Tokens } | { kind: 'login'; tokens: Tokens };
 
 /**
- * A code sent to verify. With an unverified factor it verifies that factor (and, with a pending
- * token, finishes the login too); with a pending token and nothing to enrol it finishes the login.
+ * A code sent to verify. With unverified factors it verifies the one the code is for (and, with a
+ * pending token, finishes the login too); with a pending token and nothing to enrol it finishes the
+ * login.
  */
 export async function verifyCode(principal: Principal, code: string, actor: Actor): Promise<VerifyOutcome> {
   const { account, policy } = await accountAndPolicy(principal);
-  const preferred = account.user.preferredMethod;
-  const candidate =
-    account.factors.find((f) => !f.verified && f.kind === preferred) ?? account.factors.find((f) => !f.verified && f.kind !== 'webauthn');
+  // Every factor waiting for its first code: a user may have started an authenticator app and codes
+  // by email, and the code may be for either. One wrong code is one failure, whatever the count.
+  const waiting = account.factors.filter((f) => !f.verified && f.kind !== 'webauthn');
   const mayEnrol = !principal.pending || loginMethods(account, policy).length === 0;
-  if (candidate && mayEnrol) {
+  if (waiting.length && mayEnrol) {
     if (principal.actorId !== undefined) throw new Forbidden('An impersonation token cannot change second factors');
-    assertMethodAllowed(policy, candidate.kind as Method);
+    const allowed = waiting.filter((f) => policy.methods.includes(f.kind as Method));
+    if (!allowed.length) assertMethodAllowed(policy, waiting[0]!.kind as Method);
     const match = await prove(account, { code }, actor, {
       allowed: policy.methods,
       includeUnverified: true,
-      only: [candidate.kind],
+      only: allowed.map((f) => f.kind),
       policySequence: policy.sequence,
     });
+    const candidate = allowed.find((f) => f.kind === match.kind)!;
     const writes = verificationWrites(account, candidate, actor, policy);
     if (principal.pending) {
       const tokens = await commitLogin(account, policy, { ...match, writes: [...(match.writes ?? []), ...writes] }, actor, principal.tokenId);

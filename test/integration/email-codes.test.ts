@@ -17,7 +17,7 @@ import { accessToken, login, newOrg, newUser, uniqueEmail, type TestOrg } from '
 import { invoke } from '../support/invoke';
 import { forgot } from '../support/links';
 import { SoftAuthenticator } from '../support/soft-authenticator';
-import { enrolTotp, totpCode } from '../support/two-factor';
+import { enrolTotp, secretOf, totpCode } from '../support/two-factor';
 
 interface StoredEvent {
   action: string;
@@ -90,6 +90,31 @@ describe('enrolment', () => {
         ['factor.verified', 'email'],
       ]),
     );
+  });
+
+  it('with an authenticator app and email both waiting for their first code, each code verifies its own factor', async () => {
+    const org = await newOrg();
+    await allowEmail(org);
+    const token = await accessToken(org.member);
+    const secret = secretOf((await invoke('GET /2fa/generate-qr', { token })).body.link);
+    expect((await enrol(token)).status).toBe(200);
+    expect((await verify(token, (await lastEmailCode(org.member.email))!)).status).toBe(204);
+    expect((await invoke('GET /api/two-factor', { token })).body.data.methods).toEqual(['email']);
+    expect((await verify(token, await totpCode(secret))).status).toBe(204);
+    // The Ziik dialect names the authenticator app 'google'.
+    expect((await invoke('GET /api/two-factor', { token })).body.data.methods.sort()).toEqual(['email', 'google']);
+  });
+
+  it('with both waiting, a wrong code verifies neither and counts one failure', async () => {
+    const org = await newOrg();
+    await allowEmail(org);
+    const token = await accessToken(org.member);
+    await invoke('GET /2fa/generate-qr', { token });
+    expect((await enrol(token)).status).toBe(200);
+    const code = (await lastEmailCode(org.member.email))!;
+    expect((await verify(token, wrongFor(code))).status).toBe(422);
+    expect((await invoke('GET /api/two-factor', { token })).body.data.methods).toEqual([]);
+    expect((await loadAccount(org.member.userId))!.mfa.failures).toBe(1);
   });
 
   it('verifies another address the same way, in the reader’s language; the account’s email gets nothing', async () => {
