@@ -259,35 +259,29 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
     `Load (separate server processes on ${r.node}, one bounded keep-alive client on ${r.driverNode}; ours: the local gateway against DynamoDB Local; peer: better-auth two-factor, SQLite). ` +
       'Latency ms; CPU: the server process (user+system) per successful request.',
   );
-  const rows: string[][] = [];
-  for (const [label, ourStep, peerStep] of [
-    ['verify (2FA step)', r.ours.verify, peer?.verify],
-    ['password step', r.ours.password, peer?.password],
-  ] as const) {
-    for (const c of ['c1', 'c16'] as const) {
-      const o = ourStep[c];
-      const p = peerStep?.[c];
-      rows.push([
-        label,
-        c.slice(1),
-        `${o?.n ?? 0}${o?.errors ? `/${o.errors}err` : ''}`,
-        f(o?.reqPerSec),
-        f(o?.p50, 2),
-        f(o?.p90, 2),
-        f(o?.p99, 2),
-        f(o?.serverCpuMs, 2),
-        p ? `${p.n}${p.errors ? `/${p.errors}err` : ''}` : '–',
-        f(p?.reqPerSec),
-        f(p?.p50, 2),
-        f(p?.p99, 2),
-        f(p?.serverCpuMs, 2),
-        x(o?.reqPerSec, p?.reqPerSec),
-        x(o?.p50, p?.p50),
-        x(o?.p99, p?.p99),
-        x(o?.serverCpuMs, p?.serverCpuMs),
-      ]);
-    }
-  }
+  // Each timed window, ours beside the peer's: the rows of both tables below.
+  const windows = ([['verify (2FA step)', r.ours.verify, peer?.verify], ['password step', r.ours.password, peer?.password]] as const).flatMap(
+    ([label, ourStep, peerStep]) => (['c1', 'c16'] as const).map((c) => ({ label, c: c.slice(1), o: ourStep[c], p: peerStep?.[c] })),
+  );
+  const rows = windows.map(({ label, c, o, p }) => [
+    label,
+    c,
+    `${o?.n ?? 0}${o?.errors ? `/${o.errors}err` : ''}`,
+    f(o?.reqPerSec),
+    f(o?.p50, 2),
+    f(o?.p90, 2),
+    f(o?.p99, 2),
+    f(o?.serverCpuMs, 2),
+    p ? `${p.n}${p.errors ? `/${p.errors}err` : ''}` : '–',
+    f(p?.reqPerSec),
+    f(p?.p50, 2),
+    f(p?.p99, 2),
+    f(p?.serverCpuMs, 2),
+    x(o?.reqPerSec, p?.reqPerSec),
+    x(o?.p50, p?.p50),
+    x(o?.p99, p?.p99),
+    x(o?.serverCpuMs, p?.serverCpuMs),
+  ]);
   out.push(
     table(
       ['step', 'c', 'n', 'req/s', 'p50', 'p90', 'p99', 'cpu ms', 'peer n', 'req/s', 'p50', 'p99', 'cpu ms', 'req/s ×peer', 'p50 ×peer', 'p99 ×peer', 'cpu ×peer'],
@@ -303,16 +297,14 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
   out.push(
     table(
       ['step', 'c', 'ours user + system', 'peer user + system', 'user ×peer', 'system ×peer'],
-      ([['verify (2FA step)', r.ours.verify, peer?.verify], ['password step', r.ours.password, peer?.password]] as const).flatMap(([label, o, p]) =>
-        (['c1', 'c16'] as const).map((c) => [
-          label,
-          c.slice(1),
-          split(o[c]),
-          p ? split(p[c]) : '–',
-          x(o[c]?.serverUserCpuMs, p?.[c]?.serverUserCpuMs),
-          x(o[c]?.serverSystemCpuMs, p?.[c]?.serverSystemCpuMs),
-        ]),
-      ),
+      windows.map(({ label, c, o, p }) => [
+        label,
+        c,
+        split(o),
+        p ? split(p) : '–',
+        x(o?.serverUserCpuMs, p?.serverUserCpuMs),
+        x(o?.serverSystemCpuMs, p?.serverSystemCpuMs),
+      ]),
       [1, 2, 3, 4, 5],
     ),
   );
