@@ -24,12 +24,11 @@ import { authenticate, type Principal } from '../shared/tokens/principal';
 import { LostRace } from '../shared/store/conditions';
 import { withDeadline } from '../shared/store/deadline';
 import { runGuarded } from '../shared/store/transact';
-import { BUDGETS, budgetOf, dialectOf, FUNCTION_TIMEOUT_MARGIN_MS, routes, splitRouteKey, type Route, type RouteKey } from './routes';
+import { BUDGETS, budgetOf, dialectOf, FUNCTION_TIMEOUT_MARGIN_MS, splitRouteKey, type Route } from './route';
 
-type Entry<K extends RouteKey> = (typeof routes)[K];
 type Parsed<E, F extends string> = E extends { [P in F]: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
 
-type CallerOf<K extends RouteKey> = Entry<K>['access'] extends 'public' ? undefined : Principal;
+type CallerOf<R extends Route> = R['access'] extends 'public' ? undefined : Principal;
 
 /** Who makes the request, as the audit trail records it: the principal (none on a public route) and where from. */
 export interface RequestActor<P extends Principal | undefined = Principal | undefined> extends Actor {
@@ -38,12 +37,13 @@ export interface RequestActor<P extends Principal | undefined = Principal | unde
   userAgent: string;
 }
 
-export interface ApiRequest<K extends RouteKey> {
-  body: Parsed<Entry<K>, 'body'>;
-  params: Parsed<Entry<K>, 'params'>;
-  query: Parsed<Entry<K>, 'query'>;
-  principal: CallerOf<K>;
-  actor: RequestActor<CallerOf<K>>;
+/** What a handler of route R gets (R: its entry in functions/route-entries.ts). */
+export interface ApiRequest<R extends Route> {
+  body: Parsed<R, 'body'>;
+  params: Parsed<R, 'params'>;
+  query: Parsed<R, 'query'>;
+  principal: CallerOf<R>;
+  actor: RequestActor<CallerOf<R>>;
   headers: Record<string, string | undefined>;
   /** The request's cookies, `name=value` each (API Gateway v2 hands them apart from the headers). */
   cookies: string[];
@@ -73,7 +73,7 @@ export interface Wire {
 }
 
 /** Maps thrown errors to the dialect's error body; logs what is not the client's fault. */
-function errorMapper(key: RouteKey, wire: Wire | undefined): MiddlewareObj<Event, Result> {
+function errorMapper(key: string, wire: Wire | undefined): MiddlewareObj<Event, Result> {
   const dialect = dialectOf(key);
   if ((dialect === 'grpc') !== (wire !== undefined)) throw new Error(`Route "${key}": RPC routes, and only they, take a Wire`);
   return {
@@ -144,8 +144,8 @@ function budgetMs(route: Route, context: Context): number {
   return Math.max(0, Math.min(BUDGETS[budgetOf(route)] * config().TIMEOUT_SCALE, left - FUNCTION_TIMEOUT_MARGIN_MS));
 }
 
-export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiRequest<K>) => Promise<Reply>, wire?: Wire) {
-  const route: Route = routes[key];
+export function endpoint<R extends Route>(route: R, handle: (request: ApiRequest<R>) => Promise<Reply>, wire?: Wire) {
+  const { key } = route;
   const { method } = splitRouteKey(key);
   // Should CPU work outlast the budget too (no AWS call left to refuse it), middy answers before
   // Lambda's timeout: a 503 like any other spent budget, never a bare timeout.
@@ -184,7 +184,7 @@ export function endpoint<K extends RouteKey>(key: K, handle: (request: ApiReques
         },
         headers: event.headers ?? {},
         cookies: event.cookies ?? [],
-      } as ApiRequest<K>;
+      } as ApiRequest<R>;
       const proof = principal ? sessionProof(method, route, principal) : 'none';
       if (proof === 'read') await assertCredentialLive(principal!);
       const reply = proof === 'transaction' ? await inGuardedTransaction(principal!, () => handle(request)) : await handle(request);

@@ -6,15 +6,21 @@
  * zod/mini, not classic zod: every handler bundles these, and classic zod alone is ~450 KB and
  * ~30 ms of cold start; mini is ~20 KB (measured by `npm run bench`).
  *
- * Each schema is built on its first use (`z.lazy`; the shared parts below are factories): every
- * function bundles the one route table and so every route's schemas, and building them all at
- * import was the largest piece of the cold start all functions share. A function builds its own.
+ * Each schema is built on its first use (`lazy`; the shared parts below are factories), and is
+ * side-effect free to the bundler: a function's bundle keeps its own route's schemas and the parts
+ * of zod they use, and builds them when its first request is validated.
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
 
 // English messages for the issues we do not word ourselves.
 z.config(en());
+
+/** `z.lazy`, marked for esbuild as free of side effects: a schema no code reads is left out of the bundle. */
+/* @__NO_SIDE_EFFECTS__ */
+function lazy<T extends z.ZodMiniType>(build: () => T): z.ZodMiniLazy<T> {
+  return z.lazy(build);
+}
 
 const email = () =>
   z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email({ message: 'must be an email address' }).check(z.maxLength(254)));
@@ -24,9 +30,9 @@ const id = () => positiveInt();
 /** A one-time code as the user typed it: digits (TOTP, SMS) or a recovery code. */
 const code = () => z.string({ message: 'must be a string (keep leading zeros)' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(64));
 
-export const IdParams = z.lazy(() => z.object({ id: id() }));
+export const IdParams = lazy(() => z.object({ id: id() }));
 
-export const LoginBody = z.lazy(() =>
+export const LoginBody = lazy(() =>
   z.object({
     email: email(),
     password: z.string().check(z.minLength(1, 'is required'), z.maxLength(1024)),
@@ -35,16 +41,16 @@ export const LoginBody = z.lazy(() =>
   }),
 );
 
-export const RefreshBody = z.lazy(() =>
+export const RefreshBody = lazy(() =>
   z.object({
     refreshToken: z.string().check(z.minLength(1, 'is required'), z.maxLength(512)),
   }),
 );
 
 const role = () => z.enum(['member', 'admin', 'support'], { message: 'must be one of: member, admin, support' });
-export const Role = z.lazy(role);
+export const Role = lazy(role);
 
-export const CreateUserBody = z.lazy(() =>
+export const CreateUserBody = lazy(() =>
   z.object({
     email: email(),
     role: z._default(role(), 'member'),
@@ -56,7 +62,7 @@ export const CreateUserBody = z.lazy(() =>
 );
 
 /** A batch of import rows: each is checked on its own (shared/identity/import.ts), so one bad row refuses only itself. */
-export const ImportUsersBody = z.lazy(() =>
+export const ImportUsersBody = lazy(() =>
   z.object({
     users: z.array(z.looseObject({})).check(z.minLength(1), z.maxLength(25, 'at most 25 rows per request; use `npm run import` for a file')),
     /** Support only: the org to import into. */
@@ -66,9 +72,9 @@ export const ImportUsersBody = z.lazy(() =>
 );
 
 const userStatus = () => z.enum(['invited', 'active', 'deactivated'], { message: 'must be one of: invited, active, deactivated' });
-export const UserStatus = z.lazy(userStatus);
+export const UserStatus = lazy(userStatus);
 
-export const UsersQuery = z.lazy(() =>
+export const UsersQuery = lazy(() =>
   z.object({
     limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
     cursor: z.optional(z.string().check(z.maxLength(1024))),
@@ -78,7 +84,7 @@ export const UsersQuery = z.lazy(() =>
   }),
 );
 
-export const UpdateUserBody = z.lazy(() =>
+export const UpdateUserBody = lazy(() =>
   z
     .object({
       /** Between member and admin; nobody becomes support through this route. */
@@ -90,22 +96,22 @@ export const UpdateUserBody = z.lazy(() =>
 );
 
 /** An email link's token: `<user id>.<256 random bits, base64url>`. */
-export const EmailTokenBody = z.lazy(() =>
+export const EmailTokenBody = lazy(() =>
   z.object({
     token: z.string({ message: 'must be a string' }).check(z.trim(), z.regex(/^[1-9]\d{0,15}\.[\w-]{43}$/, 'must be the token from the link')),
   }),
 );
 
-export const SessionParams = z.lazy(() => z.object({ sid: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be a session id')) }));
+export const SessionParams = lazy(() => z.object({ sid: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be a session id')) }));
 
 /** A new password: its rules (length, common passwords) are the domain's (identity/password-rules.ts). */
 const newPassword = () => z.string({ message: 'must be a string' }).check(z.minLength(1, 'is required'), z.maxLength(1024));
 /** A link's token as the email carried it: `<user id>.<256 random bits, base64url>`. */
 const linkToken = () => z.string({ message: 'must be a string' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(128));
 
-export const AcceptInvitationBody = z.lazy(() => z.object({ token: linkToken(), password: newPassword() }));
+export const AcceptInvitationBody = lazy(() => z.object({ token: linkToken(), password: newPassword() }));
 
-export const ChangePasswordBody = z.lazy(() =>
+export const ChangePasswordBody = lazy(() =>
   z.object({
     currentPassword: z.string({ message: 'must be a string' }).check(z.minLength(1, 'is required'), z.maxLength(1024)),
     newPassword: newPassword(),
@@ -114,16 +120,16 @@ export const ChangePasswordBody = z.lazy(() =>
   }),
 );
 
-export const ForgotPasswordBody = z.lazy(() => z.object({ email: email() }));
+export const ForgotPasswordBody = lazy(() => z.object({ email: email() }));
 
-export const ResetPasswordBody = z.lazy(() => z.object({ token: linkToken(), password: newPassword() }));
+export const ResetPasswordBody = lazy(() => z.object({ token: linkToken(), password: newPassword() }));
 
 /** Ziik's method names, as the seed spells them (`u2f`: security keys and passkeys; `email`: email codes, our extension). */
 export const ziikMethodNames = { google: 'totp', sms: 'sms', u2f: 'webauthn', email: 'email' } as const;
 const ziikMethod = () => z.enum(['google', 'sms', 'u2f', 'email'], { message: 'must be one of: google, sms, u2f, email' });
 /** Ziik's method names as a schema: request parameters, and the settings' answer (response-schemas.ts). */
-export const ZiikMethod = z.lazy(ziikMethod);
-export const ZiikMethodParams = z.lazy(() =>
+export const ZiikMethod = lazy(ziikMethod);
+export const ZiikMethodParams = lazy(() =>
   z.object({
     method: z.pipe(
       ziikMethod(),
@@ -162,7 +168,7 @@ const roleRules = () =>
     .strictObject({ member: z.optional(roleRule()), admin: z.optional(roleRule()), support: z.optional(roleRule()) })
     .check(z.refine((v) => Object.keys(v).length > 0, { message: 'name at least one role: member, admin, support' }));
 
-export const PolicySettingsBody = z.lazy(() =>
+export const PolicySettingsBody = lazy(() =>
   z
     .object({
       gracePeriodSeconds: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(90 * 24 * 3600))),
@@ -192,10 +198,10 @@ const pageQuery = () =>
     limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
     cursor: z.optional(z.string().check(z.maxLength(1024))),
   });
-export const PageQuery = z.lazy(pageQuery);
+export const PageQuery = lazy(pageQuery);
 
 /** The enrolment report: a page, optionally of one role. */
-export const EnrolmentReportQuery = z.lazy(() => z.extend(pageQuery(), { role: z.optional(role()) }));
+export const EnrolmentReportQuery = lazy(() => z.extend(pageQuery(), { role: z.optional(role()) }));
 
 /** Zitadel's second factor types and the policy methods they stand for. */
 export const zitadelTypes = {
@@ -213,16 +219,16 @@ const zitadelType = () =>
     z.transform((t: ZitadelType) => zitadelTypes[t]),
   );
 
-export const ZitadelSecondFactorBody = z.lazy(() => z.object({ type: zitadelType() }));
-export const ZitadelSecondFactorParams = z.lazy(() => z.object({ type: zitadelType() }));
+export const ZitadelSecondFactorBody = lazy(() => z.object({ type: zitadelType() }));
+export const ZitadelSecondFactorParams = lazy(() => z.object({ type: zitadelType() }));
 /** Zitadel's list request takes an optional query we have no use for. */
-export const ZitadelSearchBody = z.lazy(() => z.optional(z.object({})));
+export const ZitadelSearchBody = lazy(() => z.optional(z.object({})));
 
-export const VerifyKeyBody = z.lazy(() => z.object({ key: code() }));
-export const CodeBody = z.lazy(() => z.object({ code: code() }));
-export const OptionalCodeBody = z.lazy(() => z.optional(z.object({ code: z.optional(code()) })));
+export const VerifyKeyBody = lazy(() => z.object({ key: code() }));
+export const CodeBody = lazy(() => z.object({ code: code() }));
+export const OptionalCodeBody = lazy(() => z.optional(z.object({ code: z.optional(code()) })));
 
-export const TwoFactorPatchBody = z.lazy(() =>
+export const TwoFactorPatchBody = lazy(() =>
   z
     .object({
       method: z.enum(['google', 'sms', ''], { message: "must be 'google', 'sms' or '' (disable)" }),
@@ -254,9 +260,9 @@ export const TwoFactorPatchBody = z.lazy(() =>
 );
 
 /** Enrol email codes: the address (the account's own email when absent); `code` to replace a verified one without a recent second factor. */
-export const EmailEnrolBody = z.lazy(() => z.optional(z.object({ email: z.optional(email()), code: z.optional(code()) })));
+export const EmailEnrolBody = lazy(() => z.optional(z.object({ email: z.optional(email()), code: z.optional(code()) })));
 
-export const AuthenticateBody = z.lazy(() =>
+export const AuthenticateBody = lazy(() =>
   z
     .object({
       code: z.optional(code()),
@@ -269,13 +275,13 @@ export const AuthenticateBody = z.lazy(() =>
 );
 
 /** POST /api/two-factor/webauthn/register/options: `passkey` asks for a resident key with user verification. */
-export const KeyRegistrationOptionsBody = z.lazy(() => z.object({ passkey: z.optional(z.boolean()) }));
+export const KeyRegistrationOptionsBody = lazy(() => z.object({ passkey: z.optional(z.boolean()) }));
 
 const base64url = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'));
 const credentialId = () => z.string().check(z.regex(/^[A-Za-z0-9_-]{1,1400}$/, 'must be a base64url credential id'));
 
 /** POST /api/auth/passkey: the JSON from @simplewebauthn/browser's startAuthentication, fields checked before any work. */
-export const PasskeySignInBody = z.lazy(() =>
+export const PasskeySignInBody = lazy(() =>
   z.object({
     response: z.object({
       id: credentialId(),
@@ -295,9 +301,9 @@ export const PasskeySignInBody = z.lazy(() =>
   }),
 );
 /** A remembered device's id (the part of its token before the dot). */
-export const DeviceParams = z.lazy(() => z.object({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'must be a device id')) }));
+export const DeviceParams = lazy(() => z.object({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'must be a device id')) }));
 
-export const WebAuthnRegisterBody = z.lazy(() =>
+export const WebAuthnRegisterBody = lazy(() =>
   z.object({
     /** The JSON from @simplewebauthn/browser's startRegistration. */
     response: z.record(z.string(), z.unknown()),
@@ -305,11 +311,11 @@ export const WebAuthnRegisterBody = z.lazy(() =>
   }),
 );
 
-export const CredentialParams = z.lazy(() => z.object({ id: credentialId() }));
+export const CredentialParams = lazy(() => z.object({ id: credentialId() }));
 
-export const ImpersonateBody = z.lazy(() => z.object({ userId: id(), teamId: id(), code: code() }));
+export const ImpersonateBody = lazy(() => z.object({ userId: id(), teamId: id(), code: code() }));
 
-export const AuditQuery = z.lazy(() =>
+export const AuditQuery = lazy(() =>
   z.extend(pageQuery(), {
     /** Support only: the org to read (admins read their own). */
     org: z.optional(id()),

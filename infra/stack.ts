@@ -38,7 +38,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeEntries, splitRouteKey, type Route, type RouteKey } from '../functions/routes';
+import { routeEntries, splitRouteKey, THROTTLES, type Route, type RouteKey } from '../functions/routes';
 import { KMS_ENCRYPTION_CONTEXT } from '../shared/adapters/kms-context';
 import { METRICS_NAMESPACE } from '../shared/model/metric-names';
 import {
@@ -536,7 +536,7 @@ export class TwoFactorStack extends Stack {
         .map(([key, route]) => [
           key,
           {
-            ...(route.throttle && { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit }),
+            ...(route.throttle && { ThrottlingRateLimit: THROTTLES[route.throttle].rateLimit, ThrottlingBurstLimit: THROTTLES[route.throttle].burstLimit }),
             ...(authRoutes.has(key) && { DetailedMetricsEnabled: true }),
           },
         ]),

@@ -1,4 +1,5 @@
 import { startPasskeySignIn } from '../../shared/identity/passkey-login';
 import { endpoint, ok } from '../endpoint';
+import { authPasskeyOptions } from '../route-entries';
 
-export const handler = endpoint('POST /api/auth/passkey/options', async ({ actor }) => ok(await startPasskeySignIn(actor)));
+export const handler = endpoint(authPasskeyOptions, async ({ actor }) => ok(await startPasskeySignIn(actor)));

@@ -1,4 +1,5 @@
 import { refreshSession } from '../../shared/tokens/sessions';
 import { endpoint, ok } from '../endpoint';
+import { authRefresh } from '../route-entries';
 
-export const handler = endpoint('POST /api/auth/refresh', async ({ body }) => ok(await refreshSession(body.refreshToken)));
+export const handler = endpoint(authRefresh, async ({ body }) => ok(await refreshSession(body.refreshToken)));

@@ -2,8 +2,9 @@ import { clearedDeviceCookie, cookieValue, DEVICE_COOKIE } from '../../shared/ht
 import { forgetOwnDevice } from '../../shared/identity/remembered-devices';
 import { deviceIdOf } from '../../shared/tokens/devices';
 import { endpoint, noContent } from '../endpoint';
+import { devicesForget } from '../route-entries';
 
-export const handler = endpoint('DELETE /api/two-factor/devices/{id}', async ({ principal, params, actor, cookies }) => {
+export const handler = endpoint(devicesForget, async ({ principal, params, actor, cookies }) => {
   await forgetOwnDevice(principal, params.id, actor);
   // Forgetting the device this browser is: its cookie goes too.
   const here = deviceIdOf(cookieValue(cookies, DEVICE_COOKIE)) === params.id;

@@ -1,4 +1,5 @@
 import { listKeys } from '../../shared/factors/webauthn/enrolment';
 import { endpoint, ok } from '../endpoint';
+import { keysList } from '../route-entries';
 
-export const handler = endpoint('GET /api/two-factor/webauthn', async ({ principal }) => ok({ data: await listKeys(principal) }));
+export const handler = endpoint(keysList, async ({ principal }) => ok({ data: await listKeys(principal) }));

@@ -2,9 +2,10 @@ import { finishLogin } from '../../shared/factors/authenticate';
 import { deviceCookie } from '../../shared/http/cookies';
 import { finishReset } from '../../shared/identity/reset-finish';
 import { endpoint, ok } from '../endpoint';
+import { twofaAuthenticate } from '../route-entries';
 
 // No response cache (idempotency) in front of this route: a replayed body must never get tokens back.
-export const handler = endpoint('POST /2fa/authenticate', async ({ principal, body, actor, headers }) => {
+export const handler = endpoint(twofaAuthenticate, async ({ principal, body, actor, headers }) => {
   const proof = { code: body.code, webauthn: body.webauthn };
   if (principal.pendingPurpose === 'reset') {
     // A pending password reset: the factor sets the new password; the user then signs in with it.

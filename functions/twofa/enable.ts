@@ -1,7 +1,8 @@
 import { verifyCode } from '../../shared/factors/enrolment';
 import { endpoint, ok } from '../endpoint';
+import { twofaEnable } from '../route-entries';
 
-export const handler = endpoint('POST /2fa/enable-two-factor-auth', async ({ principal, body, actor }) => {
+export const handler = endpoint(twofaEnable, async ({ principal, body, actor }) => {
   const outcome = await verifyCode(principal, body.code, actor);
   return ok({
     message: 'Two-factor authentication enabled successfully',

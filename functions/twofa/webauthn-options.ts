@@ -1,4 +1,5 @@
 import { startKeyLogin } from '../../shared/factors/webauthn/enrolment';
 import { endpoint, ok } from '../endpoint';
+import { twofaWebauthnOptions } from '../route-entries';
 
-export const handler = endpoint('POST /2fa/webauthn/options', async ({ principal }) => ok(await startKeyLogin(principal)));
+export const handler = endpoint(twofaWebauthnOptions, async ({ principal }) => ok(await startKeyLogin(principal)));

@@ -1,7 +1,8 @@
 import { deleteUser } from '../../shared/identity/offboarding';
 import { endpoint, noContent } from '../endpoint';
+import { usersDelete } from '../route-entries';
 
-export const handler = endpoint('DELETE /api/users/{id}', async ({ params, principal, actor }) => {
+export const handler = endpoint(usersDelete, async ({ params, principal, actor }) => {
   await deleteUser(principal, params.id, actor);
   return noContent();
 });

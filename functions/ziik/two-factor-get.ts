@@ -1,8 +1,9 @@
 import { twoFactorSettings } from '../../shared/factors/settings';
 import { endpoint, ok } from '../endpoint';
+import { ziikTwoFactorGet } from '../route-entries';
 import { ziikMethods } from './presenters';
 
-export const handler = endpoint('GET /api/two-factor', async ({ principal }) => {
+export const handler = endpoint(ziikTwoFactorGet, async ({ principal }) => {
   const settings = await twoFactorSettings(principal);
   return ok({
     data: {

@@ -1,7 +1,8 @@
 import { verifyCode } from '../../shared/factors/enrolment';
 import { endpoint, noContent, ok } from '../endpoint';
+import { ziikTwoFactorVerify } from '../route-entries';
 
-export const handler = endpoint('POST /api/two-factor/verify', async ({ principal, body, actor }) => {
+export const handler = endpoint(ziikTwoFactorVerify, async ({ principal, body, actor }) => {
   const outcome = await verifyCode(principal, body.key, actor);
   return outcome.tokens ? ok({ ...outcome.tokens, isTwoFactorEnable: true }) : noContent();
 });

@@ -2,12 +2,13 @@ import { administeredOrg } from '../../shared/identity/permissions';
 import { changePolicy } from '../../shared/policy/changes';
 import { allowMethod } from '../../shared/policy/rules';
 import { endpoint, ok } from '../endpoint';
+import { zitadelRpcAddSecondFactor } from '../route-entries';
 import { rpc } from '../rpc';
 import { ManagementService } from './gen/zitadel/management_pb';
 import { objectDetails } from './presenters';
 
 export const handler = endpoint(
-  'POST /zitadel.management.v1.ManagementService/AddSecondFactorToLoginPolicy',
+  zitadelRpcAddSecondFactor,
   async ({ principal, body, headers, actor }) => {
     const orgId = administeredOrg(principal, headers['x-zitadel-orgid']);
     const policy = await changePolicy(orgId, actor, allowMethod(body.type, { strict: true }));

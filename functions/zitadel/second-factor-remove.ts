@@ -2,9 +2,10 @@ import { administeredOrg } from '../../shared/identity/permissions';
 import { changePolicy } from '../../shared/policy/changes';
 import { disallowMethod } from '../../shared/policy/rules';
 import { endpoint, ok } from '../endpoint';
+import { zitadelSecondFactorRemove } from '../route-entries';
 import { objectDetails } from './presenters';
 
-export const handler = endpoint('DELETE /management/v1/policies/login/second_factors/{type}', async ({ principal, params, headers, actor }) => {
+export const handler = endpoint(zitadelSecondFactorRemove, async ({ principal, params, headers, actor }) => {
   const orgId = administeredOrg(principal, headers['x-zitadel-orgid']);
   const policy = await changePolicy(orgId, actor, disallowMethod(params.type, { strict: true }));
   return ok({ details: objectDetails(policy) });

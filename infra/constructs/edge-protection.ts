@@ -16,7 +16,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { splitRouteKey, THROTTLES, type Route, type RouteKey } from '../../functions/routes';
+import { splitRouteKey, type Route, type RouteKey } from '../../functions/routes';
 
 /** The region CloudFront takes web ACLs and certificates from. */
 export const EDGE_REGION = 'us-east-1';
@@ -47,7 +47,7 @@ export const EDGE_RATE_WINDOW_SECONDS = 300;
 export function edgeRateGroups(entries: ReadonlyArray<readonly [string, Route]>): Record<keyof EdgeRateLimits, string[]> {
   const groups: Record<keyof EdgeRateLimits, string[]> = { login: [], twoFactor: [], sms: [] };
   for (const [key, route] of entries) {
-    const group = route.sms ? 'sms' : route.throttle === THROTTLES.credential ? (route.access === 'public' ? 'login' : 'twoFactor') : undefined;
+    const group = route.sms ? 'sms' : route.throttle === 'credential' ? (route.access === 'public' ? 'login' : 'twoFactor') : undefined;
     if (!group) continue;
     const { path } = splitRouteKey(key as RouteKey);
     if (path.includes('{')) throw new Error(`Route "${key}": a rate-limited path must be literal (WAF matches it exactly)`);

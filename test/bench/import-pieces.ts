@@ -39,10 +39,13 @@ export const pieces: Piece[] = [
   { label: '+ shared/store/client.ts (our DocumentClient, config)', contents: "export { db } from './shared/store/client';" },
   { label: '+ zod/mini (one object schema)', contents: "import * as z from 'zod/mini'; export const s = z.object({ a: z.string() });" },
   { label: '+ config (shared/config.ts)', contents: "export { config } from './shared/config';" },
-  { label: '+ route table and request schemas (functions/routes.ts; schemas built on first use)', contents: "export { routes } from './functions/routes';" },
   {
-    label: "+ route table, one route's schema built (the login body, as its function does)",
-    contents: "import { routes } from './functions/routes'; export const built = routes['POST /api/auth/login'].body.safeParse({});",
+    label: "+ the login route's entry, its schema built (functions/route-entries.ts, as its function takes it)",
+    contents: "import { authLogin } from './functions/route-entries'; export const built = authLogin.body.safeParse({});",
+  },
+  {
+    label: '+ the whole route table (functions/routes.ts: the stack, the local server, /openapi.json)',
+    contents: "export { routes } from './functions/routes';",
   },
   { label: '+ jose (what shared/tokens takes)', contents: "export { errors, importJWK, jwtVerify, SignJWT, exportJWK, generateKeyPair } from 'jose';" },
   { label: '+ Powertools Logger (shared/log.ts)', contents: "export { logger } from './shared/log';" },

@@ -218,7 +218,7 @@ describe('with a custom domain and its hosted zone (the service in eu-west-1)', 
     });
     const groups = edgeRateGroups(routes);
     // Every public route that checks a credential: the password, a passkey (and its options), or an emailed link's token.
-    expect(groups.login).toEqual(['/api/auth/login', '/api/auth/passkey/options', '/api/auth/passkey', '/api/auth/invitation/accept', '/api/auth/password/reset']);
+    expect(groups.login).toEqual(['/api/auth/invitation/accept', '/api/auth/login', '/api/auth/passkey', '/api/auth/passkey/options', '/api/auth/password/reset']);
     expect(groups.sms).toEqual(['/api/two-factor/send-verification']);
     expect(groups.twoFactor).toEqual(expect.arrayContaining(['/2fa/authenticate', '/api/two-factor/verify']));
     const limits = { login: 60, twoFactor: DEFAULT_EDGE_RATE_LIMITS.twoFactor, sms: 10 };

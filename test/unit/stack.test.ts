@@ -682,9 +682,11 @@ describe('a real function bundle (GET /health)', () => {
 describe('the route table matches what each handler imports', () => {
   /** Per route key: the source files and packages in its bundle (infra/bundling.ts options). */
   const inputs = new Map<string, string[]>();
+  /** Per route key: its bundle's code. */
+  const bundles = new Map<string, string>();
 
   beforeAll(async () => {
-    const { metafile } = await build({
+    const { metafile, outputFiles } = await build({
       ...esbuildOptions,
       absWorkingDir: ROOT,
       entryPoints: routes.map(([, r]) => ({ in: `functions/${r.handler}.ts`, out: r.handler })),
@@ -698,8 +700,24 @@ describe('the route table matches what each handler imports', () => {
         .filter((o) => o.entryPoint)
         .map((o) => [o.entryPoint!, Object.keys(o.inputs)]),
     );
-    for (const [key, route] of routes) inputs.set(key, byEntry.get(`functions/${route.handler}.ts`)!);
+    for (const [key, route] of routes) {
+      inputs.set(key, byEntry.get(`functions/${route.handler}.ts`)!);
+      bundles.set(key, outputFiles!.find((f) => f.path.endsWith(`/${route.handler}.js`))!.text);
+    }
   }, 60_000);
+
+  // A handler that named another route's entry would serve it: its access, its schemas. And a
+  // bundle holding the whole table parses every route's schemas and zod at each cold start.
+  test("each handler serves its own route table entry, and its bundle holds no other route's", () => {
+    const entriesIn = (code: string) => routes.filter(([key]) => code.includes(`key:${JSON.stringify(key)}`)).map(([key]) => key);
+    const mismatched = routes
+      .filter(([, route]) => route.handler !== 'platform/openapi')
+      .filter(([key]) => JSON.stringify(entriesIn(bundles.get(key)!)) !== JSON.stringify([key]))
+      .map(([key]) => `${key}: ${entriesIn(bundles.get(key)!).join(', ')}`);
+    expect(mismatched).toEqual([]);
+    // The OpenAPI document's function describes every route.
+    expect(entriesIn(bundles.get('GET /openapi.json')!)).toHaveLength(routes.length);
+  });
 
   afterAll(() => stopEsbuild());
 
@@ -718,7 +736,7 @@ describe('the route table matches what each handler imports', () => {
 });
 
 describe('TwoFactorStack variants (stub code)', () => {
-  const smsRoute: Route = { handler: 'test/send-sms', access: 'user', tag: 'test', summary: 'fixture', sms: true, table: 'read' };
+  const smsRoute: Route = { key: 'POST /test/sms', handler: 'test/send-sms', access: 'user', tag: 'test', summary: 'fixture', sms: true, table: 'read' };
   let stack: TwoFactorStack;
   let template: Template;
   let app: App;
@@ -892,7 +910,7 @@ describe('context parsing', () => {
   });
 
   test('a secrets route without table access is refused (the wrapped data key is in the table)', () => {
-    const route: Route = { handler: 'x/y', access: 'user', tag: 't', summary: 's', secrets: true, table: 'none' };
+    const route: Route = { key: 'GET /x', handler: 'x/y', access: 'user', tag: 't', summary: 's', secrets: true, table: 'none' };
     expect(() => new TwoFactorStack(newApp(), 'Bad', { ...domain, routes: [['GET /x', route]], codeOverride: stubCode })).toThrow(
       /GET \/x/,
     );
