@@ -1,7 +1,8 @@
 /**
  * The load benchmark: our server and better-auth's two-factor plugin side by side, each in its own
  * process, driven from this one by the same bounded client (client.ts) at concurrency 1 and 16, for
- * the second-factor step (verify a TOTP code) and the password step. Everything a timed request
+ * the second-factor step (verify a TOTP code) and the password step, and the verify step's floor on
+ * DynamoDB (floor.ts) at the same concurrencies. Everything a timed request
  * needs is made before its window. Then the DynamoDB accounting of both steps (calls and consumed
  * units per request, in an untimed pass), the scrypt hash time, and what each step costs in AWS.
  *
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import type { LoadResult } from './client';
 import { costPerMillion, FULL_VCPU_MB, loginMemoryTable, PIPE_BATCH, type CostBreakdown } from './cost';
 import { passwordWindow, prepare, startServer, verifyWindow, VerifyPlan } from './ours';
+import { floorWindow, startFloor } from './floor';
 import { PeerClient, serverNode, peerInstalled, peerSignInOk, peerVerifyWindow, startPeer, peerDir, type PeerServer, type PeerUser } from './peer';
 import type { Accounting } from './server';
 import { load } from './client';
@@ -54,6 +56,8 @@ export interface LoadBenchResult {
   driverNode: string;
   ours: { verify: StepResults; password: StepResults; accounting: { verify: PerRequest; password: PerRequest } };
   peer?: { verify: StepResults; password: StepResults } | { skipped: string };
+  /** The verify step's floor on DynamoDB (floor.ts). */
+  floor: StepResults;
   scryptMs: { ours: number; peer: number };
   cost: ReturnType<typeof costs>;
   seconds: number;
@@ -174,6 +178,18 @@ async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof
   }
 }
 
+/** The floor server's verify windows, against the same DynamoDB Local as ours, right after ours. */
+async function floorSide(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings>): Promise<StepResults> {
+  const server = await startFloor(env);
+  try {
+    await floorWindow(server, s.warmup, 1, s.capSeconds);
+    log(`floor: verify c=1 (${s.verify.c1}), c=16 (${s.verify.c16})`);
+    return { c1: await floorWindow(server, s.verify.c1, 1, s.capSeconds), c16: await floorWindow(server, s.verify.c16, 16, s.capSeconds) };
+  } finally {
+    await server.stop();
+  }
+}
+
 async function peerSide(tmp: string, s: ReturnType<typeof settings>) {
   let server: PeerServer | undefined;
   let client: PeerClient | undefined;
@@ -228,9 +244,10 @@ export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: 
   const scale = await timeoutScale(hash.ours, 16, Number(env.TIMEOUT_SCALE ?? 1));
   log(`our server's TIMEOUT_SCALE: ${scale} (sixteen queued hashes, environment.ts)`);
   const ours = await ourSide({ ...env, TIMEOUT_SCALE: String(scale) }, tmp, s);
+  const floor = await floorSide(env, s);
   let peer: LoadBenchResult['peer'];
   if (!s.peer) peer = { skipped: 'LOAD_PEER=0' };
-  else if (!peerInstalled()) peer = { skipped: `not installed: npx tsx test/bench/load/peer.ts --install (into ${peerDir})` };
+  else if (!peerInstalled()) peer = { skipped: `not installed: npx tsx test/bench/load/peer.ts --install (into ${peerDir()})` };
   else peer = await peerSide(tmp, s);
   // The verify step's Lambda duration: its latency alone (c=1, p50) through the local gateway.
   const verifyMs = ours.verify.c1!.p50;
@@ -241,6 +258,7 @@ export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: 
     driverNode: process.version,
     ours,
     peer,
+    floor,
     scryptMs: hash,
     cost: costs(verifyMs, passwordWaitMs, hash.ours, ours.accounting, memory.verifyMb, memory.loginMb),
     seconds: (performance.now() - started) / 1000,
@@ -308,6 +326,22 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
       [1, 2, 3, 4, 5],
     ),
   );
+  out.push(
+    "The verify step's floor on DynamoDB (floor.ts: per request the step's two DynamoDB calls, signed, with node:http and no SDK, " +
+      'and an answer the size of ours; no token or code checked): CPU per request, ms, and what ours adds to it:',
+  );
+  out.push(
+    table(
+      ['step', 'c', 'floor req/s', 'floor cpu ms', 'floor ×peer', 'ours ×floor', 'ours − floor ms'],
+      windows
+        .filter(({ label }) => label.startsWith('verify'))
+        .map(({ label, c, o, p }) => {
+          const fl = r.floor[c === '1' ? 'c1' : 'c16'];
+          return [label, c, f(fl?.reqPerSec), f(fl?.serverCpuMs, 2), x(fl?.serverCpuMs, p?.serverCpuMs), x(o?.serverCpuMs, fl?.serverCpuMs), f((o?.serverCpuMs ?? NaN) - (fl?.serverCpuMs ?? NaN), 2)];
+        }),
+      [1, 2, 3, 4, 5, 6],
+    ),
+  );
   if (r.peer && 'skipped' in r.peer) out.push(`Peer skipped: ${r.peer.skipped}`);
   for (const [name, step] of Object.entries({ ...r.ours.verify, ...Object.fromEntries(Object.entries(r.ours.password).map(([k, v]) => [`password ${k}`, v])) })) {
     if (step?.errors) out.push(`  ours ${name}: ${step.errors} errors, e.g. ${step.errorSamples.join(' | ')}`);
@@ -360,7 +394,7 @@ export async function runLoadPhase(
   const env = loadEnvironment(tmp, dynamoEndpoint);
   await ensureTable(dynamoEndpoint, env.TABLE_NAME!);
   const result = await runLoadBench(env, tmp, await loadMemory());
-  const windows = [result.ours.verify, result.ours.password, ...(result.peer && 'verify' in result.peer ? [result.peer.verify, result.peer.password] : [])];
+  const windows = [result.ours.verify, result.ours.password, result.floor, ...(result.peer && 'verify' in result.peer ? [result.peer.verify, result.peer.password] : [])];
   for (const w of windows) for (const r of [w.c1, w.c16]) if (r?.errors) failures.push(`load: ${r.errors} failed requests at c=${r.concurrency}: ${r.errorSamples.join(' | ')}`);
   return { lines: loadReport(result, table), result };
 }

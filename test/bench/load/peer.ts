@@ -1,50 +1,75 @@
 /**
  * The peer side by side: better-auth's two-factor plugin, from the harness in
  * ../shared/peers/better-auth (its server.mjs, SQLite backend), installed outside the repository's
- * tracked files by `npx tsx test/bench/load/peer.ts --install` (into .data/peers/better-auth, which
- * git ignores). Driven by the same client as our server, with the same preparation outside the timed
+ * tracked files by `npx tsx test/bench/load/peer.ts --install` (into .data/peers/, which git ignores;
+ * one folder per Node major, as its native SQLite module is built for one). Driven by the same client as our server, with the same preparation outside the timed
  * window: users signed up and enrolled, one sign-in challenge cookie per verify, codes per step.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { Agent } from 'node:http';
 import { createServer } from 'node:net';
-import { delimiter, dirname, join, resolve, sep } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { generate } from 'otplib';
+import { lambdaNodeBinary } from '../../../infra/local/synth/functions';
 import { load, send, type HttpRequest, type HttpResponse, type LoadResult } from './client';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 export const peerSource = resolve(repoRoot, '..', 'shared', 'peers', 'better-auth');
-export const peerDir = join(repoRoot, '.data', 'peers', 'better-auth');
+
 const PASSWORD = 'correct-horse-battery-staple-42';
 const API = '/api/auth';
 const step = () => Math.floor(Date.now() / 30_000);
 
 /**
- * The Node both servers run on, so the comparison shares a runtime: LOAD_NODE, or the first `node` on
- * PATH outside node_modules/.bin (the machine's Node, which the peer's native SQLite module was built
- * for by its `npm ci`), or this process's.
+ * The Node both servers run on, so the comparison shares a runtime: LOAD_NODE, or the functions' own
+ * (Lambda's nodejs24.x: the `node` package's binary), which is what deploys.
  */
-export function serverNode(): string {
-  if (process.env.LOAD_NODE) return process.env.LOAD_NODE;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir || dir.includes(`node_modules${sep}.bin`)) continue;
-    const candidate = join(dir, 'node');
-    if (existsSync(candidate)) return candidate;
+export const serverNode = (): string => process.env.LOAD_NODE ?? lambdaNodeBinary();
+
+let installDir: string | undefined;
+
+/** Where the peer is installed for the servers' Node: `.data/peers/better-auth-node24`. */
+export function peerDir(): string {
+  if (!installDir) {
+    const major = execFileSync(serverNode(), ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim();
+    installDir = join(repoRoot, '.data', 'peers', `better-auth-node${major}`);
   }
-  return process.execPath;
+  return installDir;
 }
 
-export const peerInstalled = () => existsSync(join(peerDir, 'node_modules', 'better-auth')) && existsSync(join(peerDir, 'server.mjs'));
+export const peerInstalled = () => existsSync(join(peerDir(), 'node_modules', 'better-auth')) && existsSync(join(peerDir(), 'server.mjs'));
 
-/** Copies the harness's server and lockfile and installs its dependencies (about 2 minutes: better-sqlite3 builds from source). */
+/**
+ * Copies the harness's server and lockfile and installs its dependencies (about 2 minutes:
+ * better-sqlite3 builds from source). Built by and for the servers' Node, with the headers its own
+ * distribution carries (`include/node` beside `bin/`; the `node` package's has them), so node-gyp
+ * downloads nothing.
+ */
 export function installPeer(): void {
-  mkdirSync(peerDir, { recursive: true });
-  for (const file of ['server.mjs', 'package.json', 'package-lock.json']) copyFileSync(join(peerSource, file), join(peerDir, file));
-  // Built by (and for) the Node the servers run on.
-  const path = [dirname(serverNode()), ...(process.env.PATH ?? '').split(delimiter)].join(delimiter);
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: peerDir, stdio: 'inherit', env: { ...process.env, PATH: path } });
+  const dir = peerDir();
+  mkdirSync(dir, { recursive: true });
+  for (const file of ['server.mjs', 'package.json', 'package-lock.json']) copyFileSync(join(peerSource, file), join(dir, file));
+  const node = realpathSync(serverNode());
+  const env = { ...process.env, PATH: [dirname(node), ...(process.env.PATH ?? '').split(delimiter)].join(delimiter), npm_config_nodedir: headersOf(node) };
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit', env });
+}
+
+/**
+ * The folder holding `include/node` for this Node binary's major: beside its `bin/` (an official
+ * distribution), or the platform package the `node` package installs it from.
+ */
+function headersOf(node: string): string {
+  const major = execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim();
+  const prefix = dirname(dirname(node));
+  const candidates = [prefix, join(prefix, 'node_modules', `node-${process.platform}-${process.arch}`)];
+  const found = candidates.find((c) => {
+    const version = join(c, 'include', 'node', 'node_version.h');
+    return existsSync(version) && new RegExp(`#define NODE_MAJOR_VERSION ${major}\\b`).test(readFileSync(version, 'utf8'));
+  });
+  if (!found) throw new Error(`No headers of Node ${major} beside ${node} (looked in ${candidates.join(', ')}): the peer's SQLite module cannot be built for it`);
+  return found;
 }
 
 function freePort(): Promise<number> {
@@ -69,7 +94,7 @@ export async function startPeer(dbFile: string): Promise<PeerServer> {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(dbFile + suffix, { force: true });
   const port = await freePort();
   const child = spawn(serverNode(), ['server.mjs'], {
-    cwd: peerDir,
+    cwd: peerDir(),
     env: { ...process.env, PORT: String(port), BACKEND: 'sqlite', DB_FILE: dbFile, MIGRATE: '1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -197,5 +222,5 @@ export async function peerVerifyWindow(
 
 if (require.main === module && process.argv.includes('--install')) {
   installPeer();
-  console.log(`installed the peer into ${peerDir}`);
+  console.log(`installed the peer into ${peerDir()}`);
 }
