@@ -44,8 +44,9 @@ async function enrolTotp(ctx: BenchContext): Promise<TotpUser> {
   const { accessToken } = await ctx.login(user);
   const { link } = await api(ctx, 'GET', '/2fa/generate-qr', accessToken);
   const secret = new URL(link).searchParams.get('secret')!;
-  // Enrol with the previous step's code (inside the drift window), leaving this step and the next for logins.
-  const at = step() - 1;
+  // Enrol with the previous step's code (inside the drift window), leaving this step and the next for
+  // logins; but it turns two steps old at the next boundary, so within 5 s of one, this step's code.
+  const at = Date.now() % 30_000 < 25_000 ? step() - 1 : step();
   await api(ctx, 'POST', '/2fa/enable-two-factor-auth', accessToken, { code: await generate({ secret, epoch: at * 30 }) });
   return { email: user.email, password: user.password, secret, lastStep: at };
 }
