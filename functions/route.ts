@@ -4,7 +4,6 @@
  */
 import type { ZodMiniType } from 'zod/mini';
 
-
 /**
  * Who may call a route:
  * - public: anyone;
