@@ -10,11 +10,11 @@
  *
  * Run as a child by the load benchmark (index.ts); IPC: `ready` with its URL, `stop`.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import { load, type LoadResult } from './client';
-import { serverNode } from './peer';
+import { readyUrl, stopChild, tsChild } from './children';
 
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
@@ -113,22 +113,9 @@ export interface FloorServer {
 
 /** The floor server on the servers' Node, against the load phase's table. */
 export async function startFloor(env: NodeJS.ProcessEnv): Promise<FloorServer> {
-  const child = fork(__filename, [], { env, execPath: serverNode(), execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: { type: string; url: string }) => (m.type === 'ready' ? resolve(m.url) : reject(new Error(`unexpected ${m.type}`))));
-    child.once('exit', (code) => reject(new Error(`the floor server exited (${code}) before it was ready`)));
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.send({ type: 'stop' });
-    });
-  return { url, child, stop };
+  const child = tsChild(__filename, env);
+  const url = await readyUrl(child, 'floor server');
+  return { url, child, stop: () => stopChild(child, () => child.send({ type: 'stop' })) };
 }
 
 /** `count` requests at `concurrency` against the floor server, its CPU over the window. */

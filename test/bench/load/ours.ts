@@ -11,12 +11,12 @@
  * walks the users in passes (one step each per pass), so no user has two requests in flight, and the
  * codes of every user for the steps a window may reach are computed before the window starts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'otplib';
+import { readyUrl, stopChild, tsChild } from './children';
 import { load, type HttpRequest, type LoadResult } from './client';
-import { serverNode } from './peer';
 import type { Prepared, PreparedVerifyUser } from './prepare';
 import type { Accounting } from './server';
 
@@ -34,20 +34,11 @@ export interface OurServer {
   stop(): Promise<void>;
 }
 
-/** A child running a TypeScript file through tsx, with the IPC channel. */
-function tsChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = [], logFile?: string): ChildProcess {
-  const out = logFile ? openSync(logFile, 'a') : 'inherit';
-  // The same Node as the peer's server (peer.ts), so the two share a runtime.
-  return fork(join(here, file), [], { env, execPath: serverNode(), execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', out, out, 'ipc'] });
-}
-
 /** The server's log (errors only) goes to `logFile`. */
 export async function startServer(env: NodeJS.ProcessEnv, logFile: string): Promise<OurServer> {
-  const child = tsChild('server.ts', { ...env, LOG_LEVEL: 'ERROR' }, [], logFile);
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: { type: string; url: string }) => (m.type === 'ready' ? resolve(m.url) : reject(new Error(`unexpected ${m.type}`))));
-    child.once('exit', (code) => reject(new Error(`the load server exited (${code}) before it was ready`)));
-  });
+  // The same Node as the peer's server (peer.ts), so the two share a runtime.
+  const child = tsChild(join(here, 'server.ts'), { ...env, LOG_LEVEL: 'ERROR' }, [], logFile);
+  const url = await readyUrl(child, 'load server');
   return {
     url,
     pid: child.pid!,
@@ -63,21 +54,12 @@ export async function startServer(env: NodeJS.ProcessEnv, logFile: string): Prom
         child.once('message', (m: { counts: Accounting }) => resolve(m.counts));
         child.send({ type: 'take' });
       }),
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.send({ type: 'stop' });
-      }),
+    stop: () => stopChild(child, () => child.send({ type: 'stop' })),
   };
 }
 
 export async function prepare(env: NodeJS.ProcessEnv, role: 'verify' | 'password', users: number, outFile: string): Promise<Prepared> {
-  const child = tsChild('prepare.ts', { ...env, LOAD_ROLE: role, LOAD_USERS: String(users), LOAD_PREP_OUT: outFile });
+  const child = tsChild(join(here, 'prepare.ts'), { ...env, LOAD_ROLE: role, LOAD_USERS: String(users), LOAD_PREP_OUT: outFile });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`preparing ${role} users failed (exit ${code})`);
   return JSON.parse(readFileSync(outFile, 'utf8')) as Prepared;

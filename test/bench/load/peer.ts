@@ -12,7 +12,7 @@ import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { generate } from 'otplib';
-import { lambdaNodeBinary } from '../../../infra/local/synth/functions';
+import { serverNode, stopChild } from './children';
 import { load, send, type HttpRequest, type HttpResponse, type LoadResult } from './client';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -21,12 +21,6 @@ export const peerSource = resolve(repoRoot, '..', 'shared', 'peers', 'better-aut
 const PASSWORD = 'correct-horse-battery-staple-42';
 const API = '/api/auth';
 const step = () => Math.floor(Date.now() / 30_000);
-
-/**
- * The Node both servers run on, so the comparison shares a runtime: LOAD_NODE, or the functions' own
- * (Lambda's nodejs24.x: the `node` package's binary), which is what deploys.
- */
-export const serverNode = (): string => process.env.LOAD_NODE ?? lambdaNodeBinary();
 
 let installDir: string | undefined;
 
@@ -110,16 +104,7 @@ export async function startPeer(dbFile: string): Promise<PeerServer> {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     child,
-    stop: () =>
-      new Promise((done) => {
-        if (child.exitCode !== null) return done();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          done();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child, () => child.kill('SIGTERM'), 5_000),
   };
 }
 
