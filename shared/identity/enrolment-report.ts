@@ -26,7 +26,7 @@ export interface EnrolmentRow {
 }
 
 export async function enrolmentReport(scope: OrgScope, page: { limit: number; cursor?: string; role?: Role }) {
-  const listing = { listing: 'enrolment-report', orgId: scope } as const;
+  const listing = { listing: 'enrolment-report', orgId: scope, ...(page.role && { filter: `role=${page.role}` }) } as const;
   const start = page.cursor ? await openCursor(listing, page.cursor) : undefined;
   const policy = await getPolicy(scope);
   const { users: found, last } = await orgUsersPage(scope, page.limit, start, { role: page.role });

@@ -1,6 +1,6 @@
 /**
  * GET /api/users: an org's users by id, a page at a time (one index Query, gsi1), optionally only
- * those of one status. The cursor is bound to the listing and the org (crypto/cursor.ts).
+ * those of one status. The cursor is bound to the listing, the org and the status (crypto/cursor.ts).
  */
 import { issueCursor, openCursor } from '../crypto/cursor';
 import type { OrgScope } from '../model/org-scope';
@@ -11,7 +11,7 @@ export async function listUsers(
   scope: OrgScope,
   page: { limit: number; cursor?: string; status?: UserStatus },
 ): Promise<{ users: Required<User>[]; nextCursor?: string }> {
-  const listing = { listing: 'org-users', orgId: scope } as const;
+  const listing = { listing: 'org-users', orgId: scope, ...(page.status && { filter: `status=${page.status}` }) } as const;
   const start = page.cursor ? await openCursor(listing, page.cursor) : undefined;
   const result = await orgUsersPage(scope, page.limit, start, { status: page.status });
   const users = result.users.map(({ userId, email, role, status, createdAt }) => ({ userId, orgId: scope, email, role, status, createdAt }));

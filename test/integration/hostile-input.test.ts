@@ -104,6 +104,28 @@ describe('every paginated route refuses, with 400, a cursor it did not issue for
     expect(paginated.map(([key]) => key)).toEqual(expect.arrayContaining(['GET /api/audit', 'GET /api/settings/twofactor/users']));
   });
 
+  it('a cursor continues only the filter it was issued for (the users by status, the enrolment report by role)', async () => {
+    const cases = [
+      ['GET /api/users', 'status', 'active', 'invited'],
+      ['GET /api/settings/twofactor/users', 'role', 'member', 'admin'],
+    ] as const;
+    const answers: Record<string, unknown> = {};
+    for (const [key, name, value, other] of cases) {
+      const status = async (query: Record<string, string>) => (await invoke(key, { token: a.token, query: { limit: '1', ...query } })).status;
+      const filtered = (await invoke(key, { token: a.token, query: { limit: '1', [name]: value } })).body.nextCursor as string;
+      const unfiltered = await firstPage(key, a);
+      expect(filtered).toEqual(expect.any(String));
+      answers[key] = {
+        'the same filter': await status({ [name]: value, cursor: filtered }),
+        'another value': await status({ [name]: other, cursor: filtered }),
+        'no filter': await status({ cursor: filtered }),
+        'an unfiltered cursor under a filter': await status({ [name]: value, cursor: unfiltered }),
+      };
+    }
+    const expected = { 'the same filter': 200, 'another value': 400, 'no filter': 400, 'an unfiltered cursor under a filter': 400 };
+    expect(answers).toEqual({ 'GET /api/users': expected, 'GET /api/settings/twofactor/users': expected });
+  });
+
   for (const [key] of paginated) {
     it(key, async () => {
       const own = await firstPage(key, a);
