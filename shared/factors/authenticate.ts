@@ -7,7 +7,7 @@
 
 import { auditPut, type Actor, type AuditAction } from '../audit/events';
 import { now } from '../clock';
-import { ErrorCode, Forbidden, Unauthenticated } from '../errors';
+import { ErrorCode, Forbidden, Unauthenticated, Unavailable } from '../errors';
 import * as metrics from '../metrics';
 import { isActive } from '../model/user';
 import { getPolicy, type Method, type Policy } from '../policy/policy';
@@ -75,16 +75,21 @@ export async function commit(account: Account, match: Match, actor: Actor, along
   const used = match.kind === 'recovery' ? [accountEvent(account, 'recovery.used', actor, match.details, policySequence)] : [];
   const consumed = [gate, ...(match.writes ?? []), ...used];
   const spentBy = spendsCredential === undefined ? {} : { spendsCredential: consumed.length + spendsCredential };
-  await gated(account, actor, policySequence, () => transactWrite([...consumed, ...alongside], { ...transactOptions, ...spentBy }));
+  await gated(account, actor, policySequence, consumed.length, () => transactWrite([...consumed, ...alongside], { ...transactOptions, ...spentBy }));
 }
 
-/** Runs the write that passes the race gate; a lost race counts as a failure (and answers its error). */
-async function gated(account: Account, actor: Actor, policySequence: number | undefined, write: () => Promise<void>): Promise<void> {
+/**
+ * Runs the write that passes the race gate; a lost race counts as a failure (and answers its error).
+ * Not when only what rides along lost (`proofItems` and after: a remembered device whose state a
+ * concurrent login moved): nothing was written, the proof is still good, and a retry succeeds.
+ */
+async function gated(account: Account, actor: Actor, policySequence: number | undefined, proofItems: number, write: () => Promise<void>): Promise<void> {
   const at = now();
   try {
     await write();
   } catch (error) {
     if (!(error instanceof LostRace)) throw error;
+    if (error.failed.length > 0 && error.failed.every((i) => i >= proofItems)) throw new Unavailable(undefined, { cause: error });
     throw await recordFailure(account, at, actor, policySequence);
   }
 }
@@ -174,7 +179,7 @@ export async function finishLogin(principal: Principal, proof: Proof, actor: Act
   // Asked where the org does not allow it, nothing is remembered: the answer carries no device token.
   const device =
     options.rememberDevice && policy.rememberDeviceDays > 0
-      ? await prepareDevice(subjectOf(account), policy.rememberDeviceDays, actor, now(), policy.sequence)
+      ? await prepareDevice(subjectOf(account), policy.rememberDeviceDays, actor, now(), devicesStateIn(account), policy.sequence)
       : undefined;
   const tokens = await commitLogin(account, policy, match, actor, principal.pending ? principal.tokenId : undefined, device?.writes);
   const held = recoveryHashes(account).size;

@@ -4,7 +4,8 @@
  *   used, `expiresAt` (epoch seconds, the TTL; reads and conditions check it too). Sorted after the
  *   sessions, outside the account Query: a login with a token reads its one device by id.
  * - the devices' state (sk=DEVICES): when a device was last remembered and when all of them were
- *   last revoked. It sorts inside the account Query, so a login, a password change or a 2FA reset
+ *   last revoked, and the ids of the newest remembered (at most MAX_REMEMBERED, newest first: the
+ *   one a new device pushes out is deleted with it). It sorts inside the account Query, so a login, a password change or a 2FA reset
  *   learns it with the read it makes anyway; a revocation is one write of it, in the change's
  *   transaction, however many devices there are.
  *
@@ -30,6 +31,8 @@ export interface DeviceItem {
 export interface DevicesState {
   /** ISO time a device was last remembered. */
   rememberedAt?: string;
+  /** The newest remembered devices' ids, newest first (devices remembered before the list began are not in it). */
+  recent?: string[];
   /** ISO time every device made until then was revoked. */
   revokedAt?: string;
 }
@@ -39,19 +42,38 @@ export const devicesStateSortKey = keys.devicesState(0).sk;
 
 const strip = <T>({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest as T;
 
-/** Stores a new device and notes it in the state, for the transaction that finishes the login. */
-export function put(userId: number, device: DeviceItem): TransactItem[] {
-  return [
+/** How many remembered devices a user keeps: a new one beyond them replaces the oldest. */
+export const MAX_REMEMBERED = 10;
+
+/**
+ * Stores a new device and notes it in the state, for the transaction that finishes the login; the
+ * oldest device beyond MAX_REMEMBERED goes (its id is in `replaced`). The state must still be as the
+ * login read it (`state`), so two logins remembering at once cannot both keep their device in a list
+ * of ten: one of them fails its condition (index 1) and retries.
+ */
+export function put(userId: number, device: DeviceItem, state: DevicesState | undefined): { writes: TransactItem[]; replaced: string[] } {
+  const recent = [device.deviceId, ...(state?.recent ?? [])];
+  const replaced = recent.slice(MAX_REMEMBERED);
+  const writes: TransactItem[] = [
     { Put: { TableName: tableName(), Item: { ...keys.device(userId, device.deviceId), ...device }, ConditionExpression: 'attribute_not_exists(pk)' } },
     {
       Update: {
         TableName: tableName(),
         Key: keys.devicesState(userId),
-        UpdateExpression: 'SET rememberedAt = :at',
-        ExpressionAttributeValues: { ':at': device.createdAt },
+        UpdateExpression: 'SET rememberedAt = :at, recent = :recent',
+        // Every remembering moves rememberedAt: unchanged since the read, so is the list.
+        ...(state?.rememberedAt === undefined
+          ? { ConditionExpression: 'attribute_not_exists(rememberedAt)', ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED) } }
+          : {
+              ConditionExpression: 'rememberedAt = :read',
+              ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED), ':read': state.rememberedAt },
+            }),
       },
     },
+    // Gone already (expired, forgotten) is fine: no condition.
+    ...replaced.map((id): TransactItem => ({ Delete: { TableName: tableName(), Key: keys.device(userId, id) } })),
   ];
+  return { writes, replaced };
 }
 
 /** The device of this id, or undefined. Eventually consistent: the login's transaction checks it again. */

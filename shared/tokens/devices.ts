@@ -24,7 +24,7 @@ import type { DeviceItem, DevicesState } from './device-store';
 import type { Subject } from './sessions';
 
 export type { DeviceItem, DevicesState };
-export { devicesStateSortKey } from './device-store';
+export { devicesStateSortKey, MAX_REMEMBERED } from './device-store';
 
 /** The longest allowance an org may set, in days. */
 export const MAX_REMEMBER_DEVICE_DAYS = 90;
@@ -49,23 +49,32 @@ export interface RememberedDevice {
 /**
  * A new device for the subject, remembered for `days`, not yet written: /2fa/authenticate offers it
  * (factors/authenticate.ts finishLogin). A passkey sign-in has no second step to skip, so it has none.
+ * `state` is the devices' state the login read: beyond the newest MAX_REMEMBERED, the oldest goes.
  */
-export async function prepareDevice(subject: Subject, days: number, actor: Actor, at: Date, policySequence?: number): Promise<RememberedDevice> {
+export async function prepareDevice(
+  subject: Subject,
+  days: number,
+  actor: Actor,
+  at: Date,
+  state: DevicesState | undefined,
+  policySequence?: number,
+): Promise<RememberedDevice> {
   const deviceId = randomToken(16);
   const deviceToken = `${deviceId}.${randomToken()}`;
   const maxAge = days * DAY;
   const expiresAt = new Date(at.getTime() + maxAge * 1000);
   const label = describeUserAgent(actor.userAgent);
   const device: DeviceItem = { deviceId, tokenHash: await hashOf(deviceToken), label, createdAt: at.toISOString(), expiresAt: epochSeconds(expiresAt) };
+  const { writes, replaced } = deviceStore.put(subject.userId, device, state);
   const event = auditPut({
     orgId: subject.orgId,
     action: 'device.remembered',
     actor,
     targetUserId: subject.userId,
-    details: { deviceId, expiresAt: expiresAt.toISOString(), userAgent: label },
+    details: { deviceId, expiresAt: expiresAt.toISOString(), userAgent: label, ...(replaced.length > 0 && { replaced }) },
     policySequence,
   });
-  return { deviceId, deviceToken, expiresAt, maxAge, writes: [...deviceStore.put(subject.userId, device), event] };
+  return { deviceId, deviceToken, expiresAt, maxAge, writes: [...writes, event] };
 }
 
 /** What the org's policy allows now (policy `rememberDeviceDays`, `rememberedDevicesNotBefore`). */

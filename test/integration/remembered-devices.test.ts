@@ -8,7 +8,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
 import * as s from '../../functions/response-schemas';
+import { Unavailable } from '../../shared/errors';
+import { accountAndPolicy, accountOf, finishLogin } from '../../shared/factors/authenticate';
 import { db, tableName } from '../../shared/store/client';
+import { MAX_REMEMBERED } from '../../shared/tokens/devices';
+import { authenticate } from '../../shared/tokens/principal';
 import { storedAuditEvents } from '../support/audit';
 import { testClock } from '../support/clock';
 import { allowDevices, loginRemembering, memberWithDevice } from '../support/devices';
@@ -313,6 +317,41 @@ describe('revocation of all of a user’s devices', () => {
     const token = await accessToken(other);
     expect((await invoke('POST /api/auth/password', { token, body: { currentPassword: other.password, newPassword: NEW_PASSWORD } })).status).toBe(204);
     expect(await eventsOf(scene.orgId, 'devices.revoked')).toEqual([]);
+  });
+});
+
+describe(`at most ${MAX_REMEMBERED} remembered devices per user`, () => {
+  it('a new device beyond them replaces the oldest: its token asks for the factor again, its item is gone, the audit names it', async () => {
+    const scene = await memberWithDevice(clock);
+    const tokens = [scene.deviceToken];
+    for (let i = 1; i <= MAX_REMEMBERED; i++) {
+      tokens.push((await loginRemembering(scene.member, scene.secret)).body.deviceToken as string);
+      clock.nextStep();
+    }
+    expectSecondStep(await loginWith(scene.member, tokens[0]));
+    expectSkipped(await loginWith(scene.member, tokens[1]));
+    expectSkipped(await loginWith(scene.member, tokens.at(-1)));
+    const items = await deviceItems(scene.member.userId);
+    expect(items).toHaveLength(MAX_REMEMBERED);
+    expect(items.map((i) => i.deviceId)).not.toContain(scene.deviceId);
+    const replaced = (await eventsOf(scene.orgId, 'device.remembered')).flatMap((e) => (e.details as { replaced?: string[] }).replaced ?? []);
+    expect(replaced).toEqual([scene.deviceId]);
+  });
+
+  it('of two logins remembering at once, the one that read the older state answers 503, counts no failure, and succeeds retried with its code', async () => {
+    const scene = await memberWithDevice(clock);
+    const pending = (await login(scene.member)).pendingToken!;
+    const principal = await authenticate(`Bearer ${pending}`, { access: 'pending' });
+    const stale = await accountAndPolicy(principal);
+    // Another login remembers a device meanwhile: the devices' state moves on.
+    await loginRemembering(scene.member, scene.secret);
+    clock.nextStep();
+    const code = await totpCode(scene.secret);
+    await expect(finishLogin(principal, { code }, { sourceIp: '192.0.2.1' }, { loaded: stale, rememberDevice: true })).rejects.toBeInstanceOf(Unavailable);
+    expect((await accountOf(scene.member.userId)).mfa.failures ?? 0).toBe(0);
+    const retried = await invoke('POST /2fa/authenticate', { token: pending, body: { code, rememberDevice: true } });
+    expect(retried.status).toBe(200);
+    expect(await deviceItems(scene.member.userId)).toHaveLength(3);
   });
 });
 
