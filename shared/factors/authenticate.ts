@@ -62,6 +62,8 @@ export async function prove(account: Account, proof: Proof, actor: Actor, option
 export interface CommitOptions extends TransactOptions {
   /** The policy's sequence, for the audit events the commit writes. */
   policySequence?: number;
+  /** Items of `alongside` whose failed condition is a race with another request, not the proof's fault: a 503 to retry. */
+  retryable?: TransactItem[];
 }
 
 /**
@@ -70,26 +72,33 @@ export interface CommitOptions extends TransactOptions {
  * `spendsCredential` counts in `alongside`.
  */
 export async function commit(account: Account, match: Match, actor: Actor, alongside: TransactItem[] = [], options: CommitOptions = {}): Promise<void> {
-  const { policySequence, spendsCredential, ...transactOptions } = options;
+  const { policySequence, spendsCredential, retryable = [], ...transactOptions } = options;
   const gate = mfaStore.successGate(account.user.userId, account.mfa, epochSeconds(now()), match.advance);
   const used = match.kind === 'recovery' ? [accountEvent(account, 'recovery.used', actor, match.details, policySequence)] : [];
   const consumed = [gate, ...(match.writes ?? []), ...used];
   const spentBy = spendsCredential === undefined ? {} : { spendsCredential: consumed.length + spendsCredential };
-  await gated(account, actor, policySequence, consumed.length, () => transactWrite([...consumed, ...alongside], { ...transactOptions, ...spentBy }));
+  const items = [...consumed, ...alongside];
+  await gated(account, actor, policySequence, (i) => retryable.includes(items[i]!), () => transactWrite(items, { ...transactOptions, ...spentBy }));
 }
 
 /**
  * Runs the write that passes the race gate; a lost race counts as a failure (and answers its error).
- * Not when only what rides along lost (`proofItems` and after: a remembered device whose state a
- * concurrent login moved): nothing was written, the proof is still good, and a retry succeeds.
+ * Not when only retryable items lost (a remembered device whose state a concurrent login moved):
+ * nothing was written, the proof is still good, and a retry succeeds.
  */
-async function gated(account: Account, actor: Actor, policySequence: number | undefined, proofItems: number, write: () => Promise<void>): Promise<void> {
+async function gated(
+  account: Account,
+  actor: Actor,
+  policySequence: number | undefined,
+  retryable: (index: number) => boolean,
+  write: () => Promise<void>,
+): Promise<void> {
   const at = now();
   try {
     await write();
   } catch (error) {
     if (!(error instanceof LostRace)) throw error;
-    if (error.failed.length > 0 && error.failed.every((i) => i >= proofItems)) throw new Unavailable(undefined, { cause: error });
+    if (error.failed.length > 0 && error.failed.every(retryable)) throw new Unavailable(undefined, { cause: error });
     throw await recordFailure(account, at, actor, policySequence);
   }
 }
@@ -181,7 +190,7 @@ export async function finishLogin(principal: Principal, proof: Proof, actor: Act
     options.rememberDevice && policy.rememberDeviceDays > 0
       ? await prepareDevice(subjectOf(account), policy.rememberDeviceDays, actor, now(), devicesStateIn(account), policy.sequence)
       : undefined;
-  const tokens = await commitLogin(account, policy, match, actor, principal.pending ? principal.tokenId : undefined, device?.writes);
+  const tokens = await commitLogin(account, policy, match, actor, principal.pending ? principal.tokenId : undefined, device && { writes: device.writes, retryable: [device.stateWrite] });
   const held = recoveryHashes(account).size;
   const left = match.kind === 'recovery' ? held - 1 : held;
   const tell = match.kind === 'recovery' || (held > 0 && left <= FEW_RECOVERY_CODES);
@@ -199,7 +208,8 @@ export const deviceRevocation = (account: Account, reason: RevocationReason, act
 
 /**
  * Commits a matched proof together with a new aal 2 session and the login's audit event (and what
- * rides along: a remembered device). With the pending token's jti (`pendingTokenId`) the session
+ * rides along: a remembered device's writes, and the one of them whose failed condition is a race
+ * with another login, answered 503, not the proof's failure). With the pending token's jti (`pendingTokenId`) the session
  * takes it as its id, and writing the session spends the token: of two logins with one pending
  * token, even with two valid proofs, one wins.
  * One transaction (the gate, the strategy's writes, the session, its event): a TOTP login is then two
@@ -212,7 +222,7 @@ export async function commitLogin(
   match: Match,
   actor: Actor,
   pendingTokenId?: string,
-  alongside: TransactItem[] = [],
+  alongside: { writes: TransactItem[]; retryable: TransactItem[] } = { writes: [], retryable: [] },
 ): Promise<Tokens> {
   const { user } = account;
   const session = await prepareSession(
@@ -223,7 +233,7 @@ export async function commitLogin(
   );
   const event = accountEvent(account, 'login.two_factor', actor, { method: match.kind, ...match.details, sid: session.session.sid }, policy.sequence);
   const spends = pendingTokenId === undefined ? { consumesCredential: true } : { spendsCredential: 0 };
-  await commit(account, match, actor, [session.write, event, ...alongside], { ...spends, policySequence: policy.sequence });
+  await commit(account, match, actor, [session.write, event, ...alongside.writes], { ...spends, policySequence: policy.sequence, retryable: alongside.retryable });
   metrics.login('success', match.kind, user.orgId);
   return session.tokens();
 }

@@ -51,29 +51,34 @@ export const MAX_REMEMBERED = 10;
  * login read it (`state`), so two logins remembering at once cannot both keep their device in a list
  * of ten: one of them fails its condition (index 1) and retries.
  */
-export function put(userId: number, device: DeviceItem, state: DevicesState | undefined): { writes: TransactItem[]; replaced: string[] } {
+export function put(
+  userId: number,
+  device: DeviceItem,
+  state: DevicesState | undefined,
+): { writes: TransactItem[]; replaced: string[]; stateWrite: TransactItem } {
   const recent = [device.deviceId, ...(state?.recent ?? [])];
   const replaced = recent.slice(MAX_REMEMBERED);
+  const stateWrite: TransactItem = {
+    Update: {
+      TableName: tableName(),
+      Key: keys.devicesState(userId),
+      UpdateExpression: 'SET rememberedAt = :at, recent = :recent',
+      // Every remembering moves rememberedAt: unchanged since the read, so is the list.
+      ...(state?.rememberedAt === undefined
+        ? { ConditionExpression: 'attribute_not_exists(rememberedAt)', ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED) } }
+        : {
+            ConditionExpression: 'rememberedAt = :read',
+            ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED), ':read': state.rememberedAt },
+          }),
+    },
+  };
   const writes: TransactItem[] = [
     { Put: { TableName: tableName(), Item: { ...keys.device(userId, device.deviceId), ...device }, ConditionExpression: 'attribute_not_exists(pk)' } },
-    {
-      Update: {
-        TableName: tableName(),
-        Key: keys.devicesState(userId),
-        UpdateExpression: 'SET rememberedAt = :at, recent = :recent',
-        // Every remembering moves rememberedAt: unchanged since the read, so is the list.
-        ...(state?.rememberedAt === undefined
-          ? { ConditionExpression: 'attribute_not_exists(rememberedAt)', ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED) } }
-          : {
-              ConditionExpression: 'rememberedAt = :read',
-              ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED), ':read': state.rememberedAt },
-            }),
-      },
-    },
+    stateWrite,
     // Gone already (expired, forgotten) is fine: no condition.
     ...replaced.map((id): TransactItem => ({ Delete: { TableName: tableName(), Key: keys.device(userId, id) } })),
   ];
-  return { writes, replaced };
+  return { writes, replaced, stateWrite };
 }
 
 /** The device of this id, or undefined. Eventually consistent: the login's transaction checks it again. */

@@ -44,6 +44,8 @@ export interface RememberedDevice {
   maxAge: number;
   /** The device, its state and the audit event, for the transaction that finishes the login. */
   writes: TransactItem[];
+  /** The write of the devices' state among them: failing, it lost to another login remembering a device at once, not the proof. */
+  stateWrite: TransactItem;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function prepareDevice(
   const expiresAt = new Date(at.getTime() + maxAge * 1000);
   const label = describeUserAgent(actor.userAgent);
   const device: DeviceItem = { deviceId, tokenHash: await hashOf(deviceToken), label, createdAt: at.toISOString(), expiresAt: epochSeconds(expiresAt) };
-  const { writes, replaced } = deviceStore.put(subject.userId, device, state);
+  const { writes, replaced, stateWrite } = deviceStore.put(subject.userId, device, state);
   const event = auditPut({
     orgId: subject.orgId,
     action: 'device.remembered',
@@ -74,7 +76,7 @@ export async function prepareDevice(
     details: { deviceId, expiresAt: expiresAt.toISOString(), userAgent: label, ...(replaced.length > 0 && { replaced }) },
     policySequence,
   });
-  return { deviceId, deviceToken, expiresAt, maxAge, writes: [...writes, event] };
+  return { deviceId, deviceToken, expiresAt, maxAge, writes: [...writes, event], stateWrite };
 }
 
 /** What the org's policy allows now (policy `rememberDeviceDays`, `rememberedDevicesNotBefore`). */
