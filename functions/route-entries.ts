@@ -142,7 +142,7 @@ export const authPasswordForgot = {
   body: s.ForgotPasswordBody,
   secrets: true,
   email: true,
-  throttle: 'sms',
+  throttle: 'message',
 } as const satisfies Route;
 
 export const authPasswordReset = {
@@ -335,7 +335,7 @@ export const ziikSendVerification = {
   secrets: true,
   sms: true,
   sensitive: true,
-  throttle: 'sms',
+  throttle: 'message',
 } as const satisfies Route;
 
 export const emailCodesEnrol = {
@@ -349,7 +349,7 @@ export const emailCodesEnrol = {
   secrets: true,
   email: true,
   sensitive: true,
-  throttle: 'sms',
+  throttle: 'message',
 } as const satisfies Route;
 
 export const emailCodesSend = {
@@ -362,7 +362,7 @@ export const emailCodesSend = {
   secrets: true,
   email: true,
   sensitive: true,
-  throttle: 'sms',
+  throttle: 'message',
 } as const satisfies Route;
 
 export const emailCodesRemove = {

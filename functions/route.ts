@@ -89,14 +89,15 @@ export interface Throttle {
 
 /**
  * Route throttles tighter than the stage's default (100/s, burst 200): a flood of password or code
- * guesses, or of SMS sends, is cut at the API before it costs Lambda time (scrypt at 1 GB) or money
- * (each SMS), and cannot use up the stage's share that every other route needs.
+ * guesses, or of SMS and email sends, is cut at the API before it costs Lambda time (scrypt at 1 GB)
+ * or money (each message), and cannot use up the stage's share that every other route needs. The
+ * edge's per-address rules follow the same classes (infra/constructs/edge-protection.ts).
  */
 export const THROTTLES = {
   /** Checks a password or a second-factor code. */
   credential: { rateLimit: 50, burstLimit: 100 },
-  /** Sends an SMS (each one is paid for). */
-  sms: { rateLimit: 5, burstLimit: 10 },
+  /** Sends an SMS or an email to a person (each is paid for, and lands on a phone or in a mailbox). */
+  message: { rateLimit: 5, burstLimit: 10 },
 } as const satisfies Record<string, Throttle>;
 
 export function splitRouteKey(key: string): { method: string; path: string } {

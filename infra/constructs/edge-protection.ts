@@ -33,7 +33,7 @@ export interface EdgeRateLimits {
   readonly login: number;
   /** Second-factor code and assertion checks. */
   readonly twoFactor: number;
-  /** SMS sends. */
+  /** SMS and email sends (the routes with the message throttle; the name, and `wafSmsLimit`, predate email). */
   readonly sms: number;
 }
 
@@ -41,13 +41,14 @@ export const DEFAULT_EDGE_RATE_LIMITS: EdgeRateLimits = { login: 100, twoFactor:
 export const EDGE_RATE_WINDOW_SECONDS = 300;
 
 /**
- * The paths each rate rule counts, from the route table: routes that send SMS; public routes with
- * the credential throttle (password login); the other credential-throttled routes (second factors).
+ * The paths each rate rule counts, from the route table: the routes with the message throttle (an
+ * SMS or an email sent to a person); public routes with the credential throttle (password login);
+ * the other credential-throttled routes (second factors).
  */
 export function edgeRateGroups(entries: ReadonlyArray<readonly [string, Route]>): Record<keyof EdgeRateLimits, string[]> {
   const groups: Record<keyof EdgeRateLimits, string[]> = { login: [], twoFactor: [], sms: [] };
   for (const [key, route] of entries) {
-    const group = route.sms ? 'sms' : route.throttle === 'credential' ? (route.access === 'public' ? 'login' : 'twoFactor') : undefined;
+    const group = route.throttle === 'message' ? 'sms' : route.throttle === 'credential' ? (route.access === 'public' ? 'login' : 'twoFactor') : undefined;
     if (!group) continue;
     const { path } = splitRouteKey(key as RouteKey);
     if (path.includes('{')) throw new Error(`Route "${key}": a rate-limited path must be literal (WAF matches it exactly)`);

@@ -219,7 +219,8 @@ describe('with a custom domain and its hosted zone (the service in eu-west-1)', 
     const groups = edgeRateGroups(routes);
     // Every public route that checks a credential: the password, a passkey (and its options), or an emailed link's token.
     expect(groups.login).toEqual(['/api/auth/invitation/accept', '/api/auth/login', '/api/auth/passkey', '/api/auth/passkey/options', '/api/auth/password/reset']);
-    expect(groups.sms).toEqual(['/api/two-factor/send-verification']);
+    // Every route that sends an SMS or an email to a person on request: the message throttle.
+    expect(groups.sms).toEqual(['/api/auth/password/forgot', '/api/two-factor/email', '/api/two-factor/email/send', '/api/two-factor/send-verification']);
     expect(groups.twoFactor).toEqual(expect.arrayContaining(['/2fa/authenticate', '/api/two-factor/verify']));
     const limits = { login: 60, twoFactor: DEFAULT_EDGE_RATE_LIMITS.twoFactor, sms: 10 };
     for (const group of ['login', 'twoFactor', 'sms'] as const) {
@@ -251,7 +252,7 @@ describe('with a custom domain and its hosted zone (the service in eu-west-1)', 
       DetailedMetricsEnabled: true,
     });
     expect(settings['POST /2fa/authenticate']).toEqual(settings['POST /api/auth/login']);
-    expect(settings['POST /api/two-factor/send-verification']).toEqual({ ThrottlingRateLimit: THROTTLES.sms.rateLimit, ThrottlingBurstLimit: THROTTLES.sms.burstLimit });
+    expect(settings['POST /api/two-factor/send-verification']).toEqual({ ThrottlingRateLimit: THROTTLES.message.rateLimit, ThrottlingBurstLimit: THROTTLES.message.burstLimit });
     const defaults = stage.Properties.DefaultRouteSettings;
     for (const s of Object.values(settings).filter((s) => s.ThrottlingRateLimit !== undefined)) {
       expect(s.ThrottlingRateLimit).toBeLessThan(defaults.ThrottlingRateLimit);
