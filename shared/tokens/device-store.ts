@@ -49,7 +49,7 @@ export const MAX_REMEMBERED = 10;
  * Stores a new device and notes it in the state, for the transaction that finishes the login; the
  * oldest device beyond MAX_REMEMBERED goes (its id is in `replaced`). The state must still be as the
  * login read it (`state`), so two logins remembering at once cannot both keep their device in a list
- * of ten: one of them fails its condition (index 1) and retries.
+ * of ten: one of them fails `stateWrite`'s condition, and its client retries.
  */
 export function put(
   userId: number,
@@ -58,18 +58,15 @@ export function put(
 ): { writes: TransactItem[]; replaced: string[]; stateWrite: TransactItem } {
   const recent = [device.deviceId, ...(state?.recent ?? [])];
   const replaced = recent.slice(MAX_REMEMBERED);
+  // Every remembering moves rememberedAt: unchanged since the read, so is the list.
+  const read = state?.rememberedAt;
   const stateWrite: TransactItem = {
     Update: {
       TableName: tableName(),
       Key: keys.devicesState(userId),
       UpdateExpression: 'SET rememberedAt = :at, recent = :recent',
-      // Every remembering moves rememberedAt: unchanged since the read, so is the list.
-      ...(state?.rememberedAt === undefined
-        ? { ConditionExpression: 'attribute_not_exists(rememberedAt)', ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED) } }
-        : {
-            ConditionExpression: 'rememberedAt = :read',
-            ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED), ':read': state.rememberedAt },
-          }),
+      ConditionExpression: read === undefined ? 'attribute_not_exists(rememberedAt)' : 'rememberedAt = :read',
+      ExpressionAttributeValues: { ':at': device.createdAt, ':recent': recent.slice(0, MAX_REMEMBERED), ...(read !== undefined && { ':read': read }) },
     },
   };
   const writes: TransactItem[] = [
