@@ -4,13 +4,18 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { lambdaNodeBinary } from '../../../infra/local/synth/functions';
+import { lambdaNodeBinary, nodeVersionOf } from '../../../infra/local/synth/functions';
 
 /**
  * The Node every server runs on, so the comparison shares a runtime: LOAD_NODE, or the functions' own
  * (Lambda's nodejs24.x: the `node` package's binary), which is what deploys.
  */
 export const serverNode = (): string => process.env.LOAD_NODE ?? lambdaNodeBinary();
+
+let serverVersion: string | undefined;
+
+/** The servers' Node version (`24.21.0`), asked of the binary once. */
+export const serverNodeVersion = (): string => (serverVersion ??= nodeVersionOf(serverNode()));
 
 /** A child running a TypeScript file through tsx, with the IPC channel; its output to `logFile`, or ours. */
 export function tsChild(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = [], logFile?: string): ChildProcess {

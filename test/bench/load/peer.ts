@@ -12,7 +12,7 @@ import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { generate } from 'otplib';
-import { serverNode, stopChild } from './children';
+import { serverNode, serverNodeVersion, stopChild } from './children';
 import { load, send, type HttpRequest, type HttpResponse, type LoadResult } from './client';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -22,16 +22,11 @@ const PASSWORD = 'correct-horse-battery-staple-42';
 const API = '/api/auth';
 const step = () => Math.floor(Date.now() / 30_000);
 
-let installDir: string | undefined;
+/** The servers' Node major (`24`): the peer's native module is built for one. */
+const serverMajor = () => serverNodeVersion().split('.')[0]!;
 
 /** Where the peer is installed for the servers' Node: `.data/peers/better-auth-node24`. */
-export function peerDir(): string {
-  if (!installDir) {
-    const major = execFileSync(serverNode(), ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim();
-    installDir = join(repoRoot, '.data', 'peers', `better-auth-node${major}`);
-  }
-  return installDir;
-}
+export const peerDir = (): string => join(repoRoot, '.data', 'peers', `better-auth-node${serverMajor()}`);
 
 export const peerInstalled = () => existsSync(join(peerDir(), 'node_modules', 'better-auth')) && existsSync(join(peerDir(), 'server.mjs'));
 
@@ -46,16 +41,15 @@ export function installPeer(): void {
   mkdirSync(dir, { recursive: true });
   for (const file of ['server.mjs', 'package.json', 'package-lock.json']) copyFileSync(join(peerSource, file), join(dir, file));
   const node = realpathSync(serverNode());
-  const env = { ...process.env, PATH: [dirname(node), ...(process.env.PATH ?? '').split(delimiter)].join(delimiter), npm_config_nodedir: headersOf(node) };
+  const env = { ...process.env, PATH: [dirname(node), ...(process.env.PATH ?? '').split(delimiter)].join(delimiter), npm_config_nodedir: headersOf(node, serverMajor()) };
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit', env });
 }
 
 /**
- * The folder holding `include/node` for this Node binary's major: beside its `bin/` (an official
- * distribution), or the platform package the `node` package installs it from.
+ * The folder holding `include/node` for the Node binary `node` of major `major`: beside its `bin/`
+ * (an official distribution), or the platform package the `node` package installs it from.
  */
-function headersOf(node: string): string {
-  const major = execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim();
+function headersOf(node: string, major: string): string {
   const prefix = dirname(dirname(node));
   const candidates = [prefix, join(prefix, 'node_modules', `node-${process.platform}-${process.arch}`)];
   const found = candidates.find((c) => {
