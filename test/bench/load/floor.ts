@@ -2,11 +2,15 @@
  * The floor of the second-factor step's server CPU for any design on DynamoDB, in a process of its
  * own: per request it reads the JSON body, makes the step's two DynamoDB calls (a consistent Query of
  * a user's partition, and a transaction of three conditional writes of the sizes ours writes: the
- * time step, the session, the audit event), each signed (SigV4) and sent with node:http over
- * keep-alive, and answers with a body the size of our tokens. No SDK, no token verified, no code
- * checked, no logging: only the I/O the step cannot do without. Our server's CPU over this floor is
- * what the SDK and our own code add; the floor over the peer's (SQLite in its process) is what the
- * two round trips cost before any of that.
+ * time step, the session, the audit event), and answers with a body the size of our tokens. No token
+ * verified, no code checked, no logging: only the I/O the step cannot do without.
+ *
+ * Two clients make the calls (FLOOR_CLIENT):
+ * - `http`: each call signed (SigV4) and sent with node:http over keep-alive, no SDK. Its CPU over
+ *   the peer's (SQLite in its process) is what the two round trips cost before anything else.
+ * - `sdk`: the same calls through our own DynamoDB client (shared/store/client.ts: the SDK's document
+ *   client with our timeouts, retries and budget). Its CPU over `http` is what the SDK adds; our
+ *   server's over it is what our own code adds (tokens, code check, wrapper, gateway, logging).
  *
  * Run as a child by the load benchmark (index.ts); IPC: `ready` with its URL, `stop`.
  */
@@ -61,16 +65,66 @@ function dynamo(endpoint: URL, region: string, secretKey: string) {
   };
 }
 
-const S = (s: string) => ({ S: s });
-const N = (n: number) => ({ N: String(n) });
+type Operation = 'PutItem' | 'Query' | 'TransactWriteItems';
+type Send = (operation: Operation, input: Record<string, unknown>) => Promise<unknown>;
+type Item = Record<string, string | number>;
+
+/** DynamoDB's JSON, for the http client (the SDK's document client does this itself). */
+const attributes = (item: Item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: v }]));
+
+/** The floor's calls, through `send`, with items written as `encode` makes them. */
+function floorCalls(TableName: string, send: Send, encode: (item: Item) => unknown) {
+  const put = (pk: string, sk: string, bytes: number) => ({ TableName, Item: encode({ pk, sk, at: Date.now(), data: 'x'.repeat(bytes) }) });
+  return {
+    seed: (pk: string, sk: string, bytes: number) => send('PutItem', put(pk, sk, bytes)),
+    query: (pk: string) => send('Query', { TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: encode({ ':pk': pk }), ConsistentRead: true }),
+    /** Conditional puts of new items, in one transaction. */
+    transact: (pk: string, items: [sk: string, bytes: number][]) =>
+      send('TransactWriteItems', { TransactItems: items.map(([sk, bytes]) => ({ Put: { ...put(pk, sk, bytes), ConditionExpression: 'attribute_not_exists(pk)' } })) }),
+  };
+}
+
+async function sdkSend(): Promise<Send> {
+  const { db } = await import('../../../shared/store/client');
+  const { PutCommand, QueryCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const commands = { PutItem: PutCommand, Query: QueryCommand, TransactWriteItems: TransactWriteCommand };
+  // `never`: one call for the three commands, whose input and output types differ.
+  return (operation, input) => db().send(new commands[operation](input as never) as never);
+}
+
+/**
+ * The same calls through aws-lite (@aws-lite/client with its DynamoDB plugin, aws4 signing): a small,
+ * maintained AWS client, measured as the alternative to the SDK on this path (the service does not use it).
+ */
+async function awsLiteSend(): Promise<Send> {
+  const { default: awsLite } = await import('@aws-lite/client');
+  const { default: dynamodb } = await import('@aws-lite/dynamodb');
+  const aws = await awsLite({
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    endpoint: process.env.DYNAMODB_ENDPOINT!,
+    accessKeyId: 'local',
+    secretAccessKey: 'local',
+    plugins: [dynamodb],
+    retries: 2,
+  });
+  // The plugin's methods (its types are a package of their own): the three the floor calls.
+  const { DynamoDB } = aws as unknown as { DynamoDB: Record<Operation, (input: Record<string, unknown>) => Promise<unknown>> };
+  return (operation, input) => DynamoDB[operation](input);
+}
+
+export type FloorClient = 'http' | 'sdk' | 'aws-lite';
 
 async function serve() {
   const TableName = process.env.TABLE_NAME!;
-  const call = dynamo(new URL(process.env.DYNAMODB_ENDPOINT!), process.env.AWS_REGION ?? 'us-east-1', 'local');
+  const client = (process.env.FLOOR_CLIENT ?? 'http') as FloorClient;
+  const calls =
+    client === 'http'
+      ? floorCalls(TableName, dynamo(new URL(process.env.DYNAMODB_ENDPOINT!), process.env.AWS_REGION ?? 'us-east-1', 'local'), attributes)
+      : floorCalls(TableName, client === 'sdk' ? await sdkSend() : await awsLiteSend(), (item) => item);
   // A user's partition as ours reads it: the account, its second-factor state, an authenticator app.
-  const user = 'FLOOR#USER';
+  const user = `FLOOR#USER#${client}`;
   for (const [sk, bytes] of [['PROFILE', 420], ['MFA', 41], ['FACTOR#totp', 220]] as const) {
-    await call('PutItem', { TableName, Item: { pk: S(user), sk: S(sk), data: S('x'.repeat(bytes)) } });
+    await calls.seed(user, sk, bytes);
   }
   let n = 0;
   const answer = JSON.stringify({ accessToken: 'x'.repeat(620), refreshToken: 'x'.repeat(64), tokenType: 'Bearer', expiresIn: 900 });
@@ -80,12 +134,8 @@ async function serve() {
     req.on('end', async () => {
       try {
         JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        await call('Query', { TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': S(user) }, ConsistentRead: true });
-        const pk = S(`FLOOR#${process.pid}#${n++}`);
-        const put = (sk: string, bytes: number) => ({
-          Put: { TableName, Item: { pk, sk: S(sk), at: N(Date.now()), data: S('x'.repeat(bytes)) }, ConditionExpression: 'attribute_not_exists(pk)' },
-        });
-        await call('TransactWriteItems', { TransactItems: [put('MFA', 10), put('SESSION', 240), put('AUDIT', 290)] });
+        await calls.query(user);
+        await calls.transact(`FLOOR#${client}#${process.pid}#${n++}`, [['MFA', 10], ['SESSION', 240], ['AUDIT', 290]]);
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(answer);
       } catch (error) {
         res.writeHead(500).end((error as Error).message);
@@ -111,10 +161,10 @@ export interface FloorServer {
   stop(): Promise<void>;
 }
 
-/** The floor server on the servers' Node, against the load phase's table. */
-export async function startFloor(env: NodeJS.ProcessEnv): Promise<FloorServer> {
-  const child = tsChild(__filename, env);
-  const url = await readyUrl(child, 'floor server');
+/** The floor server on the servers' Node, against the load phase's table, its calls made by `client`. */
+export async function startFloor(env: NodeJS.ProcessEnv, client: FloorClient): Promise<FloorServer> {
+  const child = tsChild(__filename, { ...env, FLOOR_CLIENT: client });
+  const url = await readyUrl(child, `floor server (${client})`);
   return { url, child, stop: () => stopChild(child, () => child.send({ type: 'stop' })) };
 }
 

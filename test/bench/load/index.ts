@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { LoadResult } from './client';
 import { costPerMillion, FULL_VCPU_MB, loginMemoryTable, PIPE_BATCH, type CostBreakdown } from './cost';
 import { passwordWindow, prepare, startServer, verifyWindow, VerifyPlan } from './ours';
-import { floorWindow, startFloor } from './floor';
+import { floorWindow, startFloor, type FloorClient } from './floor';
 import { serverNodeVersion } from './children';
 import { PeerClient, peerInstalled, peerSignInOk, peerVerifyWindow, startPeer, peerDir, type PeerServer, type PeerUser } from './peer';
 import type { Accounting } from './server';
@@ -56,8 +56,8 @@ export interface LoadBenchResult {
   driverNode: string;
   ours: { verify: StepResults; password: StepResults; accounting: { verify: PerRequest; password: PerRequest } };
   peer?: { verify: StepResults; password: StepResults } | { skipped: string };
-  /** The verify step's floor on DynamoDB (floor.ts). */
-  floor: StepResults;
+  /** The verify step's floor on DynamoDB (floor.ts), its calls made with node:http and with our SDK client. */
+  floor: Record<FloorClient, StepResults>;
   scryptMs: { ours: number; peer: number };
   cost: ReturnType<typeof costs>;
   seconds: number;
@@ -179,11 +179,11 @@ async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof
 }
 
 /** The floor server's verify windows, against the same DynamoDB Local as ours, right after ours. */
-async function floorSide(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings>): Promise<StepResults> {
-  const server = await startFloor(env);
+async function floorSide(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings>, client: FloorClient): Promise<StepResults> {
+  const server = await startFloor(env, client);
   try {
     await floorWindow(server, s.warmup, 1, s.capSeconds);
-    log(`floor: verify c=1 (${s.verify.c1}), c=16 (${s.verify.c16})`);
+    log(`floor (${client}): verify c=1 (${s.verify.c1}), c=16 (${s.verify.c16})`);
     return { c1: await floorWindow(server, s.verify.c1, 1, s.capSeconds), c16: await floorWindow(server, s.verify.c16, 16, s.capSeconds) };
   } finally {
     await server.stop();
@@ -244,7 +244,7 @@ export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: 
   const scale = await timeoutScale(hash.ours, 16, Number(env.TIMEOUT_SCALE ?? 1));
   log(`our server's TIMEOUT_SCALE: ${scale} (sixteen queued hashes, environment.ts)`);
   const ours = await ourSide({ ...env, TIMEOUT_SCALE: String(scale) }, tmp, s);
-  const floor = await floorSide(env, s);
+  const floor = { http: await floorSide(env, s, 'http'), sdk: await floorSide(env, s, 'sdk'), 'aws-lite': await floorSide(env, s, 'aws-lite') };
   let peer: LoadBenchResult['peer'];
   if (!s.peer) peer = { skipped: 'LOAD_PEER=0' };
   else if (!peerInstalled()) peer = { skipped: `not installed: npx tsx test/bench/load/peer.ts --install (into ${peerDir()})` };
@@ -327,17 +327,20 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
     ),
   );
   out.push(
-    "The verify step's floor on DynamoDB (floor.ts: per request the step's two DynamoDB calls, signed, with node:http and no SDK, " +
-      'and an answer the size of ours; no token or code checked): CPU per request, ms, and what ours adds to it:',
+    "The verify step's floor on DynamoDB (floor.ts: per request the step's two DynamoDB calls and an answer the size of ours, no token or " +
+      'code checked), its calls signed and sent with node:http, through our SDK client (shared/store/client.ts), and through aws-lite. ' +
+      "CPU per request, ms; a client's 'adds' is its CPU over the floor's; the last column is what our own code adds to the SDK's:",
   );
   out.push(
     table(
-      ['step', 'c', 'floor req/s', 'floor cpu ms', 'floor ×peer', 'ours ×floor', 'ours − floor ms'],
+      ['step', 'c', 'floor req/s', 'floor cpu ms', 'floor ×peer', 'SDK cpu ms', 'SDK adds', 'aws-lite cpu ms', 'aws-lite adds', 'ours ×floor', 'ours − SDK ms'],
       (['c1', 'c16'] as const).map((c) => {
-        const [o, p, fl] = [r.ours.verify[c], peer?.verify[c], r.floor[c]];
-        return ['verify (2FA step)', c.slice(1), f(fl?.reqPerSec), f(fl?.serverCpuMs, 2), x(fl?.serverCpuMs, p?.serverCpuMs), x(o?.serverCpuMs, fl?.serverCpuMs), f((o?.serverCpuMs ?? NaN) - (fl?.serverCpuMs ?? NaN), 2)];
+        const [o, p, fl] = [r.ours.verify[c]?.serverCpuMs, peer?.verify[c]?.serverCpuMs, r.floor.http[c]];
+        const [sdk, lite] = [r.floor.sdk[c]?.serverCpuMs, r.floor['aws-lite'][c]?.serverCpuMs];
+        const less = (a: number | undefined, b: number | undefined) => f((a ?? NaN) - (b ?? NaN), 2);
+        return ['verify (2FA step)', c.slice(1), f(fl?.reqPerSec), f(fl?.serverCpuMs, 2), x(fl?.serverCpuMs, p), f(sdk, 2), less(sdk, fl?.serverCpuMs), f(lite, 2), less(lite, fl?.serverCpuMs), x(o, fl?.serverCpuMs), less(o, sdk)];
       }),
-      [1, 2, 3, 4, 5, 6],
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     ),
   );
   if (r.peer && 'skipped' in r.peer) out.push(`Peer skipped: ${r.peer.skipped}`);
@@ -392,7 +395,7 @@ export async function runLoadPhase(
   const env = loadEnvironment(tmp, dynamoEndpoint);
   await ensureTable(dynamoEndpoint, env.TABLE_NAME!);
   const result = await runLoadBench(env, tmp, await loadMemory());
-  const windows = [result.ours.verify, result.ours.password, result.floor, ...(result.peer && 'verify' in result.peer ? [result.peer.verify, result.peer.password] : [])];
+  const windows = [result.ours.verify, result.ours.password, ...Object.values(result.floor), ...(result.peer && 'verify' in result.peer ? [result.peer.verify, result.peer.password] : [])];
   for (const w of windows) for (const r of [w.c1, w.c16]) if (r?.errors) failures.push(`load: ${r.errors} failed requests at c=${r.concurrency}: ${r.errorSamples.join(' | ')}`);
   return { lines: loadReport(result, table), result };
 }
