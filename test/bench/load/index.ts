@@ -56,7 +56,7 @@ export interface LoadBenchResult {
   driverNode: string;
   ours: { verify: StepResults; password: StepResults; accounting: { verify: PerRequest; password: PerRequest } };
   peer?: { verify: StepResults; password: StepResults } | { skipped: string };
-  /** The verify step's floor on DynamoDB (floor.ts), its calls made with node:http and with our SDK client. */
+  /** The verify step's floor on DynamoDB (floor.ts), by the client that makes its calls. */
   floor: Record<FloorClient, StepResults>;
   scryptMs: { ours: number; peer: number };
   cost: ReturnType<typeof costs>;
