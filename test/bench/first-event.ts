@@ -8,7 +8,8 @@
  * policy. The event is the request of the function's first scenario in scenarios.ts (prepared
  * before, outside the timing); a function without a scenario gets a request without a token and
  * answers its refusal, which shows its import and configuration only. The baseline bundle (one
- * GetCommand) answers its read against the same DynamoDB Local.
+ * GetCommand) answers its read against the same DynamoDB Local, and so do the alternatives to it (the
+ * same read with aws-lite: baseline-aws-lite.ts).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -76,8 +77,9 @@ function bareRequest(key: RouteKey) {
 }
 
 /**
- * `runs` rounds; each round starts every function once and the baseline once, in a shuffled order.
- * Needs DynamoDB Local, the key file and the environment the requests phase set up (run after it).
+ * `runs` rounds; each round starts every function once and the baseline (and its alternatives) once,
+ * in a shuffled order. Needs DynamoDB Local, the key file and the environment the requests phase set
+ * up (run after it).
  */
 export async function measureFirstEvents(
   functions: BuiltBundle[],
@@ -85,7 +87,8 @@ export async function measureFirstEvents(
   scenarios: Scenario[],
   ctx: BenchContext,
   runs: number,
-): Promise<{ node: string; results: FirstEventResult[]; baseline: FirstEventResult }> {
+  alternatives: BuiltBundle[] = [],
+): Promise<{ node: string; results: FirstEventResult[]; baseline: FirstEventResult; alternatives: FirstEventResult[] }> {
   const node = lambdaNodeBinary();
   const env: NodeJS.ProcessEnv = {
     ...childEnv(),
@@ -94,26 +97,29 @@ export async function measureFirstEvents(
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   };
+  // aws-lite takes the one endpoint for every service; only its read gets it.
+  const readsOnly = (b: BuiltBundle) => b === baseline || alternatives.includes(b);
+  const envOf = (b: BuiltBundle) => (alternatives.includes(b) ? { ...env, AWS_ENDPOINT_URL: process.env.DYNAMODB_ENDPOINT } : env);
   const byHandler = new Map<string, Scenario>();
   for (const scenario of scenarios) {
     const handler = routes[scenario.route].handler;
     if (!byHandler.has(handler)) byHandler.set(handler, scenario);
   }
   const results = new Map<string, FirstEventResult>(
-    [...functions, baseline].map((b) => {
+    [...functions, baseline, ...alternatives].map((b) => {
       const scenario = byHandler.get(b.name);
-      const request = b === baseline ? 'GetCommand' : scenario ? scenario.name : 'refusal: no token (no scenario)';
+      const request = b === baseline ? 'GetCommand' : readsOnly(b) ? 'GetItem' : scenario ? scenario.name : 'refusal: no token (no scenario)';
       return [b.name, { name: b.name, request, samples: [], medianAnsweredMs: NaN, medianCpuMs: NaN }];
     }),
   );
   for (let round = 0; round < runs; round++) {
-    for (const bundle of shuffled([...functions, baseline], round + 31)) {
+    for (const bundle of shuffled([...functions, baseline, ...alternatives], round + 31)) {
       const result = results.get(bundle.name)!;
       if (result.error) continue;
       try {
         let event: APIGatewayProxyEventV2 | Record<string, never> = {};
         const scenario = byHandler.get(bundle.name);
-        if (bundle !== baseline) {
+        if (!readsOnly(bundle)) {
           if (scenario) await scenario.setup?.(ctx);
           const request = scenario ? await scenario.request(ctx) : bareRequest(bundle.route!.split(', ')[0] as RouteKey);
           const path = new URL(request.path, 'http://localhost');
@@ -123,8 +129,8 @@ export async function measureFirstEvents(
           const headers = { ...(body !== undefined && { 'content-type': 'application/json' }), ...request.headers };
           event = toApiEvent({ method: request.method, url: request.path, headers, body }, route);
         }
-        const { body, ...sample } = await firstEvent(node, bundle, event, env);
-        const expected = bundle === baseline ? 200 : scenario ? (scenario.status ?? 200) : undefined;
+        const { body, ...sample } = await firstEvent(node, bundle, event, envOf(bundle));
+        const expected = readsOnly(bundle) ? 200 : scenario ? (scenario.status ?? 200) : undefined;
         if (expected !== undefined && sample.status !== expected) throw new Error(`answered ${sample.status}, expected ${expected}: ${String(body).slice(0, 200)}`);
         if (scenario?.onResponse && body) scenario.onResponse(ctx, JSON.parse(body));
         result.status = sample.status;
@@ -138,14 +144,15 @@ export async function measureFirstEvents(
     r.medianAnsweredMs = median(r.samples.map((s) => s.answeredAtMs));
     r.medianCpuMs = median(r.samples.map((s) => s.cpuMs));
   }
-  return { node, results: functions.map((f) => results.get(f.name)!), baseline: results.get(baseline.name)! };
+  const resultOf = (b: BuiltBundle) => results.get(b.name)!;
+  return { node, results: functions.map(resultOf), baseline: resultOf(baseline), alternatives: alternatives.map(resultOf) };
 }
 
 /** The printed table: per function, when it answered its first event, as ratios to the baseline's. */
 export function firstEventTable(measured: Awaited<ReturnType<typeof measureFirstEvents>>, runs: number): string {
   const { baseline } = measured;
   const ratio = (n: number, base: number) => (Number.isFinite(n) && base > 0 ? `${(n / base).toFixed(2)}×` : '–');
-  const rows = [baseline, ...measured.results].map((r) => [
+  const rows = [baseline, ...measured.alternatives, ...measured.results].map((r) => [
     r.name,
     r.request,
     r.error ? 'ERR' : String(r.status ?? ''),
