@@ -44,7 +44,8 @@ export function verifyFactor(factor: FactorItem, at: Date): TransactItem {
   };
 }
 
-/** Deletes each factor item (disable, admin reset). */
+/** Deletes each factor item (disable, admin reset), and the owner item of each imported passkey among them. */
 export function removeFactors(factors: FactorItem[]): TransactItem[] {
-  return factors.map((f) => ({ Delete: { TableName: tableName(), Key: { pk: f.pk, sk: f.sk } } }));
+  const owners = factors.flatMap((f) => (f.kind === 'webauthn' && f.userHandle !== undefined ? [keys.importedPasskey(f.credentialId as string)] : []));
+  return [...factors, ...owners].map((key) => ({ Delete: { TableName: tableName(), Key: { pk: key.pk, sk: key.sk } } }));
 }

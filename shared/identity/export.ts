@@ -9,6 +9,7 @@ import { auditPut, type Actor } from '../audit/events';
 import { loadAccount, type Account } from '../factors/account';
 import { openTotpSecret } from '../factors/totp/secret';
 import type { CredentialItem } from '../factors/webauthn/store';
+import { userHandleText } from '../factors/webauthn/user-handle';
 import { transactWrite } from '../store/transact';
 import type { ImportRow } from './import';
 import { orgUsersPage } from './org-users-store';
@@ -42,6 +43,8 @@ async function rowOf(account: Account, includeSecrets: boolean): Promise<ExportR
       counter: k.counter,
       ...(k.transports && { transports: k.transports as Transport[] }),
       name: k.name,
+      // A passkey with the handle its authenticator returns: ours, or the one it was imported with.
+      ...(k.passkey && { passkey: true, userHandle: k.userHandle ?? userHandleText(user.userId) }),
     }));
   }
   return row;

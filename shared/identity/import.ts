@@ -10,7 +10,7 @@ import { now } from '../clock';
 import { NotFound } from '../errors';
 import { sealTotpSecret, normaliseTotpSecret } from '../factors/totp/secret';
 import * as totpStore from '../factors/totp/store';
-import { putCredential } from '../factors/webauthn/store';
+import { putCredential, putImportedPasskeyOwner } from '../factors/webauthn/store';
 import { LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import type { User } from '../model/user';
@@ -38,6 +38,10 @@ const Row = z.strictObject({
           counter: z.number().check(z.int(), z.minimum(0), z.maximum(2 ** 32 - 1)),
           transports: z.optional(z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).check(z.maxLength(7))),
           name: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+          /** Usable for passwordless sign-in, as the source registered it (with its userHandle). */
+          passkey: z.optional(z.boolean()),
+          /** A passkey's user handle (base64url, up to 64 bytes): what its authenticator returns at sign-in. */
+          userHandle: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,86}$/, 'must be base64url of at most 64 bytes'))),
         }),
       )
       .check(z.maxLength(10)),
@@ -68,6 +72,11 @@ export function parseRow(input: string | object, line: number): { row: ImportRow
     return { line, outcome: 'refused', email: emailOf(json), reason };
   }
   const row = parsed.data;
+  // A passkey signs in by the user handle its authenticator returns: one without it could not.
+  const handleless = (row.webauthn ?? []).findIndex((k) => (k.passkey === true) !== (k.userHandle !== undefined));
+  if (handleless >= 0) {
+    return { line, outcome: 'refused', email: row.email, reason: `webauthn.${handleless}: a passkey (passkey: true) has a userHandle, and only a passkey` };
+  }
   try {
     if (row.passwordHash) parseImportedHash(row.passwordHash);
     return { row, totpSecret: row.totpSecret === undefined ? undefined : normaliseTotpSecret(row.totpSecret) };
@@ -131,14 +140,21 @@ async function importRow(orgId: number, row: ImportRow, totpSecret: string | und
   };
   // Without a password the user is invited, as by POST /api/users: a link in the same transaction.
   const link = row.passwordHash ? undefined : await newInvitationLink(user.userId, at);
+  const passkeys = (row.webauthn ?? []).filter((k) => k.passkey);
   const writes = [
     orgStore.assertExists(orgId),
     ...(link ? [link.write] : []),
     userStore.claimEmail(user.email, user.userId),
     userStore.put(user, row.passwordHash, enrolled.length ? { enrolled: new Set(enrolled), preferredMethod: enrolled[0] } : undefined),
     ...(totpSecret ? [totpStore.putImported(user.userId, await sealTotpSecret(user.userId, totpSecret), at)] : []),
-    ...(row.webauthn ?? []).map((key) =>
-      putCredential(user.userId, { ...key, aaguid: '00000000-0000-0000-0000-000000000000', name: key.name ?? 'Imported key', createdAt: at.toISOString() }),
+    ...(row.webauthn ?? []).map(({ passkey, userHandle, ...key }) =>
+      putCredential(user.userId, {
+        ...key,
+        aaguid: '00000000-0000-0000-0000-000000000000',
+        name: key.name ?? 'Imported key',
+        createdAt: at.toISOString(),
+        ...(passkey && { passkey: true, userHandle }),
+      }),
     ),
     auditPut({
       orgId,
@@ -149,9 +165,13 @@ async function importRow(orgId: number, row: ImportRow, totpSecret: string | und
         role: user.role,
         password: row.passwordHash ? parseImportedHash(row.passwordHash).format : 'none',
         factors: enrolled,
+        ...(passkeys.length > 0 && { passkeys: passkeys.length }),
       },
     }),
   ];
+  // Last: each passkey's owner, so the sign-in finds the user by the credential (one user per key).
+  const firstOwner = writes.length;
+  writes.push(...passkeys.map((k) => putImportedPasskeyOwner(user.userId, k.credentialId)));
   try {
     await transactWrite(writes);
   } catch (error) {
@@ -159,6 +179,9 @@ async function importRow(orgId: number, row: ImportRow, totpSecret: string | und
     if (error instanceof LostRace && error.lost(link ? 2 : 1)) {
       const winner = await userStore.idByEmail(row.email);
       if (winner !== undefined) return existingOutcome(orgId, winner, row.email, line);
+    }
+    if (error instanceof LostRace && passkeys.some((_, i) => error.lost(firstOwner + i))) {
+      return { line, outcome: 'refused', email: row.email, reason: 'webauthn: a passkey with this credential id is imported for another user already' };
     }
     throw error;
   }

@@ -114,7 +114,7 @@ export async function deleteUser(actor: Principal, userId: number, audit: Actor)
   else if (!mayViewUser(actor, target!)) throw new NotFound(`User ${userId} not found`);
   if (!resuming) await startErasure(target!, audit);
   // Everything left (all of it after a tombstone; a straggler a racing request wrote otherwise).
-  const left = await userStore.partitionKeys(userId);
+  const left = await userStore.erasableKeys(userId);
   const profile = left.filter((k) => k.sk === 'PROFILE');
   await userStore.deleteItems(left.filter((k) => k.sk !== 'PROFILE'));
   await userStore.deleteItems(profile);
@@ -124,7 +124,7 @@ export async function deleteUser(actor: Principal, userId: number, audit: Actor)
 async function startErasure(target: UserRecord, audit: Actor): Promise<void> {
   const { userId } = target;
   const change = [userStore.releaseEmail(target.email, userId), event(target, 'user.deleted', audit), ...(await keepsAnAdmin(target))];
-  const items = (await userStore.partitionKeys(userId)).filter((k) => k.sk !== 'PROFILE');
+  const items = (await userStore.erasableKeys(userId)).filter((k) => k.sk !== 'PROFILE');
   const oneStep = items.length + change.length + 1 <= ONE_STEP;
   try {
     await transactWrite(

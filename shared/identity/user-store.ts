@@ -227,8 +227,11 @@ export const userStore = {
     };
   },
 
-  /** The keys of every item of the user's partition (consistent, every page). */
-  async partitionKeys(userId: number): Promise<Key[]> {
+  /**
+   * The keys of every item erasing the user deletes (consistent, every page): the user's partition,
+   * and the owner items of the passkeys imported for them, which live in partitions of their own.
+   */
+  async erasableKeys(userId: number): Promise<Key[]> {
     const found: Key[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -237,12 +240,15 @@ export const userStore = {
           TableName: tableName(),
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': keys.userPartition(userId) },
-          ProjectionExpression: 'pk, sk',
+          ProjectionExpression: 'pk, sk, credentialId, userHandle',
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
-      found.push(...((page.Items ?? []) as Key[]));
+      for (const item of page.Items ?? []) {
+        found.push({ pk: item.pk as string, sk: item.sk as string });
+        if (item.userHandle !== undefined) found.push(keys.importedPasskey(item.credentialId as string));
+      }
       start = page.LastEvaluatedKey;
     } while (start);
     return found;

@@ -22,6 +22,8 @@
  * | a requested email change (its link)      | pk=USER#<id> sk=LINK#email-change                 |
  * | a passkey sign-in's challenge (no account  | pk=PASSKEY_CHALLENGE#<challenge> sk=CHALLENGE     |
  * |   is named yet: keyed by the challenge)   |                                                   |
+ * | an imported passkey's owner (its user    | pk=IMPORTED_PASSKEY#<sha256 of the credential id> |
+ * |   handle is another deployment's)        |   sk=OWNER                                        |
  * | a remembered device (login: one GetItem  | pk=USER#<id> sk=TRUSTED_DEVICE#<id> (after        |
  * |   by the token's id); the user's devices |   sessions: outside the account Query); the       |
  * |   (a Query); their revocation stamp      |   stamp sk=DEVICES is in the account Query        |
@@ -40,6 +42,8 @@
  * id; everything else a login writes is in the user's own partition. (test/unit/partition-load.test.ts
  * runs these builders over an hour of a 1,000,000-user org's peak and checks every partition.)
  */
+import { createHash } from 'node:crypto';
+
 export interface Key {
   pk: string;
   sk: string;
@@ -115,6 +119,12 @@ export const keys = {
    * keyed by itself (random, 256 bits), each in its own partition.
    */
   passkeyChallenge: (challenge: string): Key => ({ pk: `PASSKEY_CHALLENGE#${challenge}`, sk: 'CHALLENGE' }),
+  /**
+   * Who holds an imported passkey. Its authenticator returns the user handle of the deployment that
+   * registered it, not one of ours, so a passkey sign-in finds the user by the credential instead.
+   * Keyed by a digest of the credential id (up to 1023 bytes), each in its own partition.
+   */
+  importedPasskey: (credentialId: string): Key => ({ pk: `IMPORTED_PASSKEY#${createHash('sha256').update(credentialId).digest('base64url')}`, sk: 'OWNER' }),
   /** The SMS code last sent (one at a time: a new send replaces it). */
   smsCode: (userId: number): Key => ({ pk: `USER#${userId}`, sk: 'CODE#SMS' }),
   /** The email code last sent (one at a time: a new send replaces it). */

@@ -2,9 +2,12 @@ import { cliActor } from '../../shared/audit/events';
 import { exportOrg, type ExportRow } from '../../shared/identity/export';
 import { importUsers, MAX_ROW_BYTES, type RowOutcome } from '../../shared/identity/import';
 import { getUser } from '../../shared/identity/users';
+import { decodeJwt } from 'jose';
 import { storedAuditEvents } from '../support/audit';
-import { newOrg, uniqueEmail } from '../support/fixtures';
+import { accessToken, newOrg, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
+import { ORIGIN, registerKey, setPasswordless, signInWithPasskey } from '../support/passkeys';
+import { SoftAuthenticator } from '../support/soft-authenticator';
 import { totpCode } from '../support/two-factor';
 
 const actor = cliActor('import');
@@ -157,6 +160,112 @@ describe('export', () => {
     const events = (await storedAuditEvents(orgId)).filter((e) => e.action === 'org.exported');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ details: { users: 3, includeSecrets: false } });
+  });
+});
+
+describe('imported passkeys', () => {
+  /** A passkey registered in another org (standing in for another deployment), as the export writes it. */
+  async function exportedPasskey() {
+    const source = await newOrg();
+    const key = new SoftAuthenticator(ORIGIN);
+    await registerKey(await accessToken(source.member), key, { passkey: true });
+    const rows: ExportRow[] = [];
+    for await (const row of exportOrg(source.orgId, { includeSecrets: false }, cliActor('export'))) rows.push(row);
+    const [webauthn] = rows.find((r) => r.email === source.member.email)!.webauthn!;
+    return { key, source, webauthn: webauthn! };
+  }
+
+  /** An org that allows passkey sign-in, and a user imported into it with `keys`. */
+  async function importedWith(keys: unknown[]) {
+    const target = await newOrg();
+    await setPasswordless(target.admin);
+    const email = uniqueEmail('passkey');
+    const [outcome] = await importUsers(target.orgId, [JSON.stringify({ email, role: 'member', passwordHash: VECTORS[4][2], webauthn: keys })], actor);
+    if (outcome?.outcome !== 'created') throw new Error(`import: ${JSON.stringify(outcome)}`);
+    return { target, email, userId: outcome.userId! };
+  }
+
+  // Another deployment's user handle: what the imported key's authenticator returns at sign-in.
+  const foreign = Buffer.from('legacy-user-7f3a').toString('base64url');
+
+  it('exports a passkey with its user handle; imported with it, the key signs in without a password', async () => {
+    const { key, source, webauthn } = await exportedPasskey();
+    expect(webauthn).toMatchObject({ passkey: true, userHandle: Buffer.from(`user-${source.member.userId}`).toString('base64url') });
+
+    key.userHandle = foreign;
+    const { target, email, userId } = await importedWith([{ ...webauthn, userHandle: foreign }]);
+    const signIn = await signInWithPasskey(key);
+    expect(signIn.status).toBe(200);
+    expect(decodeJwt(signIn.body.accessToken)).toMatchObject({ sub: String(userId), org: target.orgId, aal: 2, amr: ['hwk', 'user'] });
+    const imported = (await storedAuditEvents(target.orgId)).find((e) => e.action === 'user.imported' && e.targetUserId === userId);
+    expect(imported?.details).toMatchObject({ factors: ['webauthn'], passkeys: 1 });
+
+    // Moving on again keeps the handle the authenticator returns, not ours.
+    const again: ExportRow[] = [];
+    for await (const row of exportOrg(target.orgId, { includeSecrets: false }, cliActor('export'))) again.push(row);
+    expect(again.find((r) => r.email === email)!.webauthn).toEqual([{ ...webauthn, userHandle: foreign, counter: 1 }]);
+  });
+
+  it('answers only to the handle it was imported with', async () => {
+    const { key, webauthn } = await exportedPasskey();
+    const { userId } = await importedWith([{ ...webauthn, userHandle: foreign }]);
+    const ours = Buffer.from(`user-${userId}`).toString('base64url');
+    for (const userHandle of [ours, Buffer.from('legacy-user-0000').toString('base64url')]) {
+      expect((await signInWithPasskey(key, { userHandle })).status).toBe(401);
+    }
+    expect((await signInWithPasskey(key, { userHandle: foreign })).status).toBe(200);
+  });
+
+  it('refuses a passkey without its handle, a handle without a passkey, and a passkey imported for someone already', async () => {
+    const { webauthn } = await exportedPasskey();
+    const { target } = await importedWith([{ ...webauthn, userHandle: foreign }]);
+    const { passkey: _p, userHandle: _h, ...secondFactorOnly } = webauthn;
+    const rows = [
+      { email: uniqueEmail('a'), role: 'member', webauthn: [{ ...secondFactorOnly, passkey: true }] },
+      { email: uniqueEmail('b'), role: 'member', webauthn: [{ ...secondFactorOnly, userHandle: foreign }] },
+      { email: uniqueEmail('c'), role: 'member', webauthn: [{ ...webauthn, userHandle: foreign }] },
+      { email: uniqueEmail('d'), role: 'member', webauthn: [secondFactorOnly] },
+    ];
+    const outcomes = await importUsers(target.orgId, rows.map((r) => JSON.stringify(r)), actor);
+    expect(outcomesOf(outcomes)).toEqual([
+      [1, 'refused', 'webauthn.0: a passkey (passkey: true) has a userHandle, and only a passkey'],
+      [2, 'refused', 'webauthn.0: a passkey (passkey: true) has a userHandle, and only a passkey'],
+      [3, 'refused', 'webauthn: a passkey with this credential id is imported for another user already'],
+      [4, 'created', undefined],
+    ]);
+    // Nothing of the refused rows was written: the same rows, checked only, would still be created.
+    const checked = await importUsers(target.orgId, rows.slice(2, 3).map((r) => JSON.stringify(r)), actor, { dryRun: true });
+    expect(checked.map((o) => o.outcome)).toEqual(['would create']);
+  });
+
+  it('frees the credential when the user removes the key, or an admin resets their factors', async () => {
+    const { key, webauthn } = await exportedPasskey();
+    key.userHandle = foreign;
+    const keyRow = { ...webauthn, userHandle: foreign };
+    const first = await importedWith([keyRow]);
+    // The user's own passkey sign-in is a recent second factor: the removal needs no more.
+    const token = (await signInWithPasskey(key)).body.accessToken;
+    expect((await invoke('DELETE /api/two-factor/webauthn/{id}', { token, params: { id: webauthn.credentialId } })).status).toBe(204);
+    expect((await signInWithPasskey(key)).status).toBe(401);
+
+    const second = await importedWith([keyRow]);
+    const reset = await invoke('POST /api/users/{id}/two-factor/reset', { token: await accessToken(second.target.admin), params: { id: second.userId } });
+    expect(reset.status).toBe(204);
+    const third = await importedWith([keyRow]);
+    expect(decodeJwt((await signInWithPasskey(key)).body.accessToken).sub).toBe(String(third.userId));
+    expect(new Set([first.userId, second.userId, third.userId]).size).toBe(3);
+  });
+
+  it('frees the credential when its user is deleted: it can be imported for someone else', async () => {
+    const { key, webauthn } = await exportedPasskey();
+    const { target, userId } = await importedWith([{ ...webauthn, userHandle: foreign }]);
+    const deleted = await invoke('DELETE /api/users/{id}', { token: await accessToken(target.admin), params: { id: userId } });
+    expect(deleted.status).toBe(204);
+    const row = { email: uniqueEmail('again'), role: 'member', passwordHash: VECTORS[4][2], webauthn: [{ ...webauthn, userHandle: foreign }] };
+    const [again] = await importUsers(target.orgId, [JSON.stringify(row)], actor);
+    expect(again).toMatchObject({ outcome: 'created' });
+    key.userHandle = foreign;
+    expect(decodeJwt((await signInWithPasskey(key)).body.accessToken).sub).toBe(String((again as { userId: number }).userId));
   });
 });
 

@@ -17,6 +17,7 @@ import { epochSeconds, live } from '../../store/conditions';
 import type { Account } from '../account';
 import * as webauthnStore from './store';
 import type { Ceremony, CredentialItem, NewCredential, PendingChallenge } from './store';
+import { userHandleOf } from './user-handle';
 
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
 
@@ -38,16 +39,6 @@ function pendingChallenge(account: Account, ceremony: Ceremony, at: Date): Pendi
   const item = liveChallenge(account, ceremony, at);
   if (!item) throw new BadRequest(ErrorCode.invalidRequest, `No ${ceremony} is in progress, or it expired: request new options`);
   return item;
-}
-
-/** The user handle a credential is created with (the assertion of a passkey returns it): the user id, never the email. */
-const userHandleOf = (userId: number) => new TextEncoder().encode(`user-${userId}`);
-
-/** The user a discoverable credential's user handle (base64url, as the assertion carries it) names, if it is one of ours. */
-export function userIdOfHandle(userHandle: unknown): number | undefined {
-  if (typeof userHandle !== 'string' || userHandle.length > 64) return undefined;
-  const match = /^user-([1-9]\d{0,14})$/.exec(Buffer.from(userHandle, 'base64url').toString('utf8'));
-  return match ? Number(match[1]) : undefined;
 }
 
 /**

@@ -3,6 +3,8 @@
  * credentials: the browser lets the user pick one), and an assertion checked against it. The
  * assertion's user handle names the user (the id registration gave the credential), so the user's
  * account is one Query, read together with the challenge; the credential must be one of that user's.
+ * A passkey imported from another deployment returns that deployment's handle: its owner is found by
+ * the credential instead (one more read, only then).
  * What the sign-in may do with a verified assertion (policy, account status, passkey or not, user
  * verification) is identity/passkey-login.ts's.
  */
@@ -10,9 +12,10 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { epochSeconds, live } from '../../store/conditions';
 import { transactWrite, type TransactItem } from '../../store/transact';
 import { loadAccount, type Account } from '../account';
-import { credentialsOf, newChallenge, passkeyOptions, userIdOfHandle, verifyAssertion } from './ceremony';
+import { credentialsOf, newChallenge, passkeyOptions, verifyAssertion } from './ceremony';
 import * as webauthnStore from './store';
 import type { CredentialItem } from './store';
+import { userIdOfHandle } from './user-handle';
 
 /** Options for a passkey sign-in, its challenge stored (single use, 5 minutes). */
 export async function issuePasskeyChallenge(at: Date) {
@@ -45,18 +48,34 @@ function signedChallenge(assertion: AuthenticationResponseJSON): string | undefi
 }
 
 /**
+ * The account and credential an assertion names. Its user handle names one of our users, who holds
+ * the credential; or, for a passkey imported from another deployment (its authenticator returns that
+ * deployment's handle), the credential's recorded owner holds it under that same handle.
+ */
+async function credentialOf(assertion: AuthenticationResponseJSON, named: Account | undefined) {
+  const handle = assertion.response.userHandle;
+  const own = named && credentialsOf(named).find((c) => c.credentialId === assertion.id && c.userHandle === undefined);
+  if (own) return { account: named, credential: own };
+  const owner = typeof handle === 'string' ? await webauthnStore.readImportedPasskeyOwner(assertion.id) : undefined;
+  const account = owner === undefined ? undefined : await loadAccount(owner);
+  const imported = account && credentialsOf(account).find((c) => c.credentialId === assertion.id && c.userHandle === handle);
+  return imported && { account: account!, credential: imported };
+}
+
+/**
  * Checks an assertion: its challenge issued and live, its user handle naming a user who holds the
- * credential, the signature, origin, RP ID and a sign count that moves forward. Undefined when any
- * of it fails (the caller answers them all alike).
+ * credential (credentialOf), the signature, origin, RP ID and a sign count that moves forward.
+ * Undefined when any of it fails (the caller answers them all alike).
  */
 export async function checkPasskeyAssertion(assertion: AuthenticationResponseJSON, at: Date): Promise<PasskeyAssertion | undefined> {
   const challenge = signedChallenge(assertion);
+  if (challenge === undefined) return undefined;
   const userId = userIdOfHandle(assertion.response.userHandle);
-  if (challenge === undefined || userId === undefined) return undefined;
-  const [stored, account] = await Promise.all([webauthnStore.readPasskeyChallenge(challenge), loadAccount(userId)]);
-  if (!live(stored, at) || !account) return undefined;
-  const credential = credentialsOf(account).find((c) => c.credentialId === assertion.id);
-  if (!credential) return undefined;
+  const [stored, named] = await Promise.all([webauthnStore.readPasskeyChallenge(challenge), userId === undefined ? undefined : loadAccount(userId)]);
+  if (!live(stored, at)) return undefined;
+  const found = await credentialOf(assertion, named);
+  if (!found) return undefined;
+  const { account, credential } = found;
   const shown = await verifyAssertion(credential, assertion, challenge);
   if (!shown) return undefined;
   return {

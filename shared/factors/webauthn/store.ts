@@ -27,6 +27,8 @@ export interface NewCredential {
    * sign-in. Absent: a second factor only.
    */
   passkey?: boolean;
+  /** An imported passkey's user handle (base64url): the one its authenticator returns, not ours. */
+  userHandle?: string;
 }
 
 export interface CredentialItem extends FactorItem, Omit<NewCredential, 'aaguid'> {
@@ -89,6 +91,22 @@ export function advanceCounter(credential: CredentialItem, next: number, at: Dat
       ExpressionAttributeValues: { ':next': next, ':read': credential.counter, ':at': at.toISOString() },
     },
   };
+}
+
+/** An imported passkey's owner: one user per credential (a second import of the same key is refused). */
+export function putImportedPasskeyOwner(userId: number, credentialId: string): TransactItem {
+  return { Put: { TableName: tableName(), Item: { ...keys.importedPasskey(credentialId), userId }, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+/** The user an imported passkey was imported for, if any (read consistently: an import may have just written it). */
+export async function readImportedPasskeyOwner(credentialId: string): Promise<number | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.importedPasskey(credentialId), ConsistentRead: true }));
+  return typeof Item?.userId === 'number' ? Item.userId : undefined;
+}
+
+/** Forgets an imported passkey's owner, with its credential. */
+export function removeImportedPasskeyOwner(credential: CredentialItem): TransactItem {
+  return { Delete: { TableName: tableName(), Key: keys.importedPasskey(credential.credentialId) } };
 }
 
 /** Removes a credential that is still there (a concurrent removal refuses the write). */
