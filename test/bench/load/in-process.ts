@@ -1,0 +1,161 @@
+/**
+ * The verify step's handler alone: `npx tsx test/bench/load/in-process.ts` (DynamoDB Local of its
+ * own, about a minute; it runs itself on the functions' Node). POST /2fa/authenticate's handler is
+ * called in this process, one request at a time, with no HTTP server in front, three ways:
+ * - as it is, against DynamoDB Local; the CPU inside its `db().send` calls is summed apart (one
+ *   request at a time, the CPU between a call's start and its answer is that call's);
+ * - with DynamoDB answered from memory: one user's account Query as read before a login, and an
+ *   empty answer to the login's transaction, so nothing is written and the same token and code pass
+ *   again. What is left is our own code: the wrapper, tokens, the code check, the audit event;
+ * - beside them, in alternating blocks, the same client's two floor calls (load/floor.ts: a Query of
+ *   three items and a transaction of three small puts).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'otplib';
+import { lambdaNodeBinary, nodeVersionOf } from '../../../infra/local/synth/functions';
+import { loadEnvironment } from './environment';
+import { prepare } from './ours';
+import { median } from '../stats';
+
+const BLOCK = 20;
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+
+async function measure(dynamoEndpoint: string, tmp: string) {
+  const { ensureTable } = await import('../../../infra/local/create-table');
+  const env = loadEnvironment(tmp, dynamoEndpoint);
+  await ensureTable(dynamoEndpoint, env.TABLE_NAME!);
+  const users = Number(process.env.IN_PROCESS_USERS ?? 300);
+  const prep = await prepare({ ...env, SCRYPT_LOG_N: '14', LOAD_TOKENS_PER_USER: '1' }, 'verify', users, join(tmp, 'prep.json'));
+  Object.assign(process.env, env, { LOG_LEVEL: 'ERROR' });
+
+  const { handler } = await import('../../../functions/twofa/authenticate');
+  const { lambdaContext, matchRoute, toApiEvent } = await import('../../../infra/local/api-event');
+  const { db } = await import('../../../shared/store/client');
+  const { PutCommand, QueryCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const route = matchRoute('POST', '/2fa/authenticate');
+  if (!route || route === 'method') throw new Error('no route for POST /2fa/authenticate');
+  const context = { ...lambdaContext('twofa-authenticate'), getRemainingTimeInMillis: () => 100_000 };
+  const TableName = env.TABLE_NAME!;
+
+  // Every DynamoDB call of this process: timed in CPU while a handler block runs, or answered from
+  // memory (`answers`, by command) in the last phase.
+  const client = db();
+  const send = client.send.bind(client) as (command: object) => Promise<unknown>;
+  let inCalls: number | undefined;
+  let answers: Map<string, () => unknown> | undefined;
+  let lastQuery: { Items?: Record<string, unknown>[] } | undefined;
+  (client as { send: unknown }).send = async (command: object) => {
+    const answer = answers?.get(command.constructor.name);
+    if (answer) return answer();
+    if (inCalls === undefined) {
+      const output = await send(command);
+      if (command instanceof QueryCommand) lastQuery = output as typeof lastQuery;
+      return output;
+    }
+    const since = process.cpuUsage();
+    try {
+      return await send(command);
+    } finally {
+      inCalls += cpuMs(since);
+    }
+  };
+
+  // Codes are made once per user and step: the repeated login measures the handler, not otplib here.
+  const codes = new Map<string, Promise<string>>();
+  const codeOf = (secret: string, step: number) => {
+    const key = `${secret}:${step}`;
+    if (!codes.has(key)) codes.set(key, generate({ secret, epoch: step * 30 }));
+    return codes.get(key)!;
+  };
+  const verify = async (user: (typeof prep.verify)[number], step = Math.floor(Date.now() / 30_000)) => {
+    const code = await codeOf(user.secret, step);
+    const headers = { authorization: `Bearer ${user.tokens[0]}`, 'content-type': 'application/json' };
+    const event = toApiEvent({ method: 'POST', url: '/2fa/authenticate', headers, body: Buffer.from(JSON.stringify({ code })), sourceIp: '127.0.0.1' }, route);
+    const result = (await handler(event, context as never)) as { statusCode: number; body?: string };
+    if (result.statusCode !== 200) throw new Error(`verify answered ${result.statusCode}: ${result.body}`);
+  };
+  const floorUser = 'FLOOR#USER';
+  for (const [sk, bytes] of [['PROFILE', 420], ['MFA', 41], ['FACTOR#totp', 220]] as const) {
+    await db().send(new PutCommand({ TableName, Item: { pk: floorUser, sk, data: 'x'.repeat(bytes) } }));
+  }
+  let floorRequests = 0;
+  const floor = async () => {
+    await db().send(new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': floorUser }, ConsistentRead: true }));
+    const pk = `FLOOR#IN_PROCESS#${process.pid}#${floorRequests++}`;
+    const put = (sk: string, bytes: number) => ({ Put: { TableName, Item: { pk, sk, at: Date.now(), data: 'x'.repeat(bytes) }, ConditionExpression: 'attribute_not_exists(pk)' } });
+    await db().send(new TransactWriteCommand({ TransactItems: [put('MFA', 10), put('SESSION', 240), put('AUDIT', 290)] }));
+  };
+
+  // Warm both paths (the signing key, the policy, the data key, the JIT), then alternate blocks.
+  const [warm, timed, remembered] = [prep.verify.slice(0, BLOCK), prep.verify.slice(BLOCK, -1), prep.verify.at(-1)!];
+  for (const user of warm) await verify(user);
+  for (let i = 0; i < BLOCK; i++) await floor();
+  const blocks: { handler: number; calls: number; floor: number }[] = [];
+  for (let b = 0; b + BLOCK <= timed.length; b += BLOCK) {
+    inCalls = 0;
+    let since = process.cpuUsage();
+    for (const user of timed.slice(b, b + BLOCK)) await verify(user);
+    const handlerMs = cpuMs(since) / BLOCK;
+    const callsMs = inCalls / BLOCK;
+    inCalls = undefined;
+    since = process.cpuUsage();
+    for (let i = 0; i < BLOCK; i++) await floor();
+    blocks.push({ handler: handlerMs, calls: callsMs, floor: cpuMs(since) / BLOCK });
+  }
+
+  // Our own code: one user's login answered again and again from memory. Its account as read before
+  // the login (the Query the first, real login makes), and an empty answer to the transaction.
+  const step = Math.floor(Date.now() / 30_000);
+  answers = new Map([['TransactWriteCommand', () => ({})]]);
+  await verify(remembered, step);
+  const account = lastQuery!;
+  answers.set('QueryCommand', () => ({ ...account, Items: account.Items?.map((item) => ({ ...item })) }));
+  const alone: number[] = [];
+  for (let b = 0; b < blocks.length; b++) {
+    const since = process.cpuUsage();
+    for (let i = 0; i < 10 * BLOCK; i++) await verify(remembered, step);
+    alone.push(cpuMs(since) / (10 * BLOCK));
+  }
+  return { blocks, alone };
+}
+
+async function main() {
+  const node = lambdaNodeBinary();
+  if (process.env.IN_PROCESS_CHILD !== '1') {
+    execFileSync(node, ['--import', 'tsx', __filename], { stdio: 'inherit', env: { ...process.env, IN_PROCESS_CHILD: '1' } });
+    return;
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'twofactor-in-process-'));
+  const { startDynamoDbLocal } = await import('../../../infra/local/dynamodb');
+  const dynamo = await startDynamoDbLocal({ port: 0, jvm: 'full' });
+  try {
+    const { blocks, alone } = await measure(dynamo.endpoint, tmp);
+    const of = (k: 'handler' | 'calls' | 'floor') => median(blocks.map((b) => b[k]));
+    const [handler, calls, floor, ours] = [of('handler'), of('calls'), of('floor'), median(alone)];
+    const share = (ms: number) => `${((100 * ms) / handler).toFixed(0)}%`;
+    console.log(
+      `POST /2fa/authenticate's handler in-process on Node ${nodeVersionOf(node)}, one request at a time (medians of ${blocks.length} blocks), CPU per verify:\n` +
+        `  the handler, against DynamoDB Local           ${handler.toFixed(2)} ms\n` +
+        `  the same, DynamoDB answered from memory       ${ours.toFixed(2)} ms (${share(ours)}: our own code)\n` +
+        `  so its two DynamoDB calls cost                ${(handler - ours).toFixed(2)} ms (${share(handler - ours)}), of it inside the calls ${calls.toFixed(2)} ms\n` +
+        `  the floor's two calls through the same client ${floor.toFixed(2)} ms (the handler's calls cost ${((handler - ours) / floor).toFixed(2)}× them)`,
+    );
+  } finally {
+    await dynamo.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
