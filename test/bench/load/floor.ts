@@ -1,16 +1,17 @@
 /**
- * The floor of the second-factor step's server CPU for any design on DynamoDB, in a process of its
- * own: per request it reads the JSON body, makes the step's two DynamoDB calls (a consistent Query of
- * a user's partition, and a transaction of three conditional writes of the sizes ours writes: the
- * time step, the session, the audit event), and answers with a body the size of our tokens. No token
- * verified, no code checked, no logging: only the I/O the step cannot do without.
+ * The floor of the second-factor step's server CPU on DynamoDB, in a process of its own: per request
+ * it reads the JSON body, makes the step's two DynamoDB calls with items shaped as ours (a consistent
+ * Query of a user's partition; a transaction that updates the second-factor state on its condition
+ * and puts the session and the audit event: floorCalls), and answers with a body the size of our
+ * tokens. No token verified, no code checked, no logging: only the I/O the step cannot do without.
  *
- * Two clients make the calls (FLOOR_CLIENT):
+ * Three clients make the calls (FLOOR_CLIENT):
  * - `http`: each call signed (SigV4) and sent with node:http over keep-alive, no SDK. Its CPU over
  *   the peer's (SQLite in its process) is what the two round trips cost before anything else.
- * - `sdk`: the same calls through our own DynamoDB client (shared/store/client.ts: the SDK's document
- *   client with our timeouts, retries and budget). Its CPU over `http` is what the SDK adds; our
- *   server's over it is what our own code adds (tokens, code check, wrapper, gateway, logging).
+ * - `sdk`: our own DynamoDB client (shared/store/client.ts: the SDK's document client with our
+ *   timeouts, retries and budget). Its CPU over `http` is what the SDK adds; our server's over it
+ *   is what our own code adds (tokens, code check, wrapper, gateway).
+ * - `aws-lite`: @aws-lite/client with its DynamoDB plugin, the lighter client measured beside it.
  *
  * Run as a child by the load benchmark (index.ts); IPC: `ready` with its URL, `stop`.
  */
@@ -72,19 +73,48 @@ type Item = Record<string, string | number>;
 /** DynamoDB's JSON, for the http client (the SDK's document client does this itself). */
 const attributes = (item: Item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: v }]));
 
-/** The floor's calls, through `send`, with items written as `encode` makes them. */
-function floorCalls(TableName: string, send: Send, encode: (item: Item) => unknown) {
-  const put = (pk: string, sk: string, bytes: number) => ({ TableName, Item: encode({ pk, sk, at: Date.now(), data: 'x'.repeat(bytes) }) });
+/** An item of `count` attributes (keys included) and about `bytes` bytes: strings, and every fourth a number. */
+function shaped(pk: string, sk: string, count: number, bytes: number): Item {
+  const item: Item = { pk, sk };
+  const each = Math.max(1, Math.floor((bytes - pk.length - sk.length) / Math.max(1, count - 2)) - 3);
+  for (let i = 2; i < count; i++) item[`a${i}`] = i % 4 === 0 ? 1_700_000_000 + i : 'x'.repeat(each);
+  return item;
+}
+
+/**
+ * The floor's calls, through `send`, with items written as `encode` makes them, shaped as ours are
+ * (attribute counts and sizes measured on a 2FA login): the account Query answers a profile of 13
+ * attributes, the second-factor state of 4 and an authenticator app of 7; the transaction updates
+ * the state on a three-part condition (the time step moves forward), and puts a session and an audit
+ * event of 14 attributes each, the session only if new.
+ */
+export function floorCalls(TableName: string, send: Send, encode: (item: Item) => unknown) {
   return {
-    seed: (pk: string, sk: string, bytes: number) => send('PutItem', put(pk, sk, bytes)),
+    partition: [['PROFILE', 13, 420], ['MFA', 4, 41], ['FACTOR#totp', 7, 220]] as const,
+    seed: (pk: string, sk: string, count: number, bytes: number) => send('PutItem', { TableName, Item: encode(shaped(pk, sk, count, bytes)) }),
     query: (pk: string) => send('Query', { TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: encode({ ':pk': pk }), ConsistentRead: true }),
-    /** Conditional puts of new items, in one transaction. */
-    transact: (pk: string, items: [sk: string, bytes: number][]) =>
-      send('TransactWriteItems', { TransactItems: items.map(([sk, bytes]) => ({ Put: { ...put(pk, sk, bytes), ConditionExpression: 'attribute_not_exists(pk)' } })) }),
+    transact: (pk: string, step: number) =>
+      send('TransactWriteItems', {
+        TransactItems: [
+          {
+            Update: {
+              TableName,
+              Key: encode({ pk, sk: 'MFA' }),
+              UpdateExpression: 'SET #failures = :zero, #step = :step REMOVE lockedUntil',
+              ConditionExpression:
+                '(attribute_not_exists(#failures) OR #failures = :read) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now) AND (attribute_not_exists(#step) OR #step < :step)',
+              ExpressionAttributeNames: { '#failures': 'failures', '#step': 'lastTotpStep' },
+              ExpressionAttributeValues: encode({ ':zero': 0, ':read': 0, ':now': Math.floor(Date.now() / 1000), ':step': step }),
+            },
+          },
+          { Put: { TableName, Item: encode(shaped(pk, 'SESSION', 14, 286)), ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName, Item: encode(shaped(`${pk}#AUDIT`, 'AUDIT', 14, 336)) } },
+        ],
+      }),
   };
 }
 
-async function sdkSend(): Promise<Send> {
+export async function sdkSend(): Promise<Send> {
   const { db } = await import('../../../shared/store/client');
   const { PutCommand, QueryCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
   const commands = { PutItem: PutCommand, Query: QueryCommand, TransactWriteItems: TransactWriteCommand };
@@ -123,9 +153,7 @@ async function serve() {
       : floorCalls(TableName, client === 'sdk' ? await sdkSend() : await awsLiteSend(), (item) => item);
   // A user's partition as ours reads it: the account, its second-factor state, an authenticator app.
   const user = `FLOOR#USER#${client}`;
-  for (const [sk, bytes] of [['PROFILE', 420], ['MFA', 41], ['FACTOR#totp', 220]] as const) {
-    await calls.seed(user, sk, bytes);
-  }
+  for (const [sk, count, bytes] of calls.partition) await calls.seed(user, sk, count, bytes);
   let n = 0;
   const answer = JSON.stringify({ accessToken: 'x'.repeat(620), refreshToken: 'x'.repeat(64), tokenType: 'Bearer', expiresIn: 900 });
   const server = createServer((req, res) => {
@@ -135,7 +163,7 @@ async function serve() {
       try {
         JSON.parse(Buffer.concat(chunks).toString('utf8'));
         await calls.query(user);
-        await calls.transact(`FLOOR#${client}#${process.pid}#${n++}`, [['MFA', 10], ['SESSION', 240], ['AUDIT', 290]]);
+        await calls.transact(`FLOOR#${client}#${process.pid}#${n++}`, Math.floor(Date.now() / 30_000));
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(answer);
       } catch (error) {
         res.writeHead(500).end((error as Error).message);

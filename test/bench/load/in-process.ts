@@ -7,8 +7,8 @@
  * - with DynamoDB answered from memory: one user's account Query as read before a login, and an
  *   empty answer to the login's transaction, so nothing is written and the same token and code pass
  *   again. What is left is our own code: the wrapper, tokens, the code check, the audit event;
- * - beside them, in alternating blocks, the same client's two floor calls (load/floor.ts: a Query of
- *   three items and a transaction of three small puts).
+ * - beside them, in alternating blocks, the same client's two floor calls (load/floor.ts: the
+ *   step's Query and transaction with items shaped as ours).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { generate } from 'otplib';
 import { lambdaNodeBinary, nodeVersionOf } from '../../../infra/local/synth/functions';
 import { loadEnvironment } from './environment';
+import { floorCalls, sdkSend } from './floor';
 import { prepare } from './ours';
 import { median } from '../stats';
 
@@ -37,7 +38,7 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   const { handler } = await import('../../../functions/twofa/authenticate');
   const { lambdaContext, matchRoute, toApiEvent } = await import('../../../infra/local/api-event');
   const { db } = await import('../../../shared/store/client');
-  const { PutCommand, QueryCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
   const route = matchRoute('POST', '/2fa/authenticate');
   if (!route || route === 'method') throw new Error('no route for POST /2fa/authenticate');
   const context = { ...lambdaContext('twofa-authenticate'), getRemainingTimeInMillis: () => 100_000 };
@@ -80,16 +81,14 @@ async function measure(dynamoEndpoint: string, tmp: string) {
     const result = (await handler(event, context as never)) as { statusCode: number; body?: string };
     if (result.statusCode !== 200) throw new Error(`verify answered ${result.statusCode}: ${result.body}`);
   };
-  const floorUser = 'FLOOR#USER';
-  for (const [sk, bytes] of [['PROFILE', 420], ['MFA', 41], ['FACTOR#totp', 220]] as const) {
-    await db().send(new PutCommand({ TableName, Item: { pk: floorUser, sk, data: 'x'.repeat(bytes) } }));
-  }
+  // The floor's calls (load/floor.ts), through the same client.
+  const floorUser = 'FLOOR#USER#in-process';
+  const calls = floorCalls(TableName, await sdkSend(), (item) => item);
+  for (const [sk, count, bytes] of calls.partition) await calls.seed(floorUser, sk, count, bytes);
   let floorRequests = 0;
   const floor = async () => {
-    await db().send(new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': floorUser }, ConsistentRead: true }));
-    const pk = `FLOOR#IN_PROCESS#${process.pid}#${floorRequests++}`;
-    const put = (sk: string, bytes: number) => ({ Put: { TableName, Item: { pk, sk, at: Date.now(), data: 'x'.repeat(bytes) }, ConditionExpression: 'attribute_not_exists(pk)' } });
-    await db().send(new TransactWriteCommand({ TransactItems: [put('MFA', 10), put('SESSION', 240), put('AUDIT', 290)] }));
+    await calls.query(floorUser);
+    await calls.transact(`FLOOR#in-process#${process.pid}#${floorRequests++}`, Math.floor(Date.now() / 30_000));
   };
 
   // Warm both paths (the signing key, the policy, the data key, the JIT), then alternate blocks.
