@@ -12,6 +12,7 @@ import { keys } from '../store/keys';
 import type { TransactItem } from '../store/transact';
 import type { Account, FactorItem } from './account';
 import type { MfaState } from './lockout';
+import { removeImportedPasskeyOwner, type CredentialItem } from './webauthn/store';
 
 export async function loadAccount(userId: number): Promise<Account | undefined> {
   const result = await db().send(
@@ -46,6 +47,8 @@ export function verifyFactor(factor: FactorItem, at: Date): TransactItem {
 
 /** Deletes each factor item (disable, admin reset), and the owner item of each imported passkey among them. */
 export function removeFactors(factors: FactorItem[]): TransactItem[] {
-  const owners = factors.flatMap((f) => (f.kind === 'webauthn' && f.userHandle !== undefined ? [keys.importedPasskey(f.credentialId as string)] : []));
-  return [...factors, ...owners].map((key) => ({ Delete: { TableName: tableName(), Key: { pk: key.pk, sk: key.sk } } }));
+  return [
+    ...factors.map((f): TransactItem => ({ Delete: { TableName: tableName(), Key: { pk: f.pk, sk: f.sk } } })),
+    ...factors.flatMap((f) => (f.kind === 'webauthn' ? removeImportedPasskeyOwner(f as CredentialItem) : [])),
+  ];
 }

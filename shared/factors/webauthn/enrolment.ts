@@ -97,7 +97,7 @@ export async function removeKey(principal: Principal, credentialId: string, acto
   try {
     await transactWrite([
       webauthnStore.removeCredential(credential),
-      ...(credential.userHandle ? [webauthnStore.removeImportedPasskeyOwner(credential)] : []),
+      ...webauthnStore.removeImportedPasskeyOwner(credential),
       ...(last
         ? [
             profileUpdate(account.user.userId, {

@@ -104,9 +104,9 @@ export async function readImportedPasskeyOwner(credentialId: string): Promise<nu
   return typeof Item?.userId === 'number' ? Item.userId : undefined;
 }
 
-/** Forgets an imported passkey's owner, with its credential. */
-export function removeImportedPasskeyOwner(credential: CredentialItem): TransactItem {
-  return { Delete: { TableName: tableName(), Key: keys.importedPasskey(credential.credentialId) } };
+/** What removing a credential also deletes: an imported passkey's owner item (none for a key registered here). */
+export function removeImportedPasskeyOwner(credential: CredentialItem): TransactItem[] {
+  return credential.userHandle === undefined ? [] : [{ Delete: { TableName: tableName(), Key: keys.importedPasskey(credential.credentialId) } }];
 }
 
 /** Removes a credential that is still there (a concurrent removal refuses the write). */
