@@ -90,8 +90,12 @@ function shaped(pk: string, sk: string, count: number, bytes: number): Item {
  */
 export function floorCalls(TableName: string, send: Send, encode: (item: Item) => unknown) {
   return {
-    partition: [['PROFILE', 13, 420], ['MFA', 4, 41], ['FACTOR#totp', 7, 220]] as const,
-    seed: (pk: string, sk: string, count: number, bytes: number) => send('PutItem', { TableName, Item: encode(shaped(pk, sk, count, bytes)) }),
+    /** Writes the user's partition that `query` reads: the account, its second-factor state, an authenticator app. */
+    seed: async (pk: string) => {
+      for (const [sk, count, bytes] of [['PROFILE', 13, 420], ['MFA', 4, 41], ['FACTOR#totp', 7, 220]] as const) {
+        await send('PutItem', { TableName, Item: encode(shaped(pk, sk, count, bytes)) });
+      }
+    },
     query: (pk: string) => send('Query', { TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: encode({ ':pk': pk }), ConsistentRead: true }),
     transact: (pk: string, step: number) =>
       send('TransactWriteItems', {
@@ -151,9 +155,8 @@ async function serve() {
     client === 'http'
       ? floorCalls(TableName, dynamo(new URL(process.env.DYNAMODB_ENDPOINT!), process.env.AWS_REGION ?? 'us-east-1', 'local'), attributes)
       : floorCalls(TableName, client === 'sdk' ? await sdkSend() : await awsLiteSend(), (item) => item);
-  // A user's partition as ours reads it: the account, its second-factor state, an authenticator app.
   const user = `FLOOR#USER#${client}`;
-  for (const [sk, count, bytes] of calls.partition) await calls.seed(user, sk, count, bytes);
+  await calls.seed(user);
   let n = 0;
   const answer = JSON.stringify({ accessToken: 'x'.repeat(620), refreshToken: 'x'.repeat(64), tokenType: 'Bearer', expiresIn: 900 });
   const server = createServer((req, res) => {

@@ -1,6 +1,6 @@
 /**
  * The verify step's handler alone: `npx tsx test/bench/load/in-process.ts` (DynamoDB Local of its
- * own, about a minute; it runs itself on the functions' Node). POST /2fa/authenticate's handler is
+ * own, about a minute; it runs itself on the load servers' Node: LOAD_NODE, or the functions'). POST /2fa/authenticate's handler is
  * called in this process, one request at a time, with no HTTP server in front, three ways:
  * - as it is, against DynamoDB Local; the CPU inside its `db().send` calls is summed apart (one
  *   request at a time, the CPU between a call's start and its answer is that call's);
@@ -15,13 +15,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
-import { lambdaNodeBinary, nodeVersionOf } from '../../../infra/local/synth/functions';
+import { serverNode, serverNodeVersion } from './children';
 import { loadEnvironment } from './environment';
 import { floorCalls, sdkSend } from './floor';
 import { prepare } from './ours';
 import { median } from '../stats';
 
 const BLOCK = 20;
+const currentStep = () => Math.floor(Date.now() / 30_000);
 const cpuMs = (since: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
@@ -74,7 +75,7 @@ async function measure(dynamoEndpoint: string, tmp: string) {
     if (!codes.has(key)) codes.set(key, generate({ secret, epoch: step * 30 }));
     return codes.get(key)!;
   };
-  const verify = async (user: (typeof prep.verify)[number], step = Math.floor(Date.now() / 30_000)) => {
+  const verify = async (user: (typeof prep.verify)[number], step = currentStep()) => {
     const code = await codeOf(user.secret, step);
     const headers = { authorization: `Bearer ${user.tokens[0]}`, 'content-type': 'application/json' };
     const event = toApiEvent({ method: 'POST', url: '/2fa/authenticate', headers, body: Buffer.from(JSON.stringify({ code })), sourceIp: '127.0.0.1' }, route);
@@ -84,11 +85,11 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   // The floor's calls (load/floor.ts), through the same client.
   const floorUser = 'FLOOR#USER#in-process';
   const calls = floorCalls(TableName, await sdkSend(), (item) => item);
-  for (const [sk, count, bytes] of calls.partition) await calls.seed(floorUser, sk, count, bytes);
+  await calls.seed(floorUser);
   let floorRequests = 0;
   const floor = async () => {
     await calls.query(floorUser);
-    await calls.transact(`FLOOR#in-process#${process.pid}#${floorRequests++}`, Math.floor(Date.now() / 30_000));
+    await calls.transact(`FLOOR#in-process#${process.pid}#${floorRequests++}`, currentStep());
   };
 
   // Warm both paths (the signing key, the policy, the data key, the JIT), then alternate blocks.
@@ -110,7 +111,7 @@ async function measure(dynamoEndpoint: string, tmp: string) {
 
   // Our own code: one user's login answered again and again from memory. Its account as read before
   // the login (the Query the first, real login makes), and an empty answer to the transaction.
-  const step = Math.floor(Date.now() / 30_000);
+  const step = currentStep();
   answers = new Map([['TransactWriteCommand', () => ({})]]);
   await verify(remembered, step);
   const account = lastQuery!;
@@ -125,9 +126,8 @@ async function measure(dynamoEndpoint: string, tmp: string) {
 }
 
 async function main() {
-  const node = lambdaNodeBinary();
   if (process.env.IN_PROCESS_CHILD !== '1') {
-    execFileSync(node, ['--import', 'tsx', __filename], { stdio: 'inherit', env: { ...process.env, IN_PROCESS_CHILD: '1' } });
+    execFileSync(serverNode(), ['--import', 'tsx', __filename], { stdio: 'inherit', env: { ...process.env, IN_PROCESS_CHILD: '1' } });
     return;
   }
   const tmp = mkdtempSync(join(tmpdir(), 'twofactor-in-process-'));
@@ -139,7 +139,7 @@ async function main() {
     const [handler, calls, floor, ours] = [of('handler'), of('calls'), of('floor'), median(alone)];
     const share = (ms: number) => `${((100 * ms) / handler).toFixed(0)}%`;
     console.log(
-      `POST /2fa/authenticate's handler in-process on Node ${nodeVersionOf(node)}, one request at a time (medians of ${blocks.length} blocks), CPU per verify:\n` +
+      `POST /2fa/authenticate's handler in-process on Node ${serverNodeVersion()}, one request at a time (medians of ${blocks.length} blocks), CPU per verify:\n` +
         `  the handler, against DynamoDB Local           ${handler.toFixed(2)} ms\n` +
         `  the same, DynamoDB answered from memory       ${ours.toFixed(2)} ms (${share(ours)}: our own code)\n` +
         `  so its two DynamoDB calls cost                ${(handler - ours).toFixed(2)} ms (${share(handler - ours)}), of it inside the calls ${calls.toFixed(2)} ms\n` +
