@@ -1,8 +1,8 @@
 /**
  * How every function is bundled, shared by the CDK stack and the benchmark so that what is measured
  * is what is deployed. CommonJS with `module` main fields imports fastest on Lambda's Node (ESM
- * pulls in undici through node:http lazily, aws-sdk-js-v3#6914); the SDK is bundled, not loaded
- * from the runtime, which is also faster. `npm run bench` measures both formats.
+ * pulls in undici through node:http lazily, aws-sdk-js-v3#6914); the SDK clients (KMS, SNS, SES)
+ * are bundled, not loaded from the runtime, which is also faster. `npm run bench` measures both formats.
  */
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
@@ -20,8 +20,7 @@ import type { BuildOptions } from 'esbuild';
  * - the SDK's credential providers other than the environment's: Lambda always sets credentials in
  *   the environment, so the default chain never goes further.
  * Not the KMS and SNS clients: the first request of a function that has them needs them (the data
- * key's unwrap, the SMS it sends), and on its own each carries a second copy of the SDK core that
- * the handler's bundle shares with the DynamoDB client (measured: slower to the first answer).
+ * key's unwrap, the SMS it sends).
  */
 export const LAZY_PACKAGES = [
   '@simplewebauthn/server',

@@ -4,6 +4,7 @@
  * Targets the running local table by default; DYNAMODB_ENDPOINT and TABLE_NAME point elsewhere, and
  * `--aws` uses the AWS credentials and region of the environment (a deployed table).
  */
+import { useDefaultCredentials } from './aws-credentials';
 import { parseArgs } from 'node:util';
 import { localPorts } from './environment';
 
@@ -24,6 +25,7 @@ async function main() {
     process.exit(2);
   }
   if (!values.aws) process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${localPorts().dynamoDbPort}`;
+  else await useDefaultCredentials();
   const { bootstrapUser } = await import('../../shared/identity/bootstrap');
   const user = await bootstrapUser(values.org, values.email, values.role as 'admin');
   if (values.json) console.log(JSON.stringify(user));

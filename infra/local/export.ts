@@ -4,6 +4,7 @@
  * password hashes only with --include-secrets, and the export is audited either way. An operator's
  * command with the deployment's own credentials: there is no API route for it.
  */
+import { useDefaultCredentials } from './aws-credentials';
 import { parseArgs } from 'node:util';
 import { localPorts } from './environment';
 
@@ -23,6 +24,7 @@ async function main() {
     process.exit(2);
   }
   if (!values.aws) process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${localPorts().dynamoDbPort}`;
+  else await useDefaultCredentials();
   const { exportOrg } = await import('../../shared/identity/export');
   const { cliActor } = await import('../../shared/audit/events');
   let count = 0;

@@ -1,8 +1,9 @@
 /**
- * Fault injection into the service's real AWS SDK clients, through the SDK's own middleware stack
- * (no mock of DynamoDB): on a chosen share of attempts, a call fails the way AWS fails, inside the
- * SDK's retries, so the retry policy, the request budget and the 503 mapping
- * (shared/store/aws-clients.ts) all run as they would in AWS.
+ * Fault injection into the service's real AWS clients (no mock of DynamoDB): on a chosen share of
+ * attempts, a call fails the way AWS fails, inside the clients' retries, so the retry policy, the
+ * request budget and the 503 mapping (shared/store/aws-policy.ts) all run as they would in AWS. The
+ * DynamoDB client gets an answer as DynamoDB's JSON API gives it (shared/store/client.ts, its
+ * attempt interceptors); the SDK clients an error as the SDK deserialises it (their middleware).
  *
  * Kinds: `throttling` (ThrottlingException), `throughput` (ProvisionedThroughputExceededException),
  * `internal` (InternalServerError, HTTP 500), `contention` (a TransactWriteItems cancelled with
@@ -15,8 +16,9 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FinalizeHandler, FinalizeHandlerArguments, MiddlewareStack } from '@smithy/types';
-import { resetDb } from '../../shared/store/client';
-import { setClientDecorator, type AwsService } from '../../shared/store/aws-clients';
+import { resetDb, setDynamoDbDecorator, type WireResponse } from '../../shared/store/client';
+import { setClientDecorator } from '../../shared/store/aws-clients';
+import type { AwsService } from '../../shared/store/aws-policy';
 
 export const FAULT_KINDS = ['throttling', 'throughput', 'internal', 'contention', 'stall', 'unavailable'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -70,24 +72,39 @@ function awsError(name: string, status: number, extra: Record<string, unknown> =
   });
 }
 
-function errorFor(kind: Exclude<FaultKind, 'stall'>, service: AwsService, target: string, body: unknown): Error | undefined {
+function errorFor(kind: Exclude<FaultKind, 'stall'>, service: AwsService): Error | undefined {
   switch (kind) {
     case 'throttling':
       return awsError('ThrottlingException', 400);
-    case 'throughput':
-      return service === 'dynamodb' ? awsError('ProvisionedThroughputExceededException', 400) : undefined;
-    case 'internal':
-      return service === 'dynamodb' ? awsError('InternalServerError', 500) : undefined;
-    case 'contention': {
-      if (!target.endsWith('.TransactWriteItems')) return undefined;
-      const items = ((body as { TransactItems?: unknown[] })?.TransactItems ?? []).length;
-      const reasons = Array.from({ length: items }, (_, i) => ({ Code: i === 0 ? 'TransactionConflict' : 'None' }));
-      return awsError('TransactionCanceledException', 400, { CancellationReasons: reasons });
-    }
     case 'unavailable':
       if (service === 'kms') return awsError('KMSInternalException', 500);
       if (service === 'sns' || service === 'ses') return awsError('InternalError', 500);
       return undefined;
+    default:
+      return undefined; // DynamoDB's own faults
+  }
+}
+
+/** DynamoDB's answer to an attempt that meets fault `kind`, as its JSON API gives it; undefined: no such fault for it. */
+function dynamoAnswer(kind: Exclude<FaultKind, 'stall'>, operation: string, body: unknown): WireResponse | undefined {
+  const answer = (status: number, name: string, extra: object = {}) => ({
+    status,
+    body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${name}`, message: `injected fault: ${name}`, ...extra }),
+  });
+  switch (kind) {
+    case 'throttling':
+      return answer(400, 'ThrottlingException');
+    case 'throughput':
+      return answer(400, 'ProvisionedThroughputExceededException');
+    case 'internal':
+      return answer(500, 'InternalServerError');
+    case 'contention': {
+      if (operation !== 'TransactWriteItems') return undefined;
+      const items = ((body as { TransactItems?: unknown[] })?.TransactItems ?? []).length;
+      return answer(400, 'TransactionCanceledException', { CancellationReasons: Array.from({ length: items }, (_, i) => ({ Code: i === 0 ? 'TransactionConflict' : 'None' })) });
+    }
+    case 'unavailable':
+      return undefined; // KMS, SNS and SES only
   }
 }
 
@@ -123,6 +140,7 @@ export async function installFaults(spec: FaultSpec): Promise<Faults> {
     enabled: true,
     async uninstall() {
       setClientDecorator(undefined);
+      setDynamoDbDecorator(undefined);
       resetDb();
       await hole?.close();
     },
@@ -133,35 +151,55 @@ export async function installFaults(spec: FaultSpec): Promise<Faults> {
     faults.stats.injected[kind] = (faults.stats.injected[kind] ?? 0) + 1;
   };
 
+  const affects = (service: AwsService) => !spec.services || spec.services.includes(service);
+  /** Whether this attempt fails, and how: a stall, a fault of one of `kinds`, or nothing. */
+  const roll = (): FaultKind | undefined => {
+    if (!faults.enabled || (spec.limit !== undefined && total >= spec.limit)) return undefined;
+    faults.stats.attempts++;
+    const r = random();
+    if (hole && r < spec.stallRate!) return 'stall';
+    if (kinds.length && r < (spec.stallRate ?? 0) + spec.rate) return kinds[Math.floor(random() * kinds.length)]!;
+    return undefined;
+  };
+
+  setDynamoDbDecorator((client) => {
+    if (!affects('dynamodb')) return;
+    client.interceptAttempts(async (request, next) => {
+      const kind = roll();
+      if (kind === 'stall') {
+        count('stall');
+        // Signed for DynamoDB already: the black hole checks nothing. The client's request timeout ends it.
+        return next({ ...request, endpoint: new URL(`http://127.0.0.1:${hole!.port}`) });
+      }
+      const answer = kind && dynamoAnswer(kind, request.operation, JSON.parse(request.body) as unknown);
+      if (!answer) return next(request);
+      count(kind);
+      return answer;
+    });
+  });
   setClientDecorator((client, service) => {
-    if (spec.services && !spec.services.includes(service)) return;
+    if (!affects(service)) return;
     const stack = client.middlewareStack as unknown as MiddlewareStack<object, object>;
     stack.addRelativeTo(
       (next: FinalizeHandler<object, object>) => async (args: FinalizeHandlerArguments<object>) => {
-        if (!faults.enabled || (spec.limit !== undefined && total >= spec.limit)) return next(args);
-        faults.stats.attempts++;
+        const kind = roll();
+        if (!kind) return next(args);
         const { request } = args as FinalizeArgs;
-        const roll = random();
-        if (hole && roll < spec.stallRate!) {
+        if (kind === 'stall') {
           count('stall');
           // A copy (the retry sends the original again), signed already: the black hole checks nothing.
           // The client's request timeout ends it.
           const rerouted = Object.assign(Object.create(Object.getPrototypeOf(request) as object) as object, request, {
             protocol: 'http:',
             hostname: '127.0.0.1',
-            port: hole.port,
+            port: hole!.port,
           });
           return next({ ...args, request: rerouted });
         }
-        if (kinds.length && roll < (spec.stallRate ?? 0) + spec.rate) {
-          const kind = kinds[Math.floor(random() * kinds.length)]!;
-          const target = request.headers['x-amz-target'] ?? '';
-          const body = typeof request.body === 'string' && target ? (JSON.parse(request.body) as unknown) : undefined;
-          const error = errorFor(kind, service, target, body);
-          if (error) {
-            count(kind);
-            throw error;
-          }
+        const error = errorFor(kind, service);
+        if (error) {
+          count(kind);
+          throw error;
         }
         return next(args);
       },

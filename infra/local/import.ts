@@ -6,6 +6,7 @@
  * Targets the running local table; `--aws` uses the environment's AWS credentials, region,
  * TABLE_NAME and, for TOTP secrets, DATA_KEY_SOURCE=kms with KMS_KEY_ID.
  */
+import { useDefaultCredentials } from './aws-credentials';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ async function main() {
     process.exit(2);
   }
   if (!values.aws) process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${localPorts().dynamoDbPort}`;
+  else await useDefaultCredentials();
   const { importUsers } = await import('../../shared/identity/import');
   const { cliActor } = await import('../../shared/audit/events');
   // Iterating from here on buffers the lines: readline drops those emitted before iteration starts.

@@ -3,7 +3,7 @@
  * by keys.audit, platform events in one) and the newest-first read of one shard.
  */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../store/commands';
 import { now } from '../clock';
 import { db, tableName } from '../store/client';
 import { AUDIT_SHARDS, keys } from '../store/keys';

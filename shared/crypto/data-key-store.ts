@@ -1,5 +1,5 @@
 /** The repository of the wrapped data key (`CONFIG/DATA_KEY`): written once, by the first cold start. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { conditionally } from '../store/conditions';
 import { keys } from '../store/keys';

@@ -5,7 +5,7 @@
  * partition but sort after `SESSION#`, outside the range read here. Also the writes every kind of
  * factor item shares: verifying one, removing them.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../store/commands';
 import type { UserRecord } from '../model/user';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';

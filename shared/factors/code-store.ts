@@ -3,7 +3,7 @@
  * `CODE#EMAIL`, one at a time: a new send replaces it), read with the account. Its conditions make a
  * code single-use, bounded in attempts and dead after its expiry, even under concurrent requests.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { conditionally } from '../store/conditions';
 import type { Key } from '../store/keys';

@@ -3,7 +3,7 @@
  * under, and the conditional counting of failures. The rules (thresholds, lock lengths) are lockout.ts's.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { LostRace } from '../store/conditions';
 import { keys } from '../store/keys';

@@ -2,7 +2,7 @@
  * The id counters (pk=COUNTER sk=org|user): positive integer ids for orgs and users, one atomic
  * UpdateItem with ADD each. Only creating an org or a user writes one, never a login.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
 

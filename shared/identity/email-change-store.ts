@@ -3,7 +3,7 @@
  * of the emailed link's token, until the link is followed. Spent by a conditional delete (single
  * use, expiry in the condition); TTL only cleans up.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';
 import { keys } from '../store/keys';

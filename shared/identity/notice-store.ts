@@ -3,7 +3,7 @@
  * EventBridge delivers an event at least once, and a second delivery must not send a second email.
  * A claim is a conditional put, so two deliveries running at once cannot both win.
  */
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { conditionally, epochSeconds, LostRace } from '../store/conditions';
 import { keys } from '../store/keys';

@@ -2,7 +2,7 @@
  * An org's users, by id: the one Query of index gsi1 (store/keys.ts). The index holds only the
  * attributes the enrolment report and the users list read (infra/table.ts), never a password hash.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../store/commands';
 import type { FactorKind } from '../factors/account';
 import type { Role, UserStatus } from '../model/user';
 import type { StartKey } from '../crypto/cursor';

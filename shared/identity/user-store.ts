@@ -9,7 +9,7 @@
  * (the profile stripped of personal data, out of the org's index) where the user's items do not fit
  * one transaction, then batch deletes of every item of the partition.
  */
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { keys, type Key } from '../store/keys';
 import type { TransactItem } from '../store/transact';

@@ -1,5 +1,5 @@
 /** The org policy item's repository: one item per org (keys.policy), replaced whole on every change. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
 import type { TransactItem } from '../store/transact';

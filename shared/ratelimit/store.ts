@@ -4,7 +4,7 @@
  * holding the last event's time in epoch milliseconds. Both go by TTL a minute after they stop
  * mattering.
  */
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { epochSeconds, type RawItem } from '../store/conditions';
 import { keys } from '../store/keys';

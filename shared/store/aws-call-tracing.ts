@@ -16,7 +16,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { isThrottlingError } from '@smithy/core/retry';
+import { isThrottling } from './aws-failures';
+import type { CallInterceptor } from './client';
 
 /** The names X-Ray's service map gives these services (what the X-Ray SDK records too). */
 const SERVICE_NAMES: Readonly<Record<string, string>> = { dynamodb: 'DynamoDB', kms: 'KMS', sns: 'SNS', ses: 'SES' };
@@ -96,7 +97,7 @@ interface Metadata {
 /** X-Ray's flags: `error` for a 4xx, with `throttle` when throttled; `fault` for a 5xx or no answer. */
 function failureFields(error: unknown, status: number | undefined) {
   const name = error instanceof Error ? error.name : 'Error';
-  const throttled = isThrottlingError(error as Parameters<typeof isThrottlingError>[0]) || status === 429;
+  const throttled = isThrottling(error);
   const clientError = status !== undefined && status >= 400 && status < 500;
   return {
     ...(clientError || throttled ? { error: true } : { fault: true }),
@@ -105,50 +106,59 @@ function failureFields(error: unknown, status: number | undefined) {
   };
 }
 
+/**
+ * Runs one call of `service` (retries included) and sends its subsegment, when the invocation is
+ * sampled; `metadataOf` finds the HTTP status, request id and attempts in its result.
+ */
+async function traceCall<T>(service: string, operation: string, input: Record<string, unknown>, run: () => Promise<T>, metadataOf: (result: T) => Metadata | undefined): Promise<T> {
+  const trace = traceContext();
+  if (!trace) return run();
+  const base = {
+    name: SERVICE_NAMES[service] ?? service,
+    id: randomBytes(8).toString('hex'),
+    trace_id: trace.traceId,
+    parent_id: trace.parentId,
+    type: 'subsegment',
+    namespace: 'aws',
+    start_time: Date.now() / 1000,
+  };
+  const aws = { operation, region: process.env.AWS_REGION, ...resourceNames(input) };
+  const emit = (metadata: Metadata | undefined, extra: object) => {
+    try {
+      send({
+        ...base,
+        end_time: Date.now() / 1000,
+        aws: { ...aws, request_id: metadata?.requestId, retries: Math.max(0, (metadata?.attempts ?? 1) - 1) },
+        ...(metadata?.httpStatusCode !== undefined && { http: { response: { status: metadata.httpStatusCode } } }),
+        ...extra,
+      });
+    } catch {
+      // tracing never fails a request
+    }
+  };
+  try {
+    const result = await run();
+    emit(metadataOf(result), {});
+    return result;
+  } catch (error) {
+    const metadata = (error as { $metadata?: Metadata }).$metadata;
+    emit(metadata, failureFields(error, metadata?.httpStatusCode));
+    throw error;
+  }
+}
+
 type Next = (args: { input: Record<string, unknown> }) => Promise<{ output?: { $metadata?: Metadata } }>;
 
 /**
- * The middleware for the client of `service` (an AwsService of ./aws-clients.ts): for the
+ * The middleware for an SDK client of `service` (an AwsService of ./aws-policy.ts): for the
  * `initialize` step, outside the retries, so one subsegment per call.
  */
 export function tracingMiddleware(service: string) {
-  return (next: Next, context: { commandName?: string }) =>
-    async (args: { input: Record<string, unknown> }) => {
-      const trace = traceContext();
-      if (!trace) return next(args);
-      const start = Date.now() / 1000;
-      const base = {
-        name: SERVICE_NAMES[service] ?? service,
-        id: randomBytes(8).toString('hex'),
-        trace_id: trace.traceId,
-        parent_id: trace.parentId,
-        type: 'subsegment',
-        namespace: 'aws',
-        start_time: start,
-      };
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const aws = { operation, region: process.env.AWS_REGION, ...resourceNames(args.input ?? {}) };
-      const emit = (metadata: Metadata | undefined, extra: object) => {
-        try {
-          send({
-            ...base,
-            end_time: Date.now() / 1000,
-            aws: { ...aws, request_id: metadata?.requestId, retries: Math.max(0, (metadata?.attempts ?? 1) - 1) },
-            ...(metadata?.httpStatusCode !== undefined && { http: { response: { status: metadata.httpStatusCode } } }),
-            ...extra,
-          });
-        } catch {
-          // tracing never fails a request
-        }
-      };
-      try {
-        const result = await next(args);
-        emit(result.output?.$metadata, {});
-        return result;
-      } catch (error) {
-        const metadata = (error as { $metadata?: Metadata }).$metadata;
-        emit(metadata, failureFields(error, metadata?.httpStatusCode));
-        throw error;
-      }
-    };
+  return (next: Next, context: { commandName?: string }) => (args: { input: Record<string, unknown> }) =>
+    traceCall(service, (context.commandName ?? 'Unknown').replace(/Command$/, ''), args.input ?? {}, () => next(args), (result) => result.output?.$metadata);
+}
+
+/** The same for the DynamoDB client (./client.ts): an interceptor of its calls, outside the retries. */
+export function tracingInterceptor(service: string): CallInterceptor {
+  return (call, next) => traceCall(service, call.operation, call.input, () => next(call), (output) => output.$metadata as Metadata | undefined);
 }

@@ -1,50 +1,14 @@
 /**
- * How every AWS client of the service is built: connection and request timeouts, a retry policy
- * chosen for its caller, the request's time budget (./deadline.ts), and the one place where an AWS
- * failure that survived the retries (throttling, a 5xx, a timeout, the budget spent) becomes
- * `Unavailable` (503 with Retry-After in every dialect). Everything else (a failed condition, a
- * validation error) reaches its caller unchanged.
- *
- * The SDK's defaults have no request timeout at all: a stalled connection would hold a function
- * until its Lambda timeout. The arithmetic behind these numbers is in the README (Failure behaviour).
+ * How every AWS SDK client of the service (KMS, SNS, SES) is built: the policy of ./aws-policy.ts
+ * through the SDK's own request handler and retry strategy, and the one place where an SDK failure
+ * that survived the retries (throttling, a 5xx, a timeout, the budget spent) becomes `Unavailable`.
+ * Everything else (a validation error, a disabled key) reaches its caller unchanged.
  */
 import { ConfiguredRetryStrategy, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { config } from '../config';
 import { Unavailable } from '../errors';
+import { awsCallTracingOn, backoffMs, callTracing, MIN_ATTEMPT_MS, OutOfBudget, policyOf, unavailable, type AwsService, type ClientPolicy } from './aws-policy';
 import { remainingMs } from './deadline';
-
-export type AwsService = 'dynamodb' | 'kms' | 'sns' | 'ses';
-
-export interface ClientPolicy {
-  connectionTimeoutMs: number;
-  /** Per attempt; shortened to what is left of the request's budget. */
-  requestTimeoutMs: number;
-  /** Attempts in all (1 = no retry). */
-  maxAttempts: number;
-  /** Full-jitter backoff: before retry n, a random wait below base × 2^n. */
-  backoffBaseMs: number;
-}
-
-export const CLIENT_POLICIES: Readonly<Record<AwsService, ClientPolicy>> = Object.freeze({
-  // Single-digit-millisecond calls in the same region: a second is a stall, not load. Three short
-  // attempts fit a login's budget; the SDK's 1 s throttling backoff would not.
-  dynamodb: { connectionTimeoutMs: 500, requestTimeoutMs: 1000, maxAttempts: 3, backoffBaseMs: 25 },
-  // Once per cold start (the data key): a failure is answered 503 and retried by the next request.
-  kms: { connectionTimeoutMs: 500, requestTimeoutMs: 1000, maxAttempts: 2, backoffBaseMs: 50 },
-  // Publish to a phone takes hundreds of ms. A retry after a timeout may deliver the same text
-  // twice: the same code, so harmless.
-  sns: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 2, backoffBaseMs: 100 },
-  ses: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 2, backoffBaseMs: 100 },
-});
-
-/** With less of the budget left than this, an attempt is not started: the request answers 503. */
-export const MIN_ATTEMPT_MS = 50;
-
-/** The request's budget ran out before the call could be (re)tried. Not retryable by the SDK. */
-export class OutOfBudget extends Error {
-  override readonly name = 'OutOfBudget';
-}
 
 /** Node's HTTP handler with each attempt's request timeout capped by what is left of the budget. */
 class BudgetedHttpHandler extends NodeHttpHandler {
@@ -61,14 +25,12 @@ class BudgetedHttpHandler extends NodeHttpHandler {
 }
 
 /** Constructor options for the client of `service`: pass them to `new XClient({...})`. */
-export function clientOptions(service: AwsService) {
-  const scale = config().TIMEOUT_SCALE;
-  const base = CLIENT_POLICIES[service];
-  const policy = { ...base, connectionTimeoutMs: base.connectionTimeoutMs * scale, requestTimeoutMs: base.requestTimeoutMs * scale };
+export function clientOptions(service: Exclude<AwsService, 'dynamodb'>) {
+  const policy = policyOf(service);
   return {
     requestHandler: new BudgetedHttpHandler(policy),
     maxAttempts: policy.maxAttempts,
-    retryStrategy: new ConfiguredRetryStrategy(policy.maxAttempts, (attempt: number) => Math.floor(Math.random() * policy.backoffBaseMs * 2 ** attempt)),
+    retryStrategy: new ConfiguredRetryStrategy(policy.maxAttempts, (attempt: number) => backoffMs(policy, attempt)),
   };
 }
 
@@ -77,9 +39,7 @@ export function asUnavailable(service: AwsService, error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof Unavailable) return error;
   const sdkError = error as Parameters<typeof isThrottlingError>[0];
   const throttled = isThrottlingError(sdkError);
-  if (error instanceof OutOfBudget || throttled || isTransientError(sdkError) || isServerError(sdkError)) {
-    return new Unavailable(undefined, { retryAfterSeconds: throttled ? 2 : 1, cause: Object.assign(error, { service }) });
-  }
+  if (error instanceof OutOfBudget || throttled || isTransientError(sdkError) || isServerError(sdkError)) return unavailable(service, error, throttled);
   return error;
 }
 
@@ -97,16 +57,6 @@ let decorator: ClientDecorator | undefined;
 export function setClientDecorator(next: ClientDecorator | undefined): void {
   decorator = next;
 }
-
-/**
- * Each AWS call as an X-Ray subsegment (./aws-call-tracing.ts): only in Lambda with active tracing,
- * where the stack sets TRACE_AWS_CALLS and Lambda names its X-Ray daemon. Read when a client is built.
- */
-export function awsCallTracingOn(): boolean {
-  return config().TRACE_AWS_CALLS === 'true' && Boolean(process.env.AWS_XRAY_DAEMON_ADDRESS);
-}
-
-let tracing: Promise<typeof import('./aws-call-tracing')> | undefined;
 
 /**
  * Adds the failure mapping to a client built with `clientOptions`, the call tracing where it is on,
@@ -127,7 +77,7 @@ export function harden<C extends AwsClient>(client: C, service: AwsService): C {
     // Imported on the first call: off, the module is never evaluated (it is in the bundle, lazily).
     type Middleware = ReturnType<typeof import('./aws-call-tracing').tracingMiddleware>;
     const traced = ((next: Parameters<Middleware>[0], context: Parameters<Middleware>[1]) => async (args: Parameters<ReturnType<Middleware>>[0]) => {
-      const { tracingMiddleware } = await (tracing ??= import('./aws-call-tracing'));
+      const { tracingMiddleware } = await callTracing();
       return tracingMiddleware(service)(next, context)(args);
     }) as never;
     client.middlewareStack.add(traced, { step: 'initialize', name: 'awsCallTracing', priority: 'normal' });

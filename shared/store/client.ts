@@ -1,87 +1,263 @@
 /**
- * The single-table DynamoDB client: one DocumentClient per process, built from config.
+ * The single-table DynamoDB client: one per process, built from config. A command (./commands.ts)
+ * is marshalled (./document.ts), signed with SigV4 (aws4) and posted to DynamoDB's JSON API over a
+ * keep-alive connection, under the policy every AWS call obeys (./aws-policy.ts): a connection and
+ * a request timeout, the request's budget, retries with full-jitter backoff. A failure that survived
+ * the retries and that waiting may cure becomes `Unavailable`; any other (a failed condition, a
+ * cancelled transaction) reaches its caller as DynamoDB named it.
  *
- * It resolves each command type's middleware stack once per process. lib-dynamodb's own client
- * rebuilds and sorts the whole stack on every call (twice: the document command wraps a DynamoDB
- * command) and adds its marshalling middleware anew, about 5% of a warm verify's CPU; the SDK's
- * `cacheMiddleware`, which does this for plain clients, is refused by the document client. The
- * handler a DynamoDB command resolves to takes the command as its argument, so one serves every
- * later command of its type; a change to the client's stack (a test's or the bench's recorder)
- * drops the handlers.
+ * Why not the SDK's document client: it is most of every function's import time and, per warm 2FA
+ * login, 1.5 to 2.7 ms of CPU over the same two calls made with signing and JSON alone (README,
+ * Performance). The protocol is small: one POST per operation, the operation in `X-Amz-Target`.
+ *
+ * Credentials come from the environment, where Lambda puts them (the operator's scripts put the
+ * default chain's there first: infra/local/aws-credentials.ts); DynamoDB Local takes any.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
+import aws4 from 'aws4';
+import { randomUUID } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { config } from '../config';
-import { clientOptions, harden } from './aws-clients';
+import { isRetryable, isThrottling } from './aws-failures';
+import { awsCallTracingOn, backoffMs, callTracing, MIN_ATTEMPT_MS, OutOfBudget, policyOf, unavailable, type ClientPolicy } from './aws-policy';
+import type { Command, Operation } from './commands';
+import { remainingMs } from './deadline';
+import { binaryAsBase64, marshalInput, parseResponse, unmarshalOutput } from './document';
 
-type Handler = (command: unknown) => Promise<{ output: unknown }>;
+type Doc = Record<string, any>;
 
-/** What a lib-dynamodb command holds (protected in its types): the DynamoDB command it wraps, and its marshalling. */
-interface DocumentCommandParts {
-  clientCommand: { resolveMiddleware(stack: unknown, config: unknown, options: undefined): Handler };
-  middlewareStack: DynamoDBDocumentClient['middlewareStack'];
-  addMarshallingMiddleware(config: unknown): void;
+/** What the SDK puts in every output and error as `$metadata`. */
+export interface CallMetadata {
+  httpStatusCode?: number;
+  requestId?: string;
+  attempts: number;
 }
 
-/** The stack's methods that change it: calling one drops the resolved handlers. */
-const CHANGES = new Set<PropertyKey>(['add', 'addRelativeTo', 'use', 'remove', 'removeByTag', 'applyToStack']);
+/** A command as interceptors see it: the operation, and its input in document values. */
+export interface Call {
+  operation: Operation;
+  input: Doc;
+}
+export type CallHandler = (call: Call) => Promise<Doc>;
+/** Wraps every call, retries included (tests, the bench's counters, tracing). */
+export type CallInterceptor = (call: Call, next: CallHandler) => Promise<Doc>;
 
-class ResolvedOnceDocumentClient extends DynamoDBDocumentClient {
-  /** By command type (the DynamoDBDocumentClient's `handlers` is the SDK's own cache, unused here). */
-  private readonly resolved = new Map<unknown, Handler>();
+/** One attempt on the wire: the operation's signed POST. */
+export interface WireRequest {
+  operation: Operation;
+  endpoint: URL;
+  body: string;
+  /** This attempt's request timeout (the policy's, or what is left of the budget). */
+  timeoutMs: number;
+}
+export interface WireResponse {
+  status: number;
+  body: string;
+  requestId?: string;
+}
+export type AttemptHandler = (request: WireRequest) => Promise<WireResponse>;
+/** Wraps every attempt (fault injection: an answer as AWS gives it, or a connection that stalls). */
+export type AttemptInterceptor = (request: WireRequest, next: AttemptHandler) => Promise<WireResponse>;
 
-  constructor(base: DynamoDBClient, translateConfig: TranslateConfig) {
-    super(base, translateConfig);
-    const stack = this.middlewareStack;
-    const resolved = this.resolved;
-    this.middlewareStack = new Proxy(stack, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver) as unknown;
-        if (!CHANGES.has(key) || typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          resolved.clear();
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
+/** DynamoDB's answer to a refused request, by the name DynamoDB gives it, with its fields (`CancellationReasons`, `Item`). */
+export class DynamoDbError extends Error {
+  readonly $fault: 'client' | 'server';
+  [field: string]: unknown;
+
+  constructor(name: string, message: string, readonly $metadata: CallMetadata, fields: Doc = {}) {
+    super(message);
+    Object.assign(this, fields);
+    this.name = name;
+    this.$fault = ($metadata.httpStatusCode ?? 0) >= 500 ? 'server' : 'client';
+  }
+}
+
+/** No answer within the attempt's timeout, or no connection within the connection timeout. */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** The error DynamoDB's JSON body names (`__type`: `com.amazonaws.dynamodb.v20120810#Name`). */
+function refusal(response: WireResponse, $metadata: CallMetadata): DynamoDbError {
+  let body: Doc = {};
+  try {
+    body = parseResponse(response.body);
+  } catch {
+    // Not JSON (a proxy's page): named by its status alone.
+  }
+  const { __type, message, Message, ...fields } = body as { __type?: string; message?: string; Message?: string };
+  const name = __type?.split('#').pop() || `Http${response.status}`;
+  return new DynamoDbError(name, message ?? Message ?? `DynamoDB answered ${response.status}`, $metadata, fields);
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface DynamoDbOptions {
+  endpoint: URL;
+  region: string;
+  credentials: Credentials;
+  policy: ClientPolicy;
+}
+
+export class DynamoDb {
+  private readonly agent: HttpAgent;
+  private readonly post: (request: WireRequest) => Promise<WireResponse>;
+  private interceptors: CallInterceptor[] = [];
+  private attemptInterceptors: AttemptInterceptor[] = [];
+  private handler: CallHandler;
+
+  constructor(private readonly options: DynamoDbOptions) {
+    const https = options.endpoint.protocol === 'https:';
+    this.agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: 50 });
+    const send = https ? httpsRequest : httpRequest;
+    this.post = (request) => postSigned(send, this.agent, request, options);
+    this.handler = this.chain();
+  }
+
+  send<I extends object, O extends object>(command: Command<I, O>): Promise<O> {
+    return this.handler({ operation: command.operation, input: command.input as Doc }).then(
+      (output) => output as O,
+      (error: unknown) => {
+        if (error instanceof Error && (error instanceof OutOfBudget || isRetryable(error))) throw unavailable('dynamodb', error, isThrottling(error));
+        throw error;
       },
-    });
+    );
   }
 
-  // `any`: one signature for the base class's overloads.
-  override send(command: any, optionsOrCb?: any, cb?: any): any {
-    // With options or a callback (no caller here passes either): the document client's own way.
-    if (optionsOrCb !== undefined || cb !== undefined) return super.send(command, optionsOrCb, cb);
-    const parts = command as DocumentCommandParts;
-    return this.handlerFor(parts)(parts.clientCommand).then((result) => result.output);
+  /** Adds an interceptor inside those added before; returns its removal. */
+  intercept(interceptor: CallInterceptor): () => void {
+    this.interceptors.push(interceptor);
+    this.handler = this.chain();
+    return () => {
+      this.interceptors = this.interceptors.filter((i) => i !== interceptor);
+      this.handler = this.chain();
+    };
   }
 
-  private handlerFor(command: DocumentCommandParts): Handler {
-    let handler = this.resolved.get(command.constructor);
-    if (!handler) {
-      // What the document command's resolveMiddleware does, once per type: its marshalling reads
-      // the type's key nodes (the same for every instance) and each call's own input and output.
-      command.addMarshallingMiddleware(this.config);
-      handler = command.clientCommand.resolveMiddleware(this.middlewareStack.concat(command.middlewareStack), this.config, undefined);
-      this.resolved.set(command.constructor, handler);
+  /** Adds an interceptor of each attempt, inside those added before; returns its removal. */
+  interceptAttempts(interceptor: AttemptInterceptor): () => void {
+    this.attemptInterceptors.push(interceptor);
+    return () => {
+      this.attemptInterceptors = this.attemptInterceptors.filter((i) => i !== interceptor);
+    };
+  }
+
+  destroy(): void {
+    this.agent.destroy();
+  }
+
+  private chain(): CallHandler {
+    return this.interceptors.reduceRight<CallHandler>((next, interceptor) => (call) => interceptor(call, next), (call) => this.execute(call));
+  }
+
+  private async execute({ operation, input }: Call): Promise<Doc> {
+    // The SDK's idempotency token: a retried transaction that had succeeded is not applied twice.
+    const withToken = operation === 'TransactWriteItems' && input.ClientRequestToken === undefined ? { ...input, ClientRequestToken: randomUUID() } : input;
+    const body = JSON.stringify(marshalInput(operation, withToken), binaryAsBase64);
+    const { policy, endpoint } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      const left = remainingMs();
+      if (left !== undefined && left < MIN_ATTEMPT_MS) throw new OutOfBudget('the request budget is spent');
+      let failure: unknown;
+      try {
+        const request = { operation, endpoint, body, timeoutMs: Math.min(policy.requestTimeoutMs, left ?? Infinity) };
+        const response = await this.attemptInterceptors.reduceRight<AttemptHandler>((next, interceptor) => (r) => interceptor(r, next), this.post)(request);
+        const $metadata = { httpStatusCode: response.status, requestId: response.requestId, attempts: attempt };
+        if (response.status === 200) return { ...unmarshalOutput(operation, parseResponse(response.body)), $metadata };
+        failure = refusal(response, $metadata);
+      } catch (error) {
+        failure = error;
+      }
+      if (attempt >= policy.maxAttempts || !isRetryable(failure)) {
+        if (failure instanceof Error && !(failure instanceof DynamoDbError)) Object.assign(failure, { $metadata: { attempts: attempt } });
+        throw failure;
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(policy, attempt)));
     }
-    return handler;
   }
 }
 
-let client: DynamoDBDocumentClient | undefined;
+type Send = typeof httpRequest;
 
-export function db(): DynamoDBDocumentClient {
-  if (!client) {
-    const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
-    const base = new DynamoDBClient({
-      ...clientOptions('dynamodb'),
-      region: AWS_REGION,
-      ...(DYNAMODB_ENDPOINT && {
-        endpoint: DYNAMODB_ENDPOINT,
-        // DynamoDB Local accepts any credentials; these keep the SDK from looking for real ones.
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
+/** One signed POST: the body read whole; a timeout destroys the request (and its socket). */
+function postSigned(send: Send, agent: HttpAgent, request: WireRequest, options: DynamoDbOptions): Promise<WireResponse> {
+  const { endpoint, body, operation, timeoutMs } = request;
+  const signed = aws4.sign(
+    {
+      host: endpoint.host,
+      path: '/',
+      method: 'POST',
+      service: 'dynamodb',
+      region: options.region,
+      headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `DynamoDB_20120810.${operation}` },
+      body,
+    },
+    options.credentials,
+  );
+  return new Promise((resolve, reject) => {
+    let req: ClientRequest | undefined;
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    const timer = setTimeout(() => req?.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req = send({ agent, protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port || undefined, method: 'POST', path: '/', headers: signed.headers }, (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', fail);
+      res.on('end', () => {
+        clearTimeout(timer);
+        const requestId = res.headers['x-amzn-requestid'];
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), requestId: typeof requestId === 'string' ? requestId : undefined });
+      });
     });
-    client = new ResolvedOnceDocumentClient(harden(base, 'dynamodb'), { marshallOptions: { removeUndefinedValues: true } });
+    req.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      const connecting = setTimeout(() => req?.destroy(new TimeoutError(`no connection within ${options.policy.connectionTimeoutMs} ms`)), options.policy.connectionTimeoutMs);
+      socket.once('connect', () => clearTimeout(connecting));
+      socket.once('close', () => clearTimeout(connecting));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+/** DynamoDB's endpoint: DynamoDB Local's, an AWS_ENDPOINT_URL override (SAM), or the region's. */
+export function endpointOf(region: string, env: NodeJS.ProcessEnv = process.env): URL {
+  const override = config().DYNAMODB_ENDPOINT ?? env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
+  if (override) return new URL(override);
+  const fips = env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : '';
+  return new URL(`https://dynamodb${fips}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
+}
+
+/** The environment's credentials (Lambda's); DynamoDB Local accepts any. */
+export function credentialsOf(env: NodeJS.ProcessEnv = process.env): Credentials {
+  if (config().DYNAMODB_ENDPOINT) return { accessKeyId: 'local', secretAccessKey: 'local' };
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  if (!accessKeyId || !secretAccessKey) throw new Error('No AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
+  return { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) };
+}
+
+/** A hook tests and the local server use to decorate the client (fault injection, counting); never set in AWS. */
+export type DynamoDbDecorator = (client: DynamoDb) => void;
+let decorator: DynamoDbDecorator | undefined;
+
+export function setDynamoDbDecorator(next: DynamoDbDecorator | undefined): void {
+  decorator = next;
+}
+
+let client: DynamoDb | undefined;
+
+export function db(): DynamoDb {
+  if (!client) {
+    const region = config().AWS_REGION;
+    client = new DynamoDb({ endpoint: endpointOf(region), region, credentials: credentialsOf(), policy: policyOf('dynamodb') });
+    if (awsCallTracingOn()) client.intercept(async (call, next) => (await callTracing()).tracingInterceptor('dynamodb')(call, next));
+    decorator?.(client);
   }
   return client;
 }

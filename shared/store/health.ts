@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from './commands';
 import { db, tableName } from './client';
 
 /** One cheap read proves the table is reachable with this function's credentials. */

@@ -9,7 +9,7 @@
  * item, the guard's condition that the caller's credential is still good (its session not revoked),
  * so a write proves it without another round trip. When that item fails, the guard's error is thrown.
  */
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from './commands';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { db } from './client';
 import { asLostRace, cancellationCodes, failedTransactionConditions } from './conditions';

@@ -11,7 +11,7 @@
  *
  * Access patterns: a device by id (login: GetItem); a user's devices (Query by prefix: the list).
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { epochSeconds } from '../store/conditions';
 import { keys } from '../store/keys';

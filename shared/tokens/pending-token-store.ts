@@ -6,7 +6,7 @@
  * an enrolment that signs in under another id) `spend` writes an ended session in that place: no
  * listing, refresh or sweep ever sees it as live.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { keys } from '../store/keys';
 import type { TransactItem } from '../store/transact';

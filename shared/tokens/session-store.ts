@@ -6,7 +6,7 @@
  * Access patterns: a session by its id (consistent read: refresh, logout, the guard); a user's
  * unrevoked sessions (Query on the user partition, paged: revoke them all, list them).
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { conditionally, epochSeconds, LostRace } from '../store/conditions';
 import { keys } from '../store/keys';

@@ -3,7 +3,7 @@
  * sequence number is claimed with a conditional Put, so of two processes creating the same one,
  * one does. A retired key gets an `expiresAt` (TTL): when it leaves the JWKS.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '../store/commands';
 import { db, tableName } from '../store/client';
 import { conditionally, LostRace } from '../store/conditions';
 import { keys } from '../store/keys';

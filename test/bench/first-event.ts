@@ -9,7 +9,7 @@
  * before, outside the timing); a function without a scenario gets a request without a token and
  * answers its refusal, which shows its import and configuration only. The baseline bundle (one
  * GetCommand) answers its read against the same DynamoDB Local, and so do the alternatives to it (the
- * same read with aws-lite: baseline-aws-lite.ts).
+ * same read with our own client: baseline-client.ts).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -97,9 +97,7 @@ export async function measureFirstEvents(
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   };
-  // aws-lite takes the one endpoint for every service; only its read gets it.
   const readsOnly = (b: BuiltBundle) => b === baseline || alternatives.includes(b);
-  const envOf = (b: BuiltBundle) => (alternatives.includes(b) ? { ...env, AWS_ENDPOINT_URL: process.env.DYNAMODB_ENDPOINT } : env);
   const byHandler = new Map<string, Scenario>();
   for (const scenario of scenarios) {
     const handler = routes[scenario.route].handler;
@@ -129,7 +127,7 @@ export async function measureFirstEvents(
           const headers = { ...(body !== undefined && { 'content-type': 'application/json' }), ...request.headers };
           event = toApiEvent({ method: request.method, url: request.path, headers, body }, route);
         }
-        const { body, ...sample } = await firstEvent(node, bundle, event, envOf(bundle));
+        const { body, ...sample } = await firstEvent(node, bundle, event, env);
         const expected = readsOnly(bundle) ? 200 : scenario ? (scenario.status ?? 200) : undefined;
         if (expected !== undefined && sample.status !== expected) throw new Error(`answered ${sample.status}, expected ${expected}: ${String(body).slice(0, 200)}`);
         if (scenario?.onResponse && body) scenario.onResponse(ctx, JSON.parse(body));

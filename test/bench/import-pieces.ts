@@ -36,7 +36,7 @@ const tracerNodePaths = tracerDir ? [join(tracerDir, 'node_modules')] : [];
 /** Each piece beside the baseline: its cost is what it adds to the baseline's import. */
 export const pieces: Piece[] = [
   { label: 'baseline: DocumentClient + GetCommand', contents: BASELINE },
-  { label: '+ shared/store/client.ts (our DocumentClient, config)', contents: "export { db } from './shared/store/client';" },
+  { label: '+ shared/store/client.ts (our DynamoDB client, config)', contents: "export { db } from './shared/store/client';" },
   { label: '+ zod/mini (one object schema)', contents: "import * as z from 'zod/mini'; export const s = z.object({ a: z.string() });" },
   { label: '+ config (shared/config.ts)', contents: "export { config } from './shared/config';" },
   {

@@ -1,6 +1,6 @@
 /**
  * Requests through the local gateway (in this process) against DynamoDB Local: DynamoDB calls per
- * request, counted by a middleware on the one DocumentClient the handlers use, and latency loops.
+ * request, counted by an interceptor on the one DynamoDB client the handlers use, and latency loops.
  * Import this only after the environment is set (env.ts): it loads code that reads configuration.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,13 +21,10 @@ class CallCounter {
 
   install(): void {
     if (this.installed) return;
-    db().middlewareStack.add(
-      (next, context) => async (args) => {
-        this.calls.push(String(context.commandName ?? 'unknown').replace(/Command$/, ''));
-        return next(args);
-      },
-      { step: 'initialize', name: 'benchCallCounter' },
-    );
+    db().intercept((call, next) => {
+      this.calls.push(call.operation);
+      return next(call);
+    });
     this.installed = true;
   }
 

@@ -4,14 +4,14 @@
  *   1. Bundles: every function in functions/routes.ts built with infra/bundling.ts's esbuild options,
  *      its size, and the median time to import it in a fresh node process, beside a baseline
  *      (test/bench/baseline.ts: one DocumentClient GetCommand) and ESM builds of auth/login and the
- *      baseline (the case for CommonJS), and the baseline's read written with aws-lite instead of the
- *      SDK (baseline-aws-lite.ts).
+ *      baseline (the case for CommonJS), and the baseline's read made with the service's own DynamoDB
+ *      client instead of the SDK (baseline-client.ts).
  *   2. DynamoDB calls per request, cold and warm, for every scenario in scenarios.ts, through the
  *      local gateway against DynamoDB Local, counted on the handlers' DocumentClient.
  *   3. p50/p99 latency of the scenarios marked `latency`, as a ratio to GET /health.
  *   4. Load (test/bench/load/): the second-factor and password steps at c=1 and c=16 from a separate
  *      server process, beside better-auth's two-factor plugin and the step's floor on DynamoDB (with
- *      no SDK, our SDK client, aws-lite); DynamoDB units; cost per million.
+ *      no client library, our client, the SDK's document client); DynamoDB units; cost per million.
  *   5. What each shared piece adds to the baseline's import (import-pieces.ts), and the time from
  *      process start to the first handled event per function on the functions' Node (first-event.ts).
  *   6. What metrics and tracing cost each function's import, before and after (observability.ts).
@@ -165,7 +165,7 @@ async function benchBundles(failures: string[]) {
       format: 'cjs',
       route: 'as if built on @zitadel/proto',
     },
-    { name: 'baseline (aws-lite)', kind: 'variant', entry: 'test/bench/baseline-aws-lite.ts', format: 'cjs', route: 'the same read with aws-lite' },
+    { name: 'baseline (our client)', kind: 'variant', entry: 'test/bench/baseline-client.ts', format: 'cjs', route: 'the same read with our DynamoDB client' },
   ];
   const outDir = join(benchTmpDir, 'bundles');
   log(`building ${targets.length} bundles into ${outDir}`);
@@ -333,7 +333,7 @@ async function main(): Promise<number> {
   const { scenarios } = await import('./scenarios');
   const functionBundles = bundles.built.filter((b) => b.kind === 'function');
   const baselineBundle = bundles.built.find((b) => b.name === 'baseline')!;
-  const alternatives = bundles.built.filter((b) => b.name === 'baseline (aws-lite)');
+  const alternatives = bundles.built.filter((b) => b.name === 'baseline (our client)');
   log(`first events: ${settings.firstEventRuns} rounds × ${functionBundles.length + 1 + alternatives.length} fresh processes`);
   const firstEvents = await phase('first-events', () =>
     measureFirstEvents(functionBundles, baselineBundle, scenarios, requests.ctx, settings.firstEventRuns, alternatives),

@@ -1,10 +1,10 @@
 /**
- * Every AWS SDK call a request makes is an X-Ray subsegment of the function's trace
+ * Every AWS call a request makes is an X-Ray subsegment of the function's trace
  * (shared/store/aws-call-tracing.ts). A UDP socket stands in for Lambda's X-Ray daemon; the trace
  * header is set per "invocation" as Lambda sets it; a login and its SMS second factor run against
  * DynamoDB Local, with the KMS and SNS stand-ins of the synthesized mode (their wire protocols, so
- * the calls go through the whole SDK stack). Every call the hardened clients made (a client
- * decorator counts them, and the stand-ins record theirs) must have its subsegment, under the
+ * the calls go through the whole SDK stack). Every call the clients made (their decorators count
+ * them, and the stand-ins record theirs) must have its subsegment, under the
  * segment the header names, holding no secret.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,7 +19,7 @@ import { resetConfig } from '../../shared/config';
 import { resetSecrets } from '../../shared/crypto/secrets';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { setClientDecorator, type AwsClient } from '../../shared/store/aws-clients';
-import { resetDb } from '../../shared/store/client';
+import { resetDb, setDynamoDbDecorator } from '../../shared/store/client';
 import { resetSigningKeyCache } from '../../shared/tokens/signing-keys';
 import { testClock } from '../support/clock';
 import { accessToken, login, newOrg } from '../support/fixtures';
@@ -100,11 +100,18 @@ beforeAll(async () => {
     };
     client.middlewareStack.add(count as never, { step: 'initialize', name: 'countCalls', priority: 'low' });
   });
+  setDynamoDbDecorator((client) =>
+    client.intercept((call, next) => {
+      made.push({ service: 'dynamodb', operation: call.operation, header: process.env._X_AMZN_TRACE_ID });
+      return next(call);
+    }),
+  );
   resetClients();
 });
 
 afterAll(async () => {
   setClientDecorator(undefined);
+  setDynamoDbDecorator(undefined);
   for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
   Object.assign(process.env, saved);
   resetClients();

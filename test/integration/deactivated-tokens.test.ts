@@ -4,7 +4,7 @@
  * tokens and pending login tokens too, and a login with the right password says why (the wrong
  * password still gets the plain answer: no account oracle).
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../shared/store/commands';
 import { decodeJwt } from 'jose';
 import { routeEntries, routes, type RouteKey } from '../../functions/routes';
 import { cliActor } from '../../shared/audit/events';

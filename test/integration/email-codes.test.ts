@@ -1,5 +1,5 @@
 /** Email codes as a second factor, through the email outbox: enrolment, login, expiry, reuse, races, lockout, limits, policy, the admin rule. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../../shared/store/commands';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { decodeJwt } from 'jose';

@@ -1,5 +1,5 @@
 /** Index gsi1 carries only what the enrolment report reads: never a password hash. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../shared/store/commands';
 import { tableDefinition as t } from '../../infra/table';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';

@@ -13,7 +13,7 @@ import { installFaults, type FaultSpec, type Faults } from '../../infra/local/fa
 import { CallRecorder , startSnsStandIn, type StandIn } from '../../infra/local/synth/aws-standins';
 import { setSmsSender } from '../../shared/adapters/sms-sender';
 import { resetConfig } from '../../shared/config';
-import { CLIENT_POLICIES } from '../../shared/store/aws-clients';
+import { CLIENT_POLICIES } from '../../shared/store/aws-policy';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { accessToken, login, newOrg } from '../support/fixtures';
 import { invoke } from '../support/invoke';

@@ -1,5 +1,5 @@
 /** First factor and tokens: login, refresh rotation and reuse detection, logout, users and permissions. */
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '../../shared/store/commands';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { config } from '../../shared/config';
 import { forgetCachedPolicy } from '../../shared/policy/policy';

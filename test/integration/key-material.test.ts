@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '../../shared/store/commands';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/deploy/create-keys';
 import { ensureTable } from '../../infra/local/create-table';

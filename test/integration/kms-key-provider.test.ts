@@ -3,7 +3,7 @@
  * is mocked and its exact requests asserted; the table is the real DynamoDB Local.
  */
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '../../shared/store/commands';
 import { mockClient } from 'aws-sdk-client-mock';
 import { KMS_ENCRYPTION_CONTEXT } from '../../shared/adapters/kms-context';
 import { KmsKeyProvider } from '../../shared/adapters/key-provider';

@@ -3,7 +3,7 @@
  * each flow and its hostile inputs (reused, replaced and expired links, a reset without its factor,
  * a reset token used as a login token and the other way round, the forgot-password oracle).
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../shared/store/commands';
 import * as s from '../../functions/response-schemas';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { db, tableName } from '../../shared/store/client';

@@ -3,7 +3,7 @@
  * past one transaction's size, and a retry finishes a cut-short erasure), the guards (self, last
  * admin, support staff, another org's admin, a member), the users list, and role changes.
  */
-import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '../../shared/store/commands';
 import { cliActor } from '../../shared/audit/events';
 import { userStore } from '../../shared/identity/user-store';
 import { db, tableName } from '../../shared/store/client';
@@ -29,7 +29,7 @@ afterEach(() => clock.restore());
 /** Every item anywhere in the table that belongs to the user or names their email. */
 async function itemsOf(userId: number, email: string): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  let start: ScanCommandOutput['LastEvaluatedKey'];
+  let start: Record<string, unknown> | undefined;
   do {
     const page = await db().send(new ScanCommand({ TableName: tableName(), ConsistentRead: true, ExclusiveStartKey: start }));
     found.push(...(page.Items ?? []).filter((i) => i.pk === `USER#${userId}` || String(i.pk).includes(email) || i.email === email));

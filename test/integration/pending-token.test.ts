@@ -1,5 +1,5 @@
 /** A pending login token finishes one login, however many valid proofs are sent with it, in turn or at once. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../shared/store/commands';
 import { db, tableName } from '../../shared/store/client';
 import { testClock } from '../support/clock';
 import { accessToken, login, newOrg } from '../support/fixtures';

@@ -5,7 +5,7 @@
  * disable, a deactivation, another user presenting it. None of these says why; each just asks for
  * the second factor again.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../shared/store/commands';
 import { decodeJwt } from 'jose';
 import * as s from '../../functions/response-schemas';
 import { Unavailable } from '../../shared/errors';

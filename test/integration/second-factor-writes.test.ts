@@ -4,7 +4,7 @@
  * audit event. The guarantees: a code once, also at once; a pending token once; no session without
  * its event; a failed write leaves nothing behind.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '../../shared/store/commands';
 import { decodeJwt } from 'jose';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
@@ -42,19 +42,15 @@ const loginEvents = async (orgId: number, userId: number) =>
 /** Records the DynamoDB calls made while `fn` runs (command name, and the items of a transaction). */
 async function recordingCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: { name: string; items?: number }[] }> {
   const calls: { name: string; items?: number }[] = [];
-  const name = `record-${Math.random()}`;
-  db().middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { TransactItems?: unknown[] };
-      calls.push({ name: String(context.commandName).replace(/Command$/, ''), ...(input.TransactItems && { items: input.TransactItems.length }) });
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
+  const remove = db().intercept((call, next) => {
+    const input = call.input as { TransactItems?: unknown[] };
+    calls.push({ name: call.operation, ...(input.TransactItems && { items: input.TransactItems.length }) });
+    return next(call);
+  });
   try {
     return { result: await fn(), calls };
   } finally {
-    db().middlewareStack.remove(name);
+    remove();
   }
 }
 
@@ -128,19 +124,15 @@ it('a crash before the transaction: nothing was written, and the same code and p
   const pending = (await login(member)).pendingToken!;
   const code = await totpCode(secret);
   // The process dies before its one write reaches DynamoDB.
-  const name = 'crash-before-transaction';
-  db().middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'TransactWriteItemsCommand') throw new Error('the process died here');
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
+  const remove = db().intercept((call, next) => {
+    if (call.operation === 'TransactWriteItems') throw new Error('the process died here');
+    return next(call);
+  });
   let crashed;
   try {
     crashed = await authenticate(pending, code);
   } finally {
-    db().middlewareStack.remove(name);
+    remove();
   }
 
   expect(crashed.status).toBe(500);

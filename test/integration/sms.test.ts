@@ -1,5 +1,5 @@
 /** SMS codes through the outbox: enrolment, login, expiry, attempts, resends, abuse limits, races. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../shared/store/commands';
 import { decodeJwt } from 'jose';
 import { resetConfig } from '../../shared/config';
 import { loadAccount } from '../../shared/factors/account';

@@ -1,5 +1,5 @@
 /** TOTP end to end in the Ziik and /2fa dialects, and the attacks it must withstand. */
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '../../shared/store/commands';
 import { decodeJwt } from 'jose';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { db, tableName } from '../../shared/store/client';

@@ -3,7 +3,7 @@
  * successful call of each): a token whose session was revoked gets 401 and changes nothing, a spent
  * pending login token gets 401, and a success leaves exactly the audit events its entry names.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../shared/store/commands';
 import { decodeJwt } from 'jose';
 import { routeEntries, routes, type RouteKey } from '../../functions/routes';
 import { cliActor } from '../../shared/audit/events';

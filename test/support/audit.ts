@@ -1,5 +1,5 @@
 /** Every audit event of an org as stored, read straight from its partitions (all its shards). */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../shared/store/commands';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
 

@@ -1,6 +1,6 @@
 /** The email outbox as a test's mailbox: the messages sent to an address, and links in them. */
 import { readFile } from 'node:fs/promises';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '../../shared/store/commands';
 import type { EmailMessage } from '../../shared/adapters/email-sender';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';

@@ -2,7 +2,7 @@
  * The invariant check over a whole table: what "nothing half-done" means, checkably. It reads every
  * item (Scan) and answers the violations, each a sentence naming the item; empty when consistent.
  * Works on any table of this service (the fault tests' own, or a deployed one:
- * `checkInvariants(new DynamoDBClient({}), 'twofactor-prod')`).
+ * `checkInvariants(db(), 'twofactor-prod')` with the deployment's credentials in the environment).
  *
  * - every email item has its user, and every user its email item (created in one transaction);
  * - every session belongs to an existing user;
@@ -14,8 +14,8 @@
  *   user, every user a user.created event;
  * - no rate counter is negative, and none of a refusing limit is above its maximum.
  */
-import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../../shared/store/client';
+import { ScanCommand } from '../../shared/store/commands';
 
 type Item = Record<string, any>;
 
@@ -31,10 +31,14 @@ export function limitMaxima(env: NodeJS.ProcessEnv = process.env): Record<string
   };
 }
 
-export async function scanAll(client: DynamoDBClient | DynamoDBDocumentClient, tableName: string): Promise<Item[]> {
-  const doc = client instanceof DynamoDBDocumentClient ? client : DynamoDBDocumentClient.from(client);
+export async function scanAll(client: DynamoDb, tableName: string): Promise<Item[]> {
   const items: Item[] = [];
-  for await (const page of paginateScan({ client: doc }, { TableName: tableName, ConsistentRead: true })) items.push(...(page.Items ?? []));
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
   return items;
 }
 
@@ -45,7 +49,7 @@ const secretOf: Record<string, (f: Item) => unknown> = {
   recovery: (f) => (f.hashes?.length ?? f.hashes?.size) || undefined,
 };
 
-export async function checkInvariants(client: DynamoDBClient | DynamoDBDocumentClient, tableName: string, maxima = limitMaxima()): Promise<string[]> {
+export async function checkInvariants(client: DynamoDb, tableName: string, maxima = limitMaxima()): Promise<string[]> {
   const items = await scanAll(client, tableName);
   const problems: string[] = [];
   const profiles = new Map<string, Item>();

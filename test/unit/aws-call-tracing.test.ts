@@ -4,7 +4,7 @@
  * values never kept; and that the middleware is only added where tracing is on.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { daemonAddress, traceContext, tracingMiddleware } from '../../shared/store/aws-call-tracing';
 import { harden } from '../../shared/store/aws-clients';
 import { resetConfig } from '../../shared/config';
@@ -121,19 +121,19 @@ describe('a subsegment', () => {
 });
 
 describe('harden', () => {
-  const tracingAdded = (client: DynamoDBClient) => client.middlewareStack.identify().some((m) => m.startsWith('awsCallTracing'));
+  const tracingAdded = (client: KMSClient) => client.middlewareStack.identify().some((m) => m.startsWith('awsCallTracing'));
 
   it('adds the tracing middleware only with TRACE_AWS_CALLS and a daemon address', () => {
     process.env.TRACE_AWS_CALLS = 'false';
     resetConfig();
-    expect(tracingAdded(harden(new DynamoDBClient({ region: 'eu-west-1' }), 'dynamodb'))).toBe(false);
+    expect(tracingAdded(harden(new KMSClient({ region: 'eu-west-1' }), 'kms'))).toBe(false);
     process.env.TRACE_AWS_CALLS = 'true';
     resetConfig();
-    expect(tracingAdded(harden(new DynamoDBClient({ region: 'eu-west-1' }), 'dynamodb'))).toBe(true);
+    expect(tracingAdded(harden(new KMSClient({ region: 'eu-west-1' }), 'kms'))).toBe(true);
     const address = process.env.AWS_XRAY_DAEMON_ADDRESS;
     delete process.env.AWS_XRAY_DAEMON_ADDRESS;
     try {
-      expect(tracingAdded(harden(new DynamoDBClient({ region: 'eu-west-1' }), 'dynamodb'))).toBe(false);
+      expect(tracingAdded(harden(new KMSClient({ region: 'eu-west-1' }), 'kms'))).toBe(false);
     } finally {
       process.env.AWS_XRAY_DAEMON_ADDRESS = address;
     }

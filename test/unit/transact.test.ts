@@ -1,13 +1,13 @@
 /**
  * Which cancelled transactions are retried. DynamoDB Local serialises transactions and never
- * answers TransactionConflict, so the classification is pinned down here, on the SDK's own error.
+ * answers TransactionConflict, so the classification is pinned down here, on the client's own error.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDbError } from '../../shared/store/client';
 import { asLostRace, LostRace } from '../../shared/store/conditions';
 import { onlyConflicts } from '../../shared/store/transact';
 
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+const refused = (name: string, fields: Record<string, unknown> = {}) => new DynamoDbError(name, 'refused', { httpStatusCode: 400, attempts: 1 }, fields);
+const cancelled = (...codes: string[]) => refused('TransactionCanceledException', { CancellationReasons: codes.map((Code) => ({ Code })) });
 
 describe('onlyConflicts', () => {
   it('retries a transaction cancelled only by contention', () => {
@@ -27,11 +27,7 @@ describe('onlyConflicts', () => {
 
 describe('asLostRace: the one shape a refusal reaches the domain in', () => {
   it('names the items whose condition failed, with the refused item', () => {
-    const error = new TransactionCanceledException({
-      message: 'cancelled',
-      $metadata: {},
-      CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { failures: { N: '3' } } }],
-    });
+    const error = refused('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { failures: { N: '3' } } }] });
     const race = asLostRace(error) as LostRace;
     expect(race).toBeInstanceOf(LostRace);
     expect(race.failed).toEqual([1]);
@@ -41,7 +37,7 @@ describe('asLostRace: the one shape a refusal reaches the domain in', () => {
   });
 
   it('turns a single conditional write and contention into LostRace', () => {
-    const single = new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+    const single = refused('ConditionalCheckFailedException');
     expect((asLostRace(single) as LostRace).failed).toEqual([0]);
     expect((asLostRace(cancelled('None', 'TransactionConflict')) as LostRace).failed).toEqual([]);
   });

@@ -5,7 +5,7 @@
  * conditional delete; a credential's sign count moves only forward from the value read.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../../store/commands';
 import { db, tableName } from '../../store/client';
 import { keys, type Key } from '../../store/keys';
 import type { TransactItem } from '../../store/transact';

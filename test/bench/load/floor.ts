@@ -8,10 +8,11 @@
  * Three clients make the calls (FLOOR_CLIENT):
  * - `http`: each call signed (SigV4) and sent with node:http over keep-alive, no SDK. Its CPU over
  *   the peer's (SQLite in its process) is what the two round trips cost before anything else.
- * - `sdk`: our own DynamoDB client (shared/store/client.ts: the SDK's document client with our
- *   timeouts, retries and budget). Its CPU over `http` is what the SDK adds; our server's over it
- *   is what our own code adds (tokens, code check, wrapper, gateway).
- * - `aws-lite`: @aws-lite/client with its DynamoDB plugin, the lighter client measured beside it.
+ * - `client`: the service's own DynamoDB client (shared/store/client.ts: aws4 signing, JSON, our
+ *   timeouts, retries and budget). Its CPU over `http` is what the client adds; our server's over
+ *   it is what our own code adds (tokens, code check, wrapper, gateway).
+ * - `sdk`: the SDK's document client (lib-dynamodb) with its defaults, which the service used
+ *   before: measured beside it.
  *
  * Run as a child by the load benchmark (index.ts); IPC: `ready` with its URL, `stop`.
  */
@@ -118,35 +119,31 @@ export function floorCalls(TableName: string, send: Send, encode: (item: Item) =
   };
 }
 
-export async function sdkSend(): Promise<Send> {
+/** The calls through the service's own DynamoDB client (shared/store/client.ts), exactly as the functions make them. */
+export async function clientSend(): Promise<Send> {
   const { db } = await import('../../../shared/store/client');
-  const { PutCommand, QueryCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { PutCommand, QueryCommand, TransactWriteCommand } = await import('../../../shared/store/commands');
   const commands = { PutItem: PutCommand, Query: QueryCommand, TransactWriteItems: TransactWriteCommand };
   // `never`: one call for the three commands, whose input and output types differ.
   return (operation, input) => db().send(new commands[operation](input as never) as never);
 }
 
 /**
- * The same calls through aws-lite (@aws-lite/client with its DynamoDB plugin, aws4 signing): a small,
- * maintained AWS client, measured as the alternative to the SDK on this path (the service does not use it).
+ * The same calls through the SDK's document client (lib-dynamodb) with its defaults: what the
+ * service used before its own client, measured beside it.
  */
-async function awsLiteSend(): Promise<Send> {
-  const { default: awsLite } = await import('@aws-lite/client');
-  const { default: dynamodb } = await import('@aws-lite/dynamodb');
-  const aws = await awsLite({
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    endpoint: process.env.DYNAMODB_ENDPOINT!,
-    accessKeyId: 'local',
-    secretAccessKey: 'local',
-    plugins: [dynamodb],
-    retries: 2,
-  });
-  // The plugin's methods (its types are a package of their own): the three the floor calls.
-  const { DynamoDB } = aws as unknown as { DynamoDB: Record<Operation, (input: Record<string, unknown>) => Promise<unknown>> };
-  return (operation, input) => DynamoDB[operation](input);
+async function sdkSend(): Promise<Send> {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint: process.env.DYNAMODB_ENDPOINT!, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const commands = { PutItem: PutCommand, Query: QueryCommand, TransactWriteItems: TransactWriteCommand };
+  return (operation, input) => client.send(new commands[operation](input as never) as never);
 }
 
-export type FloorClient = 'http' | 'sdk' | 'aws-lite';
+export type FloorClient = 'http' | 'client' | 'sdk';
 
 async function serve() {
   const TableName = process.env.TABLE_NAME!;
@@ -154,7 +151,7 @@ async function serve() {
   const calls =
     client === 'http'
       ? floorCalls(TableName, dynamo(new URL(process.env.DYNAMODB_ENDPOINT!), process.env.AWS_REGION ?? 'us-east-1', 'local'), attributes)
-      : floorCalls(TableName, client === 'sdk' ? await sdkSend() : await awsLiteSend(), (item) => item);
+      : floorCalls(TableName, client === 'client' ? await clientSend() : await sdkSend(), (item) => item);
   const user = `FLOOR#USER#${client}`;
   await calls.seed(user);
   let n = 0;

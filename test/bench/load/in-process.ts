@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { generate } from 'otplib';
 import { serverNode, serverNodeVersion } from './children';
 import { loadEnvironment } from './environment';
-import { floorCalls, sdkSend } from './floor';
+import { clientSend, floorCalls } from './floor';
 import { prepare } from './ours';
 import { median } from '../stats';
 
@@ -39,7 +39,7 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   const { handler } = await import('../../../functions/twofa/authenticate');
   const { lambdaContext, matchRoute, toApiEvent } = await import('../../../infra/local/api-event');
   const { db } = await import('../../../shared/store/client');
-  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { QueryCommand } = await import('../../../shared/store/commands');
   const route = matchRoute('POST', '/2fa/authenticate');
   if (!route || route === 'method') throw new Error('no route for POST /2fa/authenticate');
   const context = { ...lambdaContext('twofa-authenticate'), getRemainingTimeInMillis: () => 100_000 };
@@ -84,7 +84,7 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   };
   // The floor's calls (load/floor.ts), through the same client.
   const floorUser = 'FLOOR#USER#in-process';
-  const calls = floorCalls(TableName, await sdkSend(), (item) => item);
+  const calls = floorCalls(TableName, await clientSend(), (item) => item);
   await calls.seed(floorUser);
   let floorRequests = 0;
   const floor = async () => {

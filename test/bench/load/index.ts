@@ -244,7 +244,7 @@ export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: 
   const scale = await timeoutScale(hash.ours, 16, Number(env.TIMEOUT_SCALE ?? 1));
   log(`our server's TIMEOUT_SCALE: ${scale} (sixteen queued hashes, environment.ts)`);
   const ours = await ourSide({ ...env, TIMEOUT_SCALE: String(scale) }, tmp, s);
-  const floor = { http: await floorSide(env, s, 'http'), sdk: await floorSide(env, s, 'sdk'), 'aws-lite': await floorSide(env, s, 'aws-lite') };
+  const floor = { http: await floorSide(env, s, 'http'), client: await floorSide(env, s, 'client'), sdk: await floorSide(env, s, 'sdk') };
   let peer: LoadBenchResult['peer'];
   if (!s.peer) peer = { skipped: 'LOAD_PEER=0' };
   else if (!peerInstalled()) peer = { skipped: `not installed: npx tsx test/bench/load/peer.ts --install (into ${peerDir()})` };
@@ -328,17 +328,17 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
   );
   out.push(
     "The verify step's floor on DynamoDB (floor.ts: per request the step's two DynamoDB calls and an answer the size of ours, no token or " +
-      'code checked), its calls signed and sent with node:http, through our SDK client (shared/store/client.ts), and through aws-lite. ' +
-      "CPU per request, ms; a client's 'adds' is its CPU over the floor's; the last column is what our own code adds to the SDK's:",
+      'code checked), its calls signed and sent with node:http, through our client (shared/store/client.ts), and through the SDK\'s ' +
+      "document client. CPU per request, ms; a client's 'adds' is its CPU over the floor's; the last column is what our own code adds to our client's:",
   );
   out.push(
     table(
-      ['step', 'c', 'floor req/s', 'floor cpu ms', 'floor ×peer', 'SDK cpu ms', 'SDK adds', 'aws-lite cpu ms', 'aws-lite adds', 'ours ×floor', 'ours − SDK ms'],
+      ['step', 'c', 'floor req/s', 'floor cpu ms', 'floor ×peer', 'client cpu ms', 'client adds', 'SDK cpu ms', 'SDK adds', 'ours ×floor', 'ours − client ms'],
       (['c1', 'c16'] as const).map((c) => {
         const [o, p, fl] = [r.ours.verify[c]?.serverCpuMs, peer?.verify[c]?.serverCpuMs, r.floor.http[c]];
-        const [sdk, lite] = [r.floor.sdk[c]?.serverCpuMs, r.floor['aws-lite'][c]?.serverCpuMs];
+        const [client, sdk] = [r.floor.client[c]?.serverCpuMs, r.floor.sdk[c]?.serverCpuMs];
         const less = (a: number | undefined, b: number | undefined) => f((a ?? NaN) - (b ?? NaN), 2);
-        return ['verify (2FA step)', c.slice(1), f(fl?.reqPerSec), f(fl?.serverCpuMs, 2), x(fl?.serverCpuMs, p), f(sdk, 2), less(sdk, fl?.serverCpuMs), f(lite, 2), less(lite, fl?.serverCpuMs), x(o, fl?.serverCpuMs), less(o, sdk)];
+        return ['verify (2FA step)', c.slice(1), f(fl?.reqPerSec), f(fl?.serverCpuMs, 2), x(fl?.serverCpuMs, p), f(client, 2), less(client, fl?.serverCpuMs), f(sdk, 2), less(sdk, fl?.serverCpuMs), x(o, fl?.serverCpuMs), less(o, client)];
       }),
       [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     ),

@@ -82,7 +82,7 @@ async function main() {
   const { startGateway, loadHandler } = await import('../../../infra/local/gateway');
   const { lambdaContext, matchRoute } = await import('../../../infra/local/api-event');
   const { db } = await import('../../../shared/store/client');
-  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { GetCommand } = await import('../../../shared/store/commands');
   let accounting = false;
   let inner = false;
   let counts = emptyCounts();
@@ -112,54 +112,50 @@ async function main() {
     noteItem(target.Key.sk, bytes);
     return writeUnits(bytes, transactional);
   };
-  db().middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!accounting || inner) return next(args);
-      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      counts.calls[name] = (counts.calls[name] ?? 0) + 1;
-      const input = args.input as Record<string, any>;
-      // Sizes before the write, for deletes and updates (the larger of before and after is charged).
-      const befores: number[] = [];
-      if (name === 'TransactWriteItems') {
-        for (const op of input.TransactItems) {
-          const target = op.Update ?? op.Delete;
-          befores.push(target ? await sizeOfStored(target.TableName, target.Key) : 0);
-        }
-      } else if (name === 'UpdateItem' || name === 'DeleteItem') befores.push(await sizeOfStored(input.TableName, input.Key));
-      // DynamoDB Local reports the units it charges, the indexes' apart.
-      if (READS.has(name) || WRITES.has(name)) input.ReturnConsumedCapacity = 'INDEXES';
-      const result = await next(args);
-      const output = result.output as Record<string, any>;
-      const units = unitsOf(output.ConsumedCapacity);
-      if (WRITES.has(name)) {
-        counts.consumed.write += units.table;
-        counts.consumed.indexWrite += units.index;
-      } else if (READS.has(name)) {
-        counts.consumed.read += units.table;
-        counts.consumed.indexRead += units.index;
+  db().intercept(async (call, next) => {
+    if (!accounting || inner) return next(call);
+    const name = call.operation;
+    counts.calls[name] = (counts.calls[name] ?? 0) + 1;
+    const input = call.input;
+    // Sizes before the write, for deletes and updates (the larger of before and after is charged).
+    const befores: number[] = [];
+    if (name === 'TransactWriteItems') {
+      for (const op of input.TransactItems) {
+        const target = op.Update ?? op.Delete;
+        befores.push(target ? await sizeOfStored(target.TableName, target.Key) : 0);
       }
-      if (name === 'TransactWriteItems') {
-        for (const [i, op] of (input.TransactItems as Array<Record<string, any>>).entries()) counts.writeUnits += await writeOf(op, true, befores[i]);
-      } else if (name === 'PutItem') counts.writeUnits += await writeOf({ Put: input }, false);
-      else if (name === 'UpdateItem') counts.writeUnits += await writeOf({ Update: input }, false, befores[0]);
-      else if (name === 'DeleteItem') counts.writeUnits += await writeOf({ Delete: input }, false, befores[0]);
-      else if (name === 'GetItem') counts.readUnits += readUnits(itemSize(output.Item), !!input.ConsistentRead);
-      else if (name === 'Query' || name === 'Scan') {
-        const bytes = (output.Items ?? []).reduce((sum: number, item: Record<string, unknown>) => sum + itemSize(item), 0);
-        counts.readUnits += readUnits(bytes, !!input.ConsistentRead);
-      } else if (name === 'BatchGetItem') {
-        for (const [table, request] of Object.entries(input.RequestItems as Record<string, { Keys: unknown[]; ConsistentRead?: boolean }>)) {
-          const found = (output.Responses?.[table] ?? []) as Array<Record<string, unknown>>;
-          for (const item of found) counts.readUnits += readUnits(itemSize(item), !!request.ConsistentRead);
-          counts.readUnits += (request.Keys.length - found.length) * readUnits(0, !!request.ConsistentRead);
-        }
-      } else if (name === 'TransactGetItems') {
-        for (const r of output.Responses ?? []) counts.readUnits += 2 * readUnits(itemSize(r.Item), true);
+    } else if (name === 'UpdateItem' || name === 'DeleteItem') befores.push(await sizeOfStored(input.TableName, input.Key));
+    // DynamoDB Local reports the units it charges, the indexes' apart.
+    if (READS.has(name) || WRITES.has(name)) input.ReturnConsumedCapacity = 'INDEXES';
+    const output = await next(call);
+    const units = unitsOf(output.ConsumedCapacity);
+    if (WRITES.has(name)) {
+      counts.consumed.write += units.table;
+      counts.consumed.indexWrite += units.index;
+    } else if (READS.has(name)) {
+      counts.consumed.read += units.table;
+      counts.consumed.indexRead += units.index;
+    }
+    if (name === 'TransactWriteItems') {
+      for (const [i, op] of (input.TransactItems as Array<Record<string, any>>).entries()) counts.writeUnits += await writeOf(op, true, befores[i]);
+    } else if (name === 'PutItem') counts.writeUnits += await writeOf({ Put: input }, false);
+    else if (name === 'UpdateItem') counts.writeUnits += await writeOf({ Update: input }, false, befores[0]);
+    else if (name === 'DeleteItem') counts.writeUnits += await writeOf({ Delete: input }, false, befores[0]);
+    else if (name === 'GetItem') counts.readUnits += readUnits(itemSize(output.Item), !!input.ConsistentRead);
+    else if (name === 'Query' || name === 'Scan') {
+      const bytes = (output.Items ?? []).reduce((sum: number, item: Record<string, unknown>) => sum + itemSize(item), 0);
+      counts.readUnits += readUnits(bytes, !!input.ConsistentRead);
+    } else if (name === 'BatchGetItem') {
+      for (const [table, request] of Object.entries(input.RequestItems as Record<string, { Keys: unknown[]; ConsistentRead?: boolean }>)) {
+        const found = (output.Responses?.[table] ?? []) as Array<Record<string, unknown>>;
+        for (const item of found) counts.readUnits += readUnits(itemSize(item), !!request.ConsistentRead);
+        counts.readUnits += (request.Keys.length - found.length) * readUnits(0, !!request.ConsistentRead);
       }
-      return result;
-    },
-    { step: 'initialize', name: 'loadBenchAccounting' },
-  );
+    } else if (name === 'TransactGetItems') {
+      for (const r of output.Responses ?? []) counts.readUnits += 2 * readUnits(itemSize(r.Item), true);
+    }
+    return output;
+  });
   const { server, url } = await startGateway(0, '127.0.0.1', scaledLambdaTime(matchRoute, loadHandler, lambdaContext));
   const { Session } = await import('node:inspector/promises');
   const inspector = new Session();
