@@ -48,7 +48,7 @@ module.exports = {
       comment: 'Expressions, conditions and commands live in repositories (store.ts, *-store.ts, shared/store/)',
       severity: 'error',
       from: { path: '^(shared|functions)/', pathNot: REPOSITORY },
-      to: { path: ['@aws-sdk/(client|lib)-dynamodb', '^shared/store/(client|keys)\\.ts$'] },
+      to: { path: ['@aws-sdk/(client|lib)-dynamodb', '^shared/store/(client|commands|keys)\\.ts$'] },
     },
     {
       name: 'repositories-do-not-call-the-domain',

@@ -2,8 +2,9 @@
  * Fault injection into the service's real AWS clients (no mock of DynamoDB): on a chosen share of
  * attempts, a call fails the way AWS fails, inside the clients' retries, so the retry policy, the
  * request budget and the 503 mapping (shared/store/aws-policy.ts) all run as they would in AWS. The
- * DynamoDB client gets an answer as DynamoDB's JSON API gives it (shared/store/client.ts, its
- * attempt interceptors); the SDK clients an error as the SDK deserialises it (their middleware).
+ * DynamoDB and KMS clients get an answer as the service's JSON API gives it
+ * (shared/store/aws-json-client.ts, its attempt interceptors); the SDK clients (SNS, SES) an error as
+ * the SDK deserialises it (their middleware).
  *
  * Kinds: `throttling` (ThrottlingException), `throughput` (ProvisionedThroughputExceededException),
  * `internal` (InternalServerError, HTTP 500), `contention` (a TransactWriteItems cancelled with
@@ -16,7 +17,8 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { FinalizeHandler, FinalizeHandlerArguments, MiddlewareStack } from '@smithy/types';
-import { resetDb, setDynamoDbDecorator, type WireResponse } from '../../shared/store/client';
+import { setJsonClientDecorator, type WireResponse } from '../../shared/store/aws-json-client';
+import { resetDb } from '../../shared/store/client';
 import { setClientDecorator } from '../../shared/store/aws-clients';
 import type { AwsService } from '../../shared/store/aws-policy';
 
@@ -77,7 +79,6 @@ function errorFor(kind: Exclude<FaultKind, 'stall'>, service: AwsService): Error
     case 'throttling':
       return awsError('ThrottlingException', 400);
     case 'unavailable':
-      if (service === 'kms') return awsError('KMSInternalException', 500);
       if (service === 'sns' || service === 'ses') return awsError('InternalError', 500);
       return undefined;
     default:
@@ -85,12 +86,16 @@ function errorFor(kind: Exclude<FaultKind, 'stall'>, service: AwsService): Error
   }
 }
 
-/** DynamoDB's answer to an attempt that meets fault `kind`, as its JSON API gives it; undefined: no such fault for it. */
-function dynamoAnswer(kind: Exclude<FaultKind, 'stall'>, operation: string, body: unknown): WireResponse | undefined {
+/** The answer of DynamoDB or KMS to an attempt that meets fault `kind`, as its JSON API gives it; undefined: no such fault for it. */
+function jsonAnswer(kind: Exclude<FaultKind, 'stall'>, service: AwsService, operation: string, body: unknown): WireResponse | undefined {
   const answer = (status: number, name: string, extra: object = {}) => ({
     status,
-    body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${name}`, message: `injected fault: ${name}`, ...extra }),
+    body: JSON.stringify({ __type: service === 'dynamodb' ? `com.amazonaws.dynamodb.v20120810#${name}` : name, message: `injected fault: ${name}`, ...extra }),
   });
+  if (service === 'kms') {
+    if (kind === 'throttling') return answer(400, 'ThrottlingException');
+    return kind === 'unavailable' ? answer(500, 'KMSInternalException') : undefined;
+  }
   switch (kind) {
     case 'throttling':
       return answer(400, 'ThrottlingException');
@@ -140,7 +145,7 @@ export async function installFaults(spec: FaultSpec): Promise<Faults> {
     enabled: true,
     async uninstall() {
       setClientDecorator(undefined);
-      setDynamoDbDecorator(undefined);
+      setJsonClientDecorator(undefined);
       resetDb();
       await hole?.close();
     },
@@ -162,8 +167,8 @@ export async function installFaults(spec: FaultSpec): Promise<Faults> {
     return undefined;
   };
 
-  setDynamoDbDecorator((client) => {
-    if (!affects('dynamodb')) return;
+  setJsonClientDecorator((client, service) => {
+    if (!affects(service)) return;
     client.interceptAttempts(async (request, next) => {
       const kind = roll();
       if (kind === 'stall') {
@@ -171,7 +176,7 @@ export async function installFaults(spec: FaultSpec): Promise<Faults> {
         // Signed for DynamoDB already: the black hole checks nothing. The client's request timeout ends it.
         return next({ ...request, endpoint: new URL(`http://127.0.0.1:${hole!.port}`) });
       }
-      const answer = kind && dynamoAnswer(kind, request.operation, JSON.parse(request.body) as unknown);
+      const answer = kind && jsonAnswer(kind, service, request.operation, JSON.parse(request.body) as unknown);
       if (!answer) return next(request);
       count(kind);
       return answer;

@@ -7,12 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-// Named, static imports: esbuild keeps only these commands (a dynamic import kept all of them, 66 KB against 27).
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { config } from '../config';
 import * as dataKeyStore from '../crypto/data-key-store';
-import { clientOptions, harden } from '../store/aws-clients';
 import { LostRace } from '../store/conditions';
+import { kmsClient, type KmsClient } from './kms-client';
 import { KMS_ENCRYPTION_CONTEXT } from './kms-context';
 
 export interface KeyProvider {
@@ -48,34 +46,24 @@ function decodeKey(text: string): Buffer {
 /** The wrapped data key is kept in the table; KMS unwraps it. The first cold start creates it. */
 export class KmsKeyProvider implements KeyProvider {
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: Pick<KmsClient, 'generateDataKey' | 'decrypt'>,
     private readonly keyId: string,
   ) {}
 
   async dataKey(): Promise<Buffer> {
     let wrapped = await dataKeyStore.read();
     if (!wrapped) {
-      const generated = await this.kms.send(
-        new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: KMS_ENCRYPTION_CONTEXT }),
-      );
-      const candidate = Buffer.from(generated.CiphertextBlob!).toString('base64');
+      const generated = await this.kms.generateDataKey({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: KMS_ENCRYPTION_CONTEXT });
       try {
-        await dataKeyStore.create(candidate);
-        return Buffer.from(generated.Plaintext!);
+        await dataKeyStore.create(generated.CiphertextBlob.toString('base64'));
+        return generated.Plaintext;
       } catch (error) {
         if (!(error instanceof LostRace)) throw error;
         // Another cold start won the race: use its key.
         wrapped = (await dataKeyStore.read())!;
       }
     }
-    const unwrapped = await this.kms.send(
-      new DecryptCommand({
-        KeyId: this.keyId,
-        CiphertextBlob: Buffer.from(wrapped, 'base64'),
-        EncryptionContext: KMS_ENCRYPTION_CONTEXT,
-      }),
-    );
-    return Buffer.from(unwrapped.Plaintext!);
+    return this.kms.decrypt({ KeyId: this.keyId, CiphertextBlob: Buffer.from(wrapped, 'base64'), EncryptionContext: KMS_ENCRYPTION_CONTEXT });
   }
 }
 
@@ -85,7 +73,7 @@ export async function defaultKeyProvider(): Promise<KeyProvider> {
   if (!provider) {
     const c = config();
     if (c.DATA_KEY_SOURCE === 'kms') {
-      provider = new KmsKeyProvider(harden(new KMSClient({ ...clientOptions('kms'), region: c.AWS_REGION }), 'kms'), c.KMS_KEY_ID!);
+      provider = new KmsKeyProvider(kmsClient(), c.KMS_KEY_ID!);
     } else {
       provider = new FileKeyProvider(c.DATA_KEY_FILE);
     }

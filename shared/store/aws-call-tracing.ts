@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isThrottling } from './aws-failures';
-import type { CallInterceptor } from './client';
+import type { CallInterceptor } from './aws-json-client';
 
 /** The names X-Ray's service map gives these services (what the X-Ray SDK records too). */
 const SERVICE_NAMES: Readonly<Record<string, string>> = { dynamodb: 'DynamoDB', kms: 'KMS', sns: 'SNS', ses: 'SES' };
@@ -158,7 +158,7 @@ export function tracingMiddleware(service: string) {
     traceCall(service, (context.commandName ?? 'Unknown').replace(/Command$/, ''), args.input ?? {}, () => next(args), (result) => result.output?.$metadata);
 }
 
-/** The same for the DynamoDB client (./client.ts): an interceptor of its calls, outside the retries. */
+/** The same for the JSON clients (./aws-json-client.ts: DynamoDB, KMS): an interceptor of their calls, outside the retries. */
 export function tracingInterceptor(service: string): CallInterceptor {
   return (call, next) => traceCall(service, call.operation, call.input, () => next(call), (output) => output.$metadata as Metadata | undefined);
 }

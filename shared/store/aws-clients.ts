@@ -1,8 +1,9 @@
 /**
- * How every AWS SDK client of the service (KMS, SNS, SES) is built: the policy of ./aws-policy.ts
- * through the SDK's own request handler and retry strategy, and the one place where an SDK failure
- * that survived the retries (throttling, a 5xx, a timeout, the budget spent) becomes `Unavailable`.
- * Everything else (a validation error, a disabled key) reaches its caller unchanged.
+ * How the service's AWS SDK clients (SNS, SES: their protocols are not the JSON ones of
+ * ./aws-json-client.ts) are built: the policy of ./aws-policy.ts through the SDK's own request
+ * handler and retry strategy, and the one place where an SDK failure that survived the retries
+ * (throttling, a 5xx, a timeout, the budget spent) becomes `Unavailable`. Everything else (a
+ * validation error, an opted-out number) reaches its caller unchanged.
  */
 import { ConfiguredRetryStrategy, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -25,7 +26,7 @@ class BudgetedHttpHandler extends NodeHttpHandler {
 }
 
 /** Constructor options for the client of `service`: pass them to `new XClient({...})`. */
-export function clientOptions(service: Exclude<AwsService, 'dynamodb'>) {
+export function clientOptions(service: 'sns' | 'ses') {
   const policy = policyOf(service);
   return {
     requestHandler: new BudgetedHttpHandler(policy),

@@ -86,15 +86,6 @@ export function unmarshalOutput(operation: Operation, output: Doc): Doc {
   }
 }
 
-/**
- * DynamoDB's JSON carries binary values in base64; marshall gives and unmarshall expects bytes.
- * The request's replacer (JSON.stringify calls it with the holder as `this`, before a Buffer's toJSON).
- */
-export function binaryAsBase64(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') : value;
-}
-
 /** The response's reviver: a `B` or `BS` value (the only string-valued B keys in DynamoDB's JSON) as bytes. */
 function base64AsBinary(key: string, value: unknown): unknown {
   if (key === 'B' && typeof value === 'string') return Buffer.from(value, 'base64');

@@ -275,7 +275,6 @@ const watchedPackages: Array<[label: string, match: RegExp]> = [
   ['qrcode (+ pngjs, dijkstrajs)', /^(qrcode|pngjs|dijkstrajs)$/],
   ['@simplewebauthn/server (+ its deps)', /^(@simplewebauthn\/server|@levischuck\/.*|@peculiar\/.*|asn1js|pvtsutils|pvutils)$/],
   ['@aws-sdk/client-sns', /^@aws-sdk\/client-sns$/],
-  ['@aws-sdk/client-kms', /^@aws-sdk\/client-kms$/],
   ['libphonenumber-js', /^libphonenumber-js$/],
   ['@bufbuild/protobuf + @connectrpc/connect (RPC routes)', /^(@bufbuild\/protobuf|@connectrpc\/connect)$/],
   ['@zitadel/proto (only the bench variant)', /^@zitadel\/proto$/],

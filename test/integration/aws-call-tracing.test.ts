@@ -19,7 +19,8 @@ import { resetConfig } from '../../shared/config';
 import { resetSecrets } from '../../shared/crypto/secrets';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { setClientDecorator, type AwsClient } from '../../shared/store/aws-clients';
-import { resetDb, setDynamoDbDecorator } from '../../shared/store/client';
+import { setJsonClientDecorator } from '../../shared/store/aws-json-client';
+import { resetDb } from '../../shared/store/client';
 import { resetSigningKeyCache } from '../../shared/tokens/signing-keys';
 import { testClock } from '../support/clock';
 import { accessToken, login, newOrg } from '../support/fixtures';
@@ -100,9 +101,9 @@ beforeAll(async () => {
     };
     client.middlewareStack.add(count as never, { step: 'initialize', name: 'countCalls', priority: 'low' });
   });
-  setDynamoDbDecorator((client) =>
+  setJsonClientDecorator((client, service) =>
     client.intercept((call, next) => {
-      made.push({ service: 'dynamodb', operation: call.operation, header: process.env._X_AMZN_TRACE_ID });
+      made.push({ service, operation: call.operation, header: process.env._X_AMZN_TRACE_ID });
       return next(call);
     }),
   );
@@ -111,7 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   setClientDecorator(undefined);
-  setDynamoDbDecorator(undefined);
+  setJsonClientDecorator(undefined);
   for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
   Object.assign(process.env, saved);
   resetClients();

@@ -7,10 +7,10 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
-import { resetConfig } from '../../shared/config';
 import { Unavailable } from '../../shared/errors';
 import { CLIENT_POLICIES, OutOfBudget } from '../../shared/store/aws-policy';
-import { credentialsOf, db, DynamoDb, DynamoDbError, endpointOf, tableName, TimeoutError, type WireResponse } from '../../shared/store/client';
+import { AwsServiceError, credentialsOf, endpointOf, TimeoutError, type WireResponse } from '../../shared/store/aws-json-client';
+import { db, DynamoDb, tableName } from '../../shared/store/client';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -94,7 +94,7 @@ describe('refusals, as DynamoDB names them', () => {
     const error = await db()
       .send(new PutCommand({ TableName: TableName(), Item: k, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }))
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DynamoDbError);
+    expect(error).toBeInstanceOf(AwsServiceError);
     expect(error).toMatchObject({ name: 'ConditionalCheckFailedException', $fault: 'client', $metadata: { httpStatusCode: 400, attempts: 1 }, Item: { ...{ pk: { S: k.pk }, sk: { S: 'ITEM' } }, n: { N: '1' } } });
   });
 
@@ -109,7 +109,7 @@ describe('refusals, as DynamoDB names them', () => {
 
   it('a malformed request: ValidationException, reaches the caller unchanged', async () => {
     const error = await db().send(new GetCommand({ TableName: TableName(), Key: { nope: 1 } })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DynamoDbError);
+    expect(error).toBeInstanceOf(AwsServiceError);
     expect((error as Error).name).toBe('ValidationException');
   });
 });
@@ -289,19 +289,15 @@ describe('SigV4, as AWS checks it', () => {
 
 describe('where it connects, with what', () => {
   it('the region’s endpoint in AWS; an AWS_ENDPOINT_URL override otherwise', () => {
-    const saved = process.env.DYNAMODB_ENDPOINT;
-    delete process.env.DYNAMODB_ENDPOINT;
-    try {
-      resetConfig();
-      expect(endpointOf('eu-north-1', {}).href).toBe('https://dynamodb.eu-north-1.amazonaws.com/');
-      expect(endpointOf('cn-north-1', {}).href).toBe('https://dynamodb.cn-north-1.amazonaws.com.cn/');
-      expect(endpointOf('us-east-1', { AWS_USE_FIPS_ENDPOINT: 'true' }).href).toBe('https://dynamodb-fips.us-east-1.amazonaws.com/');
-      expect(endpointOf('us-east-1', { AWS_ENDPOINT_URL: 'http://localhost:1', AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }).href).toBe('http://localhost:8000/');
-      expect(credentialsOf({ AWS_ACCESS_KEY_ID: 'A', AWS_SECRET_ACCESS_KEY: 'S', AWS_SESSION_TOKEN: 'T' })).toEqual({ accessKeyId: 'A', secretAccessKey: 'S', sessionToken: 'T' });
-      expect(() => credentialsOf({})).toThrow(/AWS_ACCESS_KEY_ID/);
-    } finally {
-      process.env.DYNAMODB_ENDPOINT = saved;
-      resetConfig();
-    }
+    expect(endpointOf('dynamodb', 'eu-north-1', {}).href).toBe('https://dynamodb.eu-north-1.amazonaws.com/');
+    expect(endpointOf('kms', 'cn-north-1', {}).href).toBe('https://kms.cn-north-1.amazonaws.com.cn/');
+    expect(endpointOf('dynamodb', 'us-east-1', { AWS_USE_FIPS_ENDPOINT: 'true' }).href).toBe('https://dynamodb-fips.us-east-1.amazonaws.com/');
+    expect(endpointOf('dynamodb', 'us-east-1', { AWS_ENDPOINT_URL: 'http://localhost:1', AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }).href).toBe('http://localhost:8000/');
+    expect(endpointOf('kms', 'us-east-1', { AWS_ENDPOINT_URL: 'http://localhost:1', AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' }).href).toBe('http://localhost:1/');
+  });
+
+  it('the environment’s credentials, as Lambda sets them', () => {
+    expect(credentialsOf({ AWS_ACCESS_KEY_ID: 'A', AWS_SECRET_ACCESS_KEY: 'S', AWS_SESSION_TOKEN: 'T' })).toEqual({ accessKeyId: 'A', secretAccessKey: 'S', sessionToken: 'T' });
+    expect(() => credentialsOf({})).toThrow(/AWS_ACCESS_KEY_ID/);
   });
 });

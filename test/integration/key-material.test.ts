@@ -1,14 +1,13 @@
 /**
  * The deploy-time key material (functions/deploy/create-keys.ts, a CloudFormation custom resource):
  * it creates the wrapped data key and the first signing key, so that functions never have to
- * (their roles may not write those partitions, nor generate a data key). KMS is mocked and its
- * exact requests asserted; the table is DynamoDB Local; CloudFormation's pre-signed response URL
+ * (their roles may not write those partitions, nor generate a data key). KMS is answered at the
+ * wire (test/support/kms.ts) and its exact requests asserted; the table is DynamoDB Local; CloudFormation's pre-signed response URL
  * is a local HTTP server.
  */
 import { createServer, type Server } from 'node:http';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DeleteCommand, GetCommand, QueryCommand } from '../../shared/store/commands';
-import { mockClient } from 'aws-sdk-client-mock';
+import { kmsDouble } from '../support/kms';
 import { handler } from '../../functions/deploy/create-keys';
 import { ensureTable } from '../../infra/local/create-table';
 import { config, resetConfig } from '../../shared/config';
@@ -18,7 +17,7 @@ import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
 import { resetSigningKeyCache } from '../../shared/tokens/signing-keys';
 
-const kms = mockClient(KMSClient);
+const kms = kmsDouble();
 const keyId = 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000';
 const wrapped = Buffer.from('deploy-time-wrapped-key');
 
@@ -53,9 +52,9 @@ beforeEach(async () => {
   kms.reset();
   resetSigningKeyCache();
   const plaintext = await new FileKeyProvider(config().DATA_KEY_FILE).dataKey();
-  kms.on(GenerateDataKeyCommand).resolves({ Plaintext: plaintext, CiphertextBlob: wrapped, KeyId: keyId });
-  kms.on(DecryptCommand).resolves({ Plaintext: plaintext, KeyId: keyId });
-  setKeyProvider(new KmsKeyProvider(new KMSClient({ region: 'eu-west-1' }), keyId));
+  kms.on('GenerateDataKey', () => ({ Plaintext: plaintext, CiphertextBlob: wrapped, KeyId: keyId }));
+  kms.on('Decrypt', () => ({ Plaintext: plaintext, KeyId: keyId }));
+  setKeyProvider(new KmsKeyProvider(kms.client, keyId));
   await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.dataKey() }));
 });
 
@@ -74,8 +73,8 @@ describe('deploy-time key material', () => {
 
     const stored = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey(), ConsistentRead: true }));
     expect(stored.Item).toEqual({ ...keys.dataKey(), wrapped: wrapped.toString('base64') });
-    expect(kms.commandCalls(GenerateDataKeyCommand).map((c) => c.args[0].input)).toEqual([
-      { KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: KMS_ENCRYPTION_CONTEXT },
+    expect(kms.requests.filter((r) => r.operation === 'GenerateDataKey')).toEqual([
+      { operation: 'GenerateDataKey', input: { KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: KMS_ENCRYPTION_CONTEXT } },
     ]);
     const signing = await db().send(
       new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.signingKeysPartition } }),
@@ -100,7 +99,7 @@ describe('deploy-time key material', () => {
   it('Update keeps an existing data key (no new one generated); Delete leaves the key material alone', async () => {
     await handler(event('Create'));
     await handler(event('Update'));
-    expect(kms.commandCalls(GenerateDataKeyCommand)).toHaveLength(1);
+    expect(kms.requests.filter((r) => r.operation === 'GenerateDataKey')).toHaveLength(1);
     await handler(event('Delete'));
     const stored = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey(), ConsistentRead: true }));
     expect(stored.Item?.wrapped).toBe(wrapped.toString('base64'));
@@ -108,7 +107,7 @@ describe('deploy-time key material', () => {
   });
 
   it('a KMS failure answers FAILED with the reason, so the deployment stops there', async () => {
-    kms.on(GenerateDataKeyCommand).rejects(Object.assign(new Error('User is not authorized to perform kms:GenerateDataKey'), { name: 'AccessDeniedException' }));
+    kms.on('GenerateDataKey', () => ({ error: 'AccessDeniedException', message: 'User is not authorized to perform kms:GenerateDataKey' }));
     await handler(event('Create'));
     expect(answers.map((a) => [a.body.Status, a.body.Reason])).toEqual([
       ['FAILED', 'AccessDeniedException: User is not authorized to perform kms:GenerateDataKey'],

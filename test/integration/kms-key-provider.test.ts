@@ -1,16 +1,15 @@
 /**
- * In AWS the data key is wrapped by KMS and stored in the table. KMS has no local stand-in, so it
- * is mocked and its exact requests asserted; the table is the real DynamoDB Local.
+ * In AWS the data key is wrapped by KMS and stored in the table. KMS is answered at the wire
+ * (test/support/kms.ts) and its exact requests asserted; the table is the real DynamoDB Local.
  */
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DeleteCommand, GetCommand } from '../../shared/store/commands';
-import { mockClient } from 'aws-sdk-client-mock';
+import { kmsDouble } from '../support/kms';
 import { KMS_ENCRYPTION_CONTEXT } from '../../shared/adapters/kms-context';
 import { KmsKeyProvider } from '../../shared/adapters/key-provider';
 import { db, tableName } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
 
-const kms = mockClient(KMSClient);
+const kms = kmsDouble();
 const keyId = 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000';
 const plaintext = Buffer.alloc(32, 7);
 const wrapped = Buffer.from('wrapped-data-key-blob');
@@ -22,35 +21,28 @@ beforeEach(async () => {
 
 describe('KmsKeyProvider', () => {
   it('generates and stores a wrapped data key on first use, then unwraps the stored key on later cold starts', async () => {
-    kms.on(GenerateDataKeyCommand).resolves({ Plaintext: plaintext, CiphertextBlob: wrapped, KeyId: keyId });
-    kms.on(DecryptCommand).resolves({ Plaintext: plaintext, KeyId: keyId });
+    kms.on('GenerateDataKey', () => ({ Plaintext: plaintext, CiphertextBlob: wrapped, KeyId: keyId }));
+    kms.on('Decrypt', () => ({ Plaintext: plaintext, KeyId: keyId }));
 
-    expect(await new KmsKeyProvider(new KMSClient({ region: 'eu-west-1' }), keyId).dataKey()).toEqual(plaintext);
-    expect(kms.commandCalls(GenerateDataKeyCommand).map((c) => c.args[0].input)).toEqual([
-      { KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { purpose: 'twofactor-data-key' } },
-    ]);
+    expect(await new KmsKeyProvider(kms.client, keyId).dataKey()).toEqual(plaintext);
+    expect(kms.requests).toEqual([{ operation: 'GenerateDataKey', input: { KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { purpose: 'twofactor-data-key' } } }]);
     const stored = await db().send(new GetCommand({ TableName: tableName(), Key: keys.dataKey() }));
     expect(stored.Item).toEqual({ ...keys.dataKey(), wrapped: wrapped.toString('base64') });
     expect(JSON.stringify(stored.Item)).not.toContain(plaintext.toString('base64'));
 
     // A later cold start: one Decrypt, no new key.
-    expect(await new KmsKeyProvider(new KMSClient({ region: 'eu-west-1' }), keyId).dataKey()).toEqual(plaintext);
-    expect(kms.commandCalls(GenerateDataKeyCommand)).toHaveLength(1);
-    expect(kms.commandCalls(DecryptCommand).map((c) => c.args[0].input)).toEqual([
-      { KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: KMS_ENCRYPTION_CONTEXT },
-    ]);
+    expect(await new KmsKeyProvider(kms.client, keyId).dataKey()).toEqual(plaintext);
+    expect(kms.requests.slice(1)).toEqual([{ operation: 'Decrypt', input: { KeyId: keyId, CiphertextBlob: wrapped.toString('base64'), EncryptionContext: KMS_ENCRYPTION_CONTEXT } }]);
   });
 
   it('two cold starts racing on an empty table end up with one key', async () => {
     let n = 0;
-    kms.on(GenerateDataKeyCommand).callsFake(async () => {
+    kms.on('GenerateDataKey', () => {
       n++;
       return { Plaintext: Buffer.alloc(32, n), CiphertextBlob: Buffer.from(`blob-${n}`) };
     });
-    kms.on(DecryptCommand).callsFake(async (input: { CiphertextBlob: Uint8Array }) => ({
-      Plaintext: Buffer.alloc(32, Number(Buffer.from(input.CiphertextBlob).toString().split('-')[1])),
-    }));
-    const [a, b] = await Promise.all([1, 2].map(() => new KmsKeyProvider(new KMSClient({ region: 'eu-west-1' }), keyId).dataKey()));
+    kms.on('Decrypt', (input) => ({ Plaintext: Buffer.alloc(32, Number(Buffer.from(input.CiphertextBlob as Uint8Array).toString().split('-')[1])) }));
+    const [a, b] = await Promise.all([1, 2].map(() => new KmsKeyProvider(kms.client, keyId).dataKey()));
     expect(a).toEqual(b);
   });
 });

@@ -4,7 +4,7 @@
  * values never kept; and that the middleware is only added where tracing is on.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { KMSClient } from '@aws-sdk/client-kms';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { daemonAddress, traceContext, tracingMiddleware } from '../../shared/store/aws-call-tracing';
 import { harden } from '../../shared/store/aws-clients';
 import { resetConfig } from '../../shared/config';
@@ -121,19 +121,19 @@ describe('a subsegment', () => {
 });
 
 describe('harden', () => {
-  const tracingAdded = (client: KMSClient) => client.middlewareStack.identify().some((m) => m.startsWith('awsCallTracing'));
+  const tracingAdded = (client: SNSClient) => client.middlewareStack.identify().some((m) => m.startsWith('awsCallTracing'));
 
   it('adds the tracing middleware only with TRACE_AWS_CALLS and a daemon address', () => {
     process.env.TRACE_AWS_CALLS = 'false';
     resetConfig();
-    expect(tracingAdded(harden(new KMSClient({ region: 'eu-west-1' }), 'kms'))).toBe(false);
+    expect(tracingAdded(harden(new SNSClient({ region: 'eu-west-1' }), 'sns'))).toBe(false);
     process.env.TRACE_AWS_CALLS = 'true';
     resetConfig();
-    expect(tracingAdded(harden(new KMSClient({ region: 'eu-west-1' }), 'kms'))).toBe(true);
+    expect(tracingAdded(harden(new SNSClient({ region: 'eu-west-1' }), 'sns'))).toBe(true);
     const address = process.env.AWS_XRAY_DAEMON_ADDRESS;
     delete process.env.AWS_XRAY_DAEMON_ADDRESS;
     try {
-      expect(tracingAdded(harden(new KMSClient({ region: 'eu-west-1' }), 'kms'))).toBe(false);
+      expect(tracingAdded(harden(new SNSClient({ region: 'eu-west-1' }), 'sns'))).toBe(false);
     } finally {
       process.env.AWS_XRAY_DAEMON_ADDRESS = address;
     }

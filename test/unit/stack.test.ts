@@ -727,7 +727,7 @@ describe('the route table matches what each handler imports', () => {
     const flags = routes.map(([key, route]) => ({ key, secrets: !!route.secrets, sms: !!route.sms, email: !!route.email }));
     const used = routes.map(([key]) => ({
       key,
-      secrets: inputs.get(key)!.some((p) => p.includes('node_modules/@aws-sdk/client-kms/')),
+      secrets: inputs.get(key)!.some((p) => p.endsWith('shared/adapters/kms-client.ts')),
       sms: inputs.get(key)!.some((p) => p.includes('node_modules/@aws-sdk/client-sns/')),
       email: inputs.get(key)!.some((p) => p.includes('node_modules/@aws-sdk/client-sesv2/')),
     }));

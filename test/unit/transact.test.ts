@@ -2,11 +2,11 @@
  * Which cancelled transactions are retried. DynamoDB Local serialises transactions and never
  * answers TransactionConflict, so the classification is pinned down here, on the client's own error.
  */
-import { DynamoDbError } from '../../shared/store/client';
+import { AwsServiceError } from '../../shared/store/aws-json-client';
 import { asLostRace, LostRace } from '../../shared/store/conditions';
 import { onlyConflicts } from '../../shared/store/transact';
 
-const refused = (name: string, fields: Record<string, unknown> = {}) => new DynamoDbError(name, 'refused', { httpStatusCode: 400, attempts: 1 }, fields);
+const refused = (name: string, fields: Record<string, unknown> = {}) => new AwsServiceError(name, 'refused', { httpStatusCode: 400, attempts: 1 }, fields);
 const cancelled = (...codes: string[]) => refused('TransactionCanceledException', { CancellationReasons: codes.map((Code) => ({ Code })) });
 
 describe('onlyConflicts', () => {
