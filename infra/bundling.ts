@@ -1,8 +1,8 @@
 /**
  * How every function is bundled, shared by the CDK stack and the benchmark so that what is measured
  * is what is deployed. CommonJS with `module` main fields imports fastest on Lambda's Node (ESM
- * pulls in undici through node:http lazily, aws-sdk-js-v3#6914); the SDK clients (KMS, SNS, SES)
- * are bundled, not loaded from the runtime, which is also faster. `npm run bench` measures both formats.
+ * pulls in undici through node:http lazily, aws-sdk-js-v3#6914). No function holds the AWS SDK: its
+ * calls go through shared/store/aws-client.ts. `npm run bench` measures both formats.
  */
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
@@ -16,11 +16,7 @@ import type { BuildOptions } from 'esbuild';
  * - libphonenumber-js with its mobile metadata: enrolling a phone number only (PATCH /api/two-factor's SMS branch);
  * - qrcode (with pngjs): drawing the QR of a pending enrolment only (the two QR routes' success path);
  * - the common-password list (@zxcvbn-ts/language-common, decompressed at import): setting a password only;
- * - hash-wasm (argon2id and bcrypt): a login whose password hash was imported in those formats only;
- * - the SDK's credential providers other than the environment's: Lambda always sets credentials in
- *   the environment, so the default chain never goes further.
- * Not the KMS and SNS clients: the first request of a function that has them needs them (the data
- * key's unwrap, the SMS it sends).
+ * - hash-wasm (argon2id and bcrypt): a login whose password hash was imported in those formats only.
  */
 export const LAZY_PACKAGES = [
   '@simplewebauthn/server',
@@ -28,11 +24,6 @@ export const LAZY_PACKAGES = [
   'qrcode',
   '@zxcvbn-ts/language-common',
   'hash-wasm',
-  '@aws-sdk/credential-provider-http',
-  '@aws-sdk/credential-provider-ini',
-  '@aws-sdk/credential-provider-process',
-  '@aws-sdk/credential-provider-sso',
-  '@aws-sdk/credential-provider-web-identity',
 ] as const;
 
 /** Lambda's nodejs24.x (Node 22 ends its life on 2027-04-30; Lambda deprecates nodejs22.x with it). */

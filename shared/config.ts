@@ -167,7 +167,7 @@ const readers = {
   /** Where the self-service page is served: links in emails (invitations, password reset) point here. */
   PUBLIC_URL: (raw = 'http://localhost:3000') => url(raw),
   /**
-   * Multiplies every request budget and AWS client timeout (shared/store/aws-clients.ts): 1 in AWS.
+   * Multiplies every request budget and AWS client timeout (shared/store/aws-policy.ts): 1 in AWS.
    * DynamoDB Local on a slow or shared machine (the tests, npm start) may need more.
    */
   TIMEOUT_SCALE: (raw) => (present(raw) ? number(raw, { exclusiveMin: 0, max: 100 }) : 1),

@@ -1,25 +1,22 @@
 /**
  * Fault injection into the service's real AWS clients (no mock of DynamoDB): on a chosen share of
  * attempts, a call fails the way AWS fails, inside the clients' retries, so the retry policy, the
- * request budget and the 503 mapping (shared/store/aws-policy.ts) all run as they would in AWS. The
- * DynamoDB and KMS clients get an answer as the service's JSON API gives it
- * (shared/store/aws-json-client.ts, its attempt interceptors); the SDK clients (SNS, SES) an error as
- * the SDK deserialises it (their middleware).
+ * request budget and the 503 mapping (shared/store/aws-policy.ts) all run as they would in AWS: each
+ * client (shared/store/aws-client.ts) gets, through its attempt interceptors, an answer as the
+ * service's API gives it.
  *
  * Kinds: `throttling` (ThrottlingException), `throughput` (ProvisionedThroughputExceededException),
  * `internal` (InternalServerError, HTTP 500), `contention` (a TransactWriteItems cancelled with
  * TransactionConflict), `stall` (the request goes to a socket that never answers: the client's own
- * request timeout fires), `unavailable` (KMS: KMSInternalException; SNS: InternalError; 500).
+ * request timeout fires), `unavailable` (KMS: KMSInternalException; SES: InternalFailure; SNS: InternalError; 500).
  *
  * Used by tests (installFaults) and by `npm start` when FAULT_RATE or FAULT_STALL_RATE is set
  * (faultsFromEnv). No function imports this module, so no bundle carries it: a deployed stack
  * cannot inject faults.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { FinalizeHandler, FinalizeHandlerArguments, MiddlewareStack } from '@smithy/types';
-import { setJsonClientDecorator, type WireResponse } from '../../shared/store/aws-json-client';
+import { setClientDecorator, type WireRequest, type WireResponse } from '../../shared/store/aws-client';
 import { resetDb } from '../../shared/store/client';
-import { setClientDecorator } from '../../shared/store/aws-clients';
 import type { AwsService } from '../../shared/store/aws-policy';
 
 export const FAULT_KINDS = ['throttling', 'throughput', 'internal', 'contention', 'stall', 'unavailable'] as const;
@@ -64,52 +61,42 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** An error shaped as the SDK deserialises AWS's: name, fault, HTTP status. */
-function awsError(name: string, status: number, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(`injected fault: ${name}`), {
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status, attempts: 1, totalRetryDelay: 0 },
-    ...extra,
-  });
-}
-
-function errorFor(kind: Exclude<FaultKind, 'stall'>, service: AwsService): Error | undefined {
-  switch (kind) {
-    case 'throttling':
-      return awsError('ThrottlingException', 400);
-    case 'unavailable':
-      if (service === 'sns' || service === 'ses') return awsError('InternalError', 500);
-      return undefined;
-    default:
-      return undefined; // DynamoDB's own faults
-  }
-}
-
-/** The answer of DynamoDB or KMS to an attempt that meets fault `kind`, as its JSON API gives it; undefined: no such fault for it. */
-function jsonAnswer(kind: Exclude<FaultKind, 'stall'>, service: AwsService, operation: string, body: unknown): WireResponse | undefined {
-  const answer = (status: number, name: string, extra: object = {}) => ({
+/** The answer of the service to an attempt that meets fault `kind`, as its API gives it; undefined: no such fault for it. */
+function answerOf(kind: Exclude<FaultKind, 'stall'>, service: AwsService, request: WireRequest): WireResponse | undefined {
+  const message = (name: string) => `injected fault: ${name}`;
+  const json = (status: number, name: string, extra: object = {}) => ({
     status,
-    body: JSON.stringify({ __type: service === 'dynamodb' ? `com.amazonaws.dynamodb.v20120810#${name}` : name, message: `injected fault: ${name}`, ...extra }),
+    body: JSON.stringify({ __type: service === 'dynamodb' ? `com.amazonaws.dynamodb.v20120810#${name}` : name, message: message(name), ...extra }),
   });
-  if (service === 'kms') {
-    if (kind === 'throttling') return answer(400, 'ThrottlingException');
-    return kind === 'unavailable' ? answer(500, 'KMSInternalException') : undefined;
-  }
-  switch (kind) {
-    case 'throttling':
-      return answer(400, 'ThrottlingException');
-    case 'throughput':
-      return answer(400, 'ProvisionedThroughputExceededException');
-    case 'internal':
-      return answer(500, 'InternalServerError');
-    case 'contention': {
-      if (operation !== 'TransactWriteItems') return undefined;
-      const items = ((body as { TransactItems?: unknown[] })?.TransactItems ?? []).length;
-      return answer(400, 'TransactionCanceledException', { CancellationReasons: Array.from({ length: items }, (_, i) => ({ Code: i === 0 ? 'TransactionConflict' : 'None' })) });
+  switch (service) {
+    case 'kms':
+      if (kind === 'throttling') return json(400, 'ThrottlingException');
+      return kind === 'unavailable' ? json(500, 'KMSInternalException') : undefined;
+    case 'ses':
+      if (kind === 'throttling') return { ...json(429, 'TooManyRequestsException'), errorType: 'TooManyRequestsException' };
+      return kind === 'unavailable' ? { ...json(500, 'InternalFailure'), errorType: 'InternalFailure' } : undefined;
+    case 'sns': {
+      // The query protocol's XML.
+      const xml = (status: number, name: string) => ({ status, body: `<ErrorResponse><Error><Type>Receiver</Type><Code>${name}</Code><Message>${message(name)}</Message></Error></ErrorResponse>` });
+      if (kind === 'throttling') return xml(400, 'Throttling');
+      return kind === 'unavailable' ? xml(500, 'InternalError') : undefined;
     }
-    case 'unavailable':
-      return undefined; // KMS, SNS and SES only
+    case 'dynamodb':
+      switch (kind) {
+        case 'throttling':
+          return json(400, 'ThrottlingException');
+        case 'throughput':
+          return json(400, 'ProvisionedThroughputExceededException');
+        case 'internal':
+          return json(500, 'InternalServerError');
+        case 'contention': {
+          if (request.operation !== 'TransactWriteItems') return undefined;
+          const items = ((JSON.parse(request.body) as { TransactItems?: unknown[] }).TransactItems ?? []).length;
+          return json(400, 'TransactionCanceledException', { CancellationReasons: Array.from({ length: items }, (_, i) => ({ Code: i === 0 ? 'TransactionConflict' : 'None' })) });
+        }
+        case 'unavailable':
+          return undefined; // KMS, SNS and SES only
+      }
   }
 }
 
@@ -132,10 +119,6 @@ async function blackHole(): Promise<{ port: number; close(): Promise<void> }> {
   };
 }
 
-interface FinalizeArgs {
-  request: { hostname: string; port?: number; protocol: string; headers: Record<string, string>; body?: unknown };
-}
-
 export async function installFaults(spec: FaultSpec): Promise<Faults> {
   const random = seeded(spec.seed ?? Math.floor(Math.random() * 2 ** 32));
   const hole = spec.stallRate ? await blackHole() : undefined;
@@ -145,7 +128,6 @@ export async function installFaults(spec: FaultSpec): Promise<Faults> {
     enabled: true,
     async uninstall() {
       setClientDecorator(undefined);
-      setJsonClientDecorator(undefined);
       resetDb();
       await hole?.close();
     },
@@ -167,50 +149,20 @@ export async function installFaults(spec: FaultSpec): Promise<Faults> {
     return undefined;
   };
 
-  setJsonClientDecorator((client, service) => {
+  setClientDecorator((client, service) => {
     if (!affects(service)) return;
     client.interceptAttempts(async (request, next) => {
       const kind = roll();
       if (kind === 'stall') {
         count('stall');
-        // Signed for DynamoDB already: the black hole checks nothing. The client's request timeout ends it.
+        // Signed already: the black hole checks nothing. The client's request timeout ends it.
         return next({ ...request, endpoint: new URL(`http://127.0.0.1:${hole!.port}`) });
       }
-      const answer = kind && jsonAnswer(kind, service, request.operation, JSON.parse(request.body) as unknown);
+      const answer = kind && answerOf(kind, service, request);
       if (!answer) return next(request);
       count(kind);
       return answer;
     });
-  });
-  setClientDecorator((client, service) => {
-    if (!affects(service)) return;
-    const stack = client.middlewareStack as unknown as MiddlewareStack<object, object>;
-    stack.addRelativeTo(
-      (next: FinalizeHandler<object, object>) => async (args: FinalizeHandlerArguments<object>) => {
-        const kind = roll();
-        if (!kind) return next(args);
-        const { request } = args as FinalizeArgs;
-        if (kind === 'stall') {
-          count('stall');
-          // A copy (the retry sends the original again), signed already: the black hole checks nothing.
-          // The client's request timeout ends it.
-          const rerouted = Object.assign(Object.create(Object.getPrototypeOf(request) as object) as object, request, {
-            protocol: 'http:',
-            hostname: '127.0.0.1',
-            port: hole!.port,
-          });
-          return next({ ...args, request: rerouted });
-        }
-        const error = errorFor(kind, service);
-        if (error) {
-          count(kind);
-          throw error;
-        }
-        return next(args);
-      },
-      // After the retry middleware: each attempt rolls again, as each real attempt may fail.
-      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'faultInjection' },
-    );
   });
   resetDb(); // the next db() is built with the decorator
   return faults;

@@ -1,14 +1,12 @@
 /**
  * The port email leaves through: Amazon SES (v2 SendEmail, simple content) in AWS, an outbox file
- * locally (the server prints each message). Like the SMS port, the SES client is imported only here,
- * so only the routes that send email bundle it, and by name, statically: their bundles keep only
- * SendEmailCommand (a dynamic import kept every command: 114 KB against 60).
+ * locally (the server prints each message). The SES client (./ses-client.ts) is imported only here,
+ * so only the routes that send email bundle it.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { config } from '../config';
-import { clientOptions, harden } from '../store/aws-clients';
+import { sesClient, type SesClient } from './ses-client';
 
 export interface EmailMessage {
   to: string;
@@ -23,24 +21,22 @@ export interface EmailSender {
 
 export class SesEmailSender implements EmailSender {
   constructor(
-    private readonly ses: SESv2Client,
+    private readonly ses: Pick<SesClient, 'sendEmail'>,
     private readonly options: { from: string; configurationSet?: string },
   ) {}
 
   async send({ to, subject, text, html }: EmailMessage): Promise<void> {
-    await this.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: this.options.from,
-        Destination: { ToAddresses: [to] },
-        Content: {
-          Simple: {
-            Subject: { Data: subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
-          },
+    await this.ses.sendEmail({
+      FromEmailAddress: this.options.from,
+      Destination: { ToAddresses: [to] },
+      Content: {
+        Simple: {
+          Subject: { Data: subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
         },
-        ...(this.options.configurationSet && { ConfigurationSetName: this.options.configurationSet }),
-      }),
-    );
+      },
+      ...(this.options.configurationSet && { ConfigurationSetName: this.options.configurationSet }),
+    });
   }
 }
 
@@ -64,7 +60,7 @@ export async function emailSender(): Promise<EmailSender> {
   if (!sender) {
     const c = config();
     if (c.EMAIL_SENDER === 'ses') {
-      sender = new SesEmailSender(harden(new SESv2Client({ ...clientOptions('ses'), region: c.AWS_REGION }), 'ses'), { from: c.EMAIL_FROM!, configurationSet: c.SES_CONFIGURATION_SET });
+      sender = new SesEmailSender(sesClient(), { from: c.EMAIL_FROM!, configurationSet: c.SES_CONFIGURATION_SET });
     } else {
       sender = new OutboxEmailSender(c.EMAIL_OUTBOX_FILE, c.EMAIL_OUTBOX_PRINT === 'true');
     }

@@ -1,10 +1,10 @@
 /**
  * The two KMS operations the data key needs (GenerateDataKey, Decrypt), over KMS's JSON API through
- * ../store/aws-json-client.ts: the same signing, timeouts, retries and budget as DynamoDB's, and no
+ * ../store/aws-client.ts: the same signing, timeouts, retries and budget as DynamoDB's, and no
  * SDK in the bundle (README, Performance). Blobs travel in base64.
  */
 import { config } from '../config';
-import { AwsJsonClient, bytesAsBase64, credentialsOf, endpointOf, type AwsJsonClientOptions } from '../store/aws-json-client';
+import { AwsClient, bytesAsBase64, credentialsOf, endpointOf, type AwsClientOptions } from '../store/aws-client';
 import { policyOf } from '../store/aws-policy';
 
 export interface GenerateDataKeyInput {
@@ -31,12 +31,12 @@ function blob(output: Record<string, unknown>, field: string): Buffer {
   return Buffer.from(value, 'base64');
 }
 
-export class KmsClient extends AwsJsonClient {
-  constructor(options: Pick<AwsJsonClientOptions, 'endpoint' | 'region' | 'credentials' | 'policy'>) {
+export class KmsClient extends AwsClient {
+  constructor(options: Pick<AwsClientOptions, 'endpoint' | 'region' | 'credentials' | 'policy'>) {
     super({
       ...options,
       service: 'kms',
-      targetPrefix: 'TrentService',
+      route: (operation) => ({ path: '/', target: `TrentService.${operation}` }),
       contentType: 'application/x-amz-json-1.1',
       encode: (_operation, input) => JSON.stringify(input, bytesAsBase64),
       decode: (_operation, body) => JSON.parse(body) as Record<string, unknown>,

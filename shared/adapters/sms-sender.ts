@@ -1,14 +1,12 @@
 /**
  * The port SMS leave through: Amazon SNS in AWS (direct publish to a phone number, transactional),
- * an outbox file locally (the server prints each message). The SNS client is imported only here, so
- * only the routes that send SMS bundle it; by name, statically, so that their bundles keep only
- * PublishCommand (a dynamic import kept every command: 46 KB against 21).
+ * an outbox file locally (the server prints each message). The SNS client (./sns-client.ts) is
+ * imported only here, so only the routes that send SMS bundle it.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { config } from '../config';
-import { clientOptions, harden } from '../store/aws-clients';
+import { snsClient, type SnsClient } from './sns-client';
 
 export interface SmsSender {
   send(to: string, message: string): Promise<void>;
@@ -16,25 +14,21 @@ export interface SmsSender {
 
 export class SnsSmsSender implements SmsSender {
   constructor(
-    private readonly sns: SNSClient,
+    private readonly sns: Pick<SnsClient, 'publish'>,
     private readonly options: { senderId?: string; originationNumber?: string } = {},
   ) {}
 
   async send(to: string, message: string): Promise<void> {
-    await this.sns.send(
-      new PublishCommand({
-        PhoneNumber: to,
-        Message: message,
-        MessageAttributes: {
-          // Transactional: highest delivery reliability, sent even to opted-out-of-marketing numbers.
-          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-          ...(this.options.senderId && { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.options.senderId } }),
-          ...(this.options.originationNumber && {
-            'AWS.MM.SMS.OriginationNumber': { DataType: 'String', StringValue: this.options.originationNumber },
-          }),
-        },
-      }),
-    );
+    await this.sns.publish({
+      PhoneNumber: to,
+      Message: message,
+      MessageAttributes: {
+        // Transactional: highest delivery reliability, sent even to opted-out-of-marketing numbers.
+        'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+        ...(this.options.senderId && { 'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: this.options.senderId } }),
+        ...(this.options.originationNumber && { 'AWS.MM.SMS.OriginationNumber': { DataType: 'String', StringValue: this.options.originationNumber } }),
+      },
+    });
   }
 }
 
@@ -58,7 +52,7 @@ export async function smsSender(): Promise<SmsSender> {
   if (!sender) {
     const c = config();
     if (c.SMS_SENDER === 'sns') {
-      sender = new SnsSmsSender(harden(new SNSClient({ ...clientOptions('sns'), region: c.AWS_REGION }), 'sns'), { senderId: c.SMS_SENDER_ID, originationNumber: c.SMS_ORIGINATION_NUMBER });
+      sender = new SnsSmsSender(snsClient(), { senderId: c.SMS_SENDER_ID, originationNumber: c.SMS_ORIGINATION_NUMBER });
     } else {
       sender = new OutboxSmsSender(c.SMS_OUTBOX_FILE, c.SMS_OUTBOX_PRINT === 'true');
     }

@@ -1,11 +1,11 @@
 /**
- * Every AWS SDK call as an X-Ray subsegment of the function's trace, without the X-Ray SDK: one
- * middleware (added by ./aws-clients.ts to every client) times the call, retries included, and sends
+ * Every AWS call as an X-Ray subsegment of the function's trace, without the X-Ray SDK: one
+ * interceptor (added by ./aws-client.ts to every client) times the call, retries included, and sends
  * the subsegment document to the X-Ray daemon Lambda runs beside the function, over the daemon's
  * documented UDP protocol (a `{"format":"json","version":1}` line, then the document). The parent is
  * the function's segment, named by the trace header Lambda sets for each invocation.
  *
- * Loaded (by a dynamic import) only where ./aws-clients.ts finds tracing on: in Lambda with active
+ * Loaded (by a dynamic import) only where ./aws-policy.ts finds tracing on: in Lambda with active
  * tracing (TRACE_AWS_CALLS, set by the stack) and a daemon address. Why this and not Powertools
  * Tracer or OpenTelemetry: the README (Operations, Tracing), with the bench's import figures.
  *
@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isThrottling } from './aws-failures';
-import type { CallInterceptor } from './aws-json-client';
+import type { CallInterceptor } from './aws-client';
 
 /** The names X-Ray's service map gives these services (what the X-Ray SDK records too). */
 const SERVICE_NAMES: Readonly<Record<string, string>> = { dynamodb: 'DynamoDB', kms: 'KMS', sns: 'SNS', ses: 'SES' };
@@ -147,18 +147,7 @@ async function traceCall<T>(service: string, operation: string, input: Record<st
   }
 }
 
-type Next = (args: { input: Record<string, unknown> }) => Promise<{ output?: { $metadata?: Metadata } }>;
-
-/**
- * The middleware for an SDK client of `service` (an AwsService of ./aws-policy.ts): for the
- * `initialize` step, outside the retries, so one subsegment per call.
- */
-export function tracingMiddleware(service: string) {
-  return (next: Next, context: { commandName?: string }) => (args: { input: Record<string, unknown> }) =>
-    traceCall(service, (context.commandName ?? 'Unknown').replace(/Command$/, ''), args.input ?? {}, () => next(args), (result) => result.output?.$metadata);
-}
-
-/** The same for the JSON clients (./aws-json-client.ts: DynamoDB, KMS): an interceptor of their calls, outside the retries. */
+/** The interceptor for a client of `service` (an AwsService of ./aws-policy.ts): outside the retries, so one subsegment per call. */
 export function tracingInterceptor(service: string): CallInterceptor {
   return (call, next) => traceCall(service, call.operation, call.input, () => next(call), (output) => output.$metadata as Metadata | undefined);
 }

@@ -1,7 +1,7 @@
 /**
  * What every AWS call of the service obeys, whichever client makes it: connection and request
  * timeouts, a retry policy chosen for its caller, and the request's time budget (./deadline.ts).
- * The DynamoDB client (./client.ts) applies it itself; the SDK clients through ./aws-clients.ts.
+ * The clients (./aws-client.ts: DynamoDB, KMS, SES, SNS) apply it.
  *
  * The SDK's defaults have no request timeout at all: a stalled connection would hold a function
  * until its Lambda timeout. The arithmetic behind these numbers is in the README (Failure behaviour).

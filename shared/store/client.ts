@@ -1,21 +1,21 @@
 /**
  * The single-table DynamoDB client: one per process, built from config. A command (./commands.ts)
- * goes to DynamoDB's JSON API through ./aws-json-client.ts (signing, timeouts, retries, budget), its
+ * goes to DynamoDB's JSON API through ./aws-client.ts (signing, timeouts, retries, budget), its
  * document values marshalled both ways by ./document.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
-import { AwsJsonClient, bytesAsBase64, credentialsOf, endpointOf, type AwsJsonClientOptions } from './aws-json-client';
+import { AwsClient, bytesAsBase64, credentialsOf, endpointOf, type AwsClientOptions } from './aws-client';
 import { policyOf } from './aws-policy';
 import type { Command, Operation } from './commands';
 import { marshalInput, parseResponse, unmarshalOutput } from './document';
 
-export class DynamoDb extends AwsJsonClient {
-  constructor(options: Pick<AwsJsonClientOptions, 'endpoint' | 'region' | 'credentials' | 'policy'>) {
+export class DynamoDb extends AwsClient {
+  constructor(options: Pick<AwsClientOptions, 'endpoint' | 'region' | 'credentials' | 'policy'>) {
     super({
       ...options,
       service: 'dynamodb',
-      targetPrefix: 'DynamoDB_20120810',
+      route: (operation) => ({ path: '/', target: `DynamoDB_20120810.${operation}` }),
       contentType: 'application/x-amz-json-1.0',
       encode: (operation, input) => {
         // The SDK's idempotency token: a retried transaction that had succeeded is not applied twice.

@@ -1,6 +1,6 @@
 /**
  * The request's time budget. The endpoint wrapper runs each request under a deadline; every AWS
- * call it makes (./aws-clients.ts) shortens its own request timeout to what is left and starts no
+ * call it makes (./aws-client.ts) shortens its own request timeout to what is left and starts no
  * attempt once too little is left, so a request answers 503 within its budget instead of running
  * into the Lambda timeout (and API Gateway's bare 503/504).
  */

@@ -60,7 +60,7 @@ export const pieces: Piece[] = [
   },
   {
     label: '+ AWS call tracing, as loaded when on (shared/store/aws-call-tracing.ts)',
-    contents: "export { tracingMiddleware } from './shared/store/aws-call-tracing';",
+    contents: "export { tracingInterceptor } from './shared/store/aws-call-tracing';",
   },
   ...(tracerDir
     ? [

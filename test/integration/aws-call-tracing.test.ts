@@ -3,7 +3,7 @@
  * (shared/store/aws-call-tracing.ts). A UDP socket stands in for Lambda's X-Ray daemon; the trace
  * header is set per "invocation" as Lambda sets it; a login and its SMS second factor run against
  * DynamoDB Local, with the KMS and SNS stand-ins of the synthesized mode (their wire protocols, so
- * the calls go through the whole SDK stack). Every call the clients made (their decorators count
+ * the calls go through the whole client). Every call the clients made (their decorator counts
  * them, and the stand-ins record theirs) must have its subsegment, under the
  * segment the header names, holding no secret.
  */
@@ -18,8 +18,7 @@ import { setSmsSender } from '../../shared/adapters/sms-sender';
 import { resetConfig } from '../../shared/config';
 import { resetSecrets } from '../../shared/crypto/secrets';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
-import { setClientDecorator, type AwsClient } from '../../shared/store/aws-clients';
-import { setJsonClientDecorator } from '../../shared/store/aws-json-client';
+import { setClientDecorator } from '../../shared/store/aws-client';
 import { resetDb } from '../../shared/store/client';
 import { resetSigningKeyCache } from '../../shared/tokens/signing-keys';
 import { testClock } from '../support/clock';
@@ -94,14 +93,7 @@ beforeAll(async () => {
     AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
   });
   delete process.env._X_AMZN_TRACE_ID;
-  setClientDecorator((client: AwsClient, service) => {
-    const count = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-      made.push({ service, operation: String(context.commandName).replace(/Command$/, ''), header: process.env._X_AMZN_TRACE_ID });
-      return next(args);
-    };
-    client.middlewareStack.add(count as never, { step: 'initialize', name: 'countCalls', priority: 'low' });
-  });
-  setJsonClientDecorator((client, service) =>
+  setClientDecorator((client, service) =>
     client.intercept((call, next) => {
       made.push({ service, operation: call.operation, header: process.env._X_AMZN_TRACE_ID });
       return next(call);
@@ -112,7 +104,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   setClientDecorator(undefined);
-  setJsonClientDecorator(undefined);
   for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
   Object.assign(process.env, saved);
   resetClients();

@@ -9,7 +9,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { Unavailable } from '../../shared/errors';
 import { CLIENT_POLICIES, OutOfBudget } from '../../shared/store/aws-policy';
-import { AwsServiceError, credentialsOf, endpointOf, TimeoutError, type WireResponse } from '../../shared/store/aws-json-client';
+import { AwsServiceError, credentialsOf, endpointOf, TimeoutError, type WireResponse } from '../../shared/store/aws-client';
 import { db, DynamoDb, tableName } from '../../shared/store/client';
 import {
   BatchGetCommand,

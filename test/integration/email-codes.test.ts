@@ -1,9 +1,8 @@
 /** Email codes as a second factor, through the email outbox: enrolment, login, expiry, reuse, races, lockout, limits, policy, the admin rule. */
 import { GetCommand } from '../../shared/store/commands';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { decodeJwt } from 'jose';
 import { SesEmailSender, setEmailSender } from '../../shared/adapters/email-sender';
+import { sesDouble } from '../support/aws-double';
 import { resetConfig } from '../../shared/config';
 import { loadAccount } from '../../shared/factors/account';
 import { email } from '../../shared/factors/email/strategy';
@@ -460,58 +459,50 @@ describe('hostile input', () => {
   });
 });
 
-describe('Amazon SES (mocked) carries the code', () => {
+describe('Amazon SES (answered at the wire) carries the code', () => {
   afterEach(() => setEmailSender(undefined));
 
   it('sends exactly one SendEmail request to the address, from the configured identity', async () => {
     const org = await newOrg();
     await allowEmail(org);
-    const ses = mockClient(SESv2Client);
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    setEmailSender(new SesEmailSender(new SESv2Client({ region: 'eu-west-1' }), { from: 'TwoFactor <no-reply@example.com>' }));
-    try {
-      const token = await accessToken(org.member);
-      expect((await enrol(token)).status).toBe(200);
-      const calls = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
-      expect(calls).toHaveLength(1);
-      const code = /\b(\d{6})\b/.exec(calls[0]!.Content!.Simple!.Body!.Text!.Data!)![1]!;
-      const text = [
-        `Enter ${code} to receive your TwoFactor sign-in codes at this address. The code expires in 10 minutes and works once.`,
-        'If you did not ask for this, ignore this email: nothing changes without the code.',
-      ].join('\n\n');
-      expect(calls[0]).toEqual({
-        FromEmailAddress: 'TwoFactor <no-reply@example.com>',
-        Destination: { ToAddresses: [org.member.email] },
-        Content: {
-          Simple: {
-            Subject: { Data: 'Confirm this address for TwoFactor sign-in codes', Charset: 'UTF-8' },
-            Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: expect.stringContaining(`<p>Enter ${code} to receive`), Charset: 'UTF-8' } },
-          },
+    const ses = sesDouble();
+    ses.on('SendEmail', () => ({ MessageId: 'm-1' }));
+    setEmailSender(new SesEmailSender(ses.client, { from: 'TwoFactor <no-reply@example.com>' }));
+    const token = await accessToken(org.member);
+    expect((await enrol(token)).status).toBe(200);
+    const calls = ses.requests.map((r) => r.input);
+    expect(calls).toHaveLength(1);
+    const code = /\b(\d{6})\b/.exec(calls[0]!.Content!.Simple!.Body!.Text!.Data!)![1]!;
+    const text = [
+      `Enter ${code} to receive your TwoFactor sign-in codes at this address. The code expires in 10 minutes and works once.`,
+      'If you did not ask for this, ignore this email: nothing changes without the code.',
+    ].join('\n\n');
+    expect(calls[0]).toEqual({
+      FromEmailAddress: 'TwoFactor <no-reply@example.com>',
+      Destination: { ToAddresses: [org.member.email] },
+      Content: {
+        Simple: {
+          Subject: { Data: 'Confirm this address for TwoFactor sign-in codes', Charset: 'UTF-8' },
+          Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: expect.stringContaining(`<p>Enter ${code} to receive`), Charset: 'UTF-8' } },
         },
-      });
-      expect((await verify(token, code)).status).toBe(204);
-    } finally {
-      ses.restore();
-    }
+      },
+    });
+    expect((await verify(token, code)).status).toBe(204);
   });
 
   it('a rejected send answers 502 email_delivery_failed and leaves no usable code, nor a spent send', async () => {
     const org = await newOrg();
     await allowEmail(org);
-    const ses = mockClient(SESv2Client);
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified'), { name: 'MessageRejected' }));
-    setEmailSender(new SesEmailSender(new SESv2Client({ region: 'eu-west-1' }), { from: 'no-reply@example.com' }));
-    try {
-      const token = await accessToken(org.member);
-      expect(await enrol(token)).toMatchObject({ status: 502, body: { code: 'email_delivery_failed' } });
-      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
-      const stored = await db().send(new GetCommand({ TableName: tableName(), Key: keys.emailCode(org.member.userId), ConsistentRead: true }));
-      expect(stored.Item).toBeUndefined();
-      ses.reset();
-      ses.on(SendEmailCommand).resolves({ MessageId: 'm-2' });
-      expect((await send(token)).status).toBe(200); // the failed send did not use the 30-second interval
-    } finally {
-      ses.restore();
-    }
+    const ses = sesDouble();
+    ses.on('SendEmail', () => ({ error: 'MessageRejected', message: 'Email address is not verified' }));
+    setEmailSender(new SesEmailSender(ses.client, { from: 'no-reply@example.com' }));
+    const token = await accessToken(org.member);
+    expect(await enrol(token)).toMatchObject({ status: 502, body: { code: 'email_delivery_failed' } });
+    expect(ses.requests).toHaveLength(1);
+    const stored = await db().send(new GetCommand({ TableName: tableName(), Key: keys.emailCode(org.member.userId), ConsistentRead: true }));
+    expect(stored.Item).toBeUndefined();
+    ses.reset();
+    ses.on('SendEmail', () => ({ MessageId: 'm-2' }));
+    expect((await send(token)).status).toBe(200); // the failed send did not use the 30-second interval
   });
 });

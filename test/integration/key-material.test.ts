@@ -2,12 +2,12 @@
  * The deploy-time key material (functions/deploy/create-keys.ts, a CloudFormation custom resource):
  * it creates the wrapped data key and the first signing key, so that functions never have to
  * (their roles may not write those partitions, nor generate a data key). KMS is answered at the
- * wire (test/support/kms.ts) and its exact requests asserted; the table is DynamoDB Local; CloudFormation's pre-signed response URL
+ * wire (test/support/aws-double.ts) and its exact requests asserted; the table is DynamoDB Local; CloudFormation's pre-signed response URL
  * is a local HTTP server.
  */
 import { createServer, type Server } from 'node:http';
 import { DeleteCommand, GetCommand, QueryCommand } from '../../shared/store/commands';
-import { kmsDouble } from '../support/kms';
+import { kmsDouble } from '../support/aws-double';
 import { handler } from '../../functions/deploy/create-keys';
 import { ensureTable } from '../../infra/local/create-table';
 import { config, resetConfig } from '../../shared/config';

@@ -1,9 +1,9 @@
 /**
  * In AWS the data key is wrapped by KMS and stored in the table. KMS is answered at the wire
- * (test/support/kms.ts) and its exact requests asserted; the table is the real DynamoDB Local.
+ * (test/support/aws-double.ts) and its exact requests asserted; the table is the real DynamoDB Local.
  */
 import { DeleteCommand, GetCommand } from '../../shared/store/commands';
-import { kmsDouble } from '../support/kms';
+import { kmsDouble } from '../support/aws-double';
 import { KMS_ENCRYPTION_CONTEXT } from '../../shared/adapters/kms-context';
 import { KmsKeyProvider } from '../../shared/adapters/key-provider';
 import { db, tableName } from '../../shared/store/client';
@@ -41,7 +41,7 @@ describe('KmsKeyProvider', () => {
       n++;
       return { Plaintext: Buffer.alloc(32, n), CiphertextBlob: Buffer.from(`blob-${n}`) };
     });
-    kms.on('Decrypt', (input) => ({ Plaintext: Buffer.alloc(32, Number(Buffer.from(input.CiphertextBlob as Uint8Array).toString().split('-')[1])) }));
+    kms.on('Decrypt', (input) => ({ Plaintext: Buffer.alloc(32, Number(Buffer.from(input.CiphertextBlob as string, 'base64').toString().split('-')[1])) }));
     const [a, b] = await Promise.all([1, 2].map(() => new KmsKeyProvider(kms.client, keyId).dataKey()));
     expect(a).toEqual(b);
   });

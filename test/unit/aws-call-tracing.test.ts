@@ -1,12 +1,13 @@
 /**
  * The X-Ray subsegment of one AWS call (shared/store/aws-call-tracing.ts): the trace header and
  * daemon address as Lambda gives them, X-Ray's error/throttle/fault flags, the names kept and the
- * values never kept; and that the middleware is only added where tracing is on.
+ * values never kept; and that a client traces only where tracing is on.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { daemonAddress, traceContext, tracingMiddleware } from '../../shared/store/aws-call-tracing';
-import { harden } from '../../shared/store/aws-clients';
+import { daemonAddress, traceContext, tracingInterceptor } from '../../shared/store/aws-call-tracing';
+import { CLIENT_POLICIES } from '../../shared/store/aws-policy';
+import { DynamoDb } from '../../shared/store/client';
+import { GetCommand } from '../../shared/store/commands';
 import { resetConfig } from '../../shared/config';
 
 const header = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:0';
@@ -32,8 +33,8 @@ beforeEach(() => {
   received.length = 0;
 });
 
-async function oneCall(service: string, commandName: string, input: Record<string, unknown>, next: () => Promise<unknown>) {
-  const call = tracingMiddleware(service)(next as never, { commandName })({ input });
+async function oneCall(service: string, operation: string, input: Record<string, unknown>, next: () => Promise<Record<string, unknown>>) {
+  const call = tracingInterceptor(service)({ operation, input }, next);
   const outcome = await call.then(
     () => 'ok',
     (error: Error) => error,
@@ -75,8 +76,8 @@ describe('the trace header and the daemon address', () => {
 
 describe('a subsegment', () => {
   it('of a success: the service, operation, table, status, request id and retries', async () => {
-    const { outcome, subsegment } = await oneCall('dynamodb', 'GetItemCommand', { TableName: 't1', Key: { pk: { S: 'USER#secret@example.test' } } }, async () => ({
-      output: { $metadata: { httpStatusCode: 200, requestId: 'ABC', attempts: 2 } },
+    const { outcome, subsegment } = await oneCall('dynamodb', 'GetItem', { TableName: 't1', Key: { pk: { S: 'USER#secret@example.test' } } }, async () => ({
+      $metadata: { httpStatusCode: 200, requestId: 'ABC', attempts: 2 },
     }));
     expect(outcome).toBe('ok');
     expect(subsegment).toEqual({
@@ -95,11 +96,11 @@ describe('a subsegment', () => {
   });
 
   it('of a transaction over two tables names both; a Publish to a phone names no phone', async () => {
-    const ok = async () => ({ output: { $metadata: { httpStatusCode: 200 } } });
-    const transaction = await oneCall('dynamodb', 'TransactWriteItemsCommand', { TransactItems: [{ Put: { TableName: 'a', Item: {} } }, { Update: { TableName: 'b', Key: {} } }] }, ok);
+    const ok = async () => ({ $metadata: { httpStatusCode: 200 } });
+    const transaction = await oneCall('dynamodb', 'TransactWriteItems', { TransactItems: [{ Put: { TableName: 'a', Item: {} } }, { Update: { TableName: 'b', Key: {} } }] }, ok);
     expect(transaction.subsegment.aws).toMatchObject({ operation: 'TransactWriteItems', table_names: ['a', 'b'] });
     received.length = 0;
-    const publish = await oneCall('sns', 'PublishCommand', { PhoneNumber: '+4526123456', Message: '123456 is your code' }, ok);
+    const publish = await oneCall('sns', 'Publish', { PhoneNumber: '+4526123456', Message: '123456 is your code' }, ok);
     expect(publish.subsegment.name).toBe('SNS');
     expect(JSON.stringify(publish.subsegment)).not.toMatch(/4526123456|123456 is/);
   });
@@ -110,7 +111,7 @@ describe('a subsegment', () => {
     ['a 5xx: fault', sdkError('InternalServerError', 500), { fault: true }],
     ['no answer (a timeout): fault', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), { fault: true }],
   ])('of %s, with the error type and never its message', async (_label, error, flags) => {
-    const { outcome, subsegment } = await oneCall('dynamodb', 'UpdateItemCommand', { TableName: 't1' }, () => Promise.reject(error));
+    const { outcome, subsegment } = await oneCall('dynamodb', 'UpdateItem', { TableName: 't1' }, () => Promise.reject(error));
     expect(outcome).toBe(error); // the call's own error, unchanged
     expect(subsegment).toMatchObject(flags);
     for (const flag of ['error', 'throttle', 'fault'] as const) if (!(flag in flags)) expect(subsegment[flag]).toBeUndefined();
@@ -120,20 +121,28 @@ describe('a subsegment', () => {
   });
 });
 
-describe('harden', () => {
-  const tracingAdded = (client: SNSClient) => client.middlewareStack.identify().some((m) => m.startsWith('awsCallTracing'));
+describe('a client', () => {
+  /** A DynamoDB client built now, its one attempt answered at the wire; how many subsegments one call sent. */
+  async function subsegmentsOfOneCall(): Promise<number> {
+    const client = new DynamoDb({ endpoint: new URL('http://127.0.0.1:9'), region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, policy: CLIENT_POLICIES.dynamodb });
+    client.interceptAttempts(async () => ({ status: 200, body: '{}' }));
+    received.length = 0;
+    await client.send(new GetCommand({ TableName: 't1', Key: { pk: 'a', sk: 'b' } }));
+    await new Promise((r) => setTimeout(r, 100)); // UDP on loopback arrives within this
+    return received.length;
+  }
 
-  it('adds the tracing middleware only with TRACE_AWS_CALLS and a daemon address', () => {
+  it('traces its calls only with TRACE_AWS_CALLS and a daemon address', async () => {
     process.env.TRACE_AWS_CALLS = 'false';
     resetConfig();
-    expect(tracingAdded(harden(new SNSClient({ region: 'eu-west-1' }), 'sns'))).toBe(false);
+    expect(await subsegmentsOfOneCall()).toBe(0);
     process.env.TRACE_AWS_CALLS = 'true';
     resetConfig();
-    expect(tracingAdded(harden(new SNSClient({ region: 'eu-west-1' }), 'sns'))).toBe(true);
+    expect(await subsegmentsOfOneCall()).toBe(1);
     const address = process.env.AWS_XRAY_DAEMON_ADDRESS;
     delete process.env.AWS_XRAY_DAEMON_ADDRESS;
     try {
-      expect(tracingAdded(harden(new SNSClient({ region: 'eu-west-1' }), 'sns'))).toBe(false);
+      expect(await subsegmentsOfOneCall()).toBe(0);
     } finally {
       process.env.AWS_XRAY_DAEMON_ADDRESS = address;
     }

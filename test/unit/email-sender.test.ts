@@ -1,18 +1,17 @@
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { OutboxEmailSender, SesEmailSender } from '../../shared/adapters/email-sender';
+import { sesDouble } from '../support/aws-double';
 
 const message = { to: 'ada@example.com', subject: 'Hello', text: 'Plain', html: '<p>Plain</p>' };
 
 describe('email port', () => {
   it('sends through SES v2 as simple UTF-8 content from the configured identity', async () => {
-    const ses = mockClient(SESv2Client);
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    await new SesEmailSender(new SESv2Client({ region: 'eu-west-1' }), { from: 'TwoFactor <no-reply@example.com>', configurationSet: 'auth' }).send(message);
-    expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input)).toEqual([
+    const ses = sesDouble();
+    ses.on('SendEmail', () => ({ MessageId: 'm-1' }));
+    await new SesEmailSender(ses.client, { from: 'TwoFactor <no-reply@example.com>', configurationSet: 'auth' }).send(message);
+    expect(ses.requests.map((r) => r.input)).toEqual([
       {
         FromEmailAddress: 'TwoFactor <no-reply@example.com>',
         Destination: { ToAddresses: ['ada@example.com'] },
@@ -25,7 +24,6 @@ describe('email port', () => {
         ConfigurationSetName: 'auth',
       },
     ]);
-    ses.restore();
   });
 
   it('appends each message to the local outbox as one JSON line', async () => {

@@ -728,8 +728,8 @@ describe('the route table matches what each handler imports', () => {
     const used = routes.map(([key]) => ({
       key,
       secrets: inputs.get(key)!.some((p) => p.endsWith('shared/adapters/kms-client.ts')),
-      sms: inputs.get(key)!.some((p) => p.includes('node_modules/@aws-sdk/client-sns/')),
-      email: inputs.get(key)!.some((p) => p.includes('node_modules/@aws-sdk/client-sesv2/')),
+      sms: inputs.get(key)!.some((p) => p.endsWith('shared/adapters/sns-client.ts')),
+      email: inputs.get(key)!.some((p) => p.endsWith('shared/adapters/ses-client.ts')),
     }));
     expect(flags).toEqual(used);
   });

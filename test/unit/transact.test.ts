@@ -2,7 +2,7 @@
  * Which cancelled transactions are retried. DynamoDB Local serialises transactions and never
  * answers TransactionConflict, so the classification is pinned down here, on the client's own error.
  */
-import { AwsServiceError } from '../../shared/store/aws-json-client';
+import { AwsServiceError } from '../../shared/store/aws-client';
 import { asLostRace, LostRace } from '../../shared/store/conditions';
 import { onlyConflicts } from '../../shared/store/transact';
 

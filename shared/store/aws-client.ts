@@ -1,11 +1,12 @@
 /**
- * The service's AWS clients for the JSON protocols (DynamoDB: ./client.ts; KMS:
- * shared/adapters/kms-client.ts): an operation's input is encoded, signed with SigV4 (aws4) and
- * posted over a keep-alive connection, the operation named in `X-Amz-Target`, under the policy every
- * AWS call obeys (./aws-policy.ts): a connection and a request timeout, the request's budget,
- * retries with full-jitter backoff. A failure that survived the retries and that waiting may cure
- * becomes `Unavailable`; any other (a failed condition, a disabled key) reaches its caller as the
- * service named it.
+ * The service's one AWS client, for every call it makes (DynamoDB: ./client.ts; KMS, SES v2 and
+ * SNS: shared/adapters/*-client.ts): an operation's input is encoded, signed with SigV4 (aws4) and
+ * posted over a keep-alive connection (named in `X-Amz-Target` for the JSON protocols, by its path
+ * for SES's REST JSON, in the form for SNS's query protocol), under the policy every AWS call obeys
+ * (./aws-policy.ts): a connection and a request timeout, the request's budget, retries with
+ * full-jitter backoff. A failure that survived the retries and that waiting may cure becomes
+ * `Unavailable`; any other (a failed condition, a disabled key) reaches its caller as the service
+ * named it.
  *
  * Why not the SDK: its clients were most of every function's import time and, per warm 2FA login,
  * 1.5 to 2.7 ms of CPU over the same two DynamoDB calls made with signing and JSON alone (README,
@@ -51,6 +52,8 @@ export interface WireResponse {
   status: number;
   body: string;
   requestId?: string;
+  /** REST JSON's error name (`x-amzn-errortype`: `Name:uri`). */
+  errorType?: string;
 }
 export type AttemptHandler = (request: WireRequest) => Promise<WireResponse>;
 /** Wraps every attempt (fault injection and KMS's test double: an answer as AWS gives it, or a connection that stalls). */
@@ -74,17 +77,29 @@ export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** The error a JSON body names (`__type`: `Name`, or `com.amazonaws.dynamodb.v20120810#Name`). */
-function refusal(response: WireResponse, $metadata: CallMetadata): AwsServiceError {
-  let body: Doc = {};
+/** What a refusal's body says: the error's name, its message, and any other fields. */
+export interface Refusal {
+  name?: string;
+  message?: string;
+  fields?: Doc;
+}
+
+/** A JSON protocol's refusal: the body's `__type` (`Name`, `com.amazonaws.dynamodb.v20120810#Name`) and `message`. */
+export function jsonRefusal(body: string): Refusal {
+  const { __type, message, Message, ...fields } = JSON.parse(body) as { __type?: string; message?: string; Message?: string };
+  return { name: __type?.split('#').pop(), message: message ?? Message, fields };
+}
+
+/** The error the answer names: in `x-amzn-errortype` (REST JSON) or its body; a body that does not parse (a proxy's page) leaves the status. */
+function refusal(response: WireResponse, $metadata: CallMetadata, parse: (body: string) => Refusal): AwsServiceError {
+  let said: Refusal = {};
   try {
-    body = JSON.parse(response.body) as Doc;
+    said = parse(response.body);
   } catch {
-    // Not JSON (a proxy's page): named by its status alone.
+    // named by its status alone
   }
-  const { __type, message, Message, ...fields } = body as { __type?: string; message?: string; Message?: string };
-  const name = __type?.split('#').pop() || `Http${response.status}`;
-  return new AwsServiceError(name, message ?? Message ?? `AWS answered ${response.status}`, $metadata, fields);
+  const name = response.errorType?.split(':')[0] || said.name || `Http${response.status}`;
+  return new AwsServiceError(name, said.message ?? `AWS answered ${response.status}`, $metadata, said.fields);
 }
 
 export interface Credentials {
@@ -100,38 +115,49 @@ export function credentialsOf(env: NodeJS.ProcessEnv = process.env): Credentials
   return { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) };
 }
 
-/** `service`'s endpoint: an AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL override (SAM, stand-ins), or the region's. */
+/** Each service's AWS_ENDPOINT_URL_<ID> (the SDK's service id) and its endpoint's host name. */
+const ENDPOINTS: Readonly<Record<AwsService, { id: string; host: string }>> = {
+  dynamodb: { id: 'DYNAMODB', host: 'dynamodb' },
+  kms: { id: 'KMS', host: 'kms' },
+  ses: { id: 'SESV2', host: 'email' },
+  sns: { id: 'SNS', host: 'sns' },
+};
+
+/** `service`'s endpoint: an AWS_ENDPOINT_URL_<ID> or AWS_ENDPOINT_URL override (SAM, stand-ins), or the region's. */
 export function endpointOf(service: AwsService, region: string, env: NodeJS.ProcessEnv = process.env): URL {
-  const override = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? env.AWS_ENDPOINT_URL;
+  const { id, host } = ENDPOINTS[service];
+  const override = env[`AWS_ENDPOINT_URL_${id}`] ?? env.AWS_ENDPOINT_URL;
   if (override) return new URL(override);
   const fips = env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : '';
-  return new URL(`https://${service}${fips}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
+  return new URL(`https://${host}${fips}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
 }
 
-export interface AwsJsonClientOptions {
+export interface AwsClientOptions {
   service: AwsService;
   endpoint: URL;
   region: string;
   credentials: Credentials;
   policy: ClientPolicy;
-  /** `X-Amz-Target`'s prefix: `DynamoDB_20120810`, `TrentService`. */
-  targetPrefix: string;
-  /** `application/x-amz-json-1.0` (DynamoDB) or `-1.1` (KMS). */
+  /** Where an operation goes: its path, and its `X-Amz-Target` (`DynamoDB_20120810.Query`) where the protocol names it so. */
+  route(operation: string): { path: string; target?: string };
+  /** `application/x-amz-json-1.0` (DynamoDB), `-1.1` (KMS), `application/json` (SES), a form (SNS). */
   contentType: string;
   /** An operation's input as the request body. */
   encode(operation: string, input: Doc): string;
   /** A 200 answer's body as the operation's output. */
   decode(operation: string, body: string): Doc;
+  /** A refusal's body (default: the JSON protocols'). */
+  refusal?(body: string): Refusal;
 }
 
-export class AwsJsonClient {
+export class AwsClient {
   private readonly agent: HttpAgent;
   private readonly post: AttemptHandler;
   private interceptors: CallInterceptor[] = [];
   private attemptInterceptors: AttemptInterceptor[] = [];
   private handler: CallHandler;
 
-  constructor(private readonly options: AwsJsonClientOptions) {
+  constructor(private readonly options: AwsClientOptions) {
     const https = options.endpoint.protocol === 'https:';
     this.agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: 50 });
     const send = https ? httpsRequest : httpRequest;
@@ -187,7 +213,7 @@ export class AwsJsonClient {
         const response = await this.attemptInterceptors.reduceRight<AttemptHandler>((next, interceptor) => (r) => interceptor(r, next), this.post)(request);
         const $metadata = { httpStatusCode: response.status, requestId: response.requestId, attempts: attempt };
         if (response.status === 200) return { ...decode(operation, response.body), $metadata };
-        failure = refusal(response, $metadata);
+        failure = refusal(response, $metadata, this.options.refusal ?? jsonRefusal);
       } catch (error) {
         failure = error;
       }
@@ -203,16 +229,17 @@ export class AwsJsonClient {
 type Send = typeof httpRequest;
 
 /** One signed POST: the body read whole; a timeout destroys the request (and its socket). */
-function postSigned(send: Send, agent: HttpAgent, request: WireRequest, options: AwsJsonClientOptions): Promise<WireResponse> {
+function postSigned(send: Send, agent: HttpAgent, request: WireRequest, options: AwsClientOptions): Promise<WireResponse> {
   const { endpoint, body, operation, timeoutMs } = request;
+  const { path, target } = options.route(operation);
   const signed = aws4.sign(
     {
       host: endpoint.host,
-      path: '/',
+      path,
       method: 'POST',
       service: options.service,
       region: options.region,
-      headers: { 'Content-Type': options.contentType, 'X-Amz-Target': `${options.targetPrefix}.${operation}` },
+      headers: { 'Content-Type': options.contentType, ...(target && { 'X-Amz-Target': target }) },
       body,
     },
     options.credentials,
@@ -224,14 +251,19 @@ function postSigned(send: Send, agent: HttpAgent, request: WireRequest, options:
       reject(error);
     };
     const timer = setTimeout(() => req?.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    req = send({ agent, protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port || undefined, method: 'POST', path: '/', headers: signed.headers }, (res: IncomingMessage) => {
+    req = send({ agent, protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port || undefined, method: 'POST', path, headers: signed.headers }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', fail);
       res.on('end', () => {
         clearTimeout(timer);
-        const requestId = res.headers['x-amzn-requestid'];
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), requestId: typeof requestId === 'string' ? requestId : undefined });
+        const { 'x-amzn-requestid': requestId, 'x-amzn-errortype': errorType } = res.headers;
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          ...(typeof requestId === 'string' && { requestId }),
+          ...(typeof errorType === 'string' && { errorType }),
+        });
       });
     });
     req.on('socket', (socket) => {
@@ -255,9 +287,9 @@ export function bytesAsBase64(this: unknown, key: string, value: unknown): unkno
 }
 
 /** A hook tests and the local server use to decorate each client as it is built (fault injection, counting); never set in AWS. */
-export type JsonClientDecorator = (client: AwsJsonClient, service: AwsService) => void;
-let decorator: JsonClientDecorator | undefined;
+export type ClientDecorator = (client: AwsClient, service: AwsService) => void;
+let decorator: ClientDecorator | undefined;
 
-export function setJsonClientDecorator(next: JsonClientDecorator | undefined): void {
+export function setClientDecorator(next: ClientDecorator | undefined): void {
   decorator = next;
 }
