@@ -16,9 +16,9 @@ import { esbuildOptions, LAZY_PACKAGES } from './bundling';
 const PROJECT_ROOT = join(__dirname, '..');
 
 /** The lazy packages a built handler requires (esbuild writes `require("<package>")` for them). */
-export function lazyPackagesOf(handlerFile: string): string[] {
+export function lazyPackagesOf(handlerFile: string, packages: readonly string[] = LAZY_PACKAGES): string[] {
   const code = readFileSync(handlerFile, 'utf8');
-  return LAZY_PACKAGES.filter((name) => code.includes(`require("${name}")`));
+  return packages.filter((name) => code.includes(`require("${name}")`));
 }
 
 let cacheDir: string | undefined;
@@ -51,9 +51,9 @@ function chunk(name: string): string {
 }
 
 /** Puts the chunks `handlerFile` needs into `node_modules/` of its directory; answers their files. */
-export function addLazyChunks(handlerFile: string): string[] {
+export function addLazyChunks(handlerFile: string, packages: readonly string[] = LAZY_PACKAGES): string[] {
   const dir = join(handlerFile, '..');
-  return lazyPackagesOf(handlerFile).map((name) => {
+  return lazyPackagesOf(handlerFile, packages).map((name) => {
     const target = join(dir, 'node_modules', name, 'index.js');
     cpSync(chunk(name), target);
     return target;

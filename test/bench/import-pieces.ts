@@ -12,9 +12,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { esbuildOptions } from '../../infra/bundling';
-import { addLazyChunks } from '../../infra/lazy-chunks';
-import { importSample, repoRoot, shuffled } from './bundles';
+import { addBenchLazyChunks, benchBuildOptions, importSample, repoRoot, shuffled } from './bundles';
 import { median } from './stats';
 
 export interface Piece {
@@ -93,14 +91,14 @@ export async function measurePieces(runs: number): Promise<PieceCost[]> {
     const files = pieces.map((piece, i) => {
       const file = join(dir, `piece-${i}.js`);
       buildSync({
-        ...esbuildOptions,
+        ...benchBuildOptions,
         stdin: { contents: piece.contents, resolveDir: repoRoot, loader: 'ts', sourcefile: `piece-${i}.ts` },
         outfile: file,
         absWorkingDir: repoRoot,
         logLevel: 'error',
         nodePaths: tracerNodePaths,
       });
-      addLazyChunks(file);
+      addBenchLazyChunks(file);
       return file;
     });
     const samples = files.map(() => [] as number[]);

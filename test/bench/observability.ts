@@ -18,9 +18,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { esbuildOptions } from '../../infra/bundling';
-import { addLazyChunks } from '../../infra/lazy-chunks';
-import { buildBundles, measureImports, repoRoot, type BuiltBundle } from './bundles';
+import { addBenchLazyChunks, benchBuildOptions, buildBundles, measureImports, repoRoot, type BuiltBundle } from './bundles';
 import { median } from './stats';
 
 export const VARIANTS = ['before', 'tracing off', 'tracing on'] as const;
@@ -65,12 +63,12 @@ export async function buildObservabilityVariants(functions: BuiltBundle[], outDi
     writeFileSync(file, `export * from ${JSON.stringify(join(repoRoot, f.entry.replace(/\.ts$/, '')))};\nimport ${JSON.stringify(tracing)};\n`);
     return { in: file, out: join('on', fileName(f.name)) };
   });
-  const common = { ...esbuildOptions, outdir: outDir, absWorkingDir: repoRoot, logLevel: 'error' as const };
+  const common = { ...benchBuildOptions, outdir: outDir, absWorkingDir: repoRoot, logLevel: 'error' as const };
   await build({ ...common, entryPoints: functions.map((f) => ({ in: f.entry, out: join('before', fileName(f.name)) })), plugins: [withoutObservability()] });
   await build({ ...common, entryPoints: onEntries });
   const variant = (f: BuiltBundle, dir: string, label: Variant): BuiltBundle => {
     const file = join(outDir, dir, `${fileName(f.name)}.js`);
-    addLazyChunks(file);
+    addBenchLazyChunks(file);
     return { ...f, name: `${f.name} [${label}]`, kind: 'variant', file, bytes: statSync(file).size, packages: [], lazy: [] };
   };
   return new Map(
