@@ -173,7 +173,7 @@ const readers = {
   TIMEOUT_SCALE: (raw) => (present(raw) ? number(raw, { exclusiveMin: 0, max: 100 }) : 1),
   LOG_LEVEL: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO'),
   /**
-   * Each AWS SDK call as an X-Ray subsegment (shared/store/aws-call-tracing.ts). Set by the stack
+   * Each AWS call as an X-Ray subsegment (shared/store/aws-call-tracing.ts). Set by the stack
    * where X-Ray active tracing is on; without Lambda's X-Ray daemon (AWS_XRAY_DAEMON_ADDRESS) it does nothing.
    */
   TRACE_AWS_CALLS: oneOf(['true', 'false'], 'false'),

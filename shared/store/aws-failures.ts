@@ -1,5 +1,5 @@
 /**
- * How an AWS failure is told apart, for the DynamoDB client (./client.ts) and the call tracing
+ * How an AWS failure is told apart, for the AWS client (./aws-client.ts) and the call tracing
  * (./aws-call-tracing.ts): throttled, or worth another attempt. By the SDK's own lists, so both
  * clients retry alike.
  */

@@ -4,7 +4,7 @@
  * failed condition into a named error): the domain branches on which of its items lost, never on
  * SDK exception names or cancellation codes.
  */
-// Types only: errors are told apart by name, so no bundle carries the SDK's exception classes for it.
+// Types only (the SDK's shapes of these errors, which ./aws-client.ts keeps): errors are told apart by name.
 import type { AttributeValue, ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 /** An item as DynamoDB returned it with a refusal (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`). */
