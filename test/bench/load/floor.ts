@@ -74,10 +74,13 @@ type Item = Record<string, string | number>;
 /** DynamoDB's JSON, for the http client (the SDK's document client does this itself). */
 const attributes = (item: Item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'number' ? { N: String(v) } : { S: v }]));
 
+/** What the floor's keys take of an item, about (a fixed figure: every client's items get the same attributes whatever its keys). */
+const KEY_BYTES = 40;
+
 /** An item of `count` attributes (keys included) and about `bytes` bytes: strings, and every fourth a number. */
 function shaped(pk: string, sk: string, count: number, bytes: number): Item {
   const item: Item = { pk, sk };
-  const each = Math.max(1, Math.floor((bytes - pk.length - sk.length) / Math.max(1, count - 2)) - 3);
+  const each = Math.max(1, Math.floor((bytes - KEY_BYTES) / Math.max(1, count - 2)) - 3);
   for (let i = 2; i < count; i++) item[`a${i}`] = i % 4 === 0 ? 1_700_000_000 + i : 'x'.repeat(each);
   return item;
 }
