@@ -3,9 +3,7 @@
  * ../store/aws-client.ts: the same signing, timeouts, retries and budget as DynamoDB's, and no
  * SDK in the bundle (README, Performance). Blobs travel in base64.
  */
-import { config } from '../config';
-import { AwsClient, bytesAsBase64, credentialsOf, endpointOf, type AwsClientOptions } from '../store/aws-client';
-import { policyOf } from '../store/aws-policy';
+import { AwsClient, targetOf, type ClientTarget } from '../store/aws-client';
 
 export interface GenerateDataKeyInput {
   KeyId: string;
@@ -32,15 +30,8 @@ function blob(output: Record<string, unknown>, field: string): Buffer {
 }
 
 export class KmsClient extends AwsClient {
-  constructor(options: Pick<AwsClientOptions, 'endpoint' | 'region' | 'credentials' | 'policy'>) {
-    super({
-      ...options,
-      service: 'kms',
-      route: (operation) => ({ path: '/', target: `TrentService.${operation}` }),
-      contentType: 'application/x-amz-json-1.1',
-      encode: (_operation, input) => JSON.stringify(input, bytesAsBase64),
-      decode: (_operation, body) => JSON.parse(body) as Record<string, unknown>,
-    });
+  constructor(target: ClientTarget) {
+    super({ ...target, service: 'kms', route: (operation) => ({ path: '/', target: `TrentService.${operation}` }), contentType: 'application/x-amz-json-1.1' });
   }
 
   async generateDataKey(input: GenerateDataKeyInput): Promise<DataKey> {
@@ -53,8 +44,4 @@ export class KmsClient extends AwsClient {
   }
 }
 
-/** KMS in the configured region, with the environment's credentials (Lambda's). */
-export function kmsClient(): KmsClient {
-  const region = config().AWS_REGION;
-  return new KmsClient({ region, endpoint: endpointOf('kms', region), credentials: credentialsOf(), policy: policyOf('kms') });
-}
+export const kmsClient = () => new KmsClient(targetOf('kms'));

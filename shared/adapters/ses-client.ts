@@ -3,9 +3,7 @@
  * (`POST /v2/email/outbound-emails`) through ../store/aws-client.ts: the same signing, timeouts,
  * retries and budget as every other AWS call, and no SDK in the bundle (README, Performance).
  */
-import { config } from '../config';
-import { AwsClient, credentialsOf, endpointOf, type AwsClientOptions } from '../store/aws-client';
-import { policyOf } from '../store/aws-policy';
+import { AwsClient, targetOf, type ClientTarget } from '../store/aws-client';
 
 interface Content {
   Data: string;
@@ -20,26 +18,13 @@ export interface SendEmailInput {
 }
 
 export class SesClient extends AwsClient {
-  constructor(options: Pick<AwsClientOptions, 'endpoint' | 'region' | 'credentials' | 'policy'>) {
-    super({
-      ...options,
-      service: 'ses',
-      route: () => ({ path: '/v2/email/outbound-emails' }),
-      contentType: 'application/json',
-      encode: (_operation, input) => JSON.stringify(input),
-      decode: (_operation, body) => JSON.parse(body) as Record<string, unknown>,
-    });
+  constructor(target: ClientTarget) {
+    super({ ...target, service: 'ses', route: () => ({ path: '/v2/email/outbound-emails' }), contentType: 'application/json' });
   }
 
-  /** Sends one message; its id, as SES gives it. */
-  async sendEmail(input: SendEmailInput): Promise<string | undefined> {
-    const { MessageId } = await this.call('SendEmail', input as unknown as Record<string, unknown>);
-    return typeof MessageId === 'string' ? MessageId : undefined;
+  async sendEmail(input: SendEmailInput): Promise<void> {
+    await this.call('SendEmail', input as unknown as Record<string, unknown>);
   }
 }
 
-/** SES in the configured region, with the environment's credentials (Lambda's). */
-export function sesClient(): SesClient {
-  const region = config().AWS_REGION;
-  return new SesClient({ region, endpoint: endpointOf('ses', region), credentials: credentialsOf(), policy: policyOf('ses') });
-}
+export const sesClient = () => new SesClient(targetOf('ses'));

@@ -3,9 +3,7 @@
  * XML answer) through ../store/aws-client.ts: the same signing, timeouts, retries and budget
  * as every other AWS call, and no SDK in the bundle (README, Performance).
  */
-import { config } from '../config';
-import { AwsClient, credentialsOf, endpointOf, type AwsClientOptions, type Refusal } from '../store/aws-client';
-import { policyOf } from '../store/aws-policy';
+import { AwsClient, targetOf, type ClientTarget, type Refusal } from '../store/aws-client';
 
 export interface PublishInput {
   PhoneNumber: string;
@@ -42,27 +40,22 @@ function xmlRefusal(body: string): Refusal {
 }
 
 export class SnsClient extends AwsClient {
-  constructor(options: Pick<AwsClientOptions, 'endpoint' | 'region' | 'credentials' | 'policy'>) {
+  constructor(target: ClientTarget) {
     super({
-      ...options,
+      ...target,
       service: 'sns',
       route: () => ({ path: '/' }),
       contentType: 'application/x-www-form-urlencoded; charset=utf-8',
       encode: (_operation, input) => publishForm(input as PublishInput),
-      decode: (_operation, body) => ({ MessageId: element(body, 'MessageId') }),
+      // Publish's answer is its message id, which nothing reads.
+      decode: () => ({}),
       refusal: xmlRefusal,
     });
   }
 
-  /** Publishes one message; its id, as SNS gives it. */
-  async publish(input: PublishInput): Promise<string | undefined> {
-    const { MessageId } = await this.call('Publish', input as unknown as Record<string, unknown>);
-    return typeof MessageId === 'string' ? MessageId : undefined;
+  async publish(input: PublishInput): Promise<void> {
+    await this.call('Publish', input as unknown as Record<string, unknown>);
   }
 }
 
-/** SNS in the configured region, with the environment's credentials (Lambda's). */
-export function snsClient(): SnsClient {
-  const region = config().AWS_REGION;
-  return new SnsClient({ region, endpoint: endpointOf('sns', region), credentials: credentialsOf(), policy: policyOf('sns') });
-}
+export const snsClient = () => new SnsClient(targetOf('sns'));

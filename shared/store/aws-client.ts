@@ -19,7 +19,8 @@ import aws4 from 'aws4';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isRetryable, isThrottling } from './aws-failures';
-import { awsCallTracingOn, backoffMs, callTracing, MIN_ATTEMPT_MS, OutOfBudget, unavailable, type AwsService, type ClientPolicy } from './aws-policy';
+import { config } from '../config';
+import { awsCallTracingOn, backoffMs, callTracing, MIN_ATTEMPT_MS, OutOfBudget, policyOf, unavailable, type AwsService, type ClientPolicy } from './aws-policy';
 import { remainingMs } from './deadline';
 
 type Doc = Record<string, any>;
@@ -132,23 +133,36 @@ export function endpointOf(service: AwsService, region: string, env: NodeJS.Proc
   return new URL(`https://${host}${fips}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
 }
 
-export interface AwsClientOptions {
-  service: AwsService;
+/** Where a client goes and as whom, under which policy: what a service's client takes to be built. */
+export interface ClientTarget {
   endpoint: URL;
   region: string;
   credentials: Credentials;
   policy: ClientPolicy;
+}
+
+/** `service` in the configured region, with the environment's credentials (Lambda's) and its policy. */
+export function targetOf(service: AwsService): ClientTarget {
+  const region = config().AWS_REGION;
+  return { region, endpoint: endpointOf(service, region), credentials: credentialsOf(), policy: policyOf(service) };
+}
+
+export interface AwsClientOptions extends ClientTarget {
+  service: AwsService;
   /** Where an operation goes: its path, and its `X-Amz-Target` (`DynamoDB_20120810.Query`) where the protocol names it so. */
   route(operation: string): { path: string; target?: string };
   /** `application/x-amz-json-1.0` (DynamoDB), `-1.1` (KMS), `application/json` (SES), a form (SNS). */
   contentType: string;
-  /** An operation's input as the request body. */
-  encode(operation: string, input: Doc): string;
-  /** A 200 answer's body as the operation's output. */
-  decode(operation: string, body: string): Doc;
+  /** An operation's input as the request body (default: JSON, bytes in base64). */
+  encode?(operation: string, input: Doc): string;
+  /** A 200 answer's body as the operation's output (default: JSON). */
+  decode?(operation: string, body: string): Doc;
   /** A refusal's body (default: the JSON protocols'). */
   refusal?(body: string): Refusal;
 }
+
+const jsonBody = (_operation: string, input: Doc) => JSON.stringify(input, bytesAsBase64);
+const jsonOutput = (_operation: string, body: string) => JSON.parse(body) as Doc;
 
 export class AwsClient {
   private readonly agent: HttpAgent;
@@ -202,7 +216,7 @@ export class AwsClient {
   }
 
   private async execute({ operation, input }: Call): Promise<Doc> {
-    const { policy, endpoint, encode, decode } = this.options;
+    const { policy, endpoint, encode = jsonBody, decode = jsonOutput } = this.options;
     const body = encode(operation, input);
     for (let attempt = 1; ; attempt++) {
       const left = remainingMs();

@@ -5,15 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
-import { AwsClient, bytesAsBase64, credentialsOf, endpointOf, type AwsClientOptions } from './aws-client';
+import { AwsClient, bytesAsBase64, targetOf, type ClientTarget } from './aws-client';
 import { policyOf } from './aws-policy';
 import type { Command, Operation } from './commands';
 import { marshalInput, parseResponse, unmarshalOutput } from './document';
 
 export class DynamoDb extends AwsClient {
-  constructor(options: Pick<AwsClientOptions, 'endpoint' | 'region' | 'credentials' | 'policy'>) {
+  constructor(target: ClientTarget) {
     super({
-      ...options,
+      ...target,
       service: 'dynamodb',
       route: (operation) => ({ path: '/', target: `DynamoDB_20120810.${operation}` }),
       contentType: 'application/x-amz-json-1.0',
@@ -36,13 +36,12 @@ let client: DynamoDb | undefined;
 export function db(): DynamoDb {
   if (!client) {
     const { AWS_REGION: region, DYNAMODB_ENDPOINT } = config();
-    client = new DynamoDb({
-      region,
-      endpoint: DYNAMODB_ENDPOINT ? new URL(DYNAMODB_ENDPOINT) : endpointOf('dynamodb', region),
-      // DynamoDB Local accepts any credentials.
-      credentials: DYNAMODB_ENDPOINT ? { accessKeyId: 'local', secretAccessKey: 'local' } : credentialsOf(),
-      policy: policyOf('dynamodb'),
-    });
+    client = new DynamoDb(
+      DYNAMODB_ENDPOINT
+        ? // DynamoDB Local, which accepts any credentials.
+          { region, endpoint: new URL(DYNAMODB_ENDPOINT), credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, policy: policyOf('dynamodb') }
+        : targetOf('dynamodb'),
+    );
   }
   return client;
 }
