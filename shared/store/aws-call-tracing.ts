@@ -5,7 +5,7 @@
  * documented UDP protocol (a `{"format":"json","version":1}` line, then the document). The parent is
  * the function's segment, named by the trace header Lambda sets for each invocation.
  *
- * Loaded (by a dynamic import) only where ./aws-policy.ts finds tracing on: in Lambda with active
+ * Loaded (by a dynamic import) only where ./aws-client.ts finds tracing on: in Lambda with active
  * tracing (TRACE_AWS_CALLS, set by the stack) and a daemon address. Why this and not Powertools
  * Tracer or OpenTelemetry: the README (Operations, Tracing), with the bench's import figures.
  *

@@ -20,7 +20,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isRetryable, isThrottling } from './aws-failures';
 import { config } from '../config';
-import { awsCallTracingOn, backoffMs, callTracing, MIN_ATTEMPT_MS, OutOfBudget, policyOf, unavailable, type AwsService, type ClientPolicy } from './aws-policy';
+import { backoffMs, MIN_ATTEMPT_MS, OutOfBudget, policyOf, unavailable, type AwsService, type ClientPolicy } from './aws-policy';
 import { remainingMs } from './deadline';
 
 type Doc = Record<string, any>;
@@ -163,6 +163,19 @@ export interface AwsClientOptions extends ClientTarget {
 
 const jsonBody = (_operation: string, input: Doc) => JSON.stringify(input, bytesAsBase64);
 const jsonOutput = (_operation: string, body: string) => JSON.parse(body) as Doc;
+
+/**
+ * Each AWS call as an X-Ray subsegment (./aws-call-tracing.ts): only in Lambda with active tracing,
+ * where the stack sets TRACE_AWS_CALLS and Lambda names its X-Ray daemon. Read when a client is built.
+ */
+export function awsCallTracingOn(): boolean {
+  return config().TRACE_AWS_CALLS === 'true' && Boolean(process.env.AWS_XRAY_DAEMON_ADDRESS);
+}
+
+let tracing: Promise<typeof import('./aws-call-tracing')> | undefined;
+
+/** The tracing module, imported on the first traced call: off, it is never evaluated (it is in the bundle, lazily). */
+export const callTracing = () => (tracing ??= import('./aws-call-tracing'));
 
 export class AwsClient {
   private readonly agent: HttpAgent;

@@ -55,17 +55,3 @@ export class OutOfBudget extends Error {
 export function unavailable(service: AwsService, error: Error, throttled: boolean): Unavailable {
   return new Unavailable(undefined, { retryAfterSeconds: throttled ? 2 : 1, cause: Object.assign(error, { service }) });
 }
-
-/**
- * Each AWS call as an X-Ray subsegment (./aws-call-tracing.ts): only in Lambda with active tracing,
- * where the stack sets TRACE_AWS_CALLS and Lambda names its X-Ray daemon. Read when a client is built.
- */
-export function awsCallTracingOn(): boolean {
-  return config().TRACE_AWS_CALLS === 'true' && Boolean(process.env.AWS_XRAY_DAEMON_ADDRESS);
-}
-
-let tracing: Promise<typeof import('./aws-call-tracing')> | undefined;
-
-/** The tracing module, imported on the first traced call: off, it is never evaluated (it is in the bundle, lazily). */
-export const callTracing = () => (tracing ??= import('./aws-call-tracing'));
-

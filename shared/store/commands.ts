@@ -25,35 +25,22 @@ export abstract class Command<Input extends object, Output extends object> {
   constructor(readonly input: Input) {}
 }
 
-export class GetCommand extends Command<Lib.GetCommandInput, Lib.GetCommandOutput> {
-  readonly operation = 'GetItem';
+/** The command class of `operation`, with lib-dynamodb's input and output types. */
+function commandOf<Input extends object, Output extends object>(operation: Operation) {
+  return class extends Command<Input, Output> {
+    readonly operation = operation;
+  };
 }
-export class PutCommand extends Command<Lib.PutCommandInput, Lib.PutCommandOutput> {
-  readonly operation = 'PutItem';
-}
-export class UpdateCommand extends Command<Lib.UpdateCommandInput, Lib.UpdateCommandOutput> {
-  readonly operation = 'UpdateItem';
-}
-export class DeleteCommand extends Command<Lib.DeleteCommandInput, Lib.DeleteCommandOutput> {
-  readonly operation = 'DeleteItem';
-}
-export class QueryCommand extends Command<Lib.QueryCommandInput, Lib.QueryCommandOutput> {
-  readonly operation = 'Query';
-}
-export class ScanCommand extends Command<Lib.ScanCommandInput, Lib.ScanCommandOutput> {
-  readonly operation = 'Scan';
-}
-export class BatchGetCommand extends Command<Lib.BatchGetCommandInput, Lib.BatchGetCommandOutput> {
-  readonly operation = 'BatchGetItem';
-}
-export class BatchWriteCommand extends Command<Lib.BatchWriteCommandInput, Lib.BatchWriteCommandOutput> {
-  readonly operation = 'BatchWriteItem';
-}
-export class TransactGetCommand extends Command<Lib.TransactGetCommandInput, Lib.TransactGetCommandOutput> {
-  readonly operation = 'TransactGetItems';
-}
-export class TransactWriteCommand extends Command<Lib.TransactWriteCommandInput, Lib.TransactWriteCommandOutput> {
-  readonly operation = 'TransactWriteItems';
-}
+
+export const GetCommand = commandOf<Lib.GetCommandInput, Lib.GetCommandOutput>('GetItem');
+export const PutCommand = commandOf<Lib.PutCommandInput, Lib.PutCommandOutput>('PutItem');
+export const UpdateCommand = commandOf<Lib.UpdateCommandInput, Lib.UpdateCommandOutput>('UpdateItem');
+export const DeleteCommand = commandOf<Lib.DeleteCommandInput, Lib.DeleteCommandOutput>('DeleteItem');
+export const QueryCommand = commandOf<Lib.QueryCommandInput, Lib.QueryCommandOutput>('Query');
+export const ScanCommand = commandOf<Lib.ScanCommandInput, Lib.ScanCommandOutput>('Scan');
+export const BatchGetCommand = commandOf<Lib.BatchGetCommandInput, Lib.BatchGetCommandOutput>('BatchGetItem');
+export const BatchWriteCommand = commandOf<Lib.BatchWriteCommandInput, Lib.BatchWriteCommandOutput>('BatchWriteItem');
+export const TransactGetCommand = commandOf<Lib.TransactGetCommandInput, Lib.TransactGetCommandOutput>('TransactGetItems');
+export const TransactWriteCommand = commandOf<Lib.TransactWriteCommandInput, Lib.TransactWriteCommandOutput>('TransactWriteItems');
 
 export type TransactWriteCommandInput = Lib.TransactWriteCommandInput;

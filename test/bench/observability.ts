@@ -7,7 +7,7 @@
  *   Metrics, no tracing code): the function as it was without them;
  * - after, tracing off: the bundle as deployed (the tracing module is in it, never evaluated);
  * - after, tracing on: the same with the tracing module evaluated at import, which is what a function
- *   with X-Ray active tracing pays on its first AWS call (shared/store/aws-policy.ts imports it then).
+ *   with X-Ray active tracing pays on its first AWS call (shared/store/aws-client.ts imports it then).
  *
  * Powertools Tracer (the alternative, not a dependency) is measured as a piece beside the baseline in
  * import-pieces.ts. BENCH_OBSERVABILITY_RUNS rounds (3), fewer (at least 2) once
