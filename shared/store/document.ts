@@ -33,6 +33,9 @@ const writeRequest = (fn: (value: unknown) => unknown) => (request: unknown) => 
   };
 };
 
+/** The keys of one table in BatchGetItem (a request, or what it left unprocessed) through `fn`. */
+const tableKeys = (fn: (value: unknown) => unknown) => (request: unknown) => ({ ...(request as Doc), Keys: mapList((request as Doc).Keys, fn) });
+
 const EXPRESSION = ['Key', 'Item', 'ExpressionAttributeValues'] as const;
 
 /** The input of `operation` with its document values as DynamoDB's. */
@@ -47,7 +50,7 @@ export function marshalInput(operation: Operation, input: Doc): Doc {
     case 'Scan':
       return mapFields(input, ['ExpressionAttributeValues', 'ExclusiveStartKey'], toRaw);
     case 'BatchGetItem':
-      return { ...input, RequestItems: mapTables(input.RequestItems, (r) => ({ ...(r as Doc), Keys: mapList((r as Doc).Keys, toRaw) })) };
+      return { ...input, RequestItems: mapTables(input.RequestItems, tableKeys(toRaw)) };
     case 'BatchWriteItem':
       return { ...input, RequestItems: mapTables(input.RequestItems, (list) => mapList(list, writeRequest(toRaw))) };
     case 'TransactGetItems':
@@ -75,7 +78,7 @@ export function unmarshalOutput(operation: Operation, output: Doc): Doc {
       return {
         ...output,
         Responses: mapTables(output.Responses, (items) => mapList(items, toDoc)),
-        UnprocessedKeys: mapTables(output.UnprocessedKeys, (r) => ({ ...(r as Doc), Keys: mapList((r as Doc).Keys, toDoc) })),
+        UnprocessedKeys: mapTables(output.UnprocessedKeys, tableKeys(toDoc)),
       };
     case 'BatchWriteItem':
       return { ...output, UnprocessedItems: mapTables(output.UnprocessedItems, (list) => mapList(list, writeRequest(toDoc))) };
