@@ -61,38 +61,51 @@ function seeded(seed: number): () => number {
   };
 }
 
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A refusal as `service`'s API answers it: DynamoDB's and KMS's JSON `__type` (DynamoDB's namespaced),
+ * SES's REST JSON with `x-amzn-errortype`, SNS's query-protocol XML. Also the tests' wire doubles'.
+ */
+export function refusedBy(service: AwsService, status: number, name: string, message: string, fields: object = {}): WireResponse {
+  switch (service) {
+    case 'sns':
+      return {
+        status,
+        body: `<ErrorResponse><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${name}</Code><Message>${escapeXml(message)}</Message></Error></ErrorResponse>`,
+      };
+    case 'ses':
+      return { status, body: JSON.stringify({ message, ...fields }), errorType: name };
+    default:
+      return { status, body: JSON.stringify({ __type: service === 'dynamodb' ? `com.amazonaws.dynamodb.v20120810#${name}` : name, message, ...fields }) };
+  }
+}
+
 /** The answer of the service to an attempt that meets fault `kind`, as its API gives it; undefined: no such fault for it. */
 function answerOf(kind: Exclude<FaultKind, 'stall'>, service: AwsService, request: WireRequest): WireResponse | undefined {
-  const message = (name: string) => `injected fault: ${name}`;
-  const json = (status: number, name: string, extra: object = {}) => ({
-    status,
-    body: JSON.stringify({ __type: service === 'dynamodb' ? `com.amazonaws.dynamodb.v20120810#${name}` : name, message: message(name), ...extra }),
-  });
+  const refused = (status: number, name: string, fields?: object) => refusedBy(service, status, name, `injected fault: ${name}`, fields);
   switch (service) {
     case 'kms':
-      if (kind === 'throttling') return json(400, 'ThrottlingException');
-      return kind === 'unavailable' ? json(500, 'KMSInternalException') : undefined;
+      if (kind === 'throttling') return refused(400, 'ThrottlingException');
+      return kind === 'unavailable' ? refused(500, 'KMSInternalException') : undefined;
     case 'ses':
-      if (kind === 'throttling') return { ...json(429, 'TooManyRequestsException'), errorType: 'TooManyRequestsException' };
-      return kind === 'unavailable' ? { ...json(500, 'InternalFailure'), errorType: 'InternalFailure' } : undefined;
-    case 'sns': {
-      // The query protocol's XML.
-      const xml = (status: number, name: string) => ({ status, body: `<ErrorResponse><Error><Type>Receiver</Type><Code>${name}</Code><Message>${message(name)}</Message></Error></ErrorResponse>` });
-      if (kind === 'throttling') return xml(400, 'Throttling');
-      return kind === 'unavailable' ? xml(500, 'InternalError') : undefined;
-    }
+      if (kind === 'throttling') return refused(429, 'TooManyRequestsException');
+      return kind === 'unavailable' ? refused(500, 'InternalFailure') : undefined;
+    case 'sns':
+      if (kind === 'throttling') return refused(400, 'Throttling');
+      return kind === 'unavailable' ? refused(500, 'InternalError') : undefined;
     case 'dynamodb':
       switch (kind) {
         case 'throttling':
-          return json(400, 'ThrottlingException');
+          return refused(400, 'ThrottlingException');
         case 'throughput':
-          return json(400, 'ProvisionedThroughputExceededException');
+          return refused(400, 'ProvisionedThroughputExceededException');
         case 'internal':
-          return json(500, 'InternalServerError');
+          return refused(500, 'InternalServerError');
         case 'contention': {
           if (request.operation !== 'TransactWriteItems') return undefined;
           const items = ((JSON.parse(request.body) as { TransactItems?: unknown[] }).TransactItems ?? []).length;
-          return json(400, 'TransactionCanceledException', { CancellationReasons: Array.from({ length: items }, (_, i) => ({ Code: i === 0 ? 'TransactionConflict' : 'None' })) });
+          return refused(400, 'TransactionCanceledException', { CancellationReasons: Array.from({ length: items }, (_, i) => ({ Code: i === 0 ? 'TransactionConflict' : 'None' })) });
         }
         case 'unavailable':
           return undefined; // KMS, SNS and SES only

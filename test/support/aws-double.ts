@@ -8,8 +8,9 @@
 import { KmsClient } from '../../shared/adapters/kms-client';
 import { SesClient } from '../../shared/adapters/ses-client';
 import { SnsClient } from '../../shared/adapters/sns-client';
+import { refusedBy } from '../../infra/local/faults';
 import type { AwsClient, WireResponse } from '../../shared/store/aws-client';
-import { CLIENT_POLICIES } from '../../shared/store/aws-policy';
+import { CLIENT_POLICIES, type AwsService } from '../../shared/store/aws-policy';
 
 /** An answer (bytes go out in base64), or a refusal by the service's name for it. */
 type Answer = Record<string, unknown> | { error: string; message: string; status?: number };
@@ -25,29 +26,23 @@ export interface AwsDouble<C extends AwsClient> {
 
 const base64 = (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value);
 
-/** How a protocol's requests read and its answers are written. */
+/** How a protocol's requests read and its successful answers are written (refusals: refusedBy). */
 interface Wire {
   input(body: string): Record<string, any>;
   ok(answer: Record<string, unknown>): WireResponse;
-  refused(error: string, message: string, status: number): WireResponse;
 }
 
 const json: Wire = {
   input: (body) => JSON.parse(body) as Record<string, any>,
   ok: (answer) => ({ status: 200, body: JSON.stringify(Object.fromEntries(Object.entries(answer).map(([k, v]) => [k, base64(v)]))) }),
-  // Both forms a refusal comes in: REST JSON's header and the JSON protocols' `__type`.
-  refused: (error, message, status) => ({ status, body: JSON.stringify({ __type: error, message }), errorType: error }),
 };
-
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const query: Wire = {
   input: (body) => Object.fromEntries(new URLSearchParams(body)),
   ok: (answer) => ({ status: 200, body: `<PublishResponse><PublishResult><MessageId>${String(answer.MessageId)}</MessageId></PublishResult></PublishResponse>` }),
-  refused: (error, message, status) => ({ status, body: `<ErrorResponse><Error><Type>Sender</Type><Code>${error}</Code><Message>${escapeXml(message)}</Message></Error></ErrorResponse>` }),
 };
 
-export function awsDouble<C extends AwsClient>(client: C, wire: Wire = json): AwsDouble<C> {
+export function awsDouble<C extends AwsClient>(client: C, service: AwsService, wire: Wire = json): AwsDouble<C> {
   const handlers = new Map<string, Handler>();
   const double: AwsDouble<C> = {
     client,
@@ -65,7 +60,7 @@ export function awsDouble<C extends AwsClient>(client: C, wire: Wire = json): Aw
     const answer = handler ? await handler(input) : { error: 'UnsupportedOperationException', message: `no answer set for ${request.operation}` };
     if ('error' in answer) {
       const { error, message, status = 400 } = answer as { error: string; message: string; status?: number };
-      return wire.refused(error, message, status);
+      return refusedBy(service, status, error, message);
     }
     return wire.ok(answer);
   });
@@ -79,6 +74,6 @@ const options = (service: 'kms' | 'ses' | 'sns') => ({
   policy: CLIENT_POLICIES[service],
 });
 
-export const kmsDouble = () => awsDouble(new KmsClient(options('kms')));
-export const sesDouble = () => awsDouble(new SesClient(options('ses')));
-export const snsDouble = () => awsDouble(new SnsClient(options('sns')), query);
+export const kmsDouble = () => awsDouble(new KmsClient(options('kms')), 'kms');
+export const sesDouble = () => awsDouble(new SesClient(options('ses')), 'ses');
+export const snsDouble = () => awsDouble(new SnsClient(options('sns')), 'sns', query);
