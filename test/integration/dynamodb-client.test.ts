@@ -7,6 +7,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
+import { refusedBy } from '../../infra/local/faults';
 import { Unavailable } from '../../shared/errors';
 import { CLIENT_POLICIES, OutOfBudget } from '../../shared/store/aws-policy';
 import { AwsServiceError, credentialsOf, endpointOf, TimeoutError, type WireResponse } from '../../shared/store/aws-client';
@@ -28,10 +29,7 @@ const key = () => ({ pk: `DOCTEST#${randomUUID()}`, sk: 'ITEM' });
 const TableName = () => tableName();
 
 /** DynamoDB's JSON answer to a refused attempt. */
-const answer = (status: number, name: string, extra: object = {}): WireResponse => ({
-  status,
-  body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${name}`, message: `test: ${name}`, ...extra }),
-});
+const answer = (status: number, name: string): WireResponse => refusedBy('dynamodb', status, name, `test: ${name}`);
 
 /** A client of its own against DynamoDB Local, with the given policy. */
 function ownClient(policy: Partial<typeof CLIENT_POLICIES.dynamodb> = {}, endpoint = new URL(process.env.DYNAMODB_ENDPOINT!)) {
