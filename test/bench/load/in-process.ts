@@ -7,11 +7,13 @@
  * - with DynamoDB answered from memory: one user's account Query as read before a login, and an
  *   empty answer to the login's transaction, so nothing is written and the same token and code pass
  *   again. What is left is our own code: the wrapper, tokens, the code check, the audit event;
+ * - answered from memory again, each answer after an idle wait as long as a real call takes (a
+ *   timer): what the process pays to wake from waiting, with no DynamoDB work at all;
  * - beside them, in alternating blocks, the same client's two floor calls (load/floor.ts: the
  *   step's Query and transaction with items shaped as ours).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
@@ -20,6 +22,7 @@ import { loadEnvironment } from './environment';
 import { clientSend, floorCalls } from './floor';
 import { prepare } from './ours';
 import { median } from '../stats';
+import type { Operation } from '../../../shared/store/commands';
 
 const BLOCK = 20;
 const currentStep = () => Math.floor(Date.now() / 30_000);
@@ -33,7 +36,10 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   const env = loadEnvironment(tmp, dynamoEndpoint);
   await ensureTable(dynamoEndpoint, env.TABLE_NAME!);
   const users = Number(process.env.IN_PROCESS_USERS ?? 300);
-  const prep = await prepare({ ...env, SCRYPT_LOG_N: '14', LOAD_TOKENS_PER_USER: '1' }, 'verify', users, join(tmp, 'prep.json'));
+  const profileDir = process.env.IN_PROCESS_CPU_PROFILE;
+  const prep = await prepare({ ...env, SCRYPT_LOG_N: '14', LOAD_TOKENS_PER_USER: '1' }, 'verify', profileDir ? 2 * users : users, join(tmp, 'prep.json'));
+  // With a profile asked for, its logins have users of their own (a token signs in once).
+  const profileUsers = profileDir ? prep.verify.splice(users) : [];
   Object.assign(process.env, env, { LOG_LEVEL: 'ERROR' });
 
   const { handler } = await import('../../../functions/twofa/authenticate');
@@ -46,14 +52,18 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   const TableName = env.TABLE_NAME!;
 
   // Every DynamoDB call of this process: timed in CPU while a handler block runs, or answered from
-  // memory (`answers`, by command) in the last phase.
+  // memory (`answers`, by operation) in the last phase.
   const client = db();
   const send = client.send.bind(client) as (command: object) => Promise<unknown>;
   let inCalls: number | undefined;
-  let answers: Map<string, () => unknown> | undefined;
+  let callWallMs = 0;
+  let callCount = 0;
+  let answers: Map<Operation, () => unknown> | undefined;
+  let waitMs = 0;
   let lastQuery: { Items?: Record<string, unknown>[] } | undefined;
-  (client as { send: unknown }).send = async (command: object) => {
-    const answer = answers?.get(command.constructor.name);
+  (client as { send: unknown }).send = async (command: { operation: Operation }) => {
+    const answer = answers?.get(command.operation);
+    if (answer && waitMs) await new Promise((resolve) => setTimeout(resolve, waitMs));
     if (answer) return answer();
     if (inCalls === undefined) {
       const output = await send(command);
@@ -61,10 +71,13 @@ async function measure(dynamoEndpoint: string, tmp: string) {
       return output;
     }
     const since = process.cpuUsage();
+    const start = performance.now();
     try {
       return await send(command);
     } finally {
       inCalls += cpuMs(since);
+      callWallMs += performance.now() - start;
+      callCount++;
     }
   };
 
@@ -112,17 +125,53 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   // Our own code: one user's login answered again and again from memory. Its account as read before
   // the login (the Query the first, real login makes), and an empty answer to the transaction.
   const step = currentStep();
-  answers = new Map([['TransactWriteCommand', () => ({})]]);
+  answers = new Map([['TransactWriteItems', () => ({})]]);
   await verify(remembered, step);
   const account = lastQuery!;
-  answers.set('QueryCommand', () => ({ ...account, Items: account.Items?.map((item) => ({ ...item })) }));
+  answers.set('Query', () => ({ ...account, Items: account.Items?.map((item) => ({ ...item })) }));
   const alone: number[] = [];
+  const waking: number[] = [];
+  const realWaitMs = Math.max(1, Math.round(callWallMs / callCount));
   for (let b = 0; b < blocks.length; b++) {
-    const since = process.cpuUsage();
+    waitMs = 0;
+    let since = process.cpuUsage();
     for (let i = 0; i < 10 * BLOCK; i++) await verify(remembered, step);
     alone.push(cpuMs(since) / (10 * BLOCK));
+    waitMs = realWaitMs;
+    since = process.cpuUsage();
+    for (let i = 0; i < BLOCK; i++) await verify(remembered, step);
+    waking.push(cpuMs(since) / BLOCK);
   }
-  return { blocks, alone };
+  waitMs = 0;
+  if (profileDir) {
+    answers = undefined;
+    await profiled(profileDir, {
+      handler: async () => {
+        for (const user of profileUsers) await verify(user);
+      },
+      floor: async () => {
+        for (let i = 0; i < profileUsers.length; i++) await floor();
+      },
+    });
+  }
+  return { blocks, alone, waking, realWaitMs };
+}
+
+/** Each phase run alone under V8's profiler, written as `<dir>/<phase>.cpuprofile`. */
+async function profiled(dir: string, phases: Record<string, () => Promise<void>>) {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  mkdirSync(dir, { recursive: true });
+  for (const [name, run] of Object.entries(phases)) {
+    await session.post('Profiler.start');
+    await run();
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+  }
+  session.disconnect();
 }
 
 async function main() {
@@ -134,16 +183,18 @@ async function main() {
   const { startDynamoDbLocal } = await import('../../../infra/local/dynamodb');
   const dynamo = await startDynamoDbLocal({ port: 0, jvm: 'full' });
   try {
-    const { blocks, alone } = await measure(dynamo.endpoint, tmp);
+    const { blocks, alone, waking, realWaitMs } = await measure(dynamo.endpoint, tmp);
     const of = (k: 'handler' | 'calls' | 'floor') => median(blocks.map((b) => b[k]));
-    const [handler, calls, floor, ours] = [of('handler'), of('calls'), of('floor'), median(alone)];
+    const [handler, calls, floor, ours, woken] = [of('handler'), of('calls'), of('floor'), median(alone), median(waking)];
     const share = (ms: number) => `${((100 * ms) / handler).toFixed(0)}%`;
     console.log(
       `POST /2fa/authenticate's handler in-process on Node ${serverNodeVersion()}, one request at a time (medians of ${blocks.length} blocks), CPU per verify:\n` +
         `  the handler, against DynamoDB Local           ${handler.toFixed(2)} ms\n` +
         `  the same, DynamoDB answered from memory       ${ours.toFixed(2)} ms (${share(ours)}: our own code)\n` +
         `  so its two DynamoDB calls cost                ${(handler - ours).toFixed(2)} ms (${share(handler - ours)}), of it inside the calls ${calls.toFixed(2)} ms\n` +
-        `  the floor's two calls through the same client ${floor.toFixed(2)} ms (the handler's calls cost ${((handler - ours) / floor).toFixed(2)}× them)`,
+        `  the floor's two calls through the same client ${floor.toFixed(2)} ms (the handler's calls cost ${((handler - ours) / floor).toFixed(2)}× them)\n` +
+        `  from memory, each answer after a ${realWaitMs} ms wait  ${woken.toFixed(2)} ms (waking from the waits: ${(woken - ours).toFixed(2)} ms)\n` +
+        `  so the handler is our code ${ours.toFixed(2)} + waking ${(woken - ours).toFixed(2)} + inside the calls ${calls.toFixed(2)} + the rest ${(handler - woken - calls).toFixed(2)} ms`,
     );
   } finally {
     await dynamo.stop();
