@@ -11,7 +11,8 @@
  *   3. p50/p99 latency of the scenarios marked `latency`, as a ratio to GET /health.
  *   4. Load (test/bench/load/): the second-factor and password steps at c=1 and c=16 from a separate
  *      server process, beside better-auth's two-factor plugin and the step's floor on DynamoDB (with
- *      no client library, our client, the SDK's document client); DynamoDB units; cost per million.
+ *      no client library, our client, the SDK's document client); DynamoDB units; cost per million;
+ *      then the verify handler alone, in-process (load/in-process.ts): where its CPU goes.
  *   5. What each shared piece adds to the baseline's import (import-pieces.ts), and the time from
  *      process start to the first handled event per function on the functions' Node (first-event.ts).
  *   6. What metrics and tracing cost each function's import, before and after (observability.ts).
@@ -38,6 +39,7 @@ import type { LocalDynamoDb } from '../../infra/local/dynamodb';
 import type { Scenario } from './scenarios';
 import { median } from './stats';
 import { runLoadPhase } from './load';
+import { inProcessReport } from './load/in-process';
 import { measurePieces, pieceTable } from './import-pieces';
 import { firstEventTable, measureFirstEvents } from './first-event';
 import { measureObservability, observabilityTable, VARIANTS } from './observability';
@@ -346,6 +348,8 @@ async function main(): Promise<number> {
   const pieceCosts = await phase('pieces', () => measurePieces(settings.importRuns));
   // Load: our server and the peer side by side, driven from this process (test/bench/load/).
   const load = await phase('load', () => runLoadPhase(dynamo!.endpoint, benchTmpDir, failures, table));
+  log('the verify handler in-process');
+  const inProcess = await phase('in-process', async () => inProcessReport());
   const seconds = (performance.now() - started) / 1000;
 
   const { built, stats } = bundles;
@@ -427,6 +431,7 @@ async function main(): Promise<number> {
   if (requests.notExercised.length) out.push(`Routes without a scenario (add one to test/bench/scenarios.ts): ${requests.notExercised.join(', ')}`);
   out.push('');
   out.push(...load.lines, '');
+  out.push(...inProcess, '');
   const warnings = await designWarnings(built.filter((b) => b.kind === 'function'));
   if (warnings.length) out.push(`Warnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}`);
   out.push(failures.length ? `FAIL (${failures.length}):\n${failures.map((f) => `  - ${f}`).join('\n')}` : 'Thresholds: all passed');
@@ -486,6 +491,7 @@ async function main(): Promise<number> {
     })),
     routesWithoutScenario: requests.notExercised,
     load: load.result,
+    inProcess,
     observability: {
       runs: observability.runs,
       baseline: { wallMs: round(observability.baseline.wallMs, 2), cpuMs: round(observability.baseline.cpuMs, 2) },

@@ -1,16 +1,19 @@
 /**
  * The verify step's handler alone: `npx tsx test/bench/load/in-process.ts` (DynamoDB Local of its
- * own, about a minute; it runs itself on the load servers' Node: LOAD_NODE, or the functions'). POST /2fa/authenticate's handler is
- * called in this process, one request at a time, with no HTTP server in front, three ways:
+ * own, about a minute; it runs itself on the load servers' Node: LOAD_NODE, or the functions'; `npm
+ * run bench` runs it after the load phase). POST /2fa/authenticate's handler is called in this
+ * process, one request at a time, with no HTTP server in front, three ways:
  * - as it is, against DynamoDB Local; the CPU inside its `db().send` calls is summed apart (one
  *   request at a time, the CPU between a call's start and its answer is that call's);
  * - with DynamoDB answered from memory: one user's account Query as read before a login, and an
  *   empty answer to the login's transaction, so nothing is written and the same token and code pass
  *   again. What is left is our own code: the wrapper, tokens, the code check, the audit event;
  * - answered from memory again, each answer after an idle wait as long as a real call takes (a
- *   timer): what the process pays to wake from waiting, with no DynamoDB work at all;
+ *   timer): what waking from a wait costs our code, with no DynamoDB work at all;
  * - beside them, in alternating blocks, the same client's two floor calls (load/floor.ts: the
  *   step's Query and transaction with items shaped as ours).
+ * IN_PROCESS_CPU_PROFILE=<dir> also writes V8 profiles of the handler and the floor, each run alone
+ * (load/profile-summary.ts reads them).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -174,11 +177,17 @@ async function profiled(dir: string, phases: Record<string, () => Promise<void>>
   session.disconnect();
 }
 
-async function main() {
-  if (process.env.IN_PROCESS_CHILD !== '1') {
-    execFileSync(serverNode(), ['--import', 'tsx', __filename], { stdio: 'inherit', env: { ...process.env, IN_PROCESS_CHILD: '1' } });
-    return;
-  }
+/** The report's lines, measured in a child on the load servers' Node (`npm run bench` prints them after the load phase). */
+export function inProcessReport(): string[] {
+  const out = execFileSync(serverNode(), ['--import', 'tsx', __filename], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, IN_PROCESS_CHILD: '1' },
+  });
+  return out.trimEnd().split('\n');
+}
+
+async function measureHere() {
   const tmp = mkdtempSync(join(tmpdir(), 'twofactor-in-process-'));
   const { startDynamoDbLocal } = await import('../../../infra/local/dynamodb');
   const dynamo = await startDynamoDbLocal({ port: 0, jvm: 'full' });
@@ -187,14 +196,14 @@ async function main() {
     const of = (k: 'handler' | 'calls' | 'floor') => median(blocks.map((b) => b[k]));
     const [handler, calls, floor, ours, woken] = [of('handler'), of('calls'), of('floor'), median(alone), median(waking)];
     const share = (ms: number) => `${((100 * ms) / handler).toFixed(0)}%`;
+    const outside = handler - ours - calls;
     console.log(
       `POST /2fa/authenticate's handler in-process on Node ${serverNodeVersion()}, one request at a time (medians of ${blocks.length} blocks), CPU per verify:\n` +
         `  the handler, against DynamoDB Local           ${handler.toFixed(2)} ms\n` +
         `  the same, DynamoDB answered from memory       ${ours.toFixed(2)} ms (${share(ours)}: our own code)\n` +
-        `  so its two DynamoDB calls cost                ${(handler - ours).toFixed(2)} ms (${share(handler - ours)}), of it inside the calls ${calls.toFixed(2)} ms\n` +
+        `  so its two DynamoDB calls cost                ${(handler - ours).toFixed(2)} ms (${share(handler - ours)}): inside the calls ${calls.toFixed(2)} ms, outside them ${outside.toFixed(2)} ms\n` +
         `  the floor's two calls through the same client ${floor.toFixed(2)} ms (the handler's calls cost ${((handler - ours) / floor).toFixed(2)}× them)\n` +
-        `  from memory, each answer after a ${realWaitMs} ms wait  ${woken.toFixed(2)} ms (waking from the waits: ${(woken - ours).toFixed(2)} ms)\n` +
-        `  so the handler is our code ${ours.toFixed(2)} + waking ${(woken - ours).toFixed(2)} + inside the calls ${calls.toFixed(2)} + the rest ${(handler - woken - calls).toFixed(2)} ms`,
+        `  from memory, each answer after a ${realWaitMs} ms wait    ${woken.toFixed(2)} ms (waking twice costs our code ${(woken - ours).toFixed(2)} ms of the ${outside.toFixed(2)} outside the calls)`,
     );
   } finally {
     await dynamo.stop();
@@ -202,10 +211,13 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  const run = process.env.IN_PROCESS_CHILD === '1' ? measureHere() : Promise.resolve(console.log(inProcessReport().join('\n')));
+  run.then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
