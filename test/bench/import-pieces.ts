@@ -70,6 +70,14 @@ export const pieces: Piece[] = [
         },
       ]
     : []),
+  {
+    label: "+ the RPC routes' wire (functions/rpc.ts: @bufbuild/protobuf's JSON and binary codecs, @connectrpc/connect's framing)",
+    contents: "export { rpc } from './functions/rpc';",
+  },
+  {
+    label: "+ descriptor.proto's own descriptors (@bufbuild/protobuf/wkt: what a generated file's fileDesc decodes with, booted at import)",
+    contents: "export { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';",
+  },
   { label: '+ endpoint wrapper (functions/endpoint.ts: all of the above and more)', contents: "export { endpoint } from './functions/endpoint';" },
   { label: 'GET /health (the endpoint wrapper and one read)', contents: "export { handler } from './functions/platform/health';" },
 ].map((p, i) => (i === 0 || p.label.startsWith('GET') ? p : { ...p, contents: `${BASELINE} ${p.contents}` }));

@@ -12,8 +12,8 @@
  *   timer): what waking from a wait costs our code, with no DynamoDB work at all;
  * - beside them, in alternating blocks, the same client's two floor calls (load/floor.ts: the
  *   step's Query and transaction with items shaped as ours).
- * IN_PROCESS_CPU_PROFILE=<dir> also writes V8 profiles of the handler and the floor, each run alone
- * (load/profile-summary.ts reads them).
+ * IN_PROCESS_CPU_PROFILE=<dir> also writes V8 profiles of the handler, the floor and our own code
+ * (answered from memory), each run alone (load/profile-summary.ts reads them).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -147,6 +147,7 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   }
   waitMs = 0;
   if (profileDir) {
+    const fromMemory = answers;
     answers = undefined;
     await profiled(profileDir, {
       handler: async () => {
@@ -154,6 +155,11 @@ async function measure(dynamoEndpoint: string, tmp: string) {
       },
       floor: async () => {
         for (let i = 0; i < profileUsers.length; i++) await floor();
+      },
+      'our-code': async () => {
+        answers = fromMemory;
+        for (let i = 0; i < 10 * profileUsers.length; i++) await verify(remembered, step);
+        answers = undefined;
       },
     });
   }
