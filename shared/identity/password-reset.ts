@@ -4,7 +4,8 @@
  * Forgot (`requestPasswordReset`): always the same answer after the same work, so it tells nobody
  * which emails have accounts: the same rate limits, the same two reads, one token HMAC and one
  * conditional transaction (which only an active user's existence lets through), and for an unknown
- * address a wait as long as sending an email takes here (a running average), instead of the email.
+ * address, instead of the email, a wait until as long has gone as a known address's whole request
+ * takes here (./answer-time.ts).
  *
  * Reset (`resetPassword`): the link is checked and the new password is checked against the rules.
  * Without a second factor the link is spent and the password set in one transaction. With one, the
@@ -31,6 +32,7 @@ import { epochSeconds, LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import { signToken } from '../tokens/jwt';
 import { revokeAllSessions } from '../tokens/sessions';
+import { answerTime } from './answer-time';
 import { putPendingReset, spendLink } from './link-store';
 import { checkLink, invalidLink, issueLink, userIdOfLink } from './links';
 import { checkNewPassword } from './password-rules';
@@ -48,23 +50,11 @@ async function forgotLimits(email: string, sourceIp: string): Promise<Limit[]> {
   ];
 }
 
-/** How long sending a reset email takes in this container (milliseconds, a moving average). */
-let sendMillis: number | undefined;
-
-async function timedSend(send: () => Promise<void>): Promise<void> {
-  const started = performance.now();
-  try {
-    await send();
-  } finally {
-    const took = performance.now() - started;
-    sendMillis = sendMillis === undefined ? took : 0.8 * sendMillis + 0.2 * took;
-  }
-}
-
-/** Spends what a send would have: an unknown address must not answer sooner than a known one. */
-const sendTime = () => new Promise<void>((resolve) => setTimeout(resolve, sendMillis ?? 0));
+/** An unknown address answers no sooner than a known one, whose request includes the email's sending. */
+const forgotTime = answerTime();
 
 export async function requestPasswordReset(email: string, actor: Actor & { sourceIp: string }, language?: Language): Promise<void> {
+  const started = forgotTime.start();
   const at = now();
   await consume(await forgotLimits(email, actor.sourceIp), at, 'Too many password-reset requests; retry later');
   // Unknown addresses read user 0's empty item: the same two reads either way.
@@ -81,14 +71,16 @@ export async function requestPasswordReset(email: string, actor: Actor & { sourc
     ]);
   } catch (error) {
     if (!(error instanceof LostRace)) throw error;
-    return sendTime();
+    return forgotTime.pad(started);
   }
-  if (!known) return sendTime();
+  if (!known) return forgotTime.pad(started);
   try {
-    await timedSend(() => sendMail('password-reset', { to: user.email, orgId: user.orgId, language, vars: { link: link.url, expiresAt: link.expiresAt } }));
+    await sendMail('password-reset', { to: user.email, orgId: user.orgId, language, vars: { link: link.url, expiresAt: link.expiresAt } });
   } catch (error) {
     // Answering differently (a 429 from the mail limits, a 502) would tell that the account exists.
     logger.warn('password-reset email not sent', { userId, error: error as Error });
+  } finally {
+    forgotTime.record(started);
   }
 }
 
