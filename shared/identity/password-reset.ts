@@ -4,8 +4,8 @@
  * Forgot (`requestPasswordReset`): always the same answer after the same work, so it tells nobody
  * which emails have accounts: the same rate limits, the same two reads, one token HMAC and one
  * conditional transaction (which only an active user's existence lets through), and for an unknown
- * address, instead of the email, a wait until as long has gone as a known address's whole request
- * takes here (./answer-time.ts).
+ * address, instead of the email, a wait until as long has gone as one of the recent known
+ * addresses' whole requests took here (./answer-time.ts).
  *
  * Reset (`resetPassword`): the link is checked and the new password is checked against the rules.
  * Without a second factor the link is spent and the password set in one transaction. With one, the
