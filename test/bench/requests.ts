@@ -117,6 +117,20 @@ export interface LatencyResult {
   /** Mean DynamoDB calls per request over the loop (cache expiries show up here). */
   meanCalls: number;
   stoppedEarly: boolean;
+  /** With `alternateWith`: that scenario's requests, sent one before each of this one's. */
+  alternate?: LatencyResult;
+}
+
+function summary(times: number[], calls: number, stoppedEarly: boolean): LatencyResult {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    n: times.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: times.reduce((a, b) => a + b, 0) / times.length,
+    meanCalls: calls / times.length,
+    stoppedEarly,
+  };
 }
 
 export async function latencyLoop(
@@ -127,22 +141,24 @@ export async function latencyLoop(
   const options = typeof scenario.latency === 'object' ? scenario.latency : {};
   const iterations = options.iterations ?? defaults.iterations;
   const maxMs = (options.maxSeconds ?? defaults.maxSeconds) * 1000;
-  for (let i = 0; i < defaults.warmup; i++) await runOnce(ctx, scenario);
-  const times: number[] = [];
-  let calls = 0;
+  const other = options.alternateWith;
+  for (let i = 0; i < defaults.warmup; i++) {
+    if (other) await runOnce(ctx, other);
+    await runOnce(ctx, scenario);
+  }
+  const [times, otherTimes] = [[] as number[], [] as number[]];
+  let [calls, otherCalls] = [0, 0];
   const start = performance.now();
   while (times.length < iterations && performance.now() - start < maxMs) {
+    if (other) {
+      const sent = await runOnce(ctx, other);
+      otherTimes.push(sent.ms);
+      otherCalls += sent.calls.length;
+    }
     const sent = await runOnce(ctx, scenario);
     times.push(sent.ms);
     calls += sent.calls.length;
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  return {
-    n: times.length,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    mean: times.reduce((a, b) => a + b, 0) / times.length,
-    meanCalls: calls / times.length,
-    stoppedEarly: times.length < iterations,
-  };
+  const stoppedEarly = times.length < iterations;
+  return { ...summary(times, calls, stoppedEarly), ...(other && { alternate: summary(otherTimes, otherCalls, stoppedEarly) }) };
 }

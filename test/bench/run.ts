@@ -36,6 +36,7 @@ import type { Server } from 'node:http';
 import { esbuildOptions } from '../../infra/bundling';
 import { buildBundles, measureImports, pairedRatio, repoRoot, type BundleTarget, type BuiltBundle } from './bundles';
 import type { LocalDynamoDb } from '../../infra/local/dynamodb';
+import type { LatencyResult } from './requests';
 import type { Scenario } from './scenarios';
 import { median } from './stats';
 import { runLoadPhase } from './load';
@@ -95,7 +96,7 @@ interface ScenarioResult {
   coldCalls: string[];
   warmCalls: string[];
   maxCalls?: number;
-  latency?: { n: number; p50: number; p99: number; mean: number; meanCalls: number; stoppedEarly: boolean };
+  latency?: LatencyResult;
   error?: string;
 }
 
@@ -250,6 +251,9 @@ async function benchRequests(failures: string[]) {
           maxSeconds: settings.latencyMaxSeconds,
           warmup: settings.latencyWarmup,
         });
+        const alternate = typeof scenario.latency === 'object' ? scenario.latency.alternateWith : undefined;
+        const alternateRow = alternate && results.find((r) => r.name === alternate.name);
+        if (alternateRow) alternateRow.latency = result.latency.alternate;
       }
     } catch (error) {
       result.error = (error as Error).message;
@@ -481,6 +485,7 @@ async function main(): Promise<number> {
       warmCallCount: r.warmCalls.length,
       latency: r.latency && {
         ...r.latency,
+        alternate: undefined,
         p50: round(r.latency.p50, 3),
         p99: round(r.latency.p99, 3),
         mean: round(r.latency.mean, 3),
