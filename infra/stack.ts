@@ -47,6 +47,7 @@ import {
   KEY_MATERIAL_PARTITIONS,
   validateEnvironment,
 } from './constructs/endpoint-function';
+import { ACCESS_LOG_FIELDS } from './access-log';
 import { EDGE_OUTPUTS, EDGE_REGION } from './constructs/edge-protection';
 import { FrontDoor } from './constructs/front-door';
 import { SecurityEvents } from './constructs/security-events';
@@ -644,23 +645,5 @@ export const KEY_MATERIAL_HANDLER = 'deploy/create-keys';
 
 /** One JSON object per request: no bodies, headers or tokens, only what an operator needs. */
 function apigwAccessLogFormat(): AccessLogFormat {
-  return AccessLogFormat.custom(
-    JSON.stringify({
-      requestId: '$context.requestId',
-      requestTime: '$context.requestTime',
-      sourceIp: '$context.identity.sourceIp',
-      userAgent: '$context.identity.userAgent',
-      httpMethod: '$context.httpMethod',
-      routeKey: '$context.routeKey',
-      path: '$context.path',
-      status: '$context.status',
-      protocol: '$context.protocol',
-      responseLength: '$context.responseLength',
-      responseLatency: '$context.responseLatency',
-      integrationLatency: '$context.integration.latency',
-      integrationStatus: '$context.integration.status',
-      integrationError: '$context.integration.error',
-      errorMessage: '$context.error.message',
-    }),
-  );
+  return AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS));
 }

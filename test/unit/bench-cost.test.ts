@@ -1,5 +1,5 @@
 /** The load benchmark's arithmetic: DynamoDB item sizes and units, and what a step costs. */
-import { costPerMillion, FULL_VCPU_MB, loginMemoryTable } from '../bench/load/cost';
+import { accessLogBytes, costPerMillion, FULL_VCPU_MB, loginMemoryTable, PLATFORM_LOG_BYTES } from '../bench/load/cost';
 import { itemSize, readUnits, writeUnits } from '../bench/load/item-size';
 
 describe('DynamoDB item size (developer guide rules)', () => {
@@ -43,6 +43,22 @@ describe('cost per million', () => {
     const cost = costPerMillion({ memoryMb: 256, durationMs: 20, readUnits: 0.5, writeUnits: 5, kmsCalls: 0, securityEvents: 1 });
     expect(cost.securityEvents).toBeCloseTo(1 + 0.4 / 10, 6);
     expect(cost.total).toBeCloseTo(1 + 0.2 + (0.25 * 0.02 * 0.0000133334 * 1e6) + 0.0625 + 3.125 + 1.04, 5);
+  });
+
+  it('prices what a request logs at CloudWatch Logs ingestion: $0.50 a GB', () => {
+    const cost = costPerMillion({ memoryMb: 256, durationMs: 20, readUnits: 0, writeUnits: 0, kmsCalls: 0, logBytes: 1000 });
+    expect(cost.logs).toBeCloseTo(0.5, 6);
+    expect(cost.total).toBeCloseTo(1 + 0.2 + 0.25 * 0.02 * 0.0000133334 * 1e6 + 0.5, 5);
+  });
+
+  it("sizes the stack's access-log line with every field filled, and Lambda's two records of an invocation", () => {
+    const bytes = accessLogBytes('POST /2fa/authenticate');
+    expect(bytes).toBeGreaterThan(400);
+    // The method, the route key and the path are what differ between two routes' lines.
+    const varying = (method: string, path: string) => method.length + `${method} ${path}`.length + path.length;
+    expect(accessLogBytes('GET /health') - bytes).toBe(varying('GET', '/health') - varying('POST', '/2fa/authenticate'));
+    expect(PLATFORM_LOG_BYTES).toBeGreaterThan(250);
+    expect(PLATFORM_LOG_BYTES).toBeLessThan(500);
   });
 
   it('prices a CPU-bound hash the same below one full vCPU, and higher above it', () => {

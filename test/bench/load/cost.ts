@@ -3,6 +3,7 @@
  * consumed units per request, request durations, the scrypt hash time) and list prices (us-east-1,
  * on demand, checked 2026-11: DynamoDB's since its November 2024 cut).
  */
+import { ACCESS_LOG_FIELDS } from '../../../infra/access-log';
 export const PRICES = {
   /** API Gateway HTTP API, per million requests (the first 300 million a month). */
   httpApiPerMillion: 1.0,
@@ -20,7 +21,53 @@ export const PRICES = {
   eventBridgeEventPerMillion: 1.0,
   /** EventBridge Pipes, per million requests after filtering (64 KB chunks; a request carries a batch). */
   pipesRequestPerMillion: 0.4,
+  /** CloudWatch Logs, per GB ingested (standard class): the function's lines, Lambda's own, the access log. */
+  logsIngestedPerGb: 0.5,
 } as const;
+
+/**
+ * Lambda's own records of one invocation in the function's log group, as JSON (the stack's logging
+ * format): platform.start and platform.report at the default system log level, shaped as AWS
+ * documents them. Their length is what an invocation adds, whatever the function writes.
+ */
+const requestId = '8f5c4b9e-2d7a-4c1e-9b3f-6a0d2e7c5b41';
+export const PLATFORM_LOG_BYTES = [
+  { time: '2026-11-30T23:42:19.013Z', type: 'platform.start', record: { requestId, version: '$LATEST' } },
+  {
+    time: '2026-11-30T23:42:19.031Z',
+    type: 'platform.report',
+    record: { requestId, metrics: { durationMs: 17.62, billedDurationMs: 18, memorySizeMB: 256, maxMemoryUsedMB: 94 }, status: 'success' },
+  },
+].reduce((bytes, record) => bytes + JSON.stringify(record).length + 1, 0);
+
+/** The stack's access-log line (infra/access-log.ts) for one request, its variables filled as a browser's request fills them. */
+export function accessLogBytes(routeKey: string, status = 200): number {
+  const [method, path] = routeKey.split(' ') as [string, string];
+  const values: Record<string, string> = {
+    '$context.requestId': 'cHWkbjYsoAMEbQw=',
+    '$context.requestTime': '30/Nov/2026:23:42:19 +0000',
+    '$context.identity.sourceIp': '203.0.113.45',
+    '$context.identity.userAgent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36',
+    '$context.httpMethod': method,
+    '$context.routeKey': routeKey,
+    '$context.path': path,
+    '$context.status': String(status),
+    '$context.protocol': 'HTTP/1.1',
+    '$context.responseLength': '1032',
+    '$context.responseLatency': '19',
+    '$context.integration.latency': '18',
+    '$context.integration.status': String(status),
+    '$context.integration.error': '-',
+    '$context.error.message': '-',
+  };
+  const line = Object.fromEntries(
+    Object.entries(ACCESS_LOG_FIELDS).map(([field, variable]) => {
+      if (!(variable in values)) throw new Error(`The access log's ${variable} has no value here to price it with`);
+      return [field, values[variable]];
+    }),
+  );
+  return JSON.stringify(line).length + 1;
+}
 
 /**
  * The security-event pipe's batch (infra/constructs/security-events.ts): at steady load a batch is
@@ -43,6 +90,8 @@ export interface StepCost {
   kmsCalls: number;
   /** Org audit events written per request: each becomes one security event (stream, pipe, bus). */
   securityEvents?: number;
+  /** Bytes one request puts into CloudWatch Logs: the function's lines, Lambda's records, the access log. */
+  logBytes?: number;
 }
 
 export interface CostBreakdown {
@@ -54,6 +103,8 @@ export interface CostBreakdown {
   kms: number;
   /** The audit events' way to the security-event bus: pipe requests and bus events. */
   securityEvents: number;
+  /** CloudWatch Logs ingestion. */
+  logs: number;
   total: number;
 }
 
@@ -68,6 +119,8 @@ export function costPerMillion(step: StepCost): CostBreakdown {
     dynamoWrites: step.writeUnits * PRICES.dynamoWritePerMillion,
     kms: step.kmsCalls * PRICES.kmsPerMillion,
     securityEvents: (step.securityEvents ?? 0) * (PRICES.eventBridgeEventPerMillion + PRICES.pipesRequestPerMillion / PIPE_BATCH),
+    // A million requests put logBytes × 10^6 bytes into the log groups (a GB taken as 10^9 bytes, the dearer reading).
+    logs: ((step.logBytes ?? 0) * 1e6 * PRICES.logsIngestedPerGb) / 1e9,
   };
   return { ...parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
 }

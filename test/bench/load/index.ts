@@ -13,10 +13,10 @@
  * their budget (environment.ts, timeoutScale); the product's budgets are for one login per instance.
  */
 import { scrypt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadResult } from './client';
-import { costPerMillion, FULL_VCPU_MB, loginMemoryTable, PIPE_BATCH, type CostBreakdown } from './cost';
+import { accessLogBytes, costPerMillion, FULL_VCPU_MB, loginMemoryTable, PIPE_BATCH, PLATFORM_LOG_BYTES, type CostBreakdown } from './cost';
 import { passwordWindow, prepare, startServer, verifyWindow, VerifyPlan } from './ours';
 import { floorWindow, startFloor, type FloorClient } from './floor';
 import { serverNodeVersion } from './children';
@@ -86,6 +86,8 @@ interface PerRequest {
   securityEvents: number;
   /** Largest size, bytes, of each kind of item written. */
   itemBytes: Record<string, number>;
+  /** Bytes the function's own log lines take per request (its metrics' EMF lines, INFO and above). */
+  logBytes?: number;
 }
 
 const perRequest = (a: Accounting, n: number): PerRequest => ({
@@ -112,8 +114,12 @@ async function hashMs(N: number, r: number, keylen: number, runs = 3): Promise<n
   return median(times);
 }
 
+/** What one request puts into CloudWatch Logs: the function's own lines (measured), Lambda's records and the access-log line. */
+const logsOf = (route: string, own = 0) => ({ own, platform: PLATFORM_LOG_BYTES, access: accessLogBytes(route), total: own + PLATFORM_LOG_BYTES + accessLogBytes(route) });
+
 function costs(verifyMs: number, passwordWaitMs: number, hash: number, accounting: { verify: PerRequest; password: PerRequest }, verifyMemoryMb: number, loginMemoryMb: number) {
   const memory = loginMemoryTable(hash, passwordWaitMs);
+  const logs = { verify: logsOf('POST /2fa/authenticate', accounting.verify.logBytes), password: logsOf('POST /api/auth/login', accounting.password.logBytes) };
   const password = costPerMillion({
     memoryMb: loginMemoryMb,
     durationMs: memory.find((m) => m.memoryMb === loginMemoryMb)?.durationMs ?? hash * Math.max(1, FULL_VCPU_MB / loginMemoryMb) + passwordWaitMs,
@@ -121,10 +127,19 @@ function costs(verifyMs: number, passwordWaitMs: number, hash: number, accountin
     writeUnits: accounting.password.writeUnits,
     kmsCalls: 0,
     securityEvents: accounting.password.securityEvents,
+    logBytes: logs.password.total,
   });
   const v = accounting.verify;
-  const verify = costPerMillion({ memoryMb: verifyMemoryMb, durationMs: verifyMs, readUnits: v.readUnits, writeUnits: v.writeUnits, kmsCalls: 0, securityEvents: v.securityEvents });
-  return { verify, password, memory, verifyDurationMs: verifyMs, verifyMemoryMb, loginMemoryMb, hashMs: hash, passwordWaitMs };
+  const verify = costPerMillion({
+    memoryMb: verifyMemoryMb,
+    durationMs: verifyMs,
+    readUnits: v.readUnits,
+    writeUnits: v.writeUnits,
+    kmsCalls: 0,
+    securityEvents: v.securityEvents,
+    logBytes: logs.verify.total,
+  });
+  return { verify, password, memory, logs, verifyDurationMs: verifyMs, verifyMemoryMb, loginMemoryMb, hashMs: hash, passwordWaitMs };
 }
 
 async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof settings>) {
@@ -149,10 +164,16 @@ async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof
     await passwordWindow(server, passwordPrep, 2, 1, s.capSeconds);
     server.account(true);
     await server.take();
-    const accountedVerify = await verifyWindow(server, plan, s.accountingRequests, 1, s.capSeconds);
-    const verifyCounts = perRequest(await server.take(), accountedVerify.n);
-    const accountedPassword = await passwordWindow(server, passwordPrep, 4, 1, s.capSeconds);
-    const passwordCounts = perRequest(await server.take(), accountedPassword.n);
+    // The bytes the server's log grew by over a window: what its requests write to a log group.
+    const logged = async <T extends { n: number }>(window: () => Promise<T>) => {
+      const before = statSync(serverLog).size;
+      const result = await window();
+      return { result, logBytes: (statSync(serverLog).size - before) / result.n };
+    };
+    const accountedVerify = await logged(() => verifyWindow(server, plan, s.accountingRequests, 1, s.capSeconds));
+    const verifyCounts = { ...perRequest(await server.take(), accountedVerify.result.n), logBytes: accountedVerify.logBytes };
+    const accountedPassword = await logged(() => passwordWindow(server, passwordPrep, 4, 1, s.capSeconds));
+    const passwordCounts = { ...perRequest(await server.take(), accountedPassword.result.n), logBytes: accountedPassword.logBytes };
     server.account(false);
 
     const verify: StepResults = {};
@@ -371,7 +392,11 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
   );
   const line = (name: string, b: CostBreakdown) =>
     `  ${name}: ${usd(b.total)} = API Gateway ${usd(b.apiGateway)} + Lambda requests ${usd(b.lambdaRequests)} + Lambda GB-s ${usd(b.lambdaDuration)} + ` +
-    `DynamoDB reads ${usd(b.dynamoReads)} + writes ${usd(b.dynamoWrites)} + KMS ${usd(b.kms)} + security events (pipe, bus) ${usd(b.securityEvents)}`;
+    `DynamoDB reads ${usd(b.dynamoReads)} + writes ${usd(b.dynamoWrites)} + KMS ${usd(b.kms)} + security events (pipe, bus) ${usd(b.securityEvents)} + ` +
+    `CloudWatch Logs ${usd(b.logs)}`;
+  const logged = (name: string, l: ReturnType<typeof logsOf>) =>
+    `${name} ${f(l.total, 0)} B (its own lines ${f(l.own, 0)}, measured; Lambda's start and report records ${l.platform}; the access-log line ${l.access})`;
+  out.push(`Logs per request, into CloudWatch Logs: ${logged('verify', c.logs.verify)}; ${logged('password step', c.logs.password)}`);
   out.push(`Cost per million (us-east-1, arm64, on demand; durations measured here, DynamoDB units counted above; pipe batches of ${PIPE_BATCH}):`);
   out.push(line(`second-factor step (${c.verifyMemoryMb} MB, ${f(c.verifyDurationMs, 1)} ms)`, c.verify));
   out.push(line(`password step (${c.loginMemoryMb} MB, hash ${f(c.hashMs, 0)} ms on a full core + ${f(c.passwordWaitMs, 1)} ms waiting)`, c.password));

@@ -19,6 +19,7 @@ import { readyUrl, stopChild, tsChild } from './children';
 import { load, type HttpRequest, type LoadResult } from './client';
 import type { Prepared, PreparedVerifyUser } from './prepare';
 import type { Accounting } from './server';
+import { METRICS_NAMESPACE } from '../../../shared/model/metric-names';
 
 const here = __dirname;
 const step = () => Math.floor(Date.now() / 30_000);
@@ -34,10 +35,13 @@ export interface OurServer {
   stop(): Promise<void>;
 }
 
-/** The server's log (errors only) goes to `logFile`. */
+/**
+ * The server's log goes to `logFile`, written as the stack deploys the functions: at LOG_LEVEL INFO
+ * with the metrics' EMF lines on (what a Lambda writes to its log group, and what the cost prices).
+ */
 export async function startServer(env: NodeJS.ProcessEnv, logFile: string): Promise<OurServer> {
   // The same Node as the peer's server (peer.ts), so the two share a runtime.
-  const child = tsChild(join(here, 'server.ts'), { ...env, LOG_LEVEL: 'ERROR' }, [], logFile);
+  const child = tsChild(join(here, 'server.ts'), { ...env, LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE }, [], logFile);
   const url = await readyUrl(child, 'load server');
   return {
     url,
