@@ -1,7 +1,6 @@
 /** Accepting an invitation (from `/?invitation=<token>`): the new user chooses a password and is signed in. */
 import * as api from '../api';
-import { el, focus, markInvalid } from '../dom';
-import { busy, refusedPassword, setStatus } from '../status';
+import { submitLinkPassword } from './link-password';
 import { passwordAccepted } from './login';
 import { showScreen } from './screens';
 
@@ -14,23 +13,8 @@ export function openInvitation(linkToken: string): void {
 }
 
 export async function acceptInvitation(event: SubmitEvent): Promise<void> {
-  event.preventDefault();
-  const input = el<HTMLInputElement>('invitation-password');
-  markInvalid(input, !input.value);
-  if (!input.value) {
-    setStatus('Choose a password.', 'error');
-    focus(input);
-    return;
-  }
-  await busy(event.submitter as HTMLButtonElement | null, async () => {
-    setStatus('Setting your password…');
-    let answer: api.LoginAnswer;
-    try {
-      answer = await api.acceptInvitation({ token, password: input.value });
-    } catch (error) {
-      throw refusedPassword(input, error);
-    }
-    input.value = '';
+  const form = { input: 'invitation-password', empty: 'Choose a password.', sending: 'Setting your password…' };
+  await submitLinkPassword(event, form, (password) => api.acceptInvitation({ token, password }), async (answer) => {
     token = '';
     await passwordAccepted(answer);
   });

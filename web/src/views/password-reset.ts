@@ -5,7 +5,8 @@
 import * as api from '../api';
 import { el, focus, markInvalid } from '../dom';
 import { state } from '../state';
-import { busy, clearStatus, refusedPassword, setStatus } from '../status';
+import { busy, clearStatus, setStatus } from '../status';
+import { submitLinkPassword } from './link-password';
 import { showScreen } from './screens';
 import { showSecondFactor } from './second-factor';
 import { endSession } from './session';
@@ -44,23 +45,8 @@ export function openReset(linkToken: string): void {
 }
 
 export async function submitNewPassword(event: SubmitEvent): Promise<void> {
-  event.preventDefault();
-  const input = el<HTMLInputElement>('reset-password');
-  markInvalid(input, !input.value);
-  if (!input.value) {
-    setStatus('Choose a new password.', 'error');
-    focus(input);
-    return;
-  }
-  await busy(event.submitter as HTMLButtonElement | null, async () => {
-    setStatus('Setting your new password…');
-    let answer: api.ResetPending | undefined;
-    try {
-      answer = await api.resetPassword({ token, password: input.value });
-    } catch (error) {
-      throw refusedPassword(input, error);
-    }
-    input.value = '';
+  const form = { input: 'reset-password', empty: 'Choose a new password.', sending: 'Setting your new password…' };
+  await submitLinkPassword(event, form, (password) => api.resetPassword({ token, password }), (answer) => {
     token = '';
     if (answer?.twoFactorRequired) {
       state.pending = { token: answer.pendingToken, methods: answer.methods, setupRequired: false, purpose: 'reset' };
