@@ -142,6 +142,17 @@ export class Operations extends Construct {
     this.action = new cwActions.SnsAction(this.topic);
   }
 
+  /** The alarm most of these are: `metric` at or over `threshold` in one period. */
+  private atLeast(scope: Construct, id: string, threshold: number, metric: cw.IMetric, alarmDescription: string): cw.Alarm {
+    return this.alarm(scope, id, {
+      alarmDescription,
+      metric,
+      threshold,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+  }
+
   private alarm(scope: Construct, id: string, props: cw.AlarmProps): cw.Alarm {
     const alarm = new cw.Alarm(scope, id, { treatMissingData: cw.TreatMissingData.NOT_BREACHING, ...props });
     alarm.addAlarmAction(this.action);
@@ -159,20 +170,10 @@ export class Operations extends Construct {
     const t = this.props.thresholds;
     const alias = new lambda.Alias(scope, 'Live', { aliasName: 'live', version: endpoint.function.currentVersion });
     const alarms = [
-      this.alarm(scope, 'ErrorsAlarm', {
-        alarmDescription: `${routeKey}: function errors (crashes, timeouts) ≥ ${t.authErrors} in a minute`,
-        metric: alias.metricErrors({ period: minute, statistic: cw.Stats.SUM }),
-        threshold: t.authErrors,
-        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-      }),
-      this.alarm(scope, 'ThrottlesAlarm', {
-        alarmDescription: `${routeKey}: throttled invocations ≥ ${t.authThrottles} in a minute`,
-        metric: alias.metricThrottles({ period: minute, statistic: cw.Stats.SUM }),
-        threshold: t.authThrottles,
-        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-      }),
+      this.atLeast(scope, 'ErrorsAlarm', t.authErrors, alias.metricErrors({ period: minute, statistic: cw.Stats.SUM }),
+        `${routeKey}: function errors (crashes, timeouts) ≥ ${t.authErrors} in a minute`),
+      this.atLeast(scope, 'ThrottlesAlarm', t.authThrottles, alias.metricThrottles({ period: minute, statistic: cw.Stats.SUM }),
+        `${routeKey}: throttled invocations ≥ ${t.authThrottles} in a minute`),
     ];
     const latency = LATENCY_ALARMS[routeKey as keyof typeof LATENCY_ALARMS];
     if (latency) {
@@ -254,46 +255,20 @@ export class Operations extends Construct {
       period: fiveMinutes,
     });
     const systemErrors = props.table.metricSystemErrorsForOperations({ period: fiveMinutes, operations: TABLE_OPERATIONS });
-    this.alarm(this, 'TableThrottlesAlarm', {
-      alarmDescription: `DynamoDB: throttled requests ≥ ${t.dynamoThrottles} in 5 minutes`,
-      metric: throttled,
-      threshold: t.dynamoThrottles,
-      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    });
-    this.alarm(this, 'TableSystemErrorsAlarm', {
-      alarmDescription: `DynamoDB: system errors ≥ ${t.dynamoSystemErrors} in 5 minutes`,
-      metric: systemErrors,
-      threshold: t.dynamoSystemErrors,
-      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    });
+    this.atLeast(this, 'TableThrottlesAlarm', t.dynamoThrottles, throttled, `DynamoDB: throttled requests ≥ ${t.dynamoThrottles} in 5 minutes`);
+    this.atLeast(this, 'TableSystemErrorsAlarm', t.dynamoSystemErrors, systemErrors,
+      `DynamoDB: system errors ≥ ${t.dynamoSystemErrors} in 5 minutes`);
     const business = (name: string) =>
       new cw.Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: METRICS_SERVICE }, statistic: cw.Stats.SUM, period: fiveMinutes });
-    this.alarm(this, 'LockoutsAlarm', {
-      alarmDescription: `Second-factor lockouts ≥ ${t.lockouts} in 5 minutes: someone guessing codes at scale`,
-      metric: business(MetricName.lockouts),
-      threshold: t.lockouts,
-      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    });
-    this.alarm(this, 'RefreshReuseAlarm', {
-      alarmDescription: `Refresh tokens replayed after rotation ≥ ${t.refreshReuse} in 5 minutes: stolen tokens in use`,
-      metric: business(MetricName.refreshTokenReuse),
-      threshold: t.refreshReuse,
-      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    });
+    this.atLeast(this, 'LockoutsAlarm', t.lockouts, business(MetricName.lockouts),
+      `Second-factor lockouts ≥ ${t.lockouts} in 5 minutes: someone guessing codes at scale`);
+    this.atLeast(this, 'RefreshReuseAlarm', t.refreshReuse, business(MetricName.refreshTokenReuse),
+      `Refresh tokens replayed after rotation ≥ ${t.refreshReuse} in 5 minutes: stolen tokens in use`);
     const smsSpend = new cw.Metric({ namespace: 'AWS/SNS', metricName: 'SMSMonthToDateSpentUSD', statistic: cw.Stats.MAXIMUM, period: Duration.hours(1) });
     if (props.sms && this.props.smsMonthlySpendLimitUsd !== undefined) {
       const threshold = Math.round(this.props.smsMonthlySpendLimitUsd * t.smsSpendPercent) / 100;
-      this.alarm(this, 'SmsSpendAlarm', {
-        alarmDescription: `SMS spend this month ≥ ${t.smsSpendPercent}% of the account's ${this.props.smsMonthlySpendLimitUsd} USD limit: at the limit SNS stops sending codes`,
-        metric: smsSpend,
-        threshold,
-        comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-      });
+      this.atLeast(this, 'SmsSpendAlarm', threshold, smsSpend,
+        `SMS spend this month ≥ ${t.smsSpendPercent}% of the account's ${this.props.smsMonthlySpendLimitUsd} USD limit: at the limit SNS stops sending codes`);
     }
 
     const search = (name: string, dimensions: string[], label: string) =>
