@@ -9,15 +9,22 @@
  * transaction that writes, against one that is refused).
  */
 import { randomInt } from 'node:crypto';
+import { remainingMs } from '../store/deadline';
 
 const RECENT = 32;
+/** What the answer needs after the wait: the wait never runs into the request's budget. */
+const ANSWER_MARGIN_MS = 50;
 
 export interface AnswerTime {
   /** The request's start, to pass to `record` or `pad`. */
   start(): number;
   /** The working branch: its request, from `started`, took this long. */
   record(started: number): void;
-  /** The other branch: waits until one of the working branch's recent times has gone since `started`. */
+  /**
+   * The other branch: waits until one of the working branch's recent times has gone since
+   * `started`, but never past the request's budget (a slow outlier, a mail service timing out,
+   * must not turn an answer into a timeout).
+   */
   pad(started: number): Promise<void>;
 }
 
@@ -27,6 +34,7 @@ export function answerTime(
   clock: () => number = () => performance.now(),
   wait: (ms: number) => Promise<void> = sleep,
   pick: (count: number) => number = randomInt,
+  budgetLeft: () => number | undefined = remainingMs,
 ): AnswerTime {
   const recent: number[] = [];
   let next = 0;
@@ -38,7 +46,7 @@ export function answerTime(
     },
     async pad(started) {
       if (recent.length === 0) return;
-      const left = recent[pick(recent.length)]! - (clock() - started);
+      const left = Math.min(recent[pick(recent.length)]! - (clock() - started), (budgetLeft() ?? Infinity) - ANSWER_MARGIN_MS);
       if (left > 0) await wait(left);
     },
   };

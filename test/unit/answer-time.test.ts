@@ -26,7 +26,7 @@ const record = (even: ReturnType<typeof answerTime>, time: ReturnType<typeof fak
 describe('answer time', () => {
   it('pads the other branch to a whole request of the working branch, counting what it already spent', async () => {
     const time = fakeTime();
-    const even = answerTime(time.clock, time.wait, time.pick);
+    const even = answerTime(time.clock, time.wait, time.pick, () => undefined);
     record(even, time, 120); // reads, a transaction that writes, the email
 
     const unknown = even.start();
@@ -38,7 +38,7 @@ describe('answer time', () => {
 
   it('draws each padded time from the recent ones, so the spread is the working branch’s, tail included', async () => {
     const time = fakeTime([2, 0, 1]);
-    const even = answerTime(time.clock, time.wait, time.pick);
+    const even = answerTime(time.clock, time.wait, time.pick, () => undefined);
     for (const took of [100, 400, 150]) record(even, time, took);
     const answered: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -52,7 +52,7 @@ describe('answer time', () => {
 
   it('keeps the last 32 times only', async () => {
     const time = fakeTime([0]);
-    const even = answerTime(time.clock, time.wait, time.pick);
+    const even = answerTime(time.clock, time.wait, time.pick, () => undefined);
     for (let i = 0; i < 33; i++) record(even, time, 100 + i);
     const started = even.start();
     await even.pad(started);
@@ -60,9 +60,24 @@ describe('answer time', () => {
     expect(time.waits).toEqual([132]); // slot 0 now holds the 33rd time; the first is gone
   });
 
+  it('never waits into the last 50 ms of the request’s budget', async () => {
+    const time = fakeTime();
+    let budget: number | undefined = 1_000;
+    const even = answerTime(time.clock, time.wait, time.pick, () => budget);
+    record(even, time, 5_000); // a known request whose mail service timed out
+    await even.pad(even.start());
+    expect(time.waits).toEqual([950]);
+    budget = 40;
+    await even.pad(even.start());
+    expect(time.waits).toHaveLength(1);
+    budget = undefined; // outside a request: no budget to keep to
+    await even.pad(even.start());
+    expect(time.waits).toEqual([950, 5_000]);
+  });
+
   it('never waits when the branch already took as long, nor before anything was recorded', async () => {
     const time = fakeTime();
-    const even = answerTime(time.clock, time.wait, time.pick);
+    const even = answerTime(time.clock, time.wait, time.pick, () => undefined);
     await even.pad(even.start());
     record(even, time, 100);
     const slow = even.start();
