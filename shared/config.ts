@@ -121,6 +121,11 @@ const readers = {
   PASSWORD_RESET_MAX_PER_EMAIL: positiveInt(5),
   PASSWORD_RESET_MAX_PER_IP: positiveInt(30),
   PASSWORD_RESET_WINDOW: positiveInt(3600),
+  /**
+   * Answers an org gets in an hour that an address it adds is held by another org's user (the
+   * address space is shared): beyond them, adding users and changing emails waits (email-taken.ts).
+   */
+  EMAIL_TAKEN_MAX_PER_ORG: positiveInt(20),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(10),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(50),
   LOGIN_FAILURE_WINDOW: positiveInt(15 * 60),

@@ -17,6 +17,7 @@ import { epochSeconds, LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import type { Principal } from '../tokens/principal';
 import * as emailChangeStore from './email-change-store';
+import { assertMayAddEmails, emailTaken } from './email-taken';
 import { mayEditUser, mayViewUser } from './permissions';
 import { userStore } from './user-store';
 import { getUser, publicUser, userIdByEmail } from './users';
@@ -39,10 +40,13 @@ export async function requestEmailChange(
   if (!target || target.deletedAt || !mayViewUser(actor, target)) throw new NotFound(`User ${userId} not found`);
   if (!mayEditUser(actor, target)) throw new Forbidden('You may not change this user’s email');
   if (target.email === newEmail) throw new BadRequest(ErrorCode.invalidRequest, 'This is the user’s email already');
-  if ((await userIdByEmail(newEmail)) !== undefined) throw new Conflict('A user with this email already exists', ErrorCode.alreadyExists);
+  const at = now();
+  // Whether the address is taken is an answer about other orgs' users: counted (email-taken.ts).
+  await assertMayAddEmails(target.orgId, at);
+  const holder = await userIdByEmail(newEmail);
+  if (holder !== undefined) throw await emailTaken(target.orgId, holder, at);
 
   const token = `${userId}.${randomToken()}`;
-  const at = now();
   const expiresAt = epochSeconds(at) + EMAIL_CHANGE_TTL;
   await transactWrite([
     emailChangeStore.put(userId, { newEmail, tokenHash: await keyedHash(PURPOSE, token), expiresAt, createdAt: at.toISOString() }),

@@ -15,6 +15,7 @@ import { LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import type { User } from '../model/user';
 import { nextId } from './counter-store';
+import { addingRefused, assertMayAddEmails, emailTaken, mayAddEmails } from './email-taken';
 import { emailInvitation, newInvitationLink } from './invitations';
 import { parseImportedHash, UnsupportedHash } from './imported-hashes';
 import { orgStore, userStore } from './user-store';
@@ -100,6 +101,8 @@ export async function importUsers(
   options: { dryRun?: boolean } = {},
 ): Promise<RowOutcome[]> {
   if (!(await orgStore.get(orgId))) throw new NotFound(`Org ${orgId} does not exist`);
+  // A row refused because another org holds its address tells that it does: counted (email-taken.ts).
+  await assertMayAddEmails(orgId, now());
   const outcomes: RowOutcome[] = [];
   const seen = new Map<string, number>();
   let line = 0;
@@ -172,9 +175,11 @@ async function importRow(orgId: number, row: ImportRow, totpSecret: string | und
   // Last: each passkey's owner, so the sign-in finds the user by the credential (one user per key).
   const firstOwner = writes.length;
   writes.push(...passkeys.map((k) => putImportedPasskeyOwner(user.userId, k.credentialId)));
+  const limitCheck = writes.push(mayAddEmails(orgId, at)) - 1;
   try {
     await transactWrite(writes);
   } catch (error) {
+    if (error instanceof LostRace && error.lost(limitCheck)) throw addingRefused(orgId, at);
     // The email was claimed between the read and the write (a concurrent import or signup).
     if (error instanceof LostRace && error.lost(link ? 2 : 1)) {
       const winner = await userStore.idByEmail(row.email);
@@ -192,7 +197,9 @@ async function importRow(orgId: number, row: ImportRow, totpSecret: string | und
 
 async function existingOutcome(orgId: number, userId: number, email: string, line: number): Promise<RowOutcome> {
   const user = await userStore.get(userId);
-  // Same answer as creating a user whose email is taken: nothing tells an admin which org has it.
-  if (user?.orgId !== orgId) return { line, outcome: 'refused', email, reason: 'a user with this email already exists' };
-  return { line, outcome: 'unchanged', email, userId };
+  if (user?.orgId === orgId) return { line, outcome: 'unchanged', email, userId };
+  // Same answer as creating a user whose email is taken (nothing tells which org has it), and counted
+  // the same way: at the org's limit the whole import is refused (429; a retry finds the rows made).
+  await emailTaken(orgId, userId, now());
+  return { line, outcome: 'refused', email, reason: 'a user with this email already exists' };
 }

@@ -4,12 +4,13 @@
  */
 import { auditPut, type Actor } from '../audit/events';
 import { now } from '../clock';
-import { Conflict, ErrorCode, NotFound } from '../errors';
+import { NotFound } from '../errors';
 import { transactWrite, type TransactItem } from '../store/transact';
 import { LostRace } from '../store/conditions';
 import type { Org, Role, User, UserRecord } from '../model/user';
 import { nextId } from './counter-store';
 import { generatePassword, hashPassword } from './passwords';
+import { addingRefused, emailTaken, mayAddEmails } from './email-taken';
 import { orgStore, userStore } from './user-store';
 
 /** A user as the API shows it (status always spelled out: items written before the lifecycle have none). */
@@ -75,19 +76,23 @@ export async function insertUser(
   actor: Actor,
   alongside: (user: User) => Promise<TransactItem[]> = async () => [],
 ): Promise<User> {
-  const user: User = { userId: await nextId('user'), ...input, createdAt: now().toISOString() };
+  const at = now();
+  const user: User = { userId: await nextId('user'), ...input, createdAt: at.toISOString() };
   const more = await alongside(user);
   try {
     await transactWrite([
       orgStore.assertExists(user.orgId),
       userStore.claimEmail(user.email, user.userId),
+      // While the org has answers left this hour that an address is held elsewhere (email-taken.ts).
+      mayAddEmails(user.orgId, at),
       userStore.put(user, passwordHash),
       auditPut({ orgId: user.orgId, action: 'user.created', actor, targetUserId: user.userId, details: { role: user.role, ...(user.status === 'invited' && { status: 'invited' }) } }),
       ...more,
     ]);
   } catch (error) {
     if (error instanceof LostRace && error.lost(0)) throw new NotFound(`Org ${user.orgId} does not exist`);
-    if (error instanceof LostRace && error.lost(1)) throw new Conflict('A user with this email already exists', ErrorCode.alreadyExists);
+    if (error instanceof LostRace && error.lost(2)) throw addingRefused(user.orgId, at);
+    if (error instanceof LostRace && error.lost(1)) throw await emailTaken(user.orgId, await userStore.idByEmail(user.email), at);
     throw error;
   }
   return user;

@@ -6,7 +6,7 @@
  */
 import { TooManyRequests } from '../errors';
 import { LostRace, type RawItem } from '../store/conditions';
-import { transactWrite } from '../store/transact';
+import { transactWrite, type TransactItem } from '../store/transact';
 import { rateLimitStore, type CounterRef } from './store';
 import { intervalSince, intervalWaitSeconds, secondsLeft, windowAt } from './windows';
 
@@ -61,6 +61,17 @@ export async function consume(limits: (Limit | Interval)[], now: Date, message?:
     throw new TooManyRequests(Math.max(...error.failed.map((i) => checks[i]!.waitSeconds(error.refused[i]))), message);
   }
 }
+
+/**
+ * For the caller's transaction: passes while `limit` has room at `now`, counting nothing. A refusal
+ * (LostRace at its index) is `refusedBy(limit, now)`.
+ */
+export function underLimit(limit: Limit, now: Date): TransactItem {
+  return rateLimitStore.isBelow(counterOf(limit, now), limit.max);
+}
+
+/** The 429 of a limit found full at `now`. */
+export const refusedBy = (limit: Limit, now: Date, message?: string) => new TooManyRequests(secondsLeft(counterOf(limit, now).window, now), message);
 
 /**
  * The writes that give back one event `consume` counted at `now` (an SMS the provider refused

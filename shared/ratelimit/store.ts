@@ -51,6 +51,19 @@ export const rateLimitStore = {
     await db().send(new UpdateCommand(countOne(counter)));
   },
 
+  /** Passes while the counter is under `max`, counting nothing (for a transaction). */
+  isBelow(counter: CounterRef, max: number): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: counterKey(counter),
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':max': max },
+      },
+    };
+  },
+
   /** Counts one event unless the counter has reached `max` (for a transaction). */
   countBelow(counter: CounterRef, max: number): TransactItem {
     const update = countOne(counter);
