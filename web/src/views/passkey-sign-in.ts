@@ -26,13 +26,18 @@ const cancelled = (error: unknown) =>
 export async function offerPasskeyAutofill(): Promise<void> {
   show(el('login-passkey'), browserSupportsWebAuthn());
   if (state.session || !(await browserSupportsWebAuthnAutofill())) return;
+  let assertion: Awaited<ReturnType<typeof startAuthentication>>;
   try {
-    const optionsJSON = await api.passkeyOptions();
-    const assertion = await startAuthentication({ optionsJSON, useBrowserAutofill: true });
-    await finish(assertion);
+    assertion = await startAuthentication({ optionsJSON: await api.passkeyOptions(), useBrowserAutofill: true });
   } catch (error) {
-    if (!cancelled(error)) reportError(error);
+    // Only a ceremony the user entered is theirs to hear about (a WebAuthnError). What fails before
+    // one starts (the options did not come; the browser stopped offering autofill between its check
+    // and ours, as when an authenticator is attached meanwhile) ends the offer quietly, as does the
+    // button's abort: the button stays.
+    if (error instanceof WebAuthnError && !cancelled(error)) reportError(error);
+    return;
   }
+  await finish(assertion).catch(reportError);
 }
 
 export async function signInWithPasskey(event: MouseEvent): Promise<void> {
