@@ -107,47 +107,44 @@ function failureFields(error: unknown, status: number | undefined) {
 }
 
 /**
- * Runs one call of `service` (retries included) and sends its subsegment, when the invocation is
- * sampled; `metadataOf` finds the HTTP status, request id and attempts in its result.
+ * The interceptor for a client of `service` (an AwsService of ./aws-policy.ts): outside the
+ * retries, so one subsegment per call, sent when the invocation is sampled.
  */
-async function traceCall<T>(service: string, operation: string, input: Record<string, unknown>, run: () => Promise<T>, metadataOf: (result: T) => Metadata | undefined): Promise<T> {
-  const trace = traceContext();
-  if (!trace) return run();
-  const base = {
-    name: SERVICE_NAMES[service] ?? service,
-    id: randomBytes(8).toString('hex'),
-    trace_id: trace.traceId,
-    parent_id: trace.parentId,
-    type: 'subsegment',
-    namespace: 'aws',
-    start_time: Date.now() / 1000,
-  };
-  const aws = { operation, region: process.env.AWS_REGION, ...resourceNames(input) };
-  const emit = (metadata: Metadata | undefined, extra: object) => {
+export function tracingInterceptor(service: string): CallInterceptor {
+  return async (call, next) => {
+    const trace = traceContext();
+    if (!trace) return next(call);
+    const base = {
+      name: SERVICE_NAMES[service] ?? service,
+      id: randomBytes(8).toString('hex'),
+      trace_id: trace.traceId,
+      parent_id: trace.parentId,
+      type: 'subsegment',
+      namespace: 'aws',
+      start_time: Date.now() / 1000,
+    };
+    const aws = { operation: call.operation, region: process.env.AWS_REGION, ...resourceNames(call.input) };
+    const emit = (metadata: Metadata | undefined, extra: object) => {
+      try {
+        send({
+          ...base,
+          end_time: Date.now() / 1000,
+          aws: { ...aws, request_id: metadata?.requestId, retries: Math.max(0, (metadata?.attempts ?? 1) - 1) },
+          ...(metadata?.httpStatusCode !== undefined && { http: { response: { status: metadata.httpStatusCode } } }),
+          ...extra,
+        });
+      } catch {
+        // tracing never fails a request
+      }
+    };
     try {
-      send({
-        ...base,
-        end_time: Date.now() / 1000,
-        aws: { ...aws, request_id: metadata?.requestId, retries: Math.max(0, (metadata?.attempts ?? 1) - 1) },
-        ...(metadata?.httpStatusCode !== undefined && { http: { response: { status: metadata.httpStatusCode } } }),
-        ...extra,
-      });
-    } catch {
-      // tracing never fails a request
+      const output = await next(call);
+      emit(output.$metadata as Metadata | undefined, {});
+      return output;
+    } catch (error) {
+      const metadata = (error as { $metadata?: Metadata }).$metadata;
+      emit(metadata, failureFields(error, metadata?.httpStatusCode));
+      throw error;
     }
   };
-  try {
-    const result = await run();
-    emit(metadataOf(result), {});
-    return result;
-  } catch (error) {
-    const metadata = (error as { $metadata?: Metadata }).$metadata;
-    emit(metadata, failureFields(error, metadata?.httpStatusCode));
-    throw error;
-  }
-}
-
-/** The interceptor for a client of `service` (an AwsService of ./aws-policy.ts): outside the retries, so one subsegment per call. */
-export function tracingInterceptor(service: string): CallInterceptor {
-  return (call, next) => traceCall(service, call.operation, call.input, () => next(call), (output) => output.$metadata as Metadata | undefined);
 }

@@ -183,6 +183,7 @@ export class AwsClient {
   private interceptors: CallInterceptor[] = [];
   private attemptInterceptors: AttemptInterceptor[] = [];
   private handler: CallHandler;
+  private attempt: AttemptHandler;
 
   constructor(private readonly options: AwsClientOptions) {
     const https = options.endpoint.protocol === 'https:';
@@ -190,7 +191,11 @@ export class AwsClient {
     const send = https ? httpsRequest : httpRequest;
     this.post = (request) => postSigned(send, this.agent, request, options);
     this.handler = this.chain();
-    if (awsCallTracingOn()) this.intercept(async (call, next) => (await callTracing()).tracingInterceptor(options.service)(call, next));
+    this.attempt = this.post;
+    if (awsCallTracingOn()) {
+      let traced: CallInterceptor | undefined;
+      this.intercept(async (call, next) => (traced ??= (await callTracing()).tracingInterceptor(options.service))(call, next));
+    }
     decorator?.(this, options.service);
   }
 
@@ -215,8 +220,10 @@ export class AwsClient {
   /** Adds an interceptor of each attempt, inside those added before; returns its removal. */
   interceptAttempts(interceptor: AttemptInterceptor): () => void {
     this.attemptInterceptors.push(interceptor);
+    this.attempt = this.chainAttempts();
     return () => {
       this.attemptInterceptors = this.attemptInterceptors.filter((i) => i !== interceptor);
+      this.attempt = this.chainAttempts();
     };
   }
 
@@ -228,6 +235,10 @@ export class AwsClient {
     return this.interceptors.reduceRight<CallHandler>((next, interceptor) => (call) => interceptor(call, next), (call) => this.execute(call));
   }
 
+  private chainAttempts(): AttemptHandler {
+    return this.attemptInterceptors.reduceRight<AttemptHandler>((next, interceptor) => (request) => interceptor(request, next), this.post);
+  }
+
   private async execute({ operation, input }: Call): Promise<Doc> {
     const { policy, endpoint, encode = jsonBody, decode = jsonOutput } = this.options;
     const body = encode(operation, input);
@@ -237,7 +248,7 @@ export class AwsClient {
       let failure: unknown;
       try {
         const request = { operation, endpoint, body, timeoutMs: Math.min(policy.requestTimeoutMs, left ?? Infinity) };
-        const response = await this.attemptInterceptors.reduceRight<AttemptHandler>((next, interceptor) => (r) => interceptor(r, next), this.post)(request);
+        const response = await this.attempt(request);
         const $metadata = { httpStatusCode: response.status, requestId: response.requestId, attempts: attempt };
         if (response.status === 200) return { ...decode(operation, response.body), $metadata };
         failure = refusal(response, $metadata, this.options.refusal ?? jsonRefusal);
