@@ -10,7 +10,7 @@
  */
 import { config } from '../config';
 import { Conflict, ErrorCode } from '../errors';
-import { assertUnderLimits, consume, refusedBy, underLimit, type Limit } from '../ratelimit/limits';
+import { assertUnderLimits, consume, limitReached, underLimit, type Limit } from '../ratelimit/limits';
 import type { TransactItem } from '../store/transact';
 import { userStore } from './user-store';
 
@@ -29,7 +29,10 @@ export const assertMayAddEmails = (orgId: number, at: Date): Promise<void> => as
 
 /** The same, as an item of the transaction that adds the address; its refusal is `addingRefused`. */
 export const mayAddEmails = (orgId: number, at: Date): TransactItem => underLimit(limitOf(orgId), at);
-export const addingRefused = (orgId: number, at: Date) => refusedBy(limitOf(orgId), at, MESSAGE);
+export const addingRefused = (orgId: number, at: Date) => limitReached(limitOf(orgId), at, MESSAGE);
+
+/** Counts one answer that an address is held by another org's user: 429 once the org's are used up. */
+export const countTakenElsewhere = (orgId: number, at: Date): Promise<void> => consume([limitOf(orgId)], at, MESSAGE);
 
 /**
  * The answer for an address that has an account (its holder's id, when known): a 409, counted
@@ -37,6 +40,6 @@ export const addingRefused = (orgId: number, at: Date) => refusedBy(limitOf(orgI
  */
 export async function emailTaken(orgId: number, holderId: number | undefined, at: Date): Promise<Conflict> {
   const holder = holderId === undefined ? undefined : await userStore.get(holderId);
-  if (holder?.orgId !== orgId) await consume([limitOf(orgId)], at, MESSAGE);
+  if (holder?.orgId !== orgId) await countTakenElsewhere(orgId, at);
   return new Conflict('A user with this email already exists', ErrorCode.alreadyExists);
 }

@@ -15,7 +15,7 @@ import { LostRace } from '../store/conditions';
 import { transactWrite } from '../store/transact';
 import type { User } from '../model/user';
 import { nextId } from './counter-store';
-import { addingRefused, assertMayAddEmails, emailTaken, mayAddEmails } from './email-taken';
+import { addingRefused, assertMayAddEmails, countTakenElsewhere, mayAddEmails } from './email-taken';
 import { emailInvitation, newInvitationLink } from './invitations';
 import { parseImportedHash, UnsupportedHash } from './imported-hashes';
 import { orgStore, userStore } from './user-store';
@@ -200,6 +200,6 @@ async function existingOutcome(orgId: number, userId: number, email: string, lin
   if (user?.orgId === orgId) return { line, outcome: 'unchanged', email, userId };
   // Same answer as creating a user whose email is taken (nothing tells which org has it), and counted
   // the same way: at the org's limit the whole import is refused (429; a retry finds the rows made).
-  await emailTaken(orgId, userId, now());
+  await countTakenElsewhere(orgId, now());
   return { line, outcome: 'refused', email, reason: 'a user with this email already exists' };
 }

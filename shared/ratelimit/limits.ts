@@ -29,12 +29,15 @@ const isInterval = (limit: Limit | Interval): limit is Interval => 'intervalSeco
 
 const counterOf = (limit: Limit, now: Date): CounterRef => ({ scope: limit.scope, subject: limit.subject, window: windowAt(limit.windowSeconds, now) });
 
+/** The 429 of a limit found full at `now`. */
+export const limitReached = (limit: Limit, now: Date, message?: string) => new TooManyRequests(secondsLeft(counterOf(limit, now).window, now), message);
+
 /** Refuses with 429 when any of the counters already reached its limit (one read). */
 export async function assertUnderLimits(limits: Limit[], now: Date, message?: string): Promise<void> {
   const counters = limits.map((l) => counterOf(l, now));
   const counts = await rateLimitStore.counts(counters);
   limits.forEach((limit, i) => {
-    if (counts[i]! >= limit.max) throw new TooManyRequests(secondsLeft(counters[i]!.window, now), message);
+    if (counts[i]! >= limit.max) throw limitReached(limit, now, message);
   });
 }
 
@@ -64,14 +67,12 @@ export async function consume(limits: (Limit | Interval)[], now: Date, message?:
 
 /**
  * For the caller's transaction: passes while `limit` has room at `now`, counting nothing. A refusal
- * (LostRace at its index) is `refusedBy(limit, now)`.
+ * (LostRace at its index) is `limitReached(limit, now)`.
  */
 export function underLimit(limit: Limit, now: Date): TransactItem {
   return rateLimitStore.isBelow(counterOf(limit, now), limit.max);
 }
 
-/** The 429 of a limit found full at `now`. */
-export const refusedBy = (limit: Limit, now: Date, message?: string) => new TooManyRequests(secondsLeft(counterOf(limit, now).window, now), message);
 
 /**
  * The writes that give back one event `consume` counted at `now` (an SMS the provider refused
