@@ -48,7 +48,6 @@ async function measure(dynamoEndpoint: string, tmp: string) {
   const { handler } = await import('../../../functions/twofa/authenticate');
   const { lambdaContext, matchRoute, toApiEvent } = await import('../../../infra/local/api-event');
   const { db } = await import('../../../shared/store/client');
-  const { QueryCommand } = await import('../../../shared/store/commands');
   const route = matchRoute('POST', '/2fa/authenticate');
   if (!route || route === 'method') throw new Error('no route for POST /2fa/authenticate');
   const context = { ...lambdaContext('twofa-authenticate'), getRemainingTimeInMillis: () => 100_000 };
@@ -70,7 +69,7 @@ async function measure(dynamoEndpoint: string, tmp: string) {
     if (answer) return answer();
     if (inCalls === undefined) {
       const output = await send(command);
-      if (command instanceof QueryCommand) lastQuery = output as typeof lastQuery;
+      if (command.operation === 'Query') lastQuery = output as typeof lastQuery;
       return output;
     }
     const since = process.cpuUsage();

@@ -115,7 +115,10 @@ async function hashMs(N: number, r: number, keylen: number, runs = 3): Promise<n
 }
 
 /** What one request puts into CloudWatch Logs: the function's own lines (measured), Lambda's records and the access-log line. */
-const logsOf = (route: string, own = 0) => ({ own, platform: PLATFORM_LOG_BYTES, access: accessLogBytes(route), total: own + PLATFORM_LOG_BYTES + accessLogBytes(route) });
+function logsOf(route: string, own = 0) {
+  const access = accessLogBytes(route);
+  return { own, platform: PLATFORM_LOG_BYTES, access, total: own + PLATFORM_LOG_BYTES + access };
+}
 
 function costs(verifyMs: number, passwordWaitMs: number, hash: number, accounting: { verify: PerRequest; password: PerRequest }, verifyMemoryMb: number, loginMemoryMb: number) {
   const memory = loginMemoryTable(hash, passwordWaitMs);
