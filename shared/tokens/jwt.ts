@@ -3,12 +3,12 @@
  * keys. Verification allows ES256 only, checks typ, iss, aud and expiry, and resolves `kid` only
  * against the service's published keys.
  */
-import { errors, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWTPayload, type JWTHeaderParameters } from 'jose';
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { config } from '../config';
 import { now } from '../clock';
 import { ErrorCode, Unauthenticated } from '../errors';
 import type { Role } from '../model/user';
+import { InvalidJwt, signJwt, verifyJwt, type JwtPayload } from './jws';
 import { activeSigningKey, publishedKeys } from './signing-keys';
 
 /**
@@ -37,64 +37,45 @@ export interface TokenClaims {
 }
 
 const TYP = 'at+jwt';
-const ALG = 'ES256';
 
 export async function signToken(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresIn: number; jti: string }> {
   const c = config();
   const key = await activeSigningKey();
   const issuedAt = Math.floor(now().getTime() / 1000);
   const jti = randomUUID();
-  const token = await new SignJWT({ ...claims } as unknown as JWTPayload)
-    .setProtectedHeader({ alg: ALG, typ: TYP, kid: key.kid })
-    .setIssuer(c.TOKEN_ISSUER)
-    .setAudience(c.TOKEN_AUDIENCE)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + ttlSeconds)
-    .setJti(jti)
-    .sign(key.privateKey);
+  const payload = { ...claims, iss: c.TOKEN_ISSUER, aud: c.TOKEN_AUDIENCE, iat: issuedAt, exp: issuedAt + ttlSeconds, jti };
+  const token = signJwt({ typ: TYP, kid: key.kid }, payload, key.privateKey);
   return { token, expiresIn: ttlSeconds, jti };
 }
 
 let lastRefresh = 0;
 /** Imported public keys by kid: importing on every request would repeat work on the hot path. */
-const imported = new Map<string, Promise<CryptoKey | Uint8Array>>();
+const imported = new Map<string, KeyObject>();
 
 /** Resolves a token's kid against our own keys; an unknown kid reloads the key set at most every 30 s. */
-async function keyFor(header: JWTHeaderParameters) {
+async function keyFor(kid: string): Promise<KeyObject> {
   let candidates = await publishedKeys();
-  let match = candidates.find((k) => k.kid === header.kid);
+  let match = candidates.find((k) => k.kid === kid);
   const t = now().getTime();
   if (!match && t - lastRefresh > 30_000) {
     lastRefresh = t;
     candidates = await publishedKeys({ refresh: true });
-    match = candidates.find((k) => k.kid === header.kid);
+    match = candidates.find((k) => k.kid === kid);
   }
   if (!match) throw new Unauthenticated('The token was not signed by this service', ErrorCode.invalidToken);
   let key = imported.get(match.kid);
-  if (!key) imported.set(match.kid, (key = importJWK(match.publicJwk, ALG)));
+  if (!key) imported.set(match.kid, (key = createPublicKey({ key: match.publicJwk, format: 'jwk' })));
   return key;
 }
 
-export async function verifyToken(token: string): Promise<TokenClaims & JWTPayload> {
+export async function verifyToken(token: string): Promise<TokenClaims & JwtPayload & { jti?: string }> {
   const c = config();
   try {
-    const { payload } = await jwtVerify(token, keyFor, {
-      algorithms: [ALG],
-      issuer: c.TOKEN_ISSUER,
-      audience: c.TOKEN_AUDIENCE,
-      typ: TYP,
-      currentDate: now(),
-      requiredClaims: ['sub', 'exp', 'iat', 'org', 'role', 'aal', 'auth_time'],
-    });
-    return payload as TokenClaims & JWTPayload;
+    const rules = { typ: TYP, issuer: c.TOKEN_ISSUER, audience: c.TOKEN_AUDIENCE, now: Math.floor(now().getTime() / 1000) };
+    const payload = await verifyJwt(token, keyFor, { ...rules, required: ['sub', 'org', 'role', 'aal', 'auth_time'] });
+    return payload as TokenClaims & JwtPayload & { jti?: string };
   } catch (error) {
-    if (error instanceof Unauthenticated) throw error;
-    const message =
-      error instanceof errors.JWTExpired
-        ? 'The token has expired'
-        : error instanceof errors.JOSEError
-          ? 'The token is invalid'
-          : 'The token is malformed';
-    throw new Unauthenticated(message, ErrorCode.invalidToken);
+    if (!(error instanceof InvalidJwt)) throw error;
+    throw new Unauthenticated(error.expired ? 'The token has expired' : 'The token is invalid', ErrorCode.invalidToken);
   }
 }

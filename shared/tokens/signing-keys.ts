@@ -3,8 +3,8 @@
  * (AES-256-GCM, bound to its kid). Rotation adds a key with the next sequence number; the old ones
  * stay published until every token they signed has expired.
  */
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { auditPut, type Actor } from '../audit/events';
 import { config } from '../config';
 import { now } from '../clock';
@@ -16,7 +16,7 @@ import { signingKeyStore } from './signing-key-store';
 export interface StoredKey {
   kid: string;
   seq: number;
-  publicJwk: JWK;
+  publicJwk: JsonWebKey & { kid: string; alg: string; use: 'sig' };
   sealedPrivateJwk: string;
   createdAt: string;
   /** Set when a newer key replaces this one: when it leaves the JWKS. */
@@ -25,11 +25,12 @@ export interface StoredKey {
 
 export interface SigningKey {
   kid: string;
-  privateKey: CryptoKey;
+  privateKey: KeyObject;
 }
 
 const CACHE_SECONDS = 300;
 const alg = 'ES256';
+const newKeyPair = promisify(generateKeyPair);
 
 let cache: { loadedAt: number; keys: StoredKey[] } | undefined;
 /** The signing key, with the kid it was loaded for (undefined: the first key is being created). */
@@ -51,13 +52,13 @@ export async function publishedKeys(options: { refresh?: boolean } = {}): Promis
 }
 
 async function newKey(seq: number): Promise<StoredKey> {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+  const { publicKey, privateKey } = await newKeyPair('ec', { namedCurve: 'P-256' });
   const kid = randomUUID();
   return {
     kid,
     seq,
-    publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },
-    sealedPrivateJwk: await seal(JSON.stringify(await exportJWK(privateKey)), `signing-key#${kid}`),
+    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' },
+    sealedPrivateJwk: await seal(JSON.stringify(privateKey.export({ format: 'jwk' })), `signing-key#${kid}`),
     createdAt: now().toISOString(),
   };
 }
@@ -83,8 +84,8 @@ function loadSigner(known: StoredKey | undefined): NonNullable<typeof signer> {
       newest = (await publishedKeys({ refresh: true }))[0]!;
       entry.kid = newest.kid;
     }
-    const jwk = JSON.parse(await open(newest.sealedPrivateJwk, `signing-key#${newest.kid}`)) as JWK;
-    return { kid: newest.kid, privateKey: (await importJWK(jwk, alg)) as CryptoKey };
+    const jwk = JSON.parse(await open(newest.sealedPrivateJwk, `signing-key#${newest.kid}`)) as JsonWebKey;
+    return { kid: newest.kid, privateKey: createPrivateKey({ key: jwk, format: 'jwk' }) };
   })().catch((error) => {
     if (signer === entry) signer = undefined;
     throw error;

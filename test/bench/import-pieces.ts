@@ -45,7 +45,7 @@ export const pieces: Piece[] = [
     label: '+ the whole route table (functions/routes.ts: the stack, the local server, /openapi.json)',
     contents: "export { routes } from './functions/routes';",
   },
-  { label: '+ jose (what shared/tokens takes)', contents: "export { errors, importJWK, jwtVerify, SignJWT, exportJWK, generateKeyPair } from 'jose';" },
+  { label: '+ shared/tokens/jws.ts (ES256 JWTs on node:crypto)', contents: "export { signJwt, verifyJwt } from './shared/tokens/jws';" },
   { label: '+ Powertools Logger (shared/log.ts)', contents: "export { logger } from './shared/log';" },
   {
     label: '+ Powertools Logger and injectLambdaContext',
