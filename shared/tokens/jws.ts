@@ -2,16 +2,21 @@
  * Compact ES256 JWTs (RFC 7515, RFC 7519), signed and checked synchronously with node:crypto.
  *
  * Why not jose, which made them before: jose signs through WebCrypto, where every signature is a
- * job on libuv's thread pool that the main thread waits for. With it the verify step's own code
- * cost 0.72 ms of CPU, with this 0.40 ms (`npx tsx test/bench/load/in-process.ts`); the
- * synchronous libraries cost more than that at every cold start (fast-jwt +100 KB and ~10 ms of
- * import, jsonwebtoken ~15 ms). The tests keep jose as the reference both ways
- * (test/unit/jws.test.ts).
+ * job on libuv's thread pool that the main thread waits for; with it the verify step's own code
+ * cost 0.72 ms of CPU, with this 0.38 ms (`npx tsx test/bench/load/in-process.ts`). The synchronous
+ * JWT libraries cost more than that at every cold start (README, Performance). The tests keep jose
+ * as the reference both ways (test/unit/jws.test.ts).
+ *
+ * Keys go to node:crypto as KeyObjects, not in an options object: Node tells an options object from
+ * a key by two thrown and caught exceptions per call, a third of a signature's cost. So node:crypto
+ * makes and checks DER signatures, and ecdsa-sig-formatter converts them to and from the JWS form
+ * (IEEE P1363: r and s, 32 bytes each).
  *
  * Only what the service's own tokens use is accepted: alg ES256 and nothing else, no `crit`
  * extensions, the compact serialization with an exact-length signature.
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
+import { derToJose, joseToDer } from 'ecdsa-sig-formatter';
 
 export const ALG = 'ES256';
 /** P-256 r and s, 32 bytes each (IEEE P1363), base64url without padding. */
@@ -49,7 +54,7 @@ const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('b
 
 export function signJwt(header: Omit<JwtHeader, 'alg'>, payload: JwtPayload, key: KeyObject): string {
   const input = `${encode({ alg: ALG, ...header })}.${encode(payload)}`;
-  return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  return `${input}.${derToJose(sign('sha256', Buffer.from(input), key), ALG)}`;
 }
 
 function decodeObject(part: string): Record<string, unknown> {
@@ -81,7 +86,7 @@ export async function verifyJwt(token: string, keyFor: (kid: string) => KeyObjec
   if (header.typ !== rules.typ) throw new InvalidJwt('wrong typ');
   if (typeof header.kid !== 'string') throw new InvalidJwt('no kid');
   const key = await keyFor(header.kid);
-  const signed = verify('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  const signed = verify('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), key, joseToDer(Buffer.from(signature, 'base64url'), ALG));
   if (!signed) throw new InvalidJwt('signature does not verify');
 
   const payload = decodeObject(encodedPayload);
