@@ -3,7 +3,7 @@
  * other's tokens, and every token ours refuses, jose refuses too (so each case is a real fault,
  * not a quirk of ours).
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { InvalidJwt, signJwt, verifyJwt, type JwtRules } from '../../shared/tokens/jws';
 
@@ -66,7 +66,7 @@ describe('ES256 JWTs on node:crypto', () => {
       'HS256 keyed with the public key (algorithm confusion)',
       (() => {
         const input = `${b64({ alg: 'HS256', ...header })}.${goodPayload}`;
-        const mac = require('node:crypto').createHmac('sha256', keys.publicKey.export({ type: 'spki', format: 'pem' })).update(input).digest();
+        const mac = createHmac('sha256', keys.publicKey.export({ type: 'spki', format: 'pem' })).update(input).digest();
         return `${input}.${Buffer.concat([mac, mac]).toString('base64url')}`;
       })(),
     ],
