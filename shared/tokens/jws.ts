@@ -13,7 +13,8 @@
  * (IEEE P1363: r and s, 32 bytes each).
  *
  * Only what the service's own tokens use is accepted: alg ES256 and nothing else, no `crit`
- * extensions, the compact serialization with an exact-length signature.
+ * extensions, the compact serialization with an exact-length signature, a `typ` the caller names
+ * with the audience and claims a token of that kind must carry.
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { derToJose, joseToDer } from 'ecdsa-sig-formatter';
@@ -40,14 +41,19 @@ export interface JwtHeader {
 
 export type JwtPayload = Record<string, unknown> & { iss: string; aud: string | string[]; exp: number; iat: number };
 
-export interface JwtRules {
-  typ: string;
-  issuer: string;
+/** What a token of one `typ` must hold. */
+export interface JwtKind {
   audience: string;
-  /** Epoch seconds. */
-  now: number;
   /** Claims that must be present, beside iss, aud, exp and iat. */
   required: readonly string[];
+}
+
+export interface JwtRules {
+  issuer: string;
+  /** Epoch seconds. */
+  now: number;
+  /** The kinds of token accepted, by their `typ`. */
+  kinds: Readonly<Record<string, JwtKind>>;
 }
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -71,10 +77,14 @@ function decodeObject(part: string): Record<string, unknown> {
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /**
- * The payload of a token this service signed, once its signature and claims hold. `keyFor` finds
- * the public key of a `kid` (it may throw its own error for an unknown one).
+ * The kind and payload of a token this service signed, once its signature and claims hold.
+ * `keyFor` finds the public key of a `kid` (it may throw its own error for an unknown one).
  */
-export async function verifyJwt(token: string, keyFor: (kid: string) => KeyObject | Promise<KeyObject>, rules: JwtRules): Promise<JwtPayload> {
+export async function verifyJwt(
+  token: string,
+  keyFor: (kid: string) => KeyObject | Promise<KeyObject>,
+  rules: JwtRules,
+): Promise<{ typ: string; payload: JwtPayload }> {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new InvalidJwt('not a compact JWS');
   const [encodedHeader, encodedPayload, signature] = parts as [string, string, string];
@@ -83,19 +93,21 @@ export async function verifyJwt(token: string, keyFor: (kid: string) => KeyObjec
   if (header.alg !== ALG) throw new InvalidJwt('alg not allowed');
   // RFC 7515 §4.1.11: an extension the recipient does not understand makes the token invalid.
   if ('crit' in header) throw new InvalidJwt('crit not supported');
-  if (header.typ !== rules.typ) throw new InvalidJwt('wrong typ');
+  const typ = header.typ;
+  if (typeof typ !== 'string' || !Object.hasOwn(rules.kinds, typ)) throw new InvalidJwt('wrong typ');
+  const kind = rules.kinds[typ]!;
   if (typeof header.kid !== 'string') throw new InvalidJwt('no kid');
   const key = await keyFor(header.kid);
   const signed = verify('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`), key, joseToDer(Buffer.from(signature, 'base64url'), ALG));
   if (!signed) throw new InvalidJwt('signature does not verify');
 
   const payload = decodeObject(encodedPayload);
-  for (const claim of ['iss', 'aud', 'exp', 'iat', ...rules.required]) if (!(claim in payload)) throw new InvalidJwt(`no ${claim}`);
+  for (const claim of ['iss', 'aud', 'exp', 'iat', ...kind.required]) if (!(claim in payload)) throw new InvalidJwt(`no ${claim}`);
   if (payload.iss !== rules.issuer) throw new InvalidJwt('wrong iss');
   const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!audience.includes(rules.audience)) throw new InvalidJwt('wrong aud');
+  if (!audience.includes(kind.audience)) throw new InvalidJwt('wrong aud');
   if (!isNumber(payload.exp) || !isNumber(payload.iat)) throw new InvalidJwt('exp and iat must be numbers');
   if ('nbf' in payload && (!isNumber(payload.nbf) || payload.nbf > rules.now)) throw new InvalidJwt('not yet valid');
   if (payload.exp <= rules.now) throw new InvalidJwt('expired', true);
-  return payload as JwtPayload;
+  return { typ, payload: payload as JwtPayload };
 }

@@ -36,15 +36,24 @@ export interface TokenClaims {
   act?: { sub: string };
 }
 
-const TYP = 'at+jwt';
+/**
+ * An access token is RFC 9068's `at+jwt`, for the API's audience. A pending token (a `scope`) is not
+ * one: it is typed `pending+jwt` and addressed to the issuer itself, so that a relying party that
+ * checks `typ` or `aud`, as RFC 9068 asks, refuses it although it verifies against the same JWKS.
+ * (The scope alone decides what a token may do here.)
+ */
+const ACCESS_TYP = 'at+jwt';
+const PENDING_TYP = 'pending+jwt';
 
 export async function signToken(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresIn: number; jti: string }> {
   const c = config();
   const key = await activeSigningKey();
   const issuedAt = Math.floor(now().getTime() / 1000);
   const jti = randomUUID();
-  const payload = { ...claims, iss: c.TOKEN_ISSUER, aud: c.TOKEN_AUDIENCE, iat: issuedAt, exp: issuedAt + ttlSeconds, jti };
-  const token = signJwt({ typ: TYP, kid: key.kid }, payload, key.privateKey);
+  const pending = claims.scope !== undefined;
+  const aud = pending ? c.TOKEN_ISSUER : c.TOKEN_AUDIENCE;
+  const payload = { ...claims, iss: c.TOKEN_ISSUER, aud, iat: issuedAt, exp: issuedAt + ttlSeconds, jti };
+  const token = signJwt({ typ: pending ? PENDING_TYP : ACCESS_TYP, kid: key.kid }, payload, key.privateKey);
   return { token, expiresIn: ttlSeconds, jti };
 }
 
@@ -71,8 +80,13 @@ async function keyFor(kid: string): Promise<KeyObject> {
 export async function verifyToken(token: string): Promise<TokenClaims & JwtPayload & { jti?: string }> {
   const c = config();
   try {
-    const rules = { typ: TYP, issuer: c.TOKEN_ISSUER, audience: c.TOKEN_AUDIENCE, now: Math.floor(now().getTime() / 1000) };
-    const payload = await verifyJwt(token, keyFor, { ...rules, required: ['sub', 'org', 'role', 'aal', 'auth_time'] });
+    const required = ['sub', 'org', 'role', 'aal', 'auth_time'];
+    const { typ, payload } = await verifyJwt(token, keyFor, {
+      issuer: c.TOKEN_ISSUER,
+      now: Math.floor(now().getTime() / 1000),
+      kinds: { [ACCESS_TYP]: { audience: c.TOKEN_AUDIENCE, required }, [PENDING_TYP]: { audience: c.TOKEN_ISSUER, required: [...required, 'scope'] } },
+    });
+    if (typ === PENDING_TYP && payload.scope !== '2fa' && payload.scope !== 'reset') throw new InvalidJwt('a pending token of no known scope');
     return payload as TokenClaims & JwtPayload & { jti?: string };
   } catch (error) {
     if (!(error instanceof InvalidJwt)) throw error;

@@ -33,7 +33,7 @@ async function measureHere() {
   ]);
   const iat = Math.floor(Date.now() / 1000);
   const payload = { ...claims, iss: 'i', aud: 'a', iat, exp: iat + 900, jti: 'j' };
-  const rules = { typ: 'at+jwt', issuer: 'i', audience: 'a', now: iat, required: ['sub'] };
+  const rules = { issuer: 'i', now: iat, kinds: { 'at+jwt': { audience: 'a', required: ['sub'] } } };
   const token = signJwt({ typ: 'at+jwt', kid: 'k' }, payload, privateKey);
   const rows: [string, { cpu: number; wall: number }][] = [
     ['the service: sign (jws.ts, node:crypto)', await cpuPerOp(() => signJwt({ typ: 'at+jwt', kid: 'k' }, payload, privateKey))],

@@ -1,6 +1,6 @@
 /** First factor and tokens: login, refresh rotation and reuse detection, logout, users and permissions. */
 import { PutCommand, ScanCommand } from '../../shared/store/commands';
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, UnsecuredJWT } from 'jose';
 import { config } from '../../shared/config';
 import { forgetCachedPolicy } from '../../shared/policy/policy';
 import { db, tableName } from '../../shared/store/client';
@@ -48,11 +48,35 @@ describe('POST /api/auth/login', () => {
     expect(body).toMatchObject({ twoFactorRequired: true, twoFactorSetupRequired: true, methods: [], expiresIn: 300 });
     expect(body.refreshToken).toBeUndefined();
     expect(body.accessToken).toBeUndefined();
-    expect(decodeJwt(body.pendingToken!)).toMatchObject({ scope: '2fa', aal: 1 });
+    expect(decodeJwt(body.pendingToken!)).toMatchObject({ scope: '2fa', aal: 1, aud: 'http://127.0.0.1:3000' });
+    expect(decodeProtectedHeader(body.pendingToken!)).toMatchObject({ alg: 'ES256', typ: 'pending+jwt' });
 
     // The pending token cannot reach a full-access route.
     const refused = await invoke('GET /api/users/{id}', { params: { id: member.userId }, token: body.pendingToken });
     expect(refused).toMatchObject({ status: 403, body: { code: 'two_factor_required' } });
+  });
+
+  it("gives relying parties no pending token to take for an access token: it verifies against the JWKS, but not as RFC 9068's at+jwt for the API", async () => {
+    const { orgId, member } = await newOrg();
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.policy(orgId), methods: ['totp'], forced: true, forcedAt: new Date(0).toISOString(), sequence: 1 },
+      }),
+    );
+    forgetCachedPolicy(orgId);
+    const pending = (await login(member)).pendingToken!;
+    const jwks = createLocalJWKSet((await invoke('GET /.well-known/jwks.json')).body);
+    const asRelyingParty = (token: string, checks: { typ?: string; audience?: string }) =>
+      jwtVerify(token, jwks, { algorithms: ['ES256'], issuer: 'http://127.0.0.1:3000', ...checks }).then(
+        () => 'accepted',
+        (error: Error) => error.name,
+      );
+    await expect(asRelyingParty(pending, {})).resolves.toBe('accepted'); // the signature is ours
+    await expect(asRelyingParty(pending, { typ: 'at+jwt' })).resolves.toBe('JWTClaimValidationFailed');
+    await expect(asRelyingParty(pending, { audience: 'twofactor-api' })).resolves.toBe('JWTClaimValidationFailed');
+    const access = await accessToken((await newOrg()).admin);
+    await expect(asRelyingParty(access, { typ: 'at+jwt', audience: 'twofactor-api' })).resolves.toBe('accepted');
   });
 
   it('answers an unknown email exactly as a wrong password', async () => {

@@ -8,11 +8,17 @@ import { jwtVerify, SignJWT } from 'jose';
 import { InvalidJwt, signJwt, verifyJwt, type JwtRules } from '../../shared/tokens/jws';
 
 const NOW = 1_800_000_000;
-const rules: JwtRules = { typ: 'at+jwt', issuer: 'https://issuer.test', audience: 'twofactor', now: NOW, required: ['sub'] };
+const ISSUER = 'https://issuer.test';
+const AUDIENCE = 'twofactor';
+const rules: JwtRules = {
+  issuer: ISSUER,
+  now: NOW,
+  kinds: { 'at+jwt': { audience: AUDIENCE, required: ['sub'] }, 'pending+jwt': { audience: ISSUER, required: ['sub', 'scope'] } },
+};
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const header = { typ: 'at+jwt', kid: 'k1' };
-const payload = { sub: '42', iss: rules.issuer, aud: rules.audience, iat: NOW - 10, exp: NOW + 60, jti: 'j' };
+const payload = { sub: '42', iss: ISSUER, aud: AUDIENCE, iat: NOW - 10, exp: NOW + 60, jti: 'j' };
 const keyFor = (kid: string): KeyObject => {
   if (kid !== 'k1') throw new Error(`unknown kid ${kid}`);
   return keys.publicKey;
@@ -30,11 +36,11 @@ const [goodHeader, goodPayload, goodSignature] = good.split('.') as [string, str
 const joseAccepts = (token: string) =>
   jwtVerify(token, keys.publicKey, {
     algorithms: ['ES256'],
-    issuer: rules.issuer,
-    audience: rules.audience,
-    typ: rules.typ,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    typ: 'at+jwt',
     currentDate: new Date(NOW * 1000),
-    requiredClaims: ['iss', 'aud', 'exp', 'iat', ...rules.required],
+    requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub'],
   }).then(
     () => true,
     () => false,
@@ -49,13 +55,13 @@ describe('ES256 JWTs on node:crypto', () => {
 
     const theirs = await new SignJWT({ sub: '42', jti: 'j' })
       .setProtectedHeader({ alg: 'ES256', ...header })
-      .setIssuer(rules.issuer)
-      .setAudience([rules.audience, 'another'])
+      .setIssuer(ISSUER)
+      .setAudience([AUDIENCE, 'another'])
       .setIssuedAt(NOW - 10)
       .setExpirationTime(NOW + 60)
       .sign(keys.privateKey);
-    await expect(verifyJwt(theirs, keyFor, rules)).resolves.toMatchObject({ sub: '42', aud: [rules.audience, 'another'] });
-    await expect(verifyJwt(good, keyFor, rules)).resolves.toEqual(payload);
+    await expect(verifyJwt(theirs, keyFor, rules)).resolves.toMatchObject({ typ: 'at+jwt', payload: { sub: '42', aud: [AUDIENCE, 'another'] } });
+    await expect(verifyJwt(good, keyFor, rules)).resolves.toEqual({ typ: 'at+jwt', payload });
   });
 
   const refused: Array<[string, string, expired?: boolean]> = [
@@ -90,6 +96,8 @@ describe('ES256 JWTs on node:crypto', () => {
     ['a payload that is not JSON', forge({ alg: 'ES256', ...header }, 'not json')],
     ['a payload that is an array', forge({ alg: 'ES256', ...header }, [payload])],
     ['another issuer', forge({ alg: 'ES256', ...header }, { ...payload, iss: 'https://evil.test' })],
+    ['the audience of another kind', forge({ alg: 'ES256', ...header }, { ...payload, aud: ISSUER })],
+    ['a typ that is a property of every object', forge({ alg: 'ES256', typ: 'constructor', kid: 'k1' }, payload)],
     ['another audience', forge({ alg: 'ES256', ...header }, { ...payload, aud: 'another' })],
     ['an audience list without ours', forge({ alg: 'ES256', ...header }, { ...payload, aud: ['a', 'b'] })],
     ['expired', forge({ alg: 'ES256', ...header }, { ...payload, exp: NOW }), true],
@@ -120,9 +128,20 @@ describe('ES256 JWTs on node:crypto', () => {
   });
 
   it('accepts what the rules allow: nbf passed, an audience list with ours', async () => {
-    const token = forge({ alg: 'ES256', ...header }, { ...payload, nbf: NOW, aud: ['another', rules.audience] });
-    await expect(verifyJwt(token, keyFor, rules)).resolves.toMatchObject({ sub: '42' });
+    const token = forge({ alg: 'ES256', ...header }, { ...payload, nbf: NOW, aud: ['another', AUDIENCE] });
+    await expect(verifyJwt(token, keyFor, rules)).resolves.toMatchObject({ payload: { sub: '42' } });
     expect(await joseAccepts(token)).toBe(true);
+  });
+
+  it('tells the kinds apart by typ, each held to its own audience and claims', async () => {
+    const pending = { ...payload, aud: ISSUER, scope: '2fa' };
+    await expect(verifyJwt(forge({ alg: 'ES256', typ: 'pending+jwt', kid: 'k1' }, pending), keyFor, rules)).resolves.toEqual({ typ: 'pending+jwt', payload: pending });
+    // A pending token is what a relying party must not take for an access token: jose, checking typ
+    // and audience as RFC 9068 asks, refuses it.
+    expect(await joseAccepts(forge({ alg: 'ES256', typ: 'pending+jwt', kid: 'k1' }, pending))).toBe(false);
+    for (const wrong of [{ ...pending, aud: AUDIENCE }, { ...pending, scope: undefined }]) {
+      await expect(verifyJwt(forge({ alg: 'ES256', typ: 'pending+jwt', kid: 'k1' }, wrong), keyFor, rules)).rejects.toBeInstanceOf(InvalidJwt);
+    }
   });
 
   it("passes on the key lookup's own error for an unknown kid, before any signature work", async () => {
