@@ -77,6 +77,17 @@ describe('POST /api/auth/login', () => {
     await expect(asRelyingParty(pending, { audience: 'twofactor-api' })).resolves.toBe('JWTClaimValidationFailed');
     const access = await accessToken((await newOrg()).admin);
     await expect(asRelyingParty(access, { typ: 'at+jwt', audience: 'twofactor-api' })).resolves.toBe('accepted');
+
+    // Signed with our own key (as only a key holder could): a pending+jwt of no known scope is no token.
+    const { signJwt } = await import('../../shared/tokens/jws');
+    const { activeSigningKey } = await import('../../shared/tokens/signing-keys');
+    const key = await activeSigningKey();
+    const claims = decodeJwt(pending);
+    for (const scope of ['admin', undefined]) {
+      const token = signJwt({ typ: 'pending+jwt', kid: key.kid }, { ...(claims as Parameters<typeof signJwt>[1]), scope }, key.privateKey);
+      const response = await invoke('POST /2fa/authenticate', { token, body: { code: '123456' } });
+      expect(response).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
+    }
   });
 
   it('answers an unknown email exactly as a wrong password', async () => {
