@@ -350,18 +350,9 @@ async function main(): Promise<number> {
   );
   log('import cost of the shared pieces');
   const pieceCosts = await phase('pieces', () => measurePieces(settings.importRuns));
-  // Load: our server and the peer side by side, driven from this process (test/bench/load/), on a
-  // DynamoDB Local of its own, as when the load phase runs alone: on the one the phases above used,
-  // the stand-in made half the requests per second (the floor's included), which no code of ours did.
-  const load = await phase('load', async () => {
-    const { startDynamoDbLocal } = await import('../../infra/local/dynamodb');
-    const own = await startDynamoDbLocal({ port: 0, jvm: 'full' });
-    try {
-      return await runLoadPhase(own.endpoint, benchTmpDir, failures, table);
-    } finally {
-      await own.stop();
-    }
-  });
+  // Load: our server and the peer side by side, driven from this process (test/bench/load/, on a
+  // DynamoDB Local of its own).
+  const load = await phase('load', () => runLoadPhase(benchTmpDir, failures, table));
   log('the verify handler in-process');
   const inProcess = await phase('in-process', async () => inProcessReport());
   const seconds = (performance.now() - started) / 1000;

@@ -11,6 +11,19 @@ import { linkToken } from '../support/links';
 import { invoke } from '../support/invoke';
 import { randomDanishMobile } from '../support/sms';
 
+/** A member of a new org whose policy forces an authenticator app, with none enrolled. */
+async function memberOfOrgForcing2fa() {
+  const { orgId, member } = await newOrg();
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.policy(orgId), methods: ['totp'], forced: true, forcedAt: new Date(0).toISOString(), sequence: 1 },
+    }),
+  );
+  forgetCachedPolicy(orgId);
+  return member;
+}
+
 describe('POST /api/auth/login', () => {
   it('answers full tokens when no second factor is needed', async () => {
     const { member } = await newOrg();
@@ -35,15 +48,7 @@ describe('POST /api/auth/login', () => {
   });
 
   it('answers a pending token, and no refresh token, when the org forces 2FA', async () => {
-    const { orgId, member } = await newOrg();
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.policy(orgId), methods: ['totp'], forced: true, forcedAt: new Date(0).toISOString(), sequence: 1 },
-      }),
-    );
-    const { forgetCachedPolicy } = await import('../../shared/policy/policy');
-    forgetCachedPolicy(orgId);
+    const member = await memberOfOrgForcing2fa();
     const body = await login(member);
     expect(body).toMatchObject({ twoFactorRequired: true, twoFactorSetupRequired: true, methods: [], expiresIn: 300 });
     expect(body.refreshToken).toBeUndefined();
@@ -57,15 +62,7 @@ describe('POST /api/auth/login', () => {
   });
 
   it("gives relying parties no pending token to take for an access token: it verifies against the JWKS, but not as RFC 9068's at+jwt for the API", async () => {
-    const { orgId, member } = await newOrg();
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.policy(orgId), methods: ['totp'], forced: true, forcedAt: new Date(0).toISOString(), sequence: 1 },
-      }),
-    );
-    forgetCachedPolicy(orgId);
-    const pending = (await login(member)).pendingToken!;
+    const pending = (await login(await memberOfOrgForcing2fa())).pendingToken!;
     const jwks = createLocalJWKSet((await invoke('GET /.well-known/jwks.json')).body);
     const asRelyingParty = (token: string, checks: { typ?: string; audience?: string }) =>
       jwtVerify(token, jwks, { algorithms: ['ES256'], issuer: 'http://127.0.0.1:3000', ...checks }).then(

@@ -15,17 +15,14 @@ function table(header: string[], rows: string[][], right: number[] = []): string
 
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'twofactor-load-'));
-  const { startDynamoDbLocal } = await import('../../../infra/local/dynamodb');
-  const dynamo = await startDynamoDbLocal({ port: 0, jvm: 'full' });
   try {
     const failures: string[] = [];
-    const { lines, result } = await runLoadPhase(dynamo.endpoint, tmp, failures, table);
+    const { lines, result } = await runLoadPhase(tmp, failures, table);
     console.log(lines.join('\n'));
     if (failures.length) console.log(`FAIL:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = failures.length ? 1 : 0;
   } finally {
-    await dynamo.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
