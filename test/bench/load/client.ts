@@ -1,8 +1,9 @@
 /**
  * The load generator: a bounded closed-loop client (a fixed number of requests, `concurrency` in
- * flight, over keep-alive connections, stopping early at a time cap) and the CPU time of the server
- * process under test over the window, from /proc/<pid>/stat. The same client drives our server and
- * the peer, so the comparison shares its overhead.
+ * flight, over keep-alive connections, stopping early at a time cap) and, over the window, the CPU
+ * time of the server process under test and of DynamoDB Local (from /proc/<pid>/stat) and of this
+ * process, the client itself. The same client drives our server and the peer, so the comparison
+ * shares its overhead; on one machine the three share its cores, so together they set its throughput.
  */
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -75,7 +76,24 @@ export interface LoadResult {
   serverSystemCpuMs: number;
   /** Share of one core the server used over the window, %. */
   serverCpuPct: number;
+  /** DynamoDB Local's CPU per successful request, ms (about 0 for the peer, which does not use it). */
+  standInCpuMs: number;
+  /** This process's CPU per successful request, ms: the client making and reading the requests. */
+  clientCpuMs: number;
 }
+
+let standInPid: number | undefined;
+
+/** DynamoDB Local's process, metered in every window from now on. */
+export function meterStandIn(pid: number | undefined): void {
+  standInPid = pid;
+}
+
+const cpuSeconds = (pid: number | undefined) => {
+  if (pid === undefined) return NaN;
+  const { user, system } = processCpu(pid);
+  return user + system;
+};
 
 /**
  * Sends `count` requests, `concurrency` at a time. `next(i)` makes request i (cheap: prepared
@@ -98,6 +116,8 @@ export async function load(options: {
   let issued = 0;
   let capped = false;
   const cpu0 = processCpu(options.serverPid);
+  const standIn0 = cpuSeconds(standInPid);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   const deadline = t0 + options.capSeconds * 1000;
   const worker = async () => {
@@ -126,6 +146,8 @@ export async function load(options: {
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpu(options.serverPid);
+  const standIn = cpuSeconds(standInPid) - standIn0;
+  const client = process.cpuUsage(client0);
   const user = cpu1.user - cpu0.user;
   const system = cpu1.system - cpu0.system;
   const cpu = user + system;
@@ -148,5 +170,7 @@ export async function load(options: {
     serverUserCpuMs: perRequestMs(user),
     serverSystemCpuMs: perRequestMs(system),
     serverCpuPct: (cpu / seconds) * 100,
+    standInCpuMs: perRequestMs(standIn),
+    clientCpuMs: perRequestMs((client.user + client.system) / 1e6),
   };
 }

@@ -9,6 +9,8 @@
  * Knobs (environment): LOAD_VERIFY_C1 (150), LOAD_VERIFY_C16 (600), LOAD_PEER_VERIFY_C1 (80),
  * LOAD_PEER_VERIFY_C16 (240), LOAD_PASSWORD_C1 (8), LOAD_PASSWORD_C16 (32), LOAD_CAP_SECONDS (20
  * per window), LOAD_STANDIN_WARMUP_SECONDS (120: the most the stand-in's warm-up may take; 0 skips it),
+ * LOAD_VERIFY_ROUNDS (5: rounds of the c=16 verify windows, ours, the peer's and the floor's in turn:
+ * alternate below), LOAD_SETTLE_MS (2000: idle before each of those windows),
  * LOAD_PEER=0 (skip the peer), LOAD_CPU_PROFILE=<dir> (a CPU profile of our server over the verify
  * windows, written there). Our server runs with TIMEOUT_SCALE raised so sixteen queued logins fit
  * their budget (environment.ts, timeoutScale); the product's budgets are for one login per instance.
@@ -21,9 +23,9 @@ import { accessLogBytes, costPerMillion, FULL_VCPU_MB, loginMemoryTable, PIPE_BA
 import { passwordWindow, prepare, startServer, verifyWindow, VerifyPlan } from './ours';
 import { floorWindow, startFloor, type FloorClient } from './floor';
 import { serverNodeVersion } from './children';
-import { PeerClient, peerInstalled, peerSignInOk, peerVerifyWindow, startPeer, peerDir, type PeerServer, type PeerUser } from './peer';
+import { PeerClient, peerInstalled, peerSignInOk, peerVerifyWindow, startPeer, peerDir, type PeerUser } from './peer';
 import type { Accounting } from './server';
-import { load } from './client';
+import { load, meterStandIn } from './client';
 import { median } from '../stats';
 import { timeoutScale } from './environment';
 
@@ -39,6 +41,8 @@ const settings = () => ({
   peerVerify: { c1: num('LOAD_PEER_VERIFY_C1', 80), c16: num('LOAD_PEER_VERIFY_C16', 240) },
   password: { c1: num('LOAD_PASSWORD_C1', 8), c16: num('LOAD_PASSWORD_C16', 32) },
   capSeconds: num('LOAD_CAP_SECONDS', 20),
+  rounds: Math.max(1, num('LOAD_VERIFY_ROUNDS', 5)),
+  settleMs: num('LOAD_SETTLE_MS', 2000),
   warmup: 10,
   standInWarmupSeconds: num('LOAD_STANDIN_WARMUP_SECONDS', 120),
   accountingRequests: 10,
@@ -58,6 +62,10 @@ export interface LoadBenchResult {
   driverNode: string;
   ours: { verify: StepResults; password: StepResults; accounting: { verify: PerRequest; password: PerRequest } };
   peer?: { verify: StepResults; password: StepResults } | { skipped: string };
+  /** The verify step at c=16, ours, the peer's and the floor's in turn (alternate); `verify.c16` of ours and the peer is the median round's. */
+  rounds: Round[];
+  /** The floor at c=4, 16 and 64 (standInCeiling). */
+  ceiling: LoadResult[];
   /** The verify step's floor on DynamoDB (floor.ts), by the client that makes its calls. */
   floor: Record<FloorClient, StepResults>;
   scryptMs: { ours: number; peer: number };
@@ -65,6 +73,13 @@ export interface LoadBenchResult {
   standInWarmup: number[];
   cost: ReturnType<typeof costs>;
   seconds: number;
+}
+
+export interface Round {
+  ours: LoadResult;
+  peer?: LoadResult;
+  /** The floor (its calls signed and sent with node:http): the stand-in's own rate in the same round. */
+  floor: LoadResult;
 }
 
 interface PerRequest {
@@ -149,8 +164,9 @@ function costs(verifyMs: number, passwordWaitMs: number, hash: number, accountin
   return { verify, password, memory, logs, verifyDurationMs: verifyMs, verifyMemoryMb, loginMemoryMb, hashMs: hash, passwordWaitMs };
 }
 
-async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof settings>) {
-  const verifies = s.verify.c1 + s.verify.c16 + s.warmup + s.accountingRequests + warmPass(s, s.verify.c16);
+/** Our server, started and prepared: its users, the warm-up and the DynamoDB accounting done. */
+async function startOurs(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof settings>) {
+  const verifies = s.verify.c1 + s.rounds * s.verify.c16 + s.warmup + s.accountingRequests + warmPass(s, s.verify.c16);
   // Steps a user surely has left (ours.ts): the current one and the next (more if the clock moves on);
   // one round of c=16 more, so the last pass never runs short.
   const users = Math.ceil(verifies / 2) + 16;
@@ -163,7 +179,6 @@ async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof
   log(`  prepared in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const serverLog = join(tmp, 'load-server.log');
   const server = await startServer(env, serverLog);
-  const profileDir = process.env.LOAD_CPU_PROFILE;
   try {
     const plan = new VerifyPlan(verifyPrep);
     // Warm-up (the first request's one-time work: signing key, data key, policy), then accounting.
@@ -182,41 +197,46 @@ async function ourSide(env: NodeJS.ProcessEnv, tmp: string, s: ReturnType<typeof
     const accountedPassword = await logged(() => passwordWindow(server, passwordPrep, 4, 1, s.capSeconds));
     const passwordCounts = { ...perRequest(await server.take(), accountedPassword.result.n), logBytes: accountedPassword.logBytes };
     server.account(false);
-
-    const verify: StepResults = {};
-    const password: StepResults = {};
-    if (warmPass(s, s.verify.c16)) {
-      log(`ours: a warm pass of ${s.verify.c16} verifies at c=16 (untimed)`);
-      await verifyWindow(server, plan, s.verify.c16, 16, s.capSeconds);
-    }
-    log(`ours: verify c=1 (${s.verify.c1}), c=16 (${s.verify.c16}); ${plan.remaining()} (user, step) pairs ready`);
-    if (profileDir) await server.profile(true);
-    verify.c1 = await verifyWindow(server, plan, s.verify.c1, 1, s.capSeconds);
-    verify.c16 = await verifyWindow(server, plan, s.verify.c16, 16, s.capSeconds);
-    if (profileDir) {
-      const file = join(profileDir, `verify-${Date.now()}.cpuprofile`);
-      await server.profile(false, file);
-      log(`CPU profile of the verify windows: ${file} (npx tsx test/bench/load/profile-summary.ts ${file})`);
-    }
-    log(`ours: password c=1 (${s.password.c1}), c=16 (${s.password.c16})`);
-    password.c1 = await passwordWindow(server, passwordPrep, s.password.c1, 1, s.capSeconds);
-    password.c16 = await passwordWindow(server, passwordPrep, s.password.c16, 16, s.capSeconds);
-    const failed = [verify.c1, verify.c16, password.c1, password.c16].some((r) => r.errors);
-    if (failed && process.env.LOAD_KEEP_LOG === '1') log(`errors: the server's log is ${serverLog}`);
-    else if (failed) log(`errors; the server's log: ${readFileSync(serverLog, 'utf8').slice(-2000)}`);
-    return { verify, password, accounting: { verify: verifyCounts, password: passwordCounts } };
-  } finally {
+    return {
+      name: 'ours',
+      accounting: { verify: verifyCounts, password: passwordCounts },
+      verify: (count: number, concurrency: number) => verifyWindow(server, plan, count, concurrency, s.capSeconds),
+      password: (count: number, concurrency: number) => passwordWindow(server, passwordPrep, count, concurrency, s.capSeconds),
+      remaining: () => plan.remaining(),
+      server,
+      log: serverLog,
+      stop: () => server.stop(),
+    };
+  } catch (error) {
     await server.stop();
+    throw error;
   }
 }
 
-/** The floor server's verify windows, against the same DynamoDB Local as ours, right after ours. */
+/** The floor server's verify windows, against the same DynamoDB Local as ours. */
 async function floorSide(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings>, client: FloorClient): Promise<StepResults> {
   const server = await startFloor(env, client);
   try {
     await floorWindow(server, s.warmup, 1, s.capSeconds);
     log(`floor (${client}): verify c=1 (${s.verify.c1}), c=16 (${s.verify.c16})`);
     return { c1: await floorWindow(server, s.verify.c1, 1, s.capSeconds), c16: await floorWindow(server, s.verify.c16, 16, s.capSeconds) };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The floor at c=4, 16 and 64: DynamoDB Local serializes its writes (a lock on the table), so past a
+ * few requests in flight the step's rate stops growing with concurrency while the machine still has
+ * CPU to spare. Whatever stays flat here is the stand-in's ceiling for ours as much as for the floor.
+ */
+async function standInCeiling(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings>): Promise<LoadResult[]> {
+  const server = await startFloor(env, 'http');
+  try {
+    await floorWindow(server, s.warmup, 1, s.capSeconds);
+    const windows: LoadResult[] = [];
+    for (const c of [4, 16, 64]) windows.push(await floorWindow(server, s.verify.c16, c, s.capSeconds));
+    return windows;
   } finally {
     await server.stop();
   }
@@ -260,19 +280,17 @@ async function warmStandIn(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings
   return rates;
 }
 
-async function peerSide(tmp: string, s: ReturnType<typeof settings>) {
-  let server: PeerServer | undefined;
-  let client: PeerClient | undefined;
+/** The peer, started: its users enrolled, a sign-in challenge made for every verify it will answer, its warm-up done. */
+async function startPeerSide(tmp: string, s: ReturnType<typeof settings>) {
+  const server = await startPeer(join(tmp, 'peer.db'));
+  const client = new PeerClient(server);
   try {
-    server = await startPeer(join(tmp, 'peer.db'));
-    client = new PeerClient(server);
-    const c = client;
     log('peer: enrolling 16 users');
     const users: PeerUser[] = [];
     for (let batch = 0; batch < 16; batch += 4) {
-      users.push(...(await Promise.all([0, 1, 2, 3].map((i) => c.enrol(`peer-${batch + i}-${Date.now()}@example.com`)))));
+      users.push(...(await Promise.all([0, 1, 2, 3].map((i) => client.enrol(`peer-${batch + i}-${Date.now()}@example.com`)))));
     }
-    const wanted = s.peerVerify.c1 + s.peerVerify.c16 + s.warmup + warmPass(s, s.peerVerify.c16);
+    const wanted = s.peerVerify.c1 + s.rounds * s.peerVerify.c16 + s.warmup + warmPass(s, s.peerVerify.c16);
     log(`peer: ${wanted} sign-in challenges (one per verify)`);
     const challenges: Array<{ user: PeerUser; cookie: string }> = [];
     let next = 0;
@@ -280,30 +298,57 @@ async function peerSide(tmp: string, s: ReturnType<typeof settings>) {
       Array.from({ length: 4 }, async () => {
         for (let i = next++; i < wanted; i = next++) {
           const user = users[i % users.length]!;
-          challenges.push({ user, cookie: await c.challenge(user) });
+          challenges.push({ user, cookie: await client.challenge(user) });
         }
       }),
     );
-    const verify: StepResults = {};
-    const password: StepResults = {};
-    await peerVerifyWindow(server, client, challenges, s.warmup, 1, s.capSeconds);
-    if (warmPass(s, s.peerVerify.c16)) {
-      log(`peer: a warm pass of ${s.peerVerify.c16} verifies at c=16 (untimed)`);
-      await peerVerifyWindow(server, client, challenges, s.peerVerify.c16, 16, s.capSeconds);
-    }
-    log(`peer: verify c=1 (${s.peerVerify.c1}), c=16 (${s.peerVerify.c16})`);
-    verify.c1 = await peerVerifyWindow(server, client, challenges, s.peerVerify.c1, 1, s.capSeconds);
-    verify.c16 = await peerVerifyWindow(server, client, challenges, s.peerVerify.c16, 16, s.capSeconds);
-    log(`peer: password c=1 (${s.password.c1}), c=16 (${s.password.c16})`);
-    const signIn = (count: number, concurrency: number) =>
-      load({ base: server!.url, serverPid: server!.pid, count, concurrency, capSeconds: s.capSeconds, next: (i) => c.signInRequest(users[i % users.length]!), check: peerSignInOk });
-    password.c1 = await signIn(s.password.c1, 1);
-    password.c16 = await signIn(s.password.c16, 16);
-    return { verify, password };
-  } finally {
-    client?.close();
-    await server?.stop();
+    const verify = (count: number, concurrency: number) => peerVerifyWindow(server, client, challenges, count, concurrency, s.capSeconds);
+    await verify(s.warmup, 1);
+    return {
+      name: 'peer',
+      verify,
+      password: (count: number, concurrency: number) =>
+        load({ base: server.url, serverPid: server.pid, count, concurrency, capSeconds: s.capSeconds, next: (i) => client.signInRequest(users[i % users.length]!), check: peerSignInOk }),
+      stop: async () => {
+        client.close();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    client.close();
+    await server.stop();
+    throw error;
   }
+}
+
+type Side = { name: string; verify(count: number, concurrency: number): Promise<LoadResult> };
+
+/**
+ * The verify step at c=16: ours, the peer's and the floor's windows in turn, `rounds` times, the order
+ * reversed every other round (ours, peer, floor; then floor, peer, ours): each round's ratios are of
+ * windows taken seconds apart, so a neighbour's burst on this shared machine or a drift over the run
+ * weighs on all alike. Each window starts after `settleMs` idle: without it a window read 5–11% lower
+ * right after another server's window than after its own (what one burst leaves behind, collections
+ * and the stand-in's background work, ran into the next).
+ */
+async function alternate(sides: { ours: Side; peer?: Side; floor: Side }, s: ReturnType<typeof settings>): Promise<Round[]> {
+  const rounds: Round[] = [];
+  const forward = [sides.ours, sides.peer, sides.floor].filter((side): side is Side => side !== undefined);
+  for (let i = 0; i < s.rounds; i++) {
+    const got: Partial<Record<string, LoadResult>> = {};
+    for (const side of i % 2 ? [...forward].reverse() : forward) {
+      await new Promise((r) => setTimeout(r, s.settleMs));
+      got[side.name] = await side.verify(side === sides.peer ? s.peerVerify.c16 : s.verify.c16, 16);
+    }
+    rounds.push({ ours: got.ours!, peer: got.peer, floor: got.floor! });
+  }
+  return rounds;
+}
+
+/** The round whose ours ×peer in requests per second is the median (ours alone when the peer is skipped): windows measured together. */
+function medianRound(rounds: Round[]): Round {
+  const key = (r: Round) => r.ours.reqPerSec / (r.peer?.reqPerSec ?? 1);
+  return [...rounds].sort((a, b) => key(a) - key(b))[Math.floor((rounds.length - 1) / 2)]!;
 }
 
 /**
@@ -318,27 +363,74 @@ export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: 
   const scale = await timeoutScale(hash.ours, 16, Number(env.TIMEOUT_SCALE ?? 1));
   log(`our server's TIMEOUT_SCALE: ${scale} (sixteen queued hashes, environment.ts)`);
   const standInWarmup = await warmStandIn(env, s);
-  const ours = await ourSide({ ...env, TIMEOUT_SCALE: String(scale) }, tmp, s);
-  const floor = { http: await floorSide(env, s, 'http'), client: await floorSide(env, s, 'client'), sdk: await floorSide(env, s, 'sdk') };
-  let peer: LoadBenchResult['peer'];
-  if (!s.peer) peer = { skipped: 'LOAD_PEER=0' };
-  else if (!peerInstalled()) peer = { skipped: `not installed: npx tsx test/bench/load/peer.ts --install (into ${peerDir()})` };
-  else peer = await peerSide(tmp, s);
-  // The verify step's Lambda duration: its latency alone (c=1, p50) through the local gateway.
-  const verifyMs = ours.verify.c1!.p50;
-  // The password step's time not spent hashing (its DynamoDB calls): its c=1 p50 less one hash.
-  const passwordWaitMs = Math.max(0, ours.password.c1!.p50 - hash.ours);
-  return {
-    node: `v${serverNodeVersion()}`,
-    driverNode: process.version,
-    ours,
-    peer,
-    floor,
-    scryptMs: hash,
-    standInWarmup,
-    cost: costs(verifyMs, passwordWaitMs, hash.ours, ours.accounting, memory.verifyMb, memory.loginMb),
-    seconds: (performance.now() - started) / 1000,
-  };
+  const ours = await startOurs({ ...env, TIMEOUT_SCALE: String(scale) }, tmp, s);
+  let peerSide: Awaited<ReturnType<typeof startPeerSide>> | undefined;
+  try {
+    const floor = { http: await floorSide(env, s, 'http'), client: await floorSide(env, s, 'client'), sdk: await floorSide(env, s, 'sdk') };
+    log(`the stand-in's ceiling: the floor at c=4, 16, 64 (${s.verify.c16} each)`);
+    const ceiling = await standInCeiling(env, s);
+    let skipped: string | undefined;
+    if (!s.peer) skipped = 'LOAD_PEER=0';
+    else if (!peerInstalled()) skipped = `not installed: npx tsx test/bench/load/peer.ts --install (into ${peerDir()})`;
+    else peerSide = await startPeerSide(tmp, s);
+    const sides = peerSide ? [ours, peerSide] : [ours];
+    for (const side of sides) {
+      if (!warmPass(s, s.verify.c16)) break;
+      log(`${side.name}: a warm pass of verifies at c=16 (untimed)`);
+      await side.verify(side === ours ? s.verify.c16 : s.peerVerify.c16, 16);
+    }
+    const profileDir = process.env.LOAD_CPU_PROFILE;
+    if (profileDir) await ours.server.profile(true);
+    log(`verify at c=16: ${s.rounds} rounds of ours (${s.verify.c16}), the peer (${s.peerVerify.c16}) and the floor (${s.verify.c16}) in turn; ours has ${ours.remaining()} (user, step) pairs ready`);
+    const floorServer = await startFloor(env, 'http');
+    const rounds = await (async () => {
+      try {
+        const floorSide = { name: 'floor', verify: (count: number, concurrency: number) => floorWindow(floorServer, count, concurrency, s.capSeconds) };
+        await floorSide.verify(s.warmup, 1);
+        return await alternate({ ours, peer: peerSide, floor: floorSide }, s);
+      } finally {
+        await floorServer.stop();
+      }
+    })();
+    const median = medianRound(rounds);
+    log(`verify at c=1: ours (${s.verify.c1}), the peer (${s.peerVerify.c1})`);
+    const verify = { ours: { c1: await ours.verify(s.verify.c1, 1), c16: median.ours }, peer: { c1: await peerSide?.verify(s.peerVerify.c1, 1), c16: median.peer } };
+    if (profileDir) {
+      const file = join(profileDir, `verify-${Date.now()}.cpuprofile`);
+      await ours.server.profile(false, file);
+      log(`CPU profile of the verify windows: ${file} (npx tsx test/bench/load/profile-summary.ts ${file})`);
+    }
+    log(`password step: c=1 (${s.password.c1}), c=16 (${s.password.c16}), ours then the peer`);
+    const password = async (side: Side & Pick<typeof ours, 'password'>): Promise<StepResults> => ({
+      c1: await side.password(s.password.c1, 1),
+      c16: await side.password(s.password.c16, 16),
+    });
+    const ourPassword = await password(ours);
+    const peerPassword = peerSide && (await password(peerSide));
+    const failed = [verify.ours.c1, ...rounds.map((r) => r.ours), ourPassword.c1, ourPassword.c16].some((r) => r?.errors);
+    if (failed && process.env.LOAD_KEEP_LOG === '1') log(`errors: the server's log is ${ours.log}`);
+    else if (failed) log(`errors; the server's log: ${readFileSync(ours.log, 'utf8').slice(-2000)}`);
+    // The verify step's Lambda duration: its latency alone (c=1, p50) through the local gateway.
+    const verifyMs = verify.ours.c1.p50;
+    // The password step's time not spent hashing (its DynamoDB calls): its c=1 p50 less one hash.
+    const passwordWaitMs = Math.max(0, ourPassword.c1!.p50 - hash.ours);
+    return {
+      node: `v${serverNodeVersion()}`,
+      driverNode: process.version,
+      ours: { verify: verify.ours, password: ourPassword, accounting: ours.accounting },
+      peer: peerSide ? { verify: verify.peer, password: peerPassword! } : { skipped: skipped! },
+      rounds,
+      floor,
+      ceiling,
+      scryptMs: hash,
+      standInWarmup,
+      cost: costs(verifyMs, passwordWaitMs, hash.ours, ours.accounting, memory.verifyMb, memory.loginMb),
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await peerSide?.stop();
+    await ours.stop();
+  }
 }
 
 const f = (n: number | undefined, d = 1) => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(d));
@@ -382,6 +474,51 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
       rows,
       [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
     ),
+  );
+  if (r.rounds.length) {
+    const listed = (values: number[]) => `${values.map((v) => f(v, 2)).join(', ')} (median ${f(median(values), 2)}, ${f(Math.min(...values), 2)}–${f(Math.max(...values), 2)})`;
+    const ratio = (a: (round: Round) => number | undefined, b: (round: Round) => number | undefined) => listed(r.rounds.map((round) => (a(round) ?? NaN) / (b(round) ?? NaN)));
+    const rates = (of: (round: Round) => LoadResult | undefined) => r.rounds.map((round) => f(of(round)?.reqPerSec, 0)).join(', ');
+    out.push(
+      `Verify at c=16 in ${r.rounds.length} rounds, ours, the peer's and the floor's windows in turn (the order reversed every other round); ` +
+        `the row above is the median round by ours ×peer. req/s: ours ${rates((round) => round.ours)}; the peer ${rates((round) => round.peer)}; the floor ${rates((round) => round.floor)}.`,
+    );
+    if (peer) {
+      out.push(`  ours ×peer, req/s: ${ratio((round) => round.ours.reqPerSec, (round) => round.peer?.reqPerSec)}; server CPU: ${ratio((round) => round.ours.serverCpuMs, (round) => round.peer?.serverCpuMs)}`);
+      out.push(`  the floor ×peer, req/s: ${ratio((round) => round.floor.reqPerSec, (round) => round.peer?.reqPerSec)}`);
+    }
+    out.push(`  ours ×the floor, req/s: ${ratio((round) => round.ours.reqPerSec, (round) => round.floor.reqPerSec)}`);
+  }
+  out.push(
+    "The machine's CPU per verify, ms: the load client (this process), the server, DynamoDB Local (about 0 for the peer, which does not use it). " +
+      'The three share the two cores, so the total is what the machine carries per verify:',
+  );
+  const box = (label: string, c: string, l: LoadResult | undefined) => [
+    label,
+    c,
+    f(l?.reqPerSec, 0),
+    f(l?.clientCpuMs, 2),
+    f(l?.serverCpuMs, 2),
+    f(l?.standInCpuMs, 2),
+    f(l && l.clientCpuMs + l.serverCpuMs + l.standInCpuMs, 2),
+  ];
+  const total = (l: LoadResult | undefined) => (l ? l.clientCpuMs + l.serverCpuMs + l.standInCpuMs : undefined);
+  out.push(
+    table(
+      ['verify', 'c', 'req/s', 'client', 'server', 'DynamoDB Local', 'total', 'total ×peer'],
+      (['c1', 'c16'] as const).flatMap((c) => [
+        [...box('ours', c.slice(1), r.ours.verify[c]), x(total(r.ours.verify[c]), total(peer?.verify[c]))],
+        [...box('the floor', c.slice(1), r.floor.http[c]), x(total(r.floor.http[c]), total(peer?.verify[c]))],
+        [...box('the peer', c.slice(1), peer?.verify[c]), '–'],
+      ]),
+      [1, 2, 3, 4, 5, 6, 7],
+    ),
+  );
+  const boxShare = (l: LoadResult) => ((l.clientCpuMs + l.serverCpuMs + l.standInCpuMs) * l.reqPerSec) / 20; // % of two cores
+  out.push(
+    `The stand-in's ceiling: the floor at c=${r.ceiling.map((l) => l.concurrency).join(', ')} made ${r.ceiling.map((l) => f(l.reqPerSec, 0)).join(', ')} req/s ` +
+      `(p50 ${r.ceiling.map((l) => f(l.p50, 1)).join(', ')} ms), the machine's two cores ${r.ceiling.map((l) => `${f(boxShare(l), 0)}%`).join(', ')} busy ` +
+      `(client, floor server, DynamoDB Local): DynamoDB Local serializes its writes, so past a few requests in flight the step's rate stops growing while CPU is left.`,
   );
   out.push(
     "Where the server's CPU per request went: user space (the process's own code) and the kernel (its system calls; ours makes " +
@@ -484,11 +621,20 @@ export async function runLoadPhase(
   try {
     const env = loadEnvironment(tmp, dynamo.endpoint);
     await ensureTable(dynamo.endpoint, env.TABLE_NAME!);
+    meterStandIn(dynamo.pid);
     result = await runLoadBench(env, tmp, await loadMemory());
   } finally {
+    meterStandIn(undefined);
     await dynamo.stop();
   }
-  const windows = [result.ours.verify, result.ours.password, ...Object.values(result.floor), ...(result.peer && 'verify' in result.peer ? [result.peer.verify, result.peer.password] : [])];
-  for (const w of windows) for (const r of [w.c1, w.c16]) if (r?.errors) failures.push(`load: ${r.errors} failed requests at c=${r.concurrency}: ${r.errorSamples.join(' | ')}`);
+  const windows = [
+    result.ours.verify,
+    result.ours.password,
+    ...Object.values(result.floor),
+    ...(result.peer && 'verify' in result.peer ? [result.peer.verify, result.peer.password] : []),
+    ...result.rounds.map((r) => ({ c1: r.ours, c16: r.peer })),
+  ];
+  const seen = new Set<LoadResult>();
+  for (const w of windows) for (const r of [w.c1, w.c16]) if (r?.errors && !seen.has(r) && seen.add(r)) failures.push(`load: ${r.errors} failed requests at c=${r.concurrency}: ${r.errorSamples.join(' | ')}`);
   return { lines: loadReport(result, table), result };
 }
