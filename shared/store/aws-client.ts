@@ -1,6 +1,6 @@
 /**
  * The service's one AWS client, for every call it makes (DynamoDB: ./client.ts; KMS, SES v2 and
- * SNS: shared/adapters/*-client.ts): an operation's input is encoded, signed with SigV4 (aws4) and
+ * SNS: shared/adapters/*-client.ts): an operation's input is encoded, signed with SigV4 (aws4, ./sigv4.ts) and
  * posted over a keep-alive connection (named in `X-Amz-Target` for the JSON protocols, by its path
  * for SES's REST JSON, in the form for SNS's query protocol), under the policy every AWS call obeys
  * (./aws-policy.ts): a connection and a request timeout, the request's budget, retries with
@@ -15,13 +15,13 @@
  * Credentials come from the environment, where Lambda puts them (the operator's scripts put the
  * default chain's there first: infra/local/aws-credentials.ts).
  */
-import aws4 from 'aws4';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isRetryable, isThrottling } from './aws-failures';
 import { config } from '../config';
 import { backoffMs, MIN_ATTEMPT_MS, OutOfBudget, policyOf, unavailable, type AwsService, type ClientPolicy } from './aws-policy';
 import { remainingMs } from './deadline';
+import { sign } from './sigv4';
 
 type Doc = Record<string, any>;
 
@@ -270,7 +270,7 @@ type Send = typeof httpRequest;
 function postSigned(send: Send, agent: HttpAgent, request: WireRequest, options: AwsClientOptions): Promise<WireResponse> {
   const { endpoint, body, operation, timeoutMs } = request;
   const { path, target } = options.route(operation);
-  const signed = aws4.sign(
+  const signed = sign(
     {
       host: endpoint.host,
       path,
