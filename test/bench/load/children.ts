@@ -33,7 +33,8 @@ export const readyUrl = (child: ChildProcess, name: string): Promise<string> =>
 /** Asks the child to stop (`ask`), and kills it if it has not exited `graceMs` later. */
 export const stopChild = (child: ChildProcess, ask: () => void, graceMs = 10_000): Promise<void> =>
   new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    // Gone already: exited, or killed by a signal (exitCode stays null then, and 'exit' has fired).
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);

@@ -50,9 +50,14 @@ export function send(agent: Agent, base: URL, req: HttpRequest): Promise<HttpRes
 
 const CLK_TCK = 100; // USER_HZ on Linux
 
-/** CPU seconds (all threads) the process has used, in user space and in the kernel. */
+/** CPU seconds (all threads) the process has used, in user space and in the kernel; NaN once it is gone. */
 export function processCpu(pid: number): { user: number; system: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return { user: NaN, system: NaN };
+  }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
 }

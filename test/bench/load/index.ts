@@ -61,7 +61,7 @@ export interface LoadBenchResult {
   node: string;
   driverNode: string;
   ours: { verify: StepResults; password: StepResults; accounting: { verify: PerRequest; password: PerRequest } };
-  peer?: { verify: StepResults; password: StepResults } | { skipped: string };
+  peer?: { verify: StepResults; password: StepResults; died?: string } | { skipped: string };
   /** The verify step at c=16, ours, the peer's and the floor's in turn (alternate); `verify.c16` of ours and the peer is the median round's. */
   rounds: Round[];
   /** The floor at c=4, 16 and 64 (standInCeiling). */
@@ -308,7 +308,16 @@ async function startPeerSide(tmp: string, s: ReturnType<typeof settings>) {
       name: 'peer',
       verify,
       password: (count: number, concurrency: number) =>
-        load({ base: server.url, serverPid: server.pid, count, concurrency, capSeconds: s.capSeconds, next: (i) => client.signInRequest(users[i % users.length]!), check: peerSignInOk }),
+        load({
+          base: server.url,
+          serverPid: server.pid,
+          count,
+          concurrency,
+          capSeconds: s.capSeconds,
+          next: (i) => (server.died() ? undefined : client.signInRequest(users[i % users.length]!)),
+          check: peerSignInOk,
+        }),
+      died: () => server.died(),
       stop: async () => {
         client.close();
         await server.stop();
@@ -418,7 +427,7 @@ export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: 
       node: `v${serverNodeVersion()}`,
       driverNode: process.version,
       ours: { verify: verify.ours, password: ourPassword, accounting: ours.accounting },
-      peer: peerSide ? { verify: verify.peer, password: peerPassword! } : { skipped: skipped! },
+      peer: peerSide ? { verify: verify.peer, password: peerPassword!, died: peerSide.died() } : { skipped: skipped! },
       rounds,
       floor,
       ceiling,
@@ -557,6 +566,7 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
     ),
   );
   if (r.peer && 'skipped' in r.peer) out.push(`Peer skipped: ${r.peer.skipped}`);
+  if (peer?.died) out.push(`Peer: ${peer.died}; its windows after that are empty.`);
   for (const [name, step] of Object.entries({ ...r.ours.verify, ...Object.fromEntries(Object.entries(r.ours.password).map(([k, v]) => [`password ${k}`, v])) })) {
     if (step?.errors) out.push(`  ours ${name}: ${step.errors} errors, e.g. ${step.errorSamples.join(' | ')}`);
   }
@@ -634,6 +644,7 @@ export async function runLoadPhase(
     ...(result.peer && 'verify' in result.peer ? [result.peer.verify, result.peer.password] : []),
     ...result.rounds.map((r) => ({ c1: r.ours, c16: r.peer })),
   ];
+  if (result.peer && 'died' in result.peer && result.peer.died) failures.push(`load: ${result.peer.died}; its figures stop there`);
   const seen = new Set<LoadResult>();
   for (const w of windows) for (const r of [w.c1, w.c16]) if (r?.errors && !seen.has(r) && seen.add(r)) failures.push(`load: ${r.errors} failed requests at c=${r.concurrency}: ${r.errorSamples.join(' | ')}`);
   return { lines: loadReport(result, table), result };

@@ -75,6 +75,12 @@ export interface PeerServer {
   url: string;
   pid: number;
   child: ChildProcess;
+  /**
+   * Why the server died before it was stopped, if it did: better-sqlite3 12.11.1 (the harness's pin)
+   * on Node 24 can abort in a statement's finalizer during a collection (a CHECK in
+   * RemoveEnvironmentCleanupHook). Its windows then end at once instead of sending into a dead port.
+   */
+  died(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -94,11 +100,20 @@ export async function startPeer(dbFile: string): Promise<PeerServer> {
     });
     child.once('exit', (code) => reject(new Error(`the peer server exited (${code}) before it was ready`)));
   });
+  let stopping = false;
+  let died: string | undefined;
+  child.once('exit', (code, signal) => {
+    if (!stopping) died = `the peer server died (${signal ?? `exit ${code}`})`;
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     child,
-    stop: () => stopChild(child, () => child.kill('SIGTERM'), 5_000),
+    died: () => died,
+    stop: () => {
+      stopping = true;
+      return stopChild(child, () => child.kill('SIGTERM'), 5_000);
+    },
   };
 }
 
@@ -192,6 +207,7 @@ export async function peerVerifyWindow(
     concurrency,
     capSeconds,
     next: () => {
+      if (server.died()) return undefined;
       const c = challenges.shift();
       return c && client.request('/two-factor/verify-totp', { code: codes.get(c.user.email)!.get(step())! }, c.cookie);
     },
