@@ -36,7 +36,7 @@ const num = (name: string, fallback: number) => {
   return value;
 };
 
-const settings = () => ({
+export const settings = () => ({
   verify: { c1: num('LOAD_VERIFY_C1', 150), c16: num('LOAD_VERIFY_C16', 600) },
   peerVerify: { c1: num('LOAD_PEER_VERIFY_C1', 80), c16: num('LOAD_PEER_VERIFY_C16', 240) },
   password: { c1: num('LOAD_PASSWORD_C1', 8), c16: num('LOAD_PASSWORD_C16', 32) },
@@ -330,7 +330,7 @@ async function startPeerSide(tmp: string, s: ReturnType<typeof settings>) {
   }
 }
 
-type Side = { name: string; verify(count: number, concurrency: number): Promise<LoadResult> };
+export type Side = { name: string; verify(count: number, concurrency: number): Promise<LoadResult> };
 
 /**
  * The verify step at c=16: ours, the peer's and the floor's windows in turn, `rounds` times, the order
@@ -340,7 +340,7 @@ type Side = { name: string; verify(count: number, concurrency: number): Promise<
  * right after another server's window than after its own (what one burst leaves behind, collections
  * and the stand-in's background work, ran into the next).
  */
-async function alternate(sides: { ours: Side; peer?: Side; floor: Side }, s: ReturnType<typeof settings>): Promise<Round[]> {
+export async function alternate(sides: { ours: Side; peer?: Side; floor: Side }, s: ReturnType<typeof settings>): Promise<Round[]> {
   const rounds: Round[] = [];
   const forward = [sides.ours, sides.peer, sides.floor].filter((side): side is Side => side !== undefined);
   for (let i = 0; i < s.rounds; i++) {
@@ -355,7 +355,7 @@ async function alternate(sides: { ours: Side; peer?: Side; floor: Side }, s: Ret
 }
 
 /** The round whose ours ×peer in requests per second is the median (ours alone when the peer is skipped): windows measured together. */
-function medianRound(rounds: Round[]): Round {
+export function medianRound(rounds: Round[]): Round {
   const key = (r: Round) => r.ours.reqPerSec / (r.peer?.reqPerSec ?? 1);
   return [...rounds].sort((a, b) => key(a) - key(b))[Math.floor((rounds.length - 1) / 2)]!;
 }
