@@ -10,17 +10,18 @@ const result = (reqPerSec: number): LoadResult =>
 
 function sides(withPeer: boolean) {
   const calls: string[] = [];
-  const make = (name: string): Side => ({
+  const make = (name: string, c16: number): Side => ({
     name,
+    c16,
     verify: async (count, concurrency) => {
       calls.push(`${name} ${count} c=${concurrency}`);
       return result(calls.length);
     },
   });
-  return { calls, ours: make('ours'), peer: withPeer ? make('peer') : undefined, floor: make('floor') };
+  return { calls, ours: make('ours', 600), peer: withPeer ? make('peer', 240) : undefined, floor: make('floor', 600) };
 }
 
-const s = () => ({ ...settings(), rounds: 3, settleMs: 0, verify: { c1: 1, c16: 600 }, peerVerify: { c1: 1, c16: 240 } });
+const s = () => ({ ...settings(), rounds: 3, settleMs: 0 });
 
 it('runs ours, the peer and the floor in turn, the order reversed every other round, each at c=16 with its own count', async () => {
   const { calls, ...three } = sides(true);
