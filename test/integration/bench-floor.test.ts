@@ -1,7 +1,8 @@
 /**
  * The load benchmark's floor (test/bench/load/floor.ts) compares DynamoDB clients, so its figures
  * mean something only if every client makes the same calls: one verify request through each writes
- * the same three items (keys, attributes, values), under partitions of its own.
+ * the same items (keys, attributes, values), under partitions of its own, keyed as ours: the state
+ * updated in the user's partition beside the session, the event in a shard of the trail.
  */
 import { QueryCommand } from '../../shared/store/commands';
 import { db, tableName } from '../../shared/store/client';
@@ -9,19 +10,19 @@ import { startFloor, type FloorClient } from '../bench/load/floor';
 
 const CLIENTS: FloorClient[] = ['http', 'client', 'sdk'];
 
-/** The items of the floor server's first request: its partitions name the client and the server's pid. */
+/** The partitions of the floor server's first verify (its first user's, and a shard of its trail), named by the client and the server's pid. */
 async function itemsOf(client: FloorClient, pid: number) {
-  const pk = `FLOOR#${client}#${pid}#0`;
+  const name = `${client}-${pid}`;
   const items = [];
-  for (const partition of [pk, `${pk}#AUDIT`]) {
+  for (const partition of [`FLOOR#${name}#USER#1`, `FLOOR#${name}#AUDIT#1`]) {
     const { Items = [] } = await db().send(
       new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ConsistentRead: true }),
     );
     items.push(...Items);
   }
-  // The partition and the time step differ; the rest must not.
+  // The server's name and the event's time differ; the rest must not.
   return items
-    .map(({ pk: _pk, sk, lastTotpStep, ...rest }) => ({ sk: String(sk), ...rest, ...(lastTotpStep !== undefined && { lastTotpStep: typeof lastTotpStep }) }))
+    .map(({ pk, sk, ...rest }) => ({ pk: String(pk).replace(name, '<name>'), sk: String(sk).replace(name, '<name>').replace(/^AUDIT#\d+#/, 'AUDIT#<time>#'), ...rest }))
     .sort((a, b) => a.sk.localeCompare(b.sk));
 }
 
@@ -37,10 +38,19 @@ it('writes the same items through node:http, our client and the SDK’s document
     }
     written[client] = await itemsOf(client, server.child.pid!);
   }
-  // As ours: the second-factor state updated on its condition, a session and an audit event of 14 attributes each.
-  const [audit, mfa, session] = written.http as Record<string, unknown>[];
-  expect(mfa).toEqual({ sk: 'MFA', failures: 0, lastTotpStep: 'number' });
-  expect([audit!.sk, Object.keys(audit!).length + 1, session!.sk, Object.keys(session!).length + 1]).toEqual(['AUDIT', 14, 'SESSION', 14]);
+  // As ours: the account read, its second-factor state updated on its condition (the step moved
+  // forward, failures reset), a session beside them and an audit event, 14 attributes each.
+  const items = written.http as Record<string, unknown>[];
+  expect(items.map((i) => `${i.pk} ${i.sk}`)).toEqual([
+    'FLOOR#<name>#AUDIT#1 AUDIT#<time>#1',
+    'FLOOR#<name>#USER#1 FACTOR#totp',
+    'FLOOR#<name>#USER#1 MFA',
+    'FLOOR#<name>#USER#1 PROFILE',
+    'FLOOR#<name>#USER#1 SESSION#<name>-1',
+  ]);
+  const [audit, , mfa, , session] = items;
+  expect(mfa).toMatchObject({ failures: 0, lastTotpStep: 1 });
+  expect([Object.keys(audit!).length, Object.keys(session!).length]).toEqual([14, 14]);
   expect(written.sdk).toEqual(written.http);
   expect(written.client).toEqual(written.http);
 }, 90_000);

@@ -98,14 +98,9 @@ async function measure(dynamoEndpoint: string, tmp: string) {
     if (result.statusCode !== 200) throw new Error(`verify answered ${result.statusCode}: ${result.body}`);
   };
   // The floor's calls (load/floor.ts), through the same client.
-  const floorUser = 'FLOOR#USER#in-process';
-  const calls = floorCalls(TableName, await clientSend(), (item) => item);
-  await calls.seed(floorUser);
-  let floorRequests = 0;
-  const floor = async () => {
-    await calls.query(floorUser);
-    await calls.transact(`FLOOR#in-process#${process.pid}#${floorRequests++}`, currentStep());
-  };
+  const calls = floorCalls(TableName, await clientSend(), (item) => item, `in-process-${process.pid}`);
+  await calls.seed();
+  const floor = calls.verify;
 
   // Warm both paths (the signing key, the policy, the data key, the JIT), then alternate blocks.
   const [warm, timed, remembered] = [prep.verify.slice(0, BLOCK), prep.verify.slice(BLOCK, -1), prep.verify.at(-1)!];
