@@ -61,7 +61,7 @@ export interface LoadBenchResult {
   node: string;
   driverNode: string;
   ours: { verify: StepResults; password: StepResults; accounting: { verify: PerRequest; password: PerRequest } };
-  peer?: { verify: StepResults; password: StepResults; died?: string } | { skipped: string };
+  peer?: { verify: StepResults; password: StepResults; died?: string; restarts: string[] } | { skipped: string };
   /** The verify step at c=16, ours, the peer's and the floor's in turn (alternate); `verify.c16` of ours and the peer is the median round's. */
   rounds: Round[];
   /** The floor at c=4, 16 and 64 (standInCeiling). */
@@ -281,45 +281,82 @@ async function warmStandIn(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings
   return rates;
 }
 
-/** The peer, started: its users enrolled, a sign-in challenge made for every verify it will answer, its warm-up done. */
+/** Runs `window`; if the server died in it (`died` gives why), `restart`s it and runs the window once more, whatever that gives. */
+export async function rerunIfDied(window: () => Promise<LoadResult>, died: () => string | undefined, restart: (reason: string) => Promise<void>): Promise<LoadResult> {
+  const result = await window();
+  const reason = died();
+  if (!reason) return result;
+  await restart(reason);
+  return window();
+}
+
+/**
+ * The peer, started: its users enrolled, a sign-in challenge made for every verify it will answer, its
+ * warm-up done. A window it dies in (peer.ts: the harness's better-sqlite3 can abort on Node 24, about
+ * one run in five) runs again, once, on the peer restarted over the same database, with challenges
+ * made for it and an untimed warm pass first; `restarts` says why. Dying again fails the load phase.
+ */
 async function startPeerSide(tmp: string, s: ReturnType<typeof settings>) {
-  const server = await startPeer(join(tmp, 'peer.db'));
-  const client = new PeerClient(server);
-  try {
-    log('peer: enrolling 16 users');
-    const users: PeerUser[] = [];
-    for (let batch = 0; batch < 16; batch += 4) {
-      users.push(...(await Promise.all([0, 1, 2, 3].map((i) => client.enrol(`peer-${batch + i}-${Date.now()}@example.com`)))));
-    }
-    const wanted = s.peerVerify.c1 + s.rounds * s.peerVerify.c16 + s.warmup + warmPass(s, s.peerVerify.c16);
-    log(`peer: ${wanted} sign-in challenges (one per verify)`);
-    const challenges: Array<{ user: PeerUser; cookie: string }> = [];
+  const dbFile = join(tmp, 'peer.db');
+  let server = await startPeer(dbFile);
+  let client = new PeerClient(server);
+  const users: PeerUser[] = [];
+  const challenges: Array<{ user: PeerUser; cookie: string }> = [];
+  const restarts: string[] = [];
+  const makeChallenges = async (count: number) => {
     let next = 0;
     await Promise.all(
       Array.from({ length: 4 }, async () => {
-        for (let i = next++; i < wanted; i = next++) {
+        for (let i = next++; i < count; i = next++) {
           const user = users[i % users.length]!;
           challenges.push({ user, cookie: await client.challenge(user) });
         }
       }),
     );
-    const verify = (count: number, concurrency: number) => peerVerifyWindow(server, client, challenges, count, concurrency, s.capSeconds);
-    await verify(s.warmup, 1);
+  };
+  const warmCount = s.warmup + warmPass(s, s.peerVerify.c16);
+  const verifyOnce = (count: number, concurrency: number) => peerVerifyWindow(server, client, challenges, count, concurrency, s.capSeconds);
+  const surviving = (window: () => Promise<LoadResult>, challengesNeeded: number) =>
+    rerunIfDied(window, () => server.died(), async (reason) => {
+      restarts.push(reason);
+      log(`peer: ${reason}; restarted over its database, and the window again after a warm pass`);
+      client.close();
+      server = await startPeer(dbFile, false);
+      client = new PeerClient(server);
+      await makeChallenges(challengesNeeded + warmCount);
+      await verifyOnce(s.warmup, 1);
+      if (warmCount > s.warmup) await verifyOnce(warmCount - s.warmup, 16);
+      await new Promise((r) => setTimeout(r, s.settleMs));
+    });
+  try {
+    log('peer: enrolling 16 users');
+    for (let batch = 0; batch < 16; batch += 4) {
+      users.push(...(await Promise.all([0, 1, 2, 3].map((i) => client.enrol(`peer-${batch + i}-${Date.now()}@example.com`)))));
+    }
+    const wanted = s.peerVerify.c1 + s.rounds * s.peerVerify.c16 + warmCount;
+    log(`peer: ${wanted} sign-in challenges (one per verify)`);
+    await makeChallenges(wanted);
+    await verifyOnce(s.warmup, 1);
     return {
       name: 'peer',
       c16: s.peerVerify.c16,
-      verify,
+      verify: (count: number, concurrency: number) => surviving(() => verifyOnce(count, concurrency), count),
       password: (count: number, concurrency: number) =>
-        load({
-          base: server.url,
-          serverPid: server.pid,
-          count,
-          concurrency,
-          capSeconds: s.capSeconds,
-          next: (i) => (server.died() ? undefined : client.signInRequest(users[i % users.length]!)),
-          check: peerSignInOk,
-        }),
+        surviving(
+          () =>
+            load({
+              base: server.url,
+              serverPid: server.pid,
+              count,
+              concurrency,
+              capSeconds: s.capSeconds,
+              next: (i) => (server.died() ? undefined : client.signInRequest(users[i % users.length]!)),
+              check: peerSignInOk,
+            }),
+          0,
+        ),
       died: () => server.died(),
+      restarts,
       stop: async () => {
         client.close();
         await server.stop();
@@ -430,7 +467,7 @@ export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: 
       node: `v${serverNodeVersion()}`,
       driverNode: process.version,
       ours: { verify: verify.ours, password: ourPassword, accounting: ours.accounting },
-      peer: peerSide ? { verify: verify.peer, password: peerPassword!, died: peerSide.died() } : { skipped: skipped! },
+      peer: peerSide ? { verify: verify.peer, password: peerPassword!, died: peerSide.died(), restarts: peerSide.restarts } : { skipped: skipped! },
       rounds,
       floor,
       ceiling,
@@ -569,6 +606,7 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
     ),
   );
   if (r.peer && 'skipped' in r.peer) out.push(`Peer skipped: ${r.peer.skipped}`);
+  if (peer?.restarts.length) out.push(`Peer: restarted ${peer.restarts.length}× (${peer.restarts.join('; ')}): each window it died in ran again on the restarted peer, after a warm pass.`);
   if (peer?.died) out.push(`Peer: ${peer.died}; its windows after that are empty.`);
   for (const [name, step] of Object.entries({ ...r.ours.verify, ...Object.fromEntries(Object.entries(r.ours.password).map(([k, v]) => [`password ${k}`, v])) })) {
     if (step?.errors) out.push(`  ours ${name}: ${step.errors} errors, e.g. ${step.errorSamples.join(' | ')}`);

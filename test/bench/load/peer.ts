@@ -78,14 +78,18 @@ export interface PeerServer {
   /**
    * Why the server died before it was stopped, if it did: better-sqlite3 12.11.1 (the harness's pin)
    * on Node 24 can abort in a statement's finalizer during a collection (a CHECK in
-   * RemoveEnvironmentCleanupHook). Its windows then end at once instead of sending into a dead port.
+   * RemoveEnvironmentCleanupHook: Node 24.19 made ObjectWrap's destructor check for an environment,
+   * and a collection run from a background task has none; better-sqlite3 13 no longer uses
+   * ObjectWrap). Its windows then end at once instead of sending into a dead port, and the load
+   * phase restarts it (index.ts).
    */
   died(): string | undefined;
   stop(): Promise<void>;
 }
 
-export async function startPeer(dbFile: string): Promise<PeerServer> {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(dbFile + suffix, { force: true });
+/** The peer's server on `dbFile`: a new database, or (`fresh` false: a restart) the one it left, its users and challenges kept. */
+export async function startPeer(dbFile: string, fresh = true): Promise<PeerServer> {
+  if (fresh) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(dbFile + suffix, { force: true });
   const port = await freePort();
   const child = spawn(serverNode(), ['server.mjs'], {
     cwd: peerDir(),
