@@ -7,6 +7,7 @@ import { el, focus, markInvalid } from '../dom';
 import { state } from '../state';
 import { busy, setStatus } from '../status';
 import { showAccount } from './account';
+import { endPasskeyAutofill } from './passkey-sign-in';
 import { showSecondFactor } from './second-factor';
 import { signedIn } from './session';
 
@@ -31,6 +32,7 @@ export async function submitPassword(event: SubmitEvent): Promise<void> {
 
 /** Where a login goes once the password is accepted. */
 export async function passwordAccepted(answer: api.LoginAnswer): Promise<void> {
+  endPasskeyAutofill();
   if ('accessToken' in answer) {
     await signedIn(answer);
     return;

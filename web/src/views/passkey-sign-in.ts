@@ -6,7 +6,7 @@
  * restarted on signing out: the user just chose to leave, and an authenticator that answers
  * conditional requests by itself (Chromium's virtual one does) would sign straight back in.
  */
-import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnError } from '@simplewebauthn/browser';
+import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService, WebAuthnError } from '@simplewebauthn/browser';
 import * as api from '../api';
 import { el, show } from '../dom';
 import { state } from '../state';
@@ -22,20 +22,41 @@ async function finish(assertion: Awaited<ReturnType<typeof startAuthentication>>
 const cancelled = (error: unknown) =>
   (error instanceof WebAuthnError && error.code === 'ERROR_CEREMONY_ABORTED') || (error instanceof Error && error.name === 'AbortError');
 
+/** The email field's autofill request: being set up (its options on the way), or waiting in the browser. */
+let autofill: 'off' | 'starting' | 'waiting' = 'off';
+
+/**
+ * Ends the autofill request once the password is accepted, when the sign-in screen is left. The
+ * browser takes one WebAuthn request at a time: left waiting, the request was only aborted by the
+ * next ceremony (adding a passkey, a security key as second factor) as it started, and Chromium
+ * could refuse that ceremony while it was still letting the old request go (NotAllowedError: "The
+ * security key request was cancelled", about one time in eight in the passkey browser test).
+ */
+export function endPasskeyAutofill(): void {
+  if (autofill === 'waiting') WebAuthnAbortService.cancelCeremony();
+  autofill = 'off';
+}
+
 /** Offers passkeys in the email field's autofill while the sign-in screen shows; quiet where the browser cannot. */
 export async function offerPasskeyAutofill(): Promise<void> {
   show(el('login-passkey'), browserSupportsWebAuthn());
   if (state.session || !(await browserSupportsWebAuthnAutofill())) return;
   let assertion: Awaited<ReturnType<typeof startAuthentication>>;
+  autofill = 'starting';
   try {
-    assertion = await startAuthentication({ optionsJSON: await api.passkeyOptions(), useBrowserAutofill: true });
+    const optionsJSON = await api.passkeyOptions();
+    if (autofill !== 'starting') return; // the password was accepted meanwhile
+    autofill = 'waiting';
+    assertion = await startAuthentication({ optionsJSON, useBrowserAutofill: true });
   } catch (error) {
     // Only a ceremony the user entered is theirs to hear about (a WebAuthnError). What fails before
     // one starts (the options did not come; the browser stopped offering autofill between its check
     // and ours, as when an authenticator is attached meanwhile) ends the offer quietly, as does the
-    // button's abort: the button stays.
+    // button's abort or the password's: the button stays.
     if (error instanceof WebAuthnError && !cancelled(error)) reportError(error);
     return;
+  } finally {
+    autofill = 'off';
   }
   await finish(assertion).catch(reportError);
 }
