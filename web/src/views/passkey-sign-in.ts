@@ -1,8 +1,8 @@
 /**
  * Signing in with a passkey alone: conditional UI (the browser offers the user's passkeys in the
  * email field's autofill, `autocomplete="username webauthn"`), started when the page opens on the
- * sign-in screen, and the explicit "Sign in with a passkey" button, which cancels the waiting
- * autofill request (@simplewebauthn/browser aborts the previous ceremony) and asks at once. Not
+ * sign-in screen, and the explicit "Sign in with a passkey" button, which ends the waiting
+ * autofill request first (endPasskeyAutofill) and asks at once. Not
  * restarted on signing out: the user just chose to leave, and an authenticator that answers
  * conditional requests by itself (Chromium's virtual one does) would sign straight back in.
  */
@@ -26,15 +26,17 @@ const cancelled = (error: unknown) =>
 let autofill: 'off' | 'starting' | 'waiting' = 'off';
 
 /**
- * Ends the autofill request once the password is accepted, when the sign-in screen is left. The
- * browser takes one WebAuthn request at a time: left waiting, the request was only aborted by the
- * next ceremony (adding a passkey, a security key as second factor) as it started, and Chromium
- * could refuse that ceremony while it was still letting the old request go (NotAllowedError: "The
- * security key request was cancelled", about one time in eight in the passkey browser test).
+ * Ends the autofill request: once the password is accepted (the sign-in screen is left), and before
+ * the button's own request. Left waiting, it was aborted only by the next ceremony as that started,
+ * and an aborted request can fail with NotAllowedError rather than AbortError (Chromium, as its
+ * virtual authenticator is attached): the page then reported "The security key request was
+ * cancelled" for a request nobody had made (one run in eight of the passkey browser test). Ended
+ * here, its failure is known to be ours and stays quiet.
  */
 export function endPasskeyAutofill(): void {
-  if (autofill === 'waiting') WebAuthnAbortService.cancelCeremony();
+  const waiting = autofill === 'waiting';
   autofill = 'off';
+  if (waiting) WebAuthnAbortService.cancelCeremony();
 }
 
 /** Offers passkeys in the email field's autofill while the sign-in screen shows; quiet where the browser cannot. */
@@ -51,9 +53,9 @@ export async function offerPasskeyAutofill(): Promise<void> {
   } catch (error) {
     // Only a ceremony the user entered is theirs to hear about (a WebAuthnError). What fails before
     // one starts (the options did not come; the browser stopped offering autofill between its check
-    // and ours, as when an authenticator is attached meanwhile) ends the offer quietly, as does the
-    // button's abort or the password's: the button stays.
-    if (error instanceof WebAuthnError && !cancelled(error)) reportError(error);
+    // and ours, as when an authenticator is attached meanwhile) ends the offer quietly, as does its
+    // end by the button or the password, whatever error the browser gives for it: the button stays.
+    if (autofill === 'waiting' && error instanceof WebAuthnError && !cancelled(error)) reportError(error);
     return;
   } finally {
     autofill = 'off';
@@ -62,11 +64,12 @@ export async function offerPasskeyAutofill(): Promise<void> {
 }
 
 export async function signInWithPasskey(event: MouseEvent): Promise<void> {
+  endPasskeyAutofill();
   await busy(event.currentTarget as HTMLButtonElement, async () => {
     setStatus('Follow your browser’s prompt to use your passkey.');
     const optionsJSON = await api.passkeyOptions();
     await finish(await startAuthentication({ optionsJSON }));
   });
-  // The autofill request was aborted by the button's: offer it again if still signing in.
+  // The autofill request was ended for the button's: offer it again if still signing in.
   if (!state.session) void offerPasskeyAutofill();
 }
