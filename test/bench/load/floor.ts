@@ -21,6 +21,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import { load, type LoadResult } from './client';
 import { readyUrl, stopChild, tsChild } from './children';
+import { pool } from './pool';
 
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
@@ -128,19 +129,15 @@ export function floorCalls(TableName: string, send: Send, encode: (item: Item) =
   return {
     /** Writes every user's partition that the Query reads (the account, its second-factor state, an authenticator app), 16 at a time. */
     seed: async () => {
-      const puts = Array.from({ length: FLOOR_USERS }, (_, i) => user(i)).flatMap((pk) =>
-        (
-          [
-            ['PROFILE', 13, 420],
-            ['MFA', 4, 41],
-            ['FACTOR#totp', 7, 220],
-          ] as const
-        ).map(([sk, count, bytes]) => () => send('PutItem', { TableName, Item: encode(shaped(pk, sk, count, bytes)) })),
-      );
-      const worker = async () => {
-        for (let put = puts.shift(); put; put = puts.shift()) await put();
-      };
-      await Promise.all(Array.from({ length: 16 }, worker));
+      const items = [
+        ['PROFILE', 13, 420],
+        ['MFA', 4, 41],
+        ['FACTOR#totp', 7, 220],
+      ] as const;
+      await pool(FLOOR_USERS * items.length, 16, (i) => {
+        const [sk, count, bytes] = items[i % items.length]!;
+        return send('PutItem', { TableName, Item: encode(shaped(user(Math.floor(i / items.length)), sk, count, bytes)) });
+      });
     },
     /** One verify's two calls, for the next user. */
     verify: async () => {

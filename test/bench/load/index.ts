@@ -26,6 +26,7 @@ import { serverNodeVersion } from './children';
 import { PeerClient, peerInstalled, peerSignInOk, peerVerifyWindow, startPeer, peerDir, type PeerUser } from './peer';
 import type { Accounting } from './server';
 import { load, meterStandIn } from './client';
+import { pool } from './pool';
 import { median } from '../stats';
 import { timeoutScale } from './environment';
 
@@ -304,14 +305,11 @@ async function startPeerSide(tmp: string, s: ReturnType<typeof settings>) {
   const challenges: Array<{ user: PeerUser; cookie: string }> = [];
   const restarts: string[] = [];
   const makeChallenges = async (count: number) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        for (let i = next++; i < count; i = next++) {
-          const user = users[i % users.length]!;
-          challenges.push({ user, cookie: await client.challenge(user) });
-        }
-      }),
+    challenges.push(
+      ...(await pool(count, 4, async (i) => {
+        const user = users[i % users.length]!;
+        return { user, cookie: await client.challenge(user) };
+      })),
     );
   };
   const warmCount = s.warmup + warmPass(s, s.peerVerify.c16);

@@ -19,6 +19,7 @@ import { enrolTotp } from '../../../shared/factors/totp/enrolment';
 import { bootstrapUser, type BootstrappedUser } from '../../../shared/identity/bootstrap';
 import { signToken } from '../../../shared/tokens/jwt';
 import type { Principal } from '../../../shared/tokens/principal';
+import { pool } from './pool';
 
 export interface PreparedVerifyUser {
   userId: number;
@@ -63,18 +64,6 @@ async function enrolled(orgName: string, index: number): Promise<{ user: Bootstr
 async function pendingToken(user: BootstrappedUser): Promise<string> {
   const claims = { sub: String(user.userId), org: user.orgId, role: user.role, aal: 1 as const, amr: ['pwd' as const], auth_time: Math.floor(Date.now() / 1000), scope: '2fa' as const };
   return (await signToken(claims, config().PENDING_TOKEN_TTL)).token;
-}
-
-/** Runs `work` over 0..count-1, `width` at a time. */
-async function pool<T>(count: number, width: number, work: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      for (let i = next++; i < count; i = next++) out[i] = await work(i);
-    }),
-  );
-  return out;
 }
 
 async function main() {
