@@ -1,5 +1,6 @@
 /** The email outbox as a test's mailbox: the messages sent to an address, and links in them. */
 import { readFile } from 'node:fs/promises';
+import { wholeJsonLines } from '../../infra/local/json-lines';
 import { UpdateCommand } from '../../shared/store/commands';
 import type { EmailMessage } from '../../shared/adapters/email-sender';
 import { db, tableName } from '../../shared/store/client';
@@ -7,11 +8,7 @@ import { keys } from '../../shared/store/keys';
 
 export async function emailsTo(address: string): Promise<EmailMessage[]> {
   const text = await readFile(process.env.EMAIL_OUTBOX_FILE!, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as EmailMessage)
-    .filter((m) => m.to.toLowerCase() === address.toLowerCase());
+  return wholeJsonLines<EmailMessage>(text).filter((m) => m.to.toLowerCase() === address.toLowerCase());
 }
 
 export async function lastEmail(address: string): Promise<EmailMessage | undefined> {

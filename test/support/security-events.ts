@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import { wholeJsonLines } from '../../infra/local/json-lines';
 import type { SecurityEvent } from '../../infra/security-events';
 
 const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'security-event.v1.schema.json'), 'utf8'));
@@ -11,10 +12,7 @@ export const validateSecurityEvent = new Ajv2020({ strict: true, allErrors: true
 /** The events in a JSON Lines file (none if it does not exist yet). */
 export async function readSecurityEvents(file: string): Promise<SecurityEvent[]> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error)));
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as SecurityEvent);
+  return wholeJsonLines<SecurityEvent>(text);
 }
 
 /** Waits (up to `ms`) until the file holds an event that `match` accepts; answers the ones that match. */

@@ -17,6 +17,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID }
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { dirname } from 'node:path';
+import { wholeJsonLines } from '../json-lines';
 import { tableDefinition } from '../../table';
 import { LOCAL_ACCOUNT, LOCAL_PARTITION, LOCAL_REGION, type LocalKmsKey } from './assembly';
 
@@ -53,10 +54,7 @@ export class CallRecorder {
 }
 
 export function readCalls(file: string): AwsCall[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as AwsCall);
+  return wholeJsonLines<AwsCall>(readFileSync(file, 'utf8'));
 }
 
 /** The access key id in a SigV4 Authorization header (`Credential=<id>/<date>/...`). */
