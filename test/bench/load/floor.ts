@@ -21,6 +21,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import { load, type LoadResult } from './client';
 import { readyUrl, stopChild, tsChild } from './children';
+import { pin, placement } from './placement';
 import { pool } from './pool';
 
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
@@ -221,6 +222,7 @@ export interface FloorServer {
 export async function startFloor(env: NodeJS.ProcessEnv, client: FloorClient): Promise<FloorServer> {
   const child = tsChild(__filename, { ...env, FLOOR_CLIENT: client });
   const url = await readyUrl(child, `floor server (${client})`);
+  pin(child.pid!, placement().servers);
   return { url, child, stop: () => stopChild(child, () => child.send({ type: 'stop' })) };
 }
 

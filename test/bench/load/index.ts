@@ -17,6 +17,7 @@
  */
 import { scrypt } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { LoadResult } from './client';
 import { accessLogBytes, costPerMillion, FULL_VCPU_MB, loginMemoryTable, PIPE_BATCH, PLATFORM_LOG_BYTES, type CostBreakdown } from './cost';
@@ -27,6 +28,7 @@ import { PeerClient, peerInstalled, peerSignInOk, peerVerifyWindow, startPeer, p
 import type { Accounting } from './server';
 import { load, meterStandIn } from './client';
 import { pool } from './pool';
+import { pin, placement } from './placement';
 import { median } from '../stats';
 import { timeoutScale } from './environment';
 
@@ -61,6 +63,8 @@ export interface LoadBenchResult {
   /** The servers' Node (both), and the driver's. */
   node: string;
   driverNode: string;
+  /** Which cores DynamoDB Local, the servers and the client ran on (placement.ts). */
+  placement: string;
   ours: { verify: StepResults; password: StepResults; accounting: { verify: PerRequest; password: PerRequest } };
   peer?: { verify: StepResults; password: StepResults; died?: string; restarts: string[] } | { skipped: string };
   /** The verify step at c=16, ours, the peer's and the floor's in turn (alternate); `verify.c16` of ours and the peer is the median round's. */
@@ -228,9 +232,10 @@ async function floorSide(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings>,
 }
 
 /**
- * The floor at c=4, 16 and 64: DynamoDB Local serializes its writes (a lock on the table), so past a
- * few requests in flight the step's rate stops growing with concurrency while the machine still has
- * CPU to spare. Whatever stays flat here is the stand-in's ceiling for ours as much as for the floor.
+ * The floor at c=4, 16 and 64: DynamoDB Local serializes its writes (a lock on the table), and on a
+ * core of its own (placement.ts) it keeps that core busy, so past a few requests in flight the step's
+ * rate stops growing with concurrency. Whatever stays flat here is the stand-in's ceiling for ours
+ * as much as for the floor.
  */
 async function standInCeiling(env: NodeJS.ProcessEnv, s: ReturnType<typeof settings>): Promise<LoadResult[]> {
   const server = await startFloor(env, 'http');
@@ -464,6 +469,7 @@ export async function runLoadBench(env: NodeJS.ProcessEnv, tmp: string, memory: 
     return {
       node: `v${serverNodeVersion()}`,
       driverNode: process.version,
+      placement: placement().description,
       ours: { verify: verify.ours, password: ourPassword, accounting: ours.accounting },
       peer: peerSide ? { verify: verify.peer, password: peerPassword!, died: peerSide.died(), restarts: peerSide.restarts } : { skipped: skipped! },
       rounds,
@@ -489,7 +495,7 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
   const out: string[] = [];
   const peer = r.peer && 'verify' in r.peer ? r.peer : undefined;
   out.push(
-    `Load (separate server processes on ${r.node}, one bounded keep-alive client on ${r.driverNode}; ours: the local gateway against DynamoDB Local; peer: better-auth two-factor, SQLite). ` +
+    `Load (separate server processes on ${r.node}, one bounded keep-alive client on ${r.driverNode}; ours: the local gateway against DynamoDB Local; peer: better-auth two-factor, SQLite); ${r.placement}. ` +
       'Latency ms; CPU: the server process (user+system) per successful request.',
   );
   // Each timed window, ours beside the peer's: the rows of both tables below.
@@ -538,7 +544,7 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
   }
   out.push(
     "The machine's CPU per verify, ms: the load client (this process), the server, DynamoDB Local (about 0 for the peer, which does not use it). " +
-      'The three share the two cores, so the total is what the machine carries per verify:',
+      'The three share the machine, so the total is what it carries per verify:',
   );
   const box = (label: string, c: string, l: LoadResult | undefined) => [
     label,
@@ -561,11 +567,13 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
       [1, 2, 3, 4, 5, 6, 7],
     ),
   );
-  const boxShare = (l: LoadResult) => ((l.clientCpuMs + l.serverCpuMs + l.standInCpuMs) * l.reqPerSec) / 20; // % of two cores
+  const cores = availableParallelism();
+  const share = (l: LoadResult, cpuMs: number) => f((cpuMs * l.reqPerSec) / 10 / cores, 0); // % of the machine
   out.push(
     `The stand-in's ceiling: the floor at c=${r.ceiling.map((l) => l.concurrency).join(', ')} made ${r.ceiling.map((l) => f(l.reqPerSec, 0)).join(', ')} req/s ` +
-      `(p50 ${r.ceiling.map((l) => f(l.p50, 1)).join(', ')} ms), the machine's two cores ${r.ceiling.map((l) => `${f(boxShare(l), 0)}%`).join(', ')} busy ` +
-      `(client, floor server, DynamoDB Local): DynamoDB Local serializes its writes, so past a few requests in flight the step's rate stops growing while CPU is left.`,
+      `(p50 ${r.ceiling.map((l) => f(l.p50, 1)).join(', ')} ms); the machine's ${cores} cores ${r.ceiling.map((l) => `${share(l, l.clientCpuMs + l.serverCpuMs + l.standInCpuMs)}%`).join(', ')} busy ` +
+      `(client, floor server, DynamoDB Local), DynamoDB Local alone ${r.ceiling.map((l) => `${f((l.standInCpuMs * l.reqPerSec) / 10, 0)}%`).join(', ')} of one core. ` +
+      'Past a few requests in flight the rate stops growing: that is the most any server doing this step can answer here.',
   );
   out.push(
     "Where the server's CPU per request went: user space (the process's own code) and the kernel (its system calls; ours makes " +
@@ -668,6 +676,7 @@ export async function runLoadPhase(
   const dynamo = await startDynamoDbLocal({ port: 0, jvm: 'full' });
   let result: LoadBenchResult;
   try {
+    pin(dynamo.pid, placement().standIn);
     const env = loadEnvironment(tmp, dynamo.endpoint);
     await ensureTable(dynamo.endpoint, env.TABLE_NAME!);
     meterStandIn(dynamo.pid);

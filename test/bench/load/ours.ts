@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { generate } from 'otplib';
 import { readyUrl, stopChild, tsChild } from './children';
 import { load, type HttpRequest, type LoadResult } from './client';
+import { pin, placement } from './placement';
 import type { Prepared, PreparedVerifyUser } from './prepare';
 import type { Accounting } from './server';
 import { METRICS_NAMESPACE } from '../../../shared/model/metric-names';
@@ -43,6 +44,7 @@ export async function startServer(env: NodeJS.ProcessEnv, logFile: string): Prom
   // The same Node as the peer's server (peer.ts), so the two share a runtime.
   const child = tsChild(join(here, 'server.ts'), { ...env, LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE }, [], logFile);
   const url = await readyUrl(child, 'load server');
+  pin(child.pid!, placement().servers);
   return {
     url,
     pid: child.pid!,
