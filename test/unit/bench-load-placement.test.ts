@@ -1,18 +1,23 @@
 /** The load benchmark's placement (test/bench/load/placement.ts): DynamoDB Local on a core of its own, its callers on the rest. */
 import { spawn, spawnSync } from 'node:child_process';
-import { choosePlacement, pin } from '../bench/load/placement';
+import { choosePlacement, coreList, pin } from '../bench/load/placement';
 
 describe('the placement', () => {
   it('gives DynamoDB Local the last core and the servers the others', () => {
-    expect(choosePlacement(undefined, 2, true)).toMatchObject({ standIn: '1', servers: '0' });
-    expect(choosePlacement(undefined, 8, true)).toMatchObject({ standIn: '7', servers: '0-6' });
+    expect(choosePlacement(undefined, [0, 1], true)).toMatchObject({ standIn: '1', servers: '0' });
+    expect(choosePlacement(undefined, coreList('0-7'), true)).toMatchObject({ standIn: '7', servers: '0,1,2,3,4,5,6' });
+  });
+
+  it('places on the cores the process may use, which in a container need not start at 0', () => {
+    expect(coreList('0-3,8,10-11')).toEqual([0, 1, 2, 3, 8, 10, 11]);
+    expect(choosePlacement(undefined, coreList('4-5'), true)).toMatchObject({ standIn: '5', servers: '4' });
   });
 
   it('leaves every process to the scheduler on one core, without taskset, or when told', () => {
     for (const [setting, cores, taskset, why] of [
-      [undefined, 1, true, 'one core'],
-      [undefined, 4, false, 'no taskset'],
-      ['0', 4, true, 'LOAD_PIN=0'],
+      [undefined, [0], true, 'one core'],
+      [undefined, [0, 1, 2, 3], false, 'no taskset'],
+      ['0', [0, 1, 2, 3], true, 'LOAD_PIN=0'],
     ] as const) {
       const chosen = choosePlacement(setting, cores, taskset);
       expect(chosen.standIn).toBeUndefined();

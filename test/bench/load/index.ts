@@ -546,6 +546,7 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
     "The machine's CPU per verify, ms: the load client (this process), the server, DynamoDB Local (about 0 for the peer, which does not use it). " +
       'The three share the machine, so the total is what it carries per verify:',
   );
+  const total = (l: LoadResult | undefined) => (l ? l.clientCpuMs + l.serverCpuMs + l.standInCpuMs : undefined);
   const box = (label: string, c: string, l: LoadResult | undefined) => [
     label,
     c,
@@ -553,9 +554,8 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
     f(l?.clientCpuMs, 2),
     f(l?.serverCpuMs, 2),
     f(l?.standInCpuMs, 2),
-    f(l && l.clientCpuMs + l.serverCpuMs + l.standInCpuMs, 2),
+    f(total(l), 2),
   ];
-  const total = (l: LoadResult | undefined) => (l ? l.clientCpuMs + l.serverCpuMs + l.standInCpuMs : undefined);
   out.push(
     table(
       ['verify', 'c', 'req/s', 'client', 'server', 'DynamoDB Local', 'total', 'total ×peer'],
@@ -568,11 +568,11 @@ export function loadReport(r: LoadBenchResult, table: (header: string[], rows: s
     ),
   );
   const cores = availableParallelism();
-  const share = (l: LoadResult, cpuMs: number) => f((cpuMs * l.reqPerSec) / 10 / cores, 0); // % of the machine
+  const busy = (of: (l: LoadResult) => number, over = 1) => r.ceiling.map((l) => `${f((of(l) * l.reqPerSec) / 10 / over, 0)}%`).join(', '); // % of `over` cores
   out.push(
     `The stand-in's ceiling: the floor at c=${r.ceiling.map((l) => l.concurrency).join(', ')} made ${r.ceiling.map((l) => f(l.reqPerSec, 0)).join(', ')} req/s ` +
-      `(p50 ${r.ceiling.map((l) => f(l.p50, 1)).join(', ')} ms); the machine's ${cores} cores ${r.ceiling.map((l) => `${share(l, l.clientCpuMs + l.serverCpuMs + l.standInCpuMs)}%`).join(', ')} busy ` +
-      `(client, floor server, DynamoDB Local), DynamoDB Local alone ${r.ceiling.map((l) => `${f((l.standInCpuMs * l.reqPerSec) / 10, 0)}%`).join(', ')} of one core. ` +
+      `(p50 ${r.ceiling.map((l) => f(l.p50, 1)).join(', ')} ms); the machine's ${cores} cores ${busy((l) => total(l)!, cores)} busy ` +
+      `(client, floor server, DynamoDB Local), DynamoDB Local alone ${busy((l) => l.standInCpuMs)} of one core. ` +
       'Past a few requests in flight the rate stops growing: that is the most any server doing this step can answer here.',
   );
   out.push(

@@ -9,7 +9,7 @@
  * its own process. LOAD_PIN=0 leaves every process to the scheduler.
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 
 export interface Placement {
   /** taskset's CPU list for DynamoDB Local, and for the servers that call it; none: the scheduler's. */
@@ -22,21 +22,42 @@ export interface Placement {
 let chosen: Placement | undefined;
 
 export function placement(): Placement {
-  return (chosen ??= choosePlacement(process.env.LOAD_PIN, availableParallelism(), spawnSync('taskset', ['-V']).status === 0));
+  return (chosen ??= choosePlacement(process.env.LOAD_PIN, allowedCores(), spawnSync('taskset', ['-V']).status === 0));
 }
 
-/** The placement for a machine of `cores` cores, with or without taskset, and LOAD_PIN as `pinSetting`. */
-export function choosePlacement(pinSetting: string | undefined, cores: number, taskset: boolean): Placement {
+/**
+ * The cores this process may run on, by number: in a container they need not start at 0 (Linux's
+ * /proc/self/status; none where there is no such file).
+ */
+function allowedCores(): number[] {
+  try {
+    const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return list ? coreList(list) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A CPU list as the kernel and taskset write it (`0-3,8,10-11`), as the cores' numbers. */
+export function coreList(list: string): number[] {
+  return list.split(',').flatMap((part) => {
+    const [from, to = from] = part.split('-').map(Number);
+    return Array.from({ length: to! - from! + 1 }, (_, i) => from! + i);
+  });
+}
+
+/** The placement over the cores `cores` may use, with or without taskset, and LOAD_PIN as `pinSetting`. */
+export function choosePlacement(pinSetting: string | undefined, cores: readonly number[], taskset: boolean): Placement {
   const unplaced = (why: string): Placement => ({ description: `every process where the scheduler puts it (${why})` });
   if (pinSetting === '0') return unplaced('LOAD_PIN=0');
-  if (cores < 2) return unplaced('one core');
+  if (cores.length < 2) return unplaced('one core');
   if (!taskset) return unplaced('no taskset');
-  const last = cores - 1;
-  const servers = last === 1 ? '0' : `0-${last - 1}`;
+  const standIn = String(cores.at(-1));
+  const servers = cores.slice(0, -1).join(',');
   return {
-    standIn: String(last),
+    standIn,
     servers,
-    description: `DynamoDB Local on core ${last}, ours and the floor on core${last === 1 ? '' : 's'} ${servers}, the peer and the client on any (LOAD_PIN=0: the scheduler's)`,
+    description: `DynamoDB Local on core ${standIn}, ours and the floor on core${cores.length === 2 ? '' : 's'} ${servers}, the peer and the client on any (LOAD_PIN=0: the scheduler's)`,
   };
 }
 
